@@ -1,0 +1,478 @@
+"""A fully connected binary classifier, written the lecture's way.
+
+Layers l = 1 … L. Hidden layers use one activation g (see ``core.activations``);
+the output layer is a sigmoid unit, and the cost is the cross-entropy
+
+    J = −(1/m) Σᵢ [y⁽ⁱ⁾ log a[L]⁽ⁱ⁾ + (1 − y⁽ⁱ⁾) log(1 − a[L]⁽ⁱ⁾)] + (λ/2m) Σₗ ‖W[l]‖²_F
+
+with X of shape (n[0], m), Y of shape (1, m), W[l] of shape (n[l], n[l−1]) and
+b[l] of shape (n[l], 1). Inverted dropout with keep probability ``keep_prob``
+multiplies each hidden A[l] by a 0/1 mask D[l] and divides by keep_prob; the masks
+can be passed in so the same J can be evaluated twice (gradient checking needs that).
+
+Forward and backward are written side by side; the backward pass runs in reverse
+order with one chain-rule step per line. Planted bugs (for the gradient-checking
+lab) are applied inside the backward pass, at the line they break; their names and
+descriptions live in ``PLANTED_BUGS``.
+
+Parameters travel as a dict {"W1", "b1", …, "WL", "bL"}; gradients as
+{"dW1", "db1", …}. ``parameters_to_vector`` flattens them into θ with a ``Layout``
+that names each block and its slice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from core._checks import as_matrix, positive_int
+from core.activations import activate, activation_derivative, check_activation, sigmoid
+
+MAX_ITERATIONS = 100_000
+
+
+# ----------------------------------------------------------------------------- bugs
+
+
+@dataclass(frozen=True)
+class PlantedBug:
+    """A deliberate mistake in the backward pass, for the gradient-checking lab."""
+
+    name: str
+    description: str
+    blocks: tuple[str, ...]  # the gradient blocks it corrupts ("*" marks every W)
+    needs: str = ""  # the setting without which it changes nothing
+
+
+PLANTED_BUGS: dict[str, PlantedBug] = {
+    bug.name: bug
+    for bug in (
+        PlantedBug(
+            "dW2_doubled",
+            "dW[2] is multiplied by 2 (e.g. a stray factor from a copied formula).",
+            ("W2",),
+        ),
+        PlantedBug(
+            "db1_not_averaged",
+            "db[1] sums dZ[1] over the examples but forgets to divide by m.",
+            ("b1",),
+        ),
+        PlantedBug(
+            "l2_missing_in_dW",
+            "The cost has the L2 term (λ/2m)·Σ‖W‖², but dW leaves out its gradient (λ/m)·W.",
+            ("*",),
+            needs="λ > 0",
+        ),
+        PlantedBug(
+            "activation_derivative_wrong",
+            "Layer 1 multiplies dA[1] by g(Z[1]) instead of g′(Z[1]).",
+            ("W1", "b1"),
+        ),
+        PlantedBug(
+            "dropout_mask_forgotten",
+            "The backward pass forgets to apply the dropout mask D[l] (and 1/keep_prob) to dA[l].",
+            ("*",),
+            needs="keep_prob < 1",
+        ),
+    )
+}
+
+
+def check_bug(bug: str | None) -> str | None:
+    """Return bug if it is None or a known planted bug, else raise a ValueError."""
+    if bug is not None and bug not in PLANTED_BUGS:
+        raise ValueError(f"Unknown planted bug {bug!r}; choose one of {', '.join(PLANTED_BUGS)}.")
+    return bug
+
+
+# ----------------------------------------------------------------------------- shapes
+
+
+def layer_dims_of(parameters: Mapping[str, np.ndarray]) -> list[int]:
+    """[n[0], n[1], …, n[L]] read off the shapes of W1 … WL."""
+    L = number_of_layers(parameters)
+    return [parameters["W1"].shape[1]] + [parameters[f"W{l}"].shape[0] for l in range(1, L + 1)]
+
+
+def number_of_layers(parameters: Mapping[str, np.ndarray]) -> int:
+    """L, the number of weight layers, after checking the dict is W1, b1, …, WL, bL."""
+    L = len(parameters) // 2
+    expected = {f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"}
+    if L < 1 or set(parameters) != expected:
+        raise ValueError(
+            "parameters must be a dict with keys W1, b1, …, WL, bL; got keys "
+            f"{sorted(parameters)}."
+        )
+    for l in range(1, L + 1):
+        W, b = np.asarray(parameters[f"W{l}"]), np.asarray(parameters[f"b{l}"])
+        if W.ndim != 2 or b.shape != (W.shape[0], 1):
+            raise ValueError(
+                f"W{l} must be (n[{l}], n[{l - 1}]) and b{l} must be (n[{l}], 1); got "
+                f"{W.shape} and {b.shape}."
+            )
+        if l > 1 and W.shape[1] != parameters[f"W{l - 1}"].shape[0]:
+            raise ValueError(
+                f"W{l} has {W.shape[1]} columns but layer {l - 1} has "
+                f"{parameters[f'W{l - 1}'].shape[0]} units; the shapes must chain."
+            )
+    if parameters[f"W{L}"].shape[0] != 1:
+        raise ValueError(f"The output layer W{L} must have one unit (a sigmoid); got {L}.")
+    return L
+
+
+def _check_data(X, Y, parameters) -> tuple[np.ndarray, np.ndarray]:
+    X = as_matrix(X, "X")
+    Y = as_matrix(Y, "Y")
+    n_x = parameters["W1"].shape[1]
+    if X.shape[0] != n_x:
+        raise ValueError(f"X has {X.shape[0]} features, but W1 expects {n_x}.")
+    if Y.shape != (1, X.shape[1]):
+        raise ValueError(f"Y must have shape (1, m) = (1, {X.shape[1]}); got {Y.shape}.")
+    if not np.all((Y == 0) | (Y == 1)):
+        raise ValueError("Y must hold labels 0 and 1 only.")
+    return X, Y
+
+
+# ----------------------------------------------------------------------------- dropout
+
+
+def dropout_masks(
+    layer_dims: list[int], m: int, keep_prob: float, rng: np.random.Generator
+) -> dict[int, np.ndarray]:
+    """Masks D[l] of shape (n[l], m), 1 with probability keep_prob, for hidden l = 1 … L−1."""
+    keep_prob = _check_keep_prob(keep_prob)
+    return {
+        l: rng.random((layer_dims[l], m)) < keep_prob for l in range(1, len(layer_dims) - 1)
+    }
+
+
+def _check_keep_prob(keep_prob: float) -> float:
+    if not (0.0 < keep_prob <= 1.0):
+        raise ValueError(f"keep_prob must be in (0, 1]; got {keep_prob}. Use 1 for no dropout.")
+    return float(keep_prob)
+
+
+# ----------------------------------------------------------------------------- forward / backward
+
+
+@dataclass
+class ForwardCache:
+    """What the backward pass needs: A[0] … A[L] and Z[1] … Z[L] (index 0 of Z unused)."""
+
+    A: list[np.ndarray]
+    Z: list[np.ndarray]
+    masks: dict[int, np.ndarray]
+    keep_prob: float
+    activation: str
+
+
+def forward_propagation(
+    X: np.ndarray,
+    parameters: Mapping[str, np.ndarray],
+    activation: str = "relu",
+    keep_prob: float = 1.0,
+    masks: dict[int, np.ndarray] | None = None,
+) -> tuple[np.ndarray, ForwardCache]:
+    """A[L] = σ(Z[L]) for the network, and the cache for ``backward_propagation``.
+
+    Z[l] = W[l] A[l−1] + b[l];  A[l] = g(Z[l]) · D[l] / keep_prob for hidden l.
+    With keep_prob < 1, ``masks`` (from ``dropout_masks``) must be given.
+    """
+    L = len(parameters) // 2
+    if keep_prob < 1.0 and masks is None:
+        raise ValueError("keep_prob < 1 needs dropout masks: pass masks=dropout_masks(...).")
+    A, Z = [X], [X]
+    for l in range(1, L + 1):
+        Z_l = parameters[f"W{l}"] @ A[-1] + parameters[f"b{l}"]
+        if l < L:
+            A_l = activate(Z_l, activation)
+            if keep_prob < 1.0:
+                A_l = A_l * masks[l] / keep_prob
+        else:
+            A_l = sigmoid(Z_l)
+        Z.append(Z_l)
+        A.append(A_l)
+    return A[-1], ForwardCache(A, Z, masks or {}, keep_prob, activation)
+
+
+def cross_entropy_cost(
+    Z_L: np.ndarray, Y: np.ndarray, parameters: Mapping[str, np.ndarray], lambd: float = 0.0
+) -> float:
+    """J from the output pre-activation Z[L] (shape (1, m)), with the L2 term when λ > 0.
+
+    Computed from Z[L] rather than A[L] so that log(σ(z)) never sees log(0):
+    −y log σ(z) − (1 − y) log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^(−|z|)).
+    """
+    m = Y.shape[1]
+    cross_entropy = (np.maximum(Z_L, 0) - Z_L * Y + np.log1p(np.exp(-np.abs(Z_L)))).sum() / m
+    if lambd == 0:
+        return float(cross_entropy)
+    L = len(parameters) // 2
+    squares = sum(np.square(parameters[f"W{l}"]).sum() for l in range(1, L + 1))
+    return float(cross_entropy + lambd / (2 * m) * squares)
+
+
+def backward_propagation(
+    Y: np.ndarray,
+    cache: ForwardCache,
+    parameters: Mapping[str, np.ndarray],
+    lambd: float = 0.0,
+    bug: str | None = None,
+) -> dict[str, np.ndarray]:
+    """Gradients {"dW1", "db1", …} of J, in reverse order, one chain-rule step per line.
+
+    dZ[L] = A[L] − Y;  dW[l] = (1/m) dZ[l] A[l−1]ᵀ + (λ/m) W[l];  db[l] = (1/m) Σ dZ[l];
+    dA[l−1] = W[l]ᵀ dZ[l] (times D[l−1]/keep_prob under dropout);  dZ[l] = dA[l] ⊙ g′(Z[l]).
+    """
+    A, Z = cache.A, cache.Z
+    L = len(A) - 1
+    m = Y.shape[1]
+    grads: dict[str, np.ndarray] = {}
+    dZ = A[L] - Y  # ∂J/∂Z[L] for sigmoid + cross-entropy
+    for l in range(L, 0, -1):
+        W = parameters[f"W{l}"]
+        dW = dZ @ A[l - 1].T / m  # Z[l] = W[l] A[l−1] + b[l]
+        if lambd and bug != "l2_missing_in_dW":
+            dW = dW + lambd / m * W  # ∂/∂W of (λ/2m)‖W‖²
+        if bug == "dW2_doubled" and l == 2:
+            dW = 2 * dW
+        db = dZ.sum(axis=1, keepdims=True) / m
+        if bug == "db1_not_averaged" and l == 1:
+            db = db * m
+        grads[f"dW{l}"], grads[f"db{l}"] = dW, db
+        if l == 1:
+            break
+        dA = W.T @ dZ  # A[l−1] feeds Z[l] through W[l]
+        if cache.keep_prob < 1.0 and bug != "dropout_mask_forgotten":
+            dA = dA * cache.masks[l - 1] / cache.keep_prob  # same units dropped as forward
+        g_prime = (
+            activate(Z[l - 1], cache.activation)
+            if bug == "activation_derivative_wrong" and l == 2
+            else activation_derivative(Z[l - 1], cache.activation)
+        )
+        dZ = dA * g_prime  # A[l−1] = g(Z[l−1])
+    return {f"d{kind}{l}": grads[f"d{kind}{l}"] for l in range(1, L + 1) for kind in "Wb"}
+
+
+@dataclass(frozen=True)
+class CostAndGradients:
+    cost: float
+    grads: dict[str, np.ndarray]
+    A_L: np.ndarray
+
+
+def cost_and_gradients(
+    parameters: Mapping[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    activation: str = "relu",
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    masks: dict[int, np.ndarray] | None = None,
+    bug: str | None = None,
+) -> CostAndGradients:
+    """One forward and one backward pass: J(θ) and its (possibly bugged) gradient."""
+    check_activation(activation)
+    check_bug(bug)
+    number_of_layers(parameters)
+    X, Y = _check_data(X, Y, parameters)
+    _check_lambd(lambd)
+    A_L, cache = forward_propagation(X, parameters, activation, keep_prob, masks)
+    cost = cross_entropy_cost(cache.Z[-1], Y, parameters, lambd)
+    return CostAndGradients(cost, backward_propagation(Y, cache, parameters, lambd, bug), A_L)
+
+
+def compute_cost(
+    parameters: Mapping[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    activation: str = "relu",
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    masks: dict[int, np.ndarray] | None = None,
+) -> float:
+    """J(θ) alone: one forward pass (no input checks; the gradient checker calls it often)."""
+    _, cache = forward_propagation(X, parameters, activation, keep_prob, masks)
+    return cross_entropy_cost(cache.Z[-1], Y, parameters, lambd)
+
+
+def _check_lambd(lambd: float) -> float:
+    if not (np.isfinite(lambd) and 0 <= lambd <= 1e6):
+        raise ValueError(f"λ (lambd) must be a finite number in [0, 1e6]; got {lambd}.")
+    return float(lambd)
+
+
+# ----------------------------------------------------------------------------- training
+
+
+@dataclass(frozen=True)
+class TrainingResult:
+    """Parameters after training and J after each iteration (costs[0] is before any step)."""
+
+    parameters: dict[str, np.ndarray]
+    costs: np.ndarray  # shape (num_iterations + 1,)
+
+
+def train(
+    X: np.ndarray,
+    Y: np.ndarray,
+    parameters: Mapping[str, np.ndarray],
+    *,
+    activation: str = "relu",
+    learning_rate: float = 0.01,
+    num_iterations: int = 1000,
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    rng: np.random.Generator | None = None,
+    progress: Callable[[int, float], None] | None = None,
+    progress_every: int = 500,
+) -> TrainingResult:
+    """Plain batch gradient descent: θ := θ − α·dθ, repeated num_iterations times.
+
+    The input ``parameters`` are copied, never changed. With keep_prob < 1 a fresh
+    dropout mask is drawn from ``rng`` at every iteration. ``progress(i, J)`` is
+    called every ``progress_every`` iterations (for a progress bar).
+    """
+    check_activation(activation)
+    number_of_layers(parameters)
+    X, Y = _check_data(X, Y, parameters)
+    positive_int(num_iterations, "num_iterations", maximum=MAX_ITERATIONS)
+    _check_lambd(lambd)
+    if not (np.isfinite(learning_rate) and learning_rate > 0):
+        raise ValueError(f"learning_rate must be a positive number; got {learning_rate}.")
+    if _check_keep_prob(keep_prob) < 1.0 and rng is None:
+        raise ValueError("Training with dropout (keep_prob < 1) needs an rng for the masks.")
+    params = {key: np.array(value, dtype=float) for key, value in parameters.items()}
+    dims = layer_dims_of(params)
+    m = X.shape[1]
+    costs = np.empty(num_iterations + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(num_iterations + 1):
+            masks = dropout_masks(dims, m, keep_prob, rng) if keep_prob < 1.0 else None
+            _, cache = forward_propagation(X, params, activation, keep_prob, masks)
+            costs[i] = cross_entropy_cost(cache.Z[-1], Y, params, lambd)
+            if progress is not None and i % progress_every == 0:
+                progress(i, costs[i])
+            if i == num_iterations:
+                break
+            grads = backward_propagation(Y, cache, params, lambd)
+            for key in params:
+                params[key] -= learning_rate * grads["d" + key]
+    return TrainingResult(params, costs)
+
+
+def predict_probability(
+    X: np.ndarray, parameters: Mapping[str, np.ndarray], activation: str = "relu"
+) -> np.ndarray:
+    """ŷ = A[L], the predicted probability of class 1, shape (1, m)."""
+    check_activation(activation)
+    number_of_layers(parameters)
+    X = as_matrix(X, "X")
+    with np.errstate(over="ignore", invalid="ignore"):
+        A_L, _ = forward_propagation(X, parameters, activation)
+    return A_L
+
+
+def predict(
+    X: np.ndarray, parameters: Mapping[str, np.ndarray], activation: str = "relu"
+) -> np.ndarray:
+    """Class labels 1 where ŷ > 0.5, else 0, shape (1, m)."""
+    return (predict_probability(X, parameters, activation) > 0.5).astype(int)
+
+
+def accuracy(
+    X: np.ndarray, Y: np.ndarray, parameters: Mapping[str, np.ndarray], activation: str = "relu"
+) -> float:
+    """The fraction of examples whose predicted label equals Y."""
+    return float(np.mean(predict(X, parameters, activation) == Y))
+
+
+# ----------------------------------------------------------------------------- flattening
+
+
+@dataclass(frozen=True)
+class Block:
+    """One parameter block of θ: its name ("W1", "b1", …), shape and slice."""
+
+    name: str
+    shape: tuple[int, int]
+    start: int
+    stop: int
+
+    @property
+    def size(self) -> int:
+        return self.stop - self.start
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each block lives in the flat vector θ, in the order W1, b1, …, WL, bL."""
+
+    blocks: tuple[Block, ...]
+
+    @property
+    def size(self) -> int:
+        return self.blocks[-1].stop
+
+    def __getitem__(self, name: str) -> Block:
+        for block in self.blocks:
+            if block.name == name:
+                return block
+        raise KeyError(f"No block {name!r}; the layout has {[b.name for b in self.blocks]}.")
+
+    def block_of(self, index: int) -> Block:
+        """The block that holds coordinate θ[index]."""
+        for block in self.blocks:
+            if block.start <= index < block.stop:
+                return block
+        raise IndexError(f"Index {index} is outside θ of size {self.size}.")
+
+    def coordinate_name(self, index: int) -> str:
+        """A readable name of θ[index], e.g. "W2[0, 3]"."""
+        block = self.block_of(index)
+        row, col = np.unravel_index(index - block.start, block.shape)
+        return f"{block.name}[{row}, {col}]"
+
+
+def layout_of(parameters: Mapping[str, np.ndarray]) -> Layout:
+    """The Layout of θ for these parameters."""
+    L = number_of_layers(parameters)
+    blocks, start = [], 0
+    for l in range(1, L + 1):
+        for kind in "Wb":
+            shape = tuple(np.shape(parameters[f"{kind}{l}"]))
+            size = int(np.prod(shape))
+            blocks.append(Block(f"{kind}{l}", shape, start, start + size))
+            start += size
+    return Layout(tuple(blocks))
+
+
+def parameters_to_vector(parameters: Mapping[str, np.ndarray]) -> tuple[np.ndarray, Layout]:
+    """θ = [W1.ravel(), b1.ravel(), …, WL.ravel(), bL.ravel()] and its Layout."""
+    layout = layout_of(parameters)
+    theta = np.concatenate([np.ravel(parameters[block.name]) for block in layout.blocks])
+    return theta, layout
+
+
+def gradients_to_vector(grads: Mapping[str, np.ndarray], layout: Layout) -> np.ndarray:
+    """dθ, in the same order as θ: [dW1.ravel(), db1.ravel(), …]."""
+    missing = [block.name for block in layout.blocks if "d" + block.name not in grads]
+    if missing:
+        raise ValueError(f"grads lacks {', '.join('d' + name for name in missing)}.")
+    return np.concatenate([np.ravel(grads["d" + block.name]) for block in layout.blocks])
+
+
+def vector_to_parameters(theta: np.ndarray, layout: Layout) -> dict[str, np.ndarray]:
+    """The parameter dict back from θ (copies, so changing θ later changes nothing)."""
+    theta = np.asarray(theta)
+    if theta.ndim != 1 or theta.size != layout.size:
+        raise ValueError(
+            f"θ must be a 1-D vector of {layout.size} numbers for this layout; got shape "
+            f"{theta.shape}."
+        )
+    return {
+        block.name: theta[block.start : block.stop].reshape(block.shape).copy()
+        for block in layout.blocks
+    }

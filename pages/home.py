@@ -1,0 +1,41 @@
+"""Home: what the lab is, the six ideas as cards, how to use it in a lecture, notation."""
+
+import streamlit as st
+
+from ui.ideas import IDEAS
+
+st.title("Optimization Setup Lab")
+st.write(
+    "Before gradient descent can learn anything, the problem has to be set up so that it "
+    "*can*: inputs on comparable scales, weights that keep signals alive through depth, "
+    "and a backward pass you have proved correct. Each page below turns one idea of that "
+    "lecture week into an experiment you can steer."
+)
+
+columns = st.columns(3)
+for number, idea in enumerate(IDEAS, start=1):
+    with columns[(number - 1) % 3].container(border=True):
+        st.markdown(f"**{number}. {idea.title}**")
+        st.caption(idea.promise)
+        st.page_link(idea.path, label="Open", icon=idea.icon)
+
+st.header("Using it in a lecture")
+st.markdown(
+    "- The pages follow the lecture's order; open them left to right.\n"
+    "- Every control is kept in the page's URL: set up an experiment, copy the address, "
+    "and the same link reopens exactly that setting on a projector or a student's laptop.\n"
+    "- Charts can be enlarged with the button at their top right."
+)
+
+st.header("Notation")
+st.markdown("The course's notation is used everywhere, with one example per **column**:")
+st.latex(
+    r"X \in \mathbb{R}^{n_x \times m},\quad W^{[l]} \in \mathbb{R}^{n^{[l]} \times n^{[l-1]}},"
+    r"\quad b^{[l]} \in \mathbb{R}^{n^{[l]} \times 1}"
+)
+st.latex(r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\qquad A^{[l]} = g^{[l]}\!\left(Z^{[l]}\right)")
+st.markdown(
+    "$m$ examples, $n_x$ input features, $L$ layers with $n^{[l]}$ units in layer $l$; "
+    "$\\theta$ is every $W^{[l]}, b^{[l]}$ flattened into one vector and $d\\theta$ its "
+    "gradient, so that gradient checking can compare the two."
+)
