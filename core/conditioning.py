@@ -1,0 +1,281 @@
+"""Why normalizing helps: the cost of linear regression is a bowl whose shape is set by X.
+
+The model is linear regression without a bias, ŷ = wᵀX, with the cost
+
+    J(w) = (1/2m) ‖wᵀX − Y‖²  =  J* + ½ (w − w*)ᵀ H (w − w*),    H = (1/m) X Xᵀ
+
+X: (n_x, m) inputs, one example per column.   Y: (1, m) targets.
+w: (n_x, 1) weights (w = (w₁, w₂) in the contour plots).   H: (n_x, n_x), the Hessian of J,
+constant because J is quadratic.   w*: (n_x, 1) the least-squares minimum, J* = J(w*).
+λ_min ≤ … ≤ λ_max: the eigenvalues of H.   κ = λ_max / λ_min: the condition number.
+
+The contours of J are ellipses whose axes lie along H's eigenvectors with lengths ∝ 1/√λ,
+so κ says how elongated they are. Gradient descent w := w − α dw, with
+dw = (1/m) X (wᵀX − Y)ᵀ = H (w − w*), multiplies the error w − w* by (1 − αλ) along each
+eigenvector: it is stable only for α < 2/λ_max, and fastest at α = 2/(λ_max + λ_min), where
+every error shrinks by at least (κ − 1)/(κ + 1) per step. The larger κ, the slower.
+
+Steps to converge: the first k with ‖w_k − w*‖ ≤ tolerance · ‖w_0 − w*‖, that is the distance
+to the minimum in the (w₁, w₂) plane has shrunk by the factor ``tolerance``.
+
+No bias: for centred inputs (what normalizing gives) b decouples from w, because
+∂²J/∂b∂w is the mean of x, which is 0; so two weights carry the whole picture. On raw inputs
+leaving b out keeps the plot two-dimensional, and the features' non-zero means μ add μμᵀ to
+H, which is part of what centring removes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+
+from core._checks import as_matrix, positive_float, positive_int
+
+MAX_STEPS = 100_000
+"""Most gradient-descent steps one call may take (a hosted page must stay responsive)."""
+
+MAX_GRID_POINTS_PER_AXIS = 1_000
+"""Most values per weight axis in ``cost_grid``."""
+
+DIVERGENCE_FACTOR = 10.0
+"""Gradient descent counts as diverged once ‖w_k − w*‖ exceeds this many times ‖w_0 − w*‖.
+
+A stable step never moves w farther from w* than where it started (no factor |1 − αλ|
+exceeds 1), so crossing this line proves divergence, long before anything overflows.
+"""
+
+
+def _regression_data(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    X = as_matrix(X).astype(np.float64)
+    Y = as_matrix(Y, "Y").astype(np.float64)
+    m = X.shape[1]
+    if Y.shape != (1, m):
+        raise ValueError(
+            f"Y must have shape (1, m) = (1, {m}), one target per column of X; got {Y.shape}."
+        )
+    return X, Y
+
+
+def hessian(X: np.ndarray) -> np.ndarray:
+    """H = (1/m) X Xᵀ, shape (n_x, n_x): the curvature of J, for X of shape (n_x, m)."""
+    X = as_matrix(X).astype(np.float64)
+    with np.errstate(over="ignore"):
+        H = X @ X.T / X.shape[1]
+    if not np.all(np.isfinite(H)):
+        raise ValueError(
+            "X's entries are too large to square in float64; rescale X (normalize it) first."
+        )
+    return H
+
+
+def _eigenvalues(X: np.ndarray) -> np.ndarray:
+    # H is symmetric positive semi-definite: eigvalsh is exact for that, and clipping
+    # removes the tiny negative values rounding can produce for a singular H.
+    lambdas = np.clip(np.linalg.eigvalsh(hessian(X)), 0.0, None)
+    if lambdas[-1] == 0.0:
+        raise ValueError("X is all zeros, so J does not depend on w; pass X with non-zero values.")
+    return lambdas
+
+
+def condition_number(X: np.ndarray) -> float:
+    """κ = λ_max / λ_min of H = (1/m) X Xᵀ; infinite when H is singular."""
+    lambdas = _eigenvalues(X)
+    return float(lambdas[-1] / lambdas[0]) if lambdas[0] > 0 else float("inf")
+
+
+def best_stable_learning_rate(X: np.ndarray) -> float:
+    """α* = 2 / (λ_max + λ_min): the fixed step that makes gradient descent on J fastest."""
+    lambdas = _eigenvalues(X)
+    return float(2.0 / (lambdas[-1] + lambdas[0]))
+
+
+def learning_rate_stability_limit(X: np.ndarray) -> float:
+    """2 / λ_max: gradient descent on J converges for α below this and diverges above it."""
+    return float(2.0 / _eigenvalues(X)[-1])
+
+
+def least_squares_solution(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """w* = argmin J(w) = (X Xᵀ)⁻¹ X Yᵀ, shape (n_x, 1) (the shortest one if H is singular).
+
+    Solved by least squares on Xᵀ rather than by inverting X Xᵀ, whose condition number is
+    the square of X's and would lose the digits that raw data already strains.
+    """
+    X, Y = _regression_data(X, Y)
+    w_star, *_ = np.linalg.lstsq(X.T, Y.T, rcond=None)
+    return w_star
+
+
+class _Quadratic(NamedTuple):
+    # J written around its minimum: J(w) = J* + ½ (w − w*)ᵀ H (w − w*).
+    H: np.ndarray
+    w_star: np.ndarray
+    J_star: float
+
+    def costs(self, W: np.ndarray) -> np.ndarray:
+        # One cost per column of W (n_x, k). Expanding around w* avoids the cancellation of
+        # the expanded form ½wᵀHw − wᵀXYᵀ/m + YYᵀ/2m near the minimum.
+        D = W - self.w_star
+        return self.J_star + 0.5 * np.sum(D * (self.H @ D), axis=0)
+
+
+def _quadratic(X: np.ndarray, Y: np.ndarray) -> _Quadratic:
+    w_star = least_squares_solution(X, Y)
+    residual = w_star.T @ X - Y
+    J_star = float(np.sum(residual**2) / (2 * X.shape[1]))
+    return _Quadratic(hessian(X), w_star, J_star)
+
+
+def _axis_values(values: np.ndarray, name: str) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or not 1 <= values.size <= MAX_GRID_POINTS_PER_AXIS:
+        raise ValueError(
+            f"{name} must be a 1-D array of 1 to {MAX_GRID_POINTS_PER_AXIS} values; "
+            f"got shape {values.shape}. Use e.g. np.linspace(low, high, 100)."
+        )
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"{name} contains NaN or infinite values; pass finite weights.")
+    return values
+
+
+def cost_grid(
+    X: np.ndarray, Y: np.ndarray, w1_values: np.ndarray, w2_values: np.ndarray
+) -> np.ndarray:
+    """J(w₁, w₂) on a grid, for contour plots: shape (len(w2_values), len(w1_values)).
+
+    Entry [i, j] is J at w = (w1_values[j], w2_values[i]), the layout of
+    ``np.meshgrid(w1_values, w2_values)``. X must have n_x = 2 features.
+    """
+    X, Y = _regression_data(X, Y)
+    if X.shape[0] != 2:
+        raise ValueError(
+            f"cost_grid draws J over two weights, so X needs 2 features; got {X.shape[0]}."
+        )
+    w1 = _axis_values(w1_values, "w1_values")
+    w2 = _axis_values(w2_values, "w2_values")
+    W1, W2 = np.meshgrid(w1, w2)
+    W = np.stack([W1.ravel(), W2.ravel()])  # (2, number of grid points)
+    return _quadratic(X, Y).costs(W).reshape(W1.shape)
+
+
+def _initial_weights(w0: np.ndarray | None, n_x: int) -> np.ndarray:
+    if w0 is None:
+        return np.zeros((n_x, 1))
+    w0 = np.asarray(w0, dtype=np.float64)
+    if w0.size != n_x or not np.all(np.isfinite(w0)):
+        raise ValueError(f"w0 must hold {n_x} finite numbers, one per feature; got {w0!r}.")
+    return w0.reshape(n_x, 1)
+
+
+@dataclass(frozen=True)
+class GradientDescentPath:
+    """Where gradient descent went on J, and whether it got to the minimum.
+
+    path : (k + 1, n_x), w_0, w_1, …, w_k one per row (k = steps taken).
+    costs : (k + 1,), J(w_0), …, J(w_k).
+    minimum : (n_x,), w*.   minimum_cost : J*.   learning_rate : α.
+    steps_to_tolerance : the first k with ‖w_k − w*‖ ≤ tolerance · ‖w_0 − w*‖, or None
+        if it was not reached within max_steps (or gradient descent diverged).
+    diverged : True once ‖w_k − w*‖ exceeded DIVERGENCE_FACTOR · ‖w_0 − w*‖; the run stops there.
+    """
+
+    path: np.ndarray
+    costs: np.ndarray
+    minimum: np.ndarray
+    minimum_cost: float
+    learning_rate: float
+    steps_to_tolerance: int | None
+    diverged: bool
+
+
+def gradient_descent_path(
+    X: np.ndarray,
+    Y: np.ndarray,
+    learning_rate: float,
+    w0: np.ndarray | None = None,
+    max_steps: int = 1_000,
+    tolerance: float = 1e-3,
+) -> GradientDescentPath:
+    """Run w := w − α dw from w0 (default 0) until converged, diverged or max_steps taken.
+
+    dw = (1/m) X (wᵀX − Y)ᵀ. Stops at the first step within ``tolerance`` (see the module
+    docstring). Divergence is a result, not an error: it is reported and the run stops.
+    """
+    X, Y = _regression_data(X, Y)
+    alpha = positive_float(learning_rate, "learning_rate")
+    tolerance = positive_float(tolerance, "tolerance", below=1.0)
+    max_steps = positive_int(max_steps, "max_steps", maximum=MAX_STEPS)
+    quadratic = _quadratic(X, Y)
+    H, w_star = quadratic.H, quadratic.w_star
+    # dw = (1/m) X (wᵀX − Y)ᵀ = H w − (1/m) X Yᵀ: a step then costs O(n_x²), not O(n_x·m).
+    XY = X @ Y.T / X.shape[1]
+
+    w = _initial_weights(w0, X.shape[0])
+    distance = start_distance = float(np.linalg.norm(w - w_star))
+    path = [w]
+    while distance > tolerance * start_distance and len(path) - 1 < max_steps:
+        dw = H @ w - XY
+        w = w - alpha * dw
+        path.append(w)
+        distance = float(np.linalg.norm(w - w_star))
+        if distance > DIVERGENCE_FACTOR * start_distance:
+            break
+    converged = distance <= tolerance * start_distance
+
+    W = np.hstack(path)
+    return GradientDescentPath(
+        path=W.T,
+        costs=quadratic.costs(W),
+        minimum=w_star.ravel(),
+        minimum_cost=quadratic.J_star,
+        learning_rate=alpha,
+        steps_to_tolerance=len(path) - 1 if converged else None,
+        diverged=distance > DIVERGENCE_FACTOR * start_distance,
+    )
+
+
+def steps_to_converge(
+    X: np.ndarray,
+    Y: np.ndarray,
+    learning_rate: float,
+    w0: np.ndarray | None = None,
+    tolerance: float = 1e-3,
+) -> int | None:
+    """The steps gradient descent needs to get within tolerance, without running it.
+
+    Gradient descent on a quadratic has a closed form: w_k − w* = (I − αH)^k (w_0 − w*).
+    With H = Q diag(λ) Qᵀ and c = Qᵀ(w_0 − w*),
+
+        ‖w_k − w*‖² = Σⱼ cⱼ² (1 − αλⱼ)^(2k),
+
+    which never grows when every |1 − αλⱼ| < 1, so bisection finds the first k with
+    ‖w_k − w*‖ ≤ tolerance · ‖w_0 − w*‖, even when that k is in the millions (raw data).
+    Returns None when α ≥ 2/λ_max or some λ is 0 (H singular): a direction never shrinks.
+    """
+    X, Y = _regression_data(X, Y)
+    alpha = positive_float(learning_rate, "learning_rate")
+    tolerance = positive_float(tolerance, "tolerance", below=1.0)
+    quadratic = _quadratic(X, Y)
+    lambdas, Q = np.linalg.eigh(quadratic.H)
+    c = Q.T @ (_initial_weights(w0, X.shape[0]) - quadratic.w_star)
+    c_squared = (c**2).ravel()
+    if not np.any(c_squared > 0):
+        return 0
+    rates = np.abs(1.0 - alpha * lambdas)
+    if np.any(rates >= 1.0):
+        return None
+    # A factor of exactly 0 (α = 1/λ) kills its direction in one step; tiny keeps log finite.
+    log_rates = np.log(np.maximum(rates, np.finfo(np.float64).tiny))
+    target = tolerance**2 * c_squared.sum()
+
+    def within_tolerance(k: int) -> bool:
+        return float(np.sum(c_squared * np.exp(2 * k * log_rates))) <= target
+
+    # Once every factor^k ≤ tolerance the sum is ≤ tolerance² Σ cⱼ², so this k is enough
+    # (+1 for rounding); k = 0 is not, since tolerance < 1.
+    low, high = 0, int(np.ceil(np.max(np.log(tolerance) / log_rates))) + 1
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if within_tolerance(middle) else (middle, high)
+    return high

@@ -1,0 +1,370 @@
+"""Numerical derivatives of f at θ, and how their error depends on the step ε.
+
+For a step ε > 0 and the exact derivative f′(θ):
+
+    forward       D₊(ε) = (f(θ+ε) − f(θ)) / ε          = f′ + f″ε/2 + O(ε²)
+    backward      D₋(ε) = (f(θ) − f(θ−ε)) / ε          = f′ − f″ε/2 + O(ε²)
+    central       D(ε)  = (f(θ+ε) − f(θ−ε)) / (2ε)     = f′ + f‴ε²/6 + O(ε⁴)
+    complex step  Im f(θ+iε) / ε                       = f′ − f‴ε²/6 + O(ε⁴)
+    Richardson    R(ε)  = (4·D(ε/2) − D(ε)) / 3        = f′ + O(ε⁴)
+
+The lecture's example: f(θ) = θ³ at θ = 1 with ε = 0.01 gives D₊ = 3 + 3ε + ε² = 3.0301
+and D = 3 + ε² = 3.0001, against f′(1) = 3.
+
+θ is a scalar or an array of any shape and f must work elementwise (numpy ufuncs), so
+each difference is taken elementwise and shaped like θ broadcast with ε. The arithmetic
+runs in θ's floating dtype (float64 for integer θ); ε is cast to that dtype.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+ScalarFunction = Callable[[np.ndarray], np.ndarray]
+Direction = Literal["forward", "backward"]
+Method = Literal["forward", "backward", "central", "complex_step", "richardson"]
+METHODS: tuple[str, ...] = get_args(Method)
+
+TRUNCATION_ORDER: dict[str, int] = {
+    "forward": 1,
+    "backward": 1,
+    "central": 2,
+    "complex_step": 2,
+    "richardson": 4,
+}
+"""p in "truncation error ∝ ε^p" for each method."""
+
+
+def _as_real_floating(theta: ArrayLike) -> np.ndarray:
+    """θ as a real floating array (integers become float64)."""
+    theta = np.asarray(theta)
+    if theta.dtype == bool or np.issubdtype(theta.dtype, np.integer):
+        return theta.astype(np.float64)
+    if not np.issubdtype(theta.dtype, np.floating):
+        raise ValueError(
+            f"θ must be a real number or an array of real numbers; got dtype {theta.dtype}."
+        )
+    return theta
+
+
+def _as_step(epsilon: ArrayLike, dtype: np.dtype, name: str = "epsilon") -> np.ndarray:
+    """ε cast to dtype, refused unless every entry is positive and finite there."""
+    raw = np.asarray(epsilon)
+    if raw.dtype == bool or not (
+        np.issubdtype(raw.dtype, np.integer) or np.issubdtype(raw.dtype, np.floating)
+    ):
+        raise ValueError(f"{name} must be a positive real number such as 1e-2; got {epsilon!r}.")
+    with np.errstate(over="ignore"):
+        step = raw.astype(dtype)
+    good = np.isfinite(step) & (step > 0)
+    if not np.all(good):
+        bad = raw.flat[int(np.argmin(good.ravel()))]
+        raise ValueError(
+            f"{name} must be positive and finite in {np.dtype(dtype).name}, a small step such "
+            f"as 1e-2; got {bad!r}."
+        )
+    return step
+
+
+def one_sided_difference(
+    f: ScalarFunction, theta: ArrayLike, epsilon: ArrayLike, direction: Direction = "forward"
+) -> np.ndarray:
+    """(f(θ+ε) − f(θ))/ε, or (f(θ) − f(θ−ε))/ε for direction="backward"; error O(ε)."""
+    if direction not in get_args(Direction):
+        raise ValueError(f"direction must be 'forward' or 'backward'; got {direction!r}.")
+    theta = _as_real_floating(theta)
+    epsilon = _as_step(epsilon, theta.dtype)
+    if direction == "forward":
+        return (f(theta + epsilon) - f(theta)) / epsilon
+    return (f(theta) - f(theta - epsilon)) / epsilon
+
+
+def two_sided_difference(f: ScalarFunction, theta: ArrayLike, epsilon: ArrayLike) -> np.ndarray:
+    """(f(θ+ε) − f(θ−ε)) / 2ε, the lecture's two-sided difference; error O(ε²)."""
+    theta = _as_real_floating(theta)
+    epsilon = _as_step(epsilon, theta.dtype)
+    return (f(theta + epsilon) - f(theta - epsilon)) / (2 * epsilon)
+
+
+def complex_step_derivative(f: ScalarFunction, theta: ArrayLike, h: ArrayLike) -> np.ndarray:
+    """Im f(θ + ih) / h (Squire & Trapp 1998); error O(h²) and no subtraction.
+
+    With nothing subtracted there is no cancellation, so h can be tiny (1e-20) and the
+    result is f′(θ) to machine precision. It needs f analytic and written for complex
+    input: abs, max and ReLU are not, and np.real or a comparison silently drop the
+    imaginary part. f is evaluated in complex128 for float64 θ and complex64 for float32.
+    """
+    theta = _as_real_floating(theta)
+    h = _as_step(h, theta.dtype, "h")
+    value = f(theta + 1j * h)
+    if not np.iscomplexobj(value):
+        raise ValueError(
+            "f returned real numbers for a complex input, so it dropped the imaginary part "
+            "(abs, max, ReLU and np.real do). The complex step needs f built from analytic "
+            "functions such as sin, exp, log and powers; use two_sided_difference instead."
+        )
+    return np.imag(value) / h
+
+
+def richardson_difference(f: ScalarFunction, theta: ArrayLike, epsilon: ArrayLike) -> np.ndarray:
+    """R(ε) = (4·D(ε/2) − D(ε)) / 3 with D the two-sided difference; error O(ε⁴).
+
+    D(ε) = f′ + cε² + O(ε⁴), so four times D(ε/2) minus D(ε) cancels the ε² term.
+    """
+    theta = _as_real_floating(theta)
+    epsilon = _as_step(epsilon, theta.dtype)
+    return (
+        4 * two_sided_difference(f, theta, epsilon / 2) - two_sided_difference(f, theta, epsilon)
+    ) / 3
+
+
+def _forward(f: ScalarFunction, theta: ArrayLike, epsilon: ArrayLike) -> np.ndarray:
+    return one_sided_difference(f, theta, epsilon, "forward")
+
+
+def _backward(f: ScalarFunction, theta: ArrayLike, epsilon: ArrayLike) -> np.ndarray:
+    return one_sided_difference(f, theta, epsilon, "backward")
+
+
+_ESTIMATORS: dict[str, Callable[[ScalarFunction, ArrayLike, ArrayLike], np.ndarray]] = {
+    "forward": _forward,
+    "backward": _backward,
+    "central": two_sided_difference,
+    "complex_step": complex_step_derivative,
+    "richardson": richardson_difference,
+}
+
+DEFAULT_EPSILONS = np.logspace(-16, 0, 161)
+DEFAULT_EPSILONS.flags.writeable = False
+"""ε from 1e-16 to 1, ten points per decade (read-only)."""
+
+MAX_EPSILONS = 1001
+"""Largest ε grid error_sweep accepts (its smoothing compares every pair of steps)."""
+
+# Round-off makes the error curve jagged: some steps are lucky and land near zero. The
+# best step and the fit range are read off a running median over ±1/2 decade of ε.
+_SMOOTHING_HALF_WIDTH_DECADES = 0.5
+# The truncation slope is fitted where the typical error is at least this many times the
+# best one (so round-off is at most about a tenth of it) ...
+_FIT_ABOVE_BEST = 10.0
+# ... and the relative error is at most this (so the leading truncation term dominates).
+_FIT_MAX_RELATIVE_ERROR = 0.1
+_FIT_MIN_POINTS = 4
+
+
+@dataclass(frozen=True)
+class MethodErrors:
+    """How one method's error depends on ε; arrays have shape (n_ε,), like ErrorSweep.epsilons.
+
+    truncation_order: p in "truncation error ∝ ε^p".
+    estimate: the method's f′(θ) for each ε, computed in the sweep's dtype (held as float64).
+    absolute_error: |estimate − f′(θ)|, raised to ErrorSweep.error_floor where smaller (so a
+        log axis has no −∞) and NaN where the estimate is NaN or infinite (f undefined or
+        overflowing at θ ± ε).
+    relative_error: absolute_error / |f′(θ)| (divided by 1 when f′(θ) = 0).
+    typical_error: running median of absolute_error over ±1/2 decade of ε, which irons out
+        steps whose round-off happens to cancel.
+    best_epsilon, best_error: where typical_error is smallest (the largest such ε on ties),
+        and its value there.
+    truncation_slope: slope of log absolute_error against log ε over fit_range, right of
+        the best ε, where truncation dominates; ≈ truncation_order. NaN when there is no
+        such range, e.g. when the method is exact for f (Richardson on a cubic).
+    fit_range: the (smallest, largest) ε of that fit, or (NaN, NaN).
+    theoretical_best_epsilon, theoretical_best_error: see error_sweep.
+    """
+
+    truncation_order: int
+    estimate: np.ndarray
+    absolute_error: np.ndarray
+    relative_error: np.ndarray
+    typical_error: np.ndarray
+    best_epsilon: float
+    best_error: float
+    truncation_slope: float
+    fit_range: tuple[float, float]
+    theoretical_best_epsilon: float
+    theoretical_best_error: float
+
+
+@dataclass(frozen=True)
+class ErrorSweep:
+    """Errors of several methods over a grid of ε, for one θ and one dtype.
+
+    theta: θ as represented in dtype; derivative: the exact f′(θ) (float64).
+    dtype: "float64" or "float32"; machine_epsilon: u of that dtype.
+    epsilons: the steps, shape (n_ε,), ascending, as represented in dtype.
+    error_floor: u/2 · |f′(θ)|, half a unit of round-off; smaller errors are shown as it.
+    methods: MethodErrors for each method name.
+    """
+
+    theta: float
+    derivative: float
+    dtype: str
+    machine_epsilon: float
+    epsilons: np.ndarray
+    error_floor: float
+    methods: dict[str, MethodErrors]
+
+
+def _theoretical_best(method: str, machine_epsilon: float) -> tuple[float, float]:
+    """(best ε, best error) for a function whose value and derivatives are of order 1.
+
+    A difference of order p has truncation error ≈ ε^p and round-off ≈ u/ε (u = machine
+    epsilon), so the total is smallest at ε* = u^(1/(p+1)) where it is ≈ u^(p/(p+1)).
+    The complex step subtracts nothing: its error falls to u once ε² ≤ u, so ε* = √u is
+    the largest step that reaches it (any smaller step does as well).
+    """
+    u = machine_epsilon
+    if method == "complex_step":
+        return float(np.sqrt(u)), u
+    p = TRUNCATION_ORDER[method]
+    return float(u ** (1 / (p + 1))), float(u ** (p / (p + 1)))
+
+
+def _running_median(log_epsilons: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Median of the finite values within ±_SMOOTHING_HALF_WIDTH_DECADES of each ε."""
+    near = np.abs(log_epsilons[:, None] - log_epsilons[None, :]) <= _SMOOTHING_HALF_WIDTH_DECADES
+    neighbours = np.where(near, values[None, :], np.nan)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows give NaN, as wanted
+        return np.nanmedian(neighbours, axis=1)
+
+
+def _method_errors(
+    method: str,
+    estimate: np.ndarray,
+    epsilons: np.ndarray,
+    derivative: float,
+    error_floor: float,
+    machine_epsilon: float,
+) -> MethodErrors:
+    nan = float("nan")
+    scale = abs(derivative) or 1.0
+    with np.errstate(invalid="ignore"):
+        absolute_error = np.abs(estimate - derivative)
+        absolute_error = np.where(
+            np.isfinite(absolute_error), np.maximum(absolute_error, error_floor), np.nan
+        )
+    relative_error = absolute_error / scale
+    log_epsilons = np.log10(epsilons)
+    typical_error = _running_median(log_epsilons, absolute_error)
+    best_epsilon, best_error = nan, nan
+    slope, fit_range = nan, (nan, nan)
+    if not np.all(np.isnan(typical_error)):
+        best_error = float(np.nanmin(typical_error))
+        best_index = int(np.flatnonzero(typical_error == best_error)[-1])
+        best_epsilon = float(epsilons[best_index])
+        with np.errstate(invalid="ignore"):
+            window = (
+                (np.arange(epsilons.size) > best_index)
+                & (typical_error >= _FIT_ABOVE_BEST * best_error)
+                & (typical_error / scale <= _FIT_MAX_RELATIVE_ERROR)
+                & np.isfinite(absolute_error)
+            )
+        if np.count_nonzero(window) >= _FIT_MIN_POINTS:
+            slope = float(np.polyfit(log_epsilons[window], np.log10(absolute_error[window]), 1)[0])
+            fit_range = (float(epsilons[window].min()), float(epsilons[window].max()))
+    theoretical_epsilon, theoretical_error = _theoretical_best(method, machine_epsilon)
+    return MethodErrors(
+        truncation_order=TRUNCATION_ORDER[method],
+        estimate=estimate,
+        absolute_error=absolute_error,
+        relative_error=relative_error,
+        typical_error=typical_error,
+        best_epsilon=best_epsilon,
+        best_error=best_error,
+        truncation_slope=slope,
+        fit_range=fit_range,
+        theoretical_best_epsilon=theoretical_epsilon,
+        theoretical_best_error=theoretical_error,
+    )
+
+
+def error_sweep(
+    f: ScalarFunction,
+    df: ScalarFunction,
+    theta: float,
+    epsilons: ArrayLike | None = None,
+    dtype: type[np.floating] | np.dtype = np.float64,
+    methods: tuple[str, ...] = METHODS,
+) -> ErrorSweep:
+    """Error of each method against the exact f′(θ) over a grid of steps ε, in one dtype.
+
+    error(ε) = |D_method(ε) − f′(θ)|: truncation (∝ ε^p) falls as ε shrinks while
+    round-off (≈ u·|f|/ε, u the dtype's machine epsilon) rises, so the log-log curve is
+    a V whose bottom is the best step. Theory for a function whose value and derivatives
+    are of order 1 (otherwise scale by them): forward and backward ε* ≈ √u with error ≈ √u,
+    central ε* ≈ u^(1/3) with error ≈ u^(2/3), Richardson ε* ≈ u^(1/5) with error
+    ≈ u^(4/5); the complex step has no round-off term and reaches u for ε ≤ √u.
+
+    θ and ε are cast to dtype (float64 or float32) before f sees them, and f (written with
+    numpy ufuncs and Python-number constants) must keep that dtype, so the round-off
+    measured is the dtype's; the complex step runs in complex128 or complex64. f′ is the
+    float64 reference, taken at θ as represented in dtype. The sweep is vectorised: f is
+    called on the whole ε grid at once.
+
+    theta: a real scalar. epsilons: positive steps, shape (n_ε,), default DEFAULT_EPSILONS;
+    they are sorted ascending. methods: names from METHODS.
+    """
+    if dtype not in (np.float64, np.float32, np.dtype(np.float64), np.dtype(np.float32)):
+        raise ValueError(f"dtype must be np.float64 or np.float32; got {dtype!r}.")
+    dtype = np.dtype(dtype)
+    unknown = [method for method in methods if method not in METHODS]
+    if unknown or not methods:
+        raise ValueError(f"methods must be chosen from {', '.join(METHODS)}; got {methods!r}.")
+    if np.ndim(theta) != 0:
+        raise ValueError(f"θ must be a single number for a sweep; got shape {np.shape(theta)}.")
+    theta_in_dtype = _as_real_floating(theta).astype(dtype)
+    if not np.isfinite(theta_in_dtype):
+        raise ValueError(f"θ must be finite in {dtype.name}; got {theta!r}.")
+    epsilons = DEFAULT_EPSILONS if epsilons is None else np.asarray(epsilons)
+    if epsilons.ndim != 1 or not 1 <= epsilons.size <= MAX_EPSILONS:
+        raise ValueError(
+            f"epsilons must be a 1-D array of 1 to {MAX_EPSILONS} steps; got shape "
+            f"{epsilons.shape}."
+        )
+    epsilons = np.unique(_as_step(epsilons, dtype, "epsilons"))
+
+    with np.errstate(all="ignore"):
+        derivative = float(np.asarray(df(theta_in_dtype.astype(np.float64))))
+    if not np.isfinite(derivative):
+        raise ValueError(
+            f"f′({float(theta_in_dtype):g}) is not finite; choose a θ where f is differentiable."
+        )
+    machine_epsilon = float(np.finfo(dtype).eps)
+    error_floor = machine_epsilon / 2 * (abs(derivative) or 1.0)
+
+    shown_epsilons = epsilons.astype(np.float64)
+    results = {}
+    for method in methods:
+        with np.errstate(all="ignore"):
+            estimate = np.asarray(_ESTIMATORS[method](f, theta_in_dtype, epsilons))
+        if estimate.dtype != dtype:
+            raise ValueError(
+                f"f turned {dtype.name} input into {estimate.dtype.name}; write f with numpy "
+                "ufuncs and Python-number constants so the sweep measures "
+                f"{dtype.name} round-off."
+            )
+        results[method] = _method_errors(
+            method,
+            estimate.astype(np.float64),
+            shown_epsilons,
+            derivative,
+            error_floor,
+            machine_epsilon,
+        )
+    return ErrorSweep(
+        theta=float(theta_in_dtype),
+        derivative=derivative,
+        dtype=dtype.name,
+        machine_epsilon=machine_epsilon,
+        epsilons=shown_epsilons,
+        error_floor=error_floor,
+        methods=results,
+    )

@@ -1,0 +1,237 @@
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy import linalg
+
+from core import conditioning
+from core.datasets import house_prices
+from core.normalization import Normalizer
+
+
+def regression_data(n_x: int = 2, m: int = 50, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.normal(0.0, [[1.0], [3.0], [0.5], [2.0]][:n_x], (n_x, m))
+    Y = np.array([[1.5, -2.0, 0.7, 3.0][:n_x]]) @ X + rng.normal(0.0, 0.3, (1, m))
+    return X, Y
+
+
+def direct_cost(X: np.ndarray, Y: np.ndarray, w: np.ndarray) -> float:
+    """J(w) = (1/2m) Σᵢ (wᵀx⁽ⁱ⁾ − y⁽ⁱ⁾)², one example at a time."""
+    m = X.shape[1]
+    return math.fsum((float(w @ X[:, i]) - Y[0, i]) ** 2 for i in range(m)) / (2 * m)
+
+
+@pytest.fixture(scope="module")
+def houses():
+    data = house_prices(500, np.random.default_rng(0))
+    return data.X, data.Y, Normalizer().fit_transform(data.X)
+
+
+@pytest.mark.parametrize("n_x, m", [(2, 3), (2, 100), (3, 40), (4, 10)])
+def test_hessian_is_mean_of_outer_products(n_x, m):
+    X, _ = regression_data(n_x, m)
+    expected = sum(np.outer(X[:, i], X[:, i]) for i in range(m)) / m
+    np.testing.assert_allclose(conditioning.hessian(X), expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_x, m, seed", [(2, 3, 0), (2, 100, 1), (3, 40, 2), (4, 10, 3)])
+def test_condition_number_matches_numpy_cond_of_hessian(n_x, m, seed):
+    X, _ = regression_data(n_x, m, seed)
+    expected = np.linalg.cond((X @ X.T) / m)
+    assert conditioning.condition_number(X) == pytest.approx(expected, rel=1e-9)
+
+
+def test_singular_hessian_has_infinite_condition_number_and_never_converges():
+    X = np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])  # w₂ does not change J at all
+    Y = np.array([[1.0, 2.0, 3.0]])
+    assert conditioning.condition_number(X) == math.inf
+    alpha = 0.5 * conditioning.learning_rate_stability_limit(X)
+    assert conditioning.steps_to_converge(X, Y, alpha, w0=[0.0, 1.0]) is None
+    assert conditioning.gradient_descent_path(X, Y, alpha, w0=[0.0, 1.0]).steps_to_tolerance is None
+
+
+def test_raw_house_prices_are_ill_conditioned_and_normalized_ones_are_not(houses):
+    X, _, X_normalized = houses
+    assert conditioning.condition_number(X) > 1e5
+    assert conditioning.condition_number(X_normalized) < 5
+
+
+def test_learning_rates_follow_from_extreme_eigenvalues():
+    X, _ = regression_data(3, 40)
+    lambdas = linalg.eigvalsh(X @ X.T / 40)
+    assert conditioning.best_stable_learning_rate(X) == pytest.approx(
+        2 / (lambdas[0] + lambdas[-1])
+    )
+    assert conditioning.learning_rate_stability_limit(X) == pytest.approx(2 / lambdas[-1])
+
+
+def test_least_squares_solution_solves_the_normal_equations():
+    X, Y = regression_data(3, 40)
+    w_star = conditioning.least_squares_solution(X, Y)
+    assert w_star.shape == (3, 1)
+    np.testing.assert_allclose(w_star, linalg.solve(X @ X.T, X @ Y.T, assume_a="pos"), rtol=1e-10)
+
+
+def test_cost_grid_matches_a_direct_loop_over_examples():
+    X, Y = regression_data(2, 30)
+    w1_values = np.linspace(-1.0, 4.0, 7)
+    w2_values = np.linspace(-5.0, 1.0, 5)
+    J = conditioning.cost_grid(X, Y, w1_values, w2_values)
+    assert J.shape == (5, 7)
+    for i, j in [(0, 0), (4, 6), (2, 3), (1, 5), (3, 1)]:
+        w = np.array([w1_values[j], w2_values[i]])
+        assert J[i, j] == pytest.approx(direct_cost(X, Y, w), rel=1e-10)
+
+
+def test_cost_grid_is_smallest_at_the_least_squares_solution(houses):
+    X, Y, _ = houses
+    w_star = conditioning.least_squares_solution(X, Y).ravel()
+    offsets = np.linspace(-1.0, 1.0, 21)
+    J = conditioning.cost_grid(X, Y, w_star[0] + 0.01 * offsets, w_star[1] + 10 * offsets)
+    assert np.unravel_index(np.argmin(J), J.shape) == (10, 10)
+    assert J[10, 10] == pytest.approx(direct_cost(X, Y, w_star), rel=1e-10)
+
+
+def test_gradient_descent_path_at_best_rate_converges_as_theory_predicts():
+    X, Y = regression_data(2, 100, seed=5)
+    kappa = conditioning.condition_number(X)
+    alpha = conditioning.best_stable_learning_rate(X)
+    tolerance = 1e-6
+    result = conditioning.gradient_descent_path(X, Y, alpha, w0=[5.0, 5.0], tolerance=tolerance)
+    assert not result.diverged
+    # With two weights both directions shrink by exactly (κ − 1)/(κ + 1) per step at α*.
+    rho = (kappa - 1) / (kappa + 1)
+    assert result.steps_to_tolerance == math.ceil(math.log(tolerance) / math.log(rho))
+    assert result.path.shape == (result.steps_to_tolerance + 1, 2)
+    np.testing.assert_allclose(result.path[0], [5.0, 5.0])
+    np.testing.assert_allclose(result.path[-1], result.minimum, atol=1e-5)
+    np.testing.assert_allclose(result.minimum, linalg.lstsq(X.T, Y.ravel())[0], rtol=1e-10)
+    assert result.costs[-1] == pytest.approx(result.minimum_cost, rel=1e-6)
+    assert np.all(np.diff(result.costs) <= 1e-12)
+
+
+def test_gradient_descent_path_costs_match_direct_costs():
+    X, Y = regression_data(2, 20, seed=6)
+    result = conditioning.gradient_descent_path(X, Y, 0.05, max_steps=30)
+    for w, cost in zip(result.path[::7], result.costs[::7], strict=True):
+        assert cost == pytest.approx(direct_cost(X, Y, w), rel=1e-10)
+
+
+def test_gradient_descent_above_stability_limit_reports_divergence_without_warnings():
+    X, Y = regression_data(2, 50)
+    alpha = 1.05 * conditioning.learning_rate_stability_limit(X)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = conditioning.gradient_descent_path(X, Y, alpha, max_steps=100_000)
+    assert result.diverged
+    assert result.steps_to_tolerance is None
+    assert len(result.path) < 1_000  # stopped early, not after max_steps
+    assert np.all(np.isfinite(result.path)) and np.all(np.isfinite(result.costs))
+    assert conditioning.steps_to_converge(X, Y, alpha) is None
+
+
+def test_gradient_descent_below_stability_limit_never_diverges():
+    X, Y = regression_data(2, 50)
+    alpha = 0.99 * conditioning.learning_rate_stability_limit(X)
+    result = conditioning.gradient_descent_path(X, Y, alpha, max_steps=5_000, tolerance=1e-3)
+    assert not result.diverged
+    assert result.steps_to_tolerance is not None
+
+
+def test_gradient_descent_stops_at_max_steps_when_not_converged():
+    X, Y = regression_data(2, 50)
+    result = conditioning.gradient_descent_path(X, Y, 1e-4, max_steps=25)
+    assert result.steps_to_tolerance is None and not result.diverged
+    assert result.path.shape == (26, 2) and result.costs.shape == (26,)
+
+
+def test_gradient_descent_starting_at_the_minimum_needs_no_steps():
+    X, Y = regression_data(2, 50)
+    w_star = conditioning.least_squares_solution(X, Y)
+    result = conditioning.gradient_descent_path(X, Y, 0.1, w0=w_star)
+    assert result.steps_to_tolerance == 0 and result.path.shape == (1, 2)
+    assert conditioning.steps_to_converge(X, Y, 0.1, w0=w_star) == 0
+
+
+@pytest.mark.parametrize("tolerance", [1e-2, 1e-4, 1e-7])
+@pytest.mark.parametrize("rate_fraction", [0.3, 0.7, 0.95])
+def test_steps_to_converge_closed_form_matches_running_gradient_descent(tolerance, rate_fraction):
+    X, Y = regression_data(3, 60, seed=7)
+    alpha = rate_fraction * conditioning.learning_rate_stability_limit(X)
+    simulated = conditioning.gradient_descent_path(
+        X, Y, alpha, w0=[1.0, -2.0, 0.5], max_steps=100_000, tolerance=tolerance
+    ).steps_to_tolerance
+    closed_form = conditioning.steps_to_converge(
+        X, Y, alpha, w0=[1.0, -2.0, 0.5], tolerance=tolerance
+    )
+    assert simulated is not None
+    assert abs(closed_form - simulated) <= 1
+
+
+def test_normalized_house_prices_need_far_fewer_steps_than_raw(houses):
+    X, Y, X_normalized = houses
+    raw_steps = conditioning.steps_to_converge(X, Y, conditioning.best_stable_learning_rate(X))
+    normalized_steps = conditioning.steps_to_converge(
+        X_normalized, Y, conditioning.best_stable_learning_rate(X_normalized)
+    )
+    assert normalized_steps < 30
+    assert raw_steps > 1_000 * normalized_steps
+    # Running gradient descent agrees: normalized converges at once, raw is nowhere near.
+    normalized_run = conditioning.gradient_descent_path(
+        X_normalized, Y, conditioning.best_stable_learning_rate(X_normalized)
+    )
+    raw_run = conditioning.gradient_descent_path(
+        X, Y, conditioning.best_stable_learning_rate(X), max_steps=2_000
+    )
+    assert normalized_run.steps_to_tolerance == normalized_steps
+    assert raw_run.steps_to_tolerance is None and not raw_run.diverged
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"learning_rate": 0.0}, "learning_rate must be greater than 0"),
+        ({"learning_rate": float("nan")}, "learning_rate must be a finite number"),
+        ({"max_steps": 100_001}, "max_steps must be at most 100000"),
+        ({"max_steps": 0}, "max_steps must be at least 1"),
+        ({"tolerance": 1.0}, "tolerance must be less than 1"),
+        ({"w0": [1.0, 2.0, 3.0]}, "w0 must hold 2 finite numbers"),
+        ({"w0": [1.0, np.inf]}, "w0 must hold 2 finite numbers"),
+    ],
+)
+def test_gradient_descent_path_refuses_bad_settings_with_advice(kwargs, message):
+    X, Y = regression_data(2, 10)
+    arguments = {"learning_rate": 0.1} | kwargs
+    with pytest.raises(ValueError, match=message):
+        conditioning.gradient_descent_path(X, Y, **arguments)
+
+
+def test_targets_must_have_one_value_per_example():
+    X, Y = regression_data(2, 10)
+    with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 10\)"):
+        conditioning.least_squares_solution(X, Y[:, :9])
+    with pytest.raises(ValueError, match=r"must be 2-D.*reshape"):
+        conditioning.cost_grid(X, Y.ravel(), [0.0], [0.0])
+
+
+def test_cost_grid_refuses_other_than_two_features_and_bad_axes():
+    X, Y = regression_data(3, 10)
+    with pytest.raises(ValueError, match="X needs 2 features; got 3"):
+        conditioning.cost_grid(X, Y, [0.0], [0.0])
+    X, Y = regression_data(2, 10)
+    with pytest.raises(ValueError, match="w1_values must be a 1-D array of 1 to 1000 values"):
+        conditioning.cost_grid(X, Y, np.zeros(1001), [0.0])
+    with pytest.raises(ValueError, match="w2_values contains NaN"):
+        conditioning.cost_grid(X, Y, [0.0], [np.nan])
+
+
+def test_all_zero_inputs_are_refused():
+    with pytest.raises(ValueError, match="X is all zeros"):
+        conditioning.condition_number(np.zeros((2, 5)))
+
+
+def test_inputs_too_large_to_square_are_refused():
+    with pytest.raises(ValueError, match=r"too large to square.*rescale"):
+        conditioning.hessian(np.full((2, 3), 1e200))

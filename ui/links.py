@@ -1,0 +1,54 @@
+"""Shareable links: every control is bound to the URL with ``bind="query-params"``.
+
+Streamlit already ignores a query parameter a widget cannot accept (garbage, out of
+range, an unknown option) and drops it from the URL. ``SharedLink`` tells the visitor
+that it happened, so a mistyped or stale link opens the defaults with a short notice
+instead of silently doing something else:
+
+    link = SharedLink()      # first thing on the page: remembers the URL as it came
+    ...                      # widgets with key=... and bind="query-params"
+    link.report()            # last thing: notes the values that were refused
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+
+class SharedLink:
+    def __init__(self) -> None:
+        self.requested = st.query_params.to_dict()
+        self._notice = st.empty()
+
+    def report(self) -> list[str]:
+        """Show a notice for link values the page refused; return their keys."""
+        kept = st.query_params.to_dict()
+        refused = [
+            key
+            for key, text in self.requested.items()
+            if key not in kept
+            and key in st.session_state
+            and not _same_value(text, st.session_state[key])
+        ]
+        if refused:
+            shown = ", ".join(f"{key}={self.requested[key]!r}" for key in refused[:6])
+            self._notice.info(
+                f"Some settings in the link could not be used and were reset to their "
+                f"defaults: {shown}.",
+                icon=":material/link_off:",
+            )
+        return refused
+
+
+def _same_value(text: str, value: object) -> bool:
+    # A parameter dropped because it equals the default is not a refusal.
+    if isinstance(value, bool):
+        return text.lower() == str(value).lower()
+    if isinstance(value, (int, float)):
+        try:
+            return math.isclose(float(text), float(value), rel_tol=1e-9, abs_tol=1e-300)
+        except ValueError:
+            return False
+    return text == str(value)
