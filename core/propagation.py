@@ -1,0 +1,465 @@
+"""Signal propagation through depth: why deep networks explode or vanish.
+
+Two experiments, with the theory that predicts them.
+
+**The lecture's deep linear network** (``deep_linear_signal``). Layers l = 1 … L−1
+have W[l] = a·I, b[l] = 0 and the linear activation, and the output layer W[L]
+reads out one unit with weight 1, so
+
+    A[l] = a^l · x  (l = 0 … L−1)   and   ŷ = A[L−1] = a^(L−1) · x.
+
+a = 1.5 at L = 10 gives ŷ = 1.5⁹ ≈ 38.4; a = 0.5 gives 0.5⁹ ≈ 1.95e-3. The
+magnitudes are computed as logarithms, so they stay finite at any depth, and the
+result says at which layer float32 and float64 give out.
+
+**Random networks** (``simulate_random_network``). L layers of width n, W[l] drawn
+by ``core.initialization``, b[l] = 0, one activation g throughout. Mean-field theory
+follows the variance q[l] = Var(Z[l]) forward and the gradient variance backward:
+
+    q[l]         = σ_w² · E[g(z)²],    z ~ N(0, q[l−1])    (q[1] = σ_w², as E[X²] = 1)
+    Var(dA[l−1]) = χ[l] · Var(dA[l]),  χ[l] = σ_w² · E[g′(z)²],  z ~ N(0, q[l])
+
+with σ_w² = n · Var(W[l]) (1 for Xavier, 2 for He). For linear, ReLU and leaky ReLU
+(negative slope s) E[g(z)²] = q(1 + s²)/2 and E[g′(z)²] = (1 + s²)/2; for tanh and
+sigmoid the expectations are integrals (``_gaussian_mean``).
+
+Edge of chaos: χ = 1 keeps gradients at one scale through depth. ReLU has χ = σ_w²/2,
+so He's σ_w² = 2 is critical at every q; tanh has χ = σ_w² · E[tanh′(z)²] → σ_w² as
+q → 0, so with zero biases it is critical at σ_w² = 1, the course's Xavier.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal, get_args
+
+import numpy as np
+
+from core._checks import positive_int
+from core.activations import (
+    LEAKY_RELU_SLOPE,
+    Activation,
+    activate,
+    activation_derivative,
+    check_activation,
+)
+from core.initialization import Method, init_std, initialize_layer
+
+Dtype = Literal["float32", "float64"]
+DTYPES: tuple[str, ...] = get_args(Dtype)
+
+MAX_IDENTITY_SCALE = 100.0
+"""Largest a accepted by ``deep_linear_signal``."""
+MAX_LINEAR_DEPTH = 10_000
+"""Largest L accepted by ``deep_linear_signal`` (float64 gives out by L ≈ 1,752 at a = 1.5)."""
+MAX_SIMULATED_DEPTH = 200
+MAX_SIMULATED_WIDTH = 512
+MAX_BATCH = 1024
+"""Bounds on depth, width and m for ``simulate_random_network``, which costs ~L·n²·m."""
+HISTOGRAM_BINS = 41
+"""Bins of the per-layer activation histograms; odd, so 0 sits in the middle of one."""
+
+# Histogram ranges: the range of g for bounded activations, ±4 (a few standard
+# deviations of a well-initialized layer) for the unbounded ones.
+_HISTOGRAM_RANGE = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0)}
+_UNBOUNDED_RANGE = (-4.0, 4.0)
+
+# Piecewise-linear activations: g(z) = z for z > 0 and s·z below.
+_NEGATIVE_SIDE_SLOPE = {"linear": 1.0, "relu": 0.0, "leaky_relu": LEAKY_RELU_SLOPE}
+
+_SINH_STEP = 0.05  # step of the trapezoid rule in t, where z = c·sinh(t)
+_GAUSSIAN_REACH = 12.0  # integrate out to 12 standard deviations (tail mass ~e^−72)
+
+
+# ------------------------------------------------------------------- deep linear network
+
+
+@dataclass(frozen=True)
+class FloatLimits:
+    """The first layer l at which |A[l]| leaves what a float type can hold (None: never).
+
+    overflow_layer: |A[l]| passes the largest finite number and rounds to inf.
+    subnormal_layer: |A[l]| falls below the smallest normal number, 2^minexp:
+        from here on the value keeps fewer significant bits (gradual underflow).
+    underflow_layer: |A[l]| ≤ half the smallest subnormal number, so it rounds to 0.
+    """
+
+    dtype: str
+    overflow_layer: int | None
+    subnormal_layer: int | None
+    underflow_layer: int | None
+
+
+@dataclass(frozen=True)
+class DeepLinearSignal:
+    """|A[l]| = a^l · x for l = 0 … L−1 in the deep linear network, as log10 magnitudes.
+
+    log10_A has shape (L,); ``limits["float32"]`` and ``limits["float64"]`` say where
+    the exactly rounded a^l · x would overflow or underflow. (Multiplying by a one
+    layer at a time agrees for overflow; in the subnormal range each product is
+    rounded to few bits, e.g. float32 ·0.9 stalls at the smallest subnormal.)
+    """
+
+    a: float
+    L: int
+    x: float
+    log10_A: np.ndarray
+    limits: dict[str, FloatLimits]
+
+    @property
+    def layers(self) -> np.ndarray:
+        """l = 0 … L−1, shape (L,)."""
+        return np.arange(self.L)
+
+    @property
+    def log10_y_hat(self) -> float:
+        """log10 ŷ = (L−1) · log10 a + log10 x."""
+        return float(self.log10_A[-1])
+
+
+def deep_linear_signal(a: float, L: int, x: float = 1.0) -> DeepLinearSignal:
+    """Magnitudes |A[l]| = a^l · x through the lecture's deep linear network W[l] = a·I.
+
+    0 < a ≤ ``MAX_IDENTITY_SCALE``, 1 ≤ L ≤ ``MAX_LINEAR_DEPTH``, x > 0.
+    """
+    a = _finite_in(a, "a (the diagonal of W[l] = a·I)", 0.0, MAX_IDENTITY_SCALE, open_low=True)
+    L = positive_int(L, "L (the number of layers)", maximum=MAX_LINEAR_DEPTH)
+    x = _finite_in(x, "x (the input)", 0.0, math.inf, open_low=True)
+    # log2 keeps powers of two exact, so 0.5^l meets the float thresholds (also powers
+    # of two) without rounding.
+    log2_A = np.arange(L) * math.log2(a) + math.log2(x)
+    return DeepLinearSignal(
+        a=a,
+        L=L,
+        x=x,
+        log10_A=log2_A * math.log10(2.0),
+        limits={dtype: _float_limits(dtype, log2_A) for dtype in DTYPES},
+    )
+
+
+def _float_limits(dtype: str, log2_A: np.ndarray) -> FloatLimits:
+    info = np.finfo(dtype)
+    layers = np.arange(len(log2_A))
+    # Round to nearest, ties to even: from the largest number plus half a unit in the
+    # last place, 2^maxexp·(1 − 2^−(nmant+2)), values round to inf; from half the
+    # smallest subnormal down, to 0.
+    log2_inf = info.maxexp + math.log1p(-(2.0 ** -(info.nmant + 2))) / math.log(2.0)
+    return FloatLimits(
+        dtype=dtype,
+        overflow_layer=_first_layer(log2_A >= log2_inf, layers),
+        subnormal_layer=_first_layer(log2_A < info.minexp, layers),
+        underflow_layer=_first_layer(log2_A <= math.log2(info.smallest_subnormal) - 1, layers),
+    )
+
+
+def _first_layer(crossed: np.ndarray, layers: np.ndarray, *, from_end: bool = False) -> int | None:
+    """The first (or, from_end, the last) layer where crossed is True; None if nowhere."""
+    hits = layers[crossed]
+    if not hits.size:
+        return None
+    return int(hits[-1] if from_end else hits[0])
+
+
+# ------------------------------------------------------------------- mean-field theory
+
+
+def preactivation_variance(activation: Activation, sigma_w2: float, q: float) -> float:
+    """q[l] = σ_w² · E[g(z)²] with z ~ N(0, q[l−1]): the variance of Z[l] from that of Z[l−1].
+
+    sigma_w2 is σ_w² = n[l−1] · Var(W[l]); q ≥ 0 is q[l−1].
+    """
+    check_activation(activation)
+    sigma_w2 = _finite_in(sigma_w2, "sigma_w2 (n[l−1]·Var(W))", 0.0, math.inf)
+    q = _finite_in(q, "q (the variance of Z)", 0.0, math.inf)
+    return sigma_w2 * math.exp(_log_mean_square(activation, _log(q), derivative=False))
+
+
+def gradient_variance_gain(activation: Activation, sigma_w2: float, q: float = 1.0) -> float:
+    """χ = σ_w² · E[g′(z)²] with z ~ N(0, q): the factor Var(dA[l−1]) / Var(dA[l]).
+
+    sigma_w2 is σ_w² = n[l] · Var(W[l]) (fan-out, as the gradient flows through W[l]ᵀ);
+    q ≥ 0 is Var(Z[l]). χ > 1 explodes, χ < 1 vanishes, χ = 1 is the edge of chaos.
+    """
+    check_activation(activation)
+    sigma_w2 = _finite_in(sigma_w2, "sigma_w2 (n[l]·Var(W))", 0.0, math.inf)
+    q = _finite_in(q, "q (the variance of Z)", 0.0, math.inf)
+    return sigma_w2 * math.exp(_log_mean_square(activation, _log(q), derivative=True))
+
+
+def _log_mean_square(activation: str, log_q: float, *, derivative: bool) -> float:
+    """log E[h(z)²] for z ~ N(0, e^log_q), where h is g′ if derivative else g.
+
+    In log space because q[l] of an exploding ReLU network passes float64's range.
+    """
+    if activation in _NEGATIVE_SIDE_SLOPE:
+        s = _NEGATIVE_SIDE_SLOPE[activation]
+        # Each half of N(0, q) holds q/2 of E[z²]; the negative half is scaled by s².
+        log_half_sum = math.log((1.0 + s * s) / 2.0)
+        return log_half_sum if derivative else log_half_sum + log_q
+    h = activation_derivative if derivative else activate
+    return _log(_gaussian_mean(lambda z: h(z, activation) ** 2, math.exp(log_q)))
+
+
+def _gaussian_mean(f: Callable[[np.ndarray], np.ndarray], q: float) -> float:
+    """E[f(z)] for z ~ N(0, q), by the trapezoid rule after substituting z = c·sinh(t).
+
+    Gauss–Hermite nodes are too sparse near 0 once √q ≫ 1, where g′ of tanh and
+    sigmoid is a spike of width ~1 (at q = 512, 61 nodes overestimate E[tanh′(z)²]
+    sixfold). With c = min(√q, 1) the nodes are c·0.05 apart near 0, resolving both g
+    and the Gaussian, and spread out geometrically to 12 standard deviations.
+    """
+    if q == 0.0:
+        return float(f(np.zeros(1))[0])
+    sd = math.sqrt(q)
+    c = min(sd, 1.0)
+    T = math.asinh(_GAUSSIAN_REACH * sd / c)
+    t = np.linspace(-T, T, 2 * math.ceil(T / _SINH_STEP) + 1)
+    z = c * np.sinh(t)
+    density = np.exp(-0.5 * (z / sd) ** 2) / (sd * math.sqrt(2.0 * math.pi))
+    # The end terms are ~e^−72, so the plain sum is the trapezoid rule.
+    return float(np.sum(f(z) * density * c * np.cosh(t)) * (t[1] - t[0]))
+
+
+def _log(value: float) -> float:
+    return math.log(value) if value > 0 else -math.inf
+
+
+def _theory_rms(activation: str, sigma_w2: float, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """(√q[l], √Var(dA[l])) for l = 1 … L from the mean-field recursions, each (L,)."""
+    log_sigma_w2 = _log(sigma_w2)
+    log_q = np.empty(depth)
+    log_q[0] = log_sigma_w2  # E[X²] = 1 for X ~ N(0, 1)
+    for i in range(1, depth):
+        log_q[i] = log_sigma_w2 + _log_mean_square(activation, log_q[i - 1], derivative=False)
+    log_v = np.empty(depth)
+    log_v[-1] = 0.0  # dA[L] ~ N(0, 1)
+    for i in range(depth - 1, 0, -1):
+        log_v[i - 1] = (
+            log_v[i] + log_sigma_w2 + _log_mean_square(activation, log_q[i], derivative=True)
+        )
+    return np.exp(log_q / 2), np.exp(log_v / 2)
+
+
+# ------------------------------------------------------------------- random networks
+
+
+@dataclass(frozen=True)
+class RandomNetworkSignals:
+    """Per-layer statistics of one random network, simulated beside the theory.
+
+    Every per-layer array has shape (L,), entry l−1 for layer l = 1 … L; statistics
+    are taken over all n·m entries of the layer and computed in float64.
+
+    sigma_w2: σ_w² = n · Var(W[l]), the same for every layer (a float).
+    Z_rms, Z_rms_theory: √mean(Z[l]²) simulated, and √q[l] from the recursion.
+    A_mean, A_std: mean and standard deviation of A[l] = g(Z[l]).
+    saturated_fraction: share of A[l] in the flat part of g, where g′ ≈ 0 lets little
+        gradient through: |A| > 0.99 for tanh, A outside [0.01, 0.99] for sigmoid,
+        A ≤ 0 for ReLU (dead units) and leaky ReLU (slope a), never for linear.
+    A_histogram: (L, HISTOGRAM_BINS) share of A[l] per bin of ``bin_edges``
+        (HISTOGRAM_BINS + 1,), the same for every layer; values beyond the edges are
+        counted in the end bins, NaN in none.
+    dA_rms, dA_rms_theory: √mean(dA[l]²) simulated and from the backward recursion.
+    dW_norm: ‖dW[l]‖_F with dW[l] = dZ[l] A[l−1]ᵀ / m.
+    forward_nonfinite_layer: first l whose Z[l] holds inf or NaN.
+    forward_zero_layer: first l whose Z[l] is exactly 0 everywhere (the signal is gone).
+    backward_nonfinite_layer: first l, counting back from L, whose dA[l] or dW[l]
+        holds inf or NaN.
+    backward_zero_layer: first l, counting back from L, whose dA[l] is exactly 0.
+    Each of these four is None when it never happens.
+    Theory values past float64's range are inf.
+    """
+
+    depth: int
+    width: int
+    activation: str
+    method: str
+    scale: float
+    dtype: str
+    sigma_w2: float
+    Z_rms: np.ndarray
+    Z_rms_theory: np.ndarray
+    A_mean: np.ndarray
+    A_std: np.ndarray
+    saturated_fraction: np.ndarray
+    A_histogram: np.ndarray
+    bin_edges: np.ndarray
+    dA_rms: np.ndarray
+    dA_rms_theory: np.ndarray
+    dW_norm: np.ndarray
+    forward_nonfinite_layer: int | None
+    forward_zero_layer: int | None
+    backward_nonfinite_layer: int | None
+    backward_zero_layer: int | None
+
+    @property
+    def layers(self) -> np.ndarray:
+        """l = 1 … L, shape (L,)."""
+        return np.arange(1, self.depth + 1)
+
+
+@dataclass(frozen=True)
+class _RandomNetwork:
+    """A network that draws W[l] from its own seed whenever a pass needs it, so the
+    backward pass can draw it again instead of keeping L matrices in memory."""
+
+    width: int
+    activation: str
+    method: str
+    scale: float
+    dtype: str
+    seeds: np.ndarray  # (L,), one per layer
+
+    def parameters(self, l: int) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(int(self.seeds[l - 1]))
+        W, b = initialize_layer(self.width, self.width, self.method, rng, self.scale)
+        return W.astype(self.dtype, copy=False), b.astype(self.dtype, copy=False)
+
+    def forward(
+        self, A_prev: np.ndarray, first: int, last: int
+    ) -> Iterator[tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """(l, W[l], A[l−1], Z[l], A[l]) for l = first … last, starting from A[first−1]."""
+        for l in range(first, last + 1):
+            W, b = self.parameters(l)
+            Z = W @ A_prev + b
+            A = activate(Z, self.activation)
+            yield l, W, A_prev, Z, A
+            A_prev = A
+
+
+def simulate_random_network(
+    depth: int,
+    width: int,
+    activation: Activation,
+    method: Method,
+    rng: np.random.Generator,
+    scale: float = 1.0,
+    *,
+    m: int = 128,
+    dtype: Dtype = "float64",
+) -> RandomNetworkSignals:
+    """Push X ~ N(0, 1) of shape (n, m) through L random layers of width n, then
+    back-propagate a random upstream gradient dA[L] ~ N(0, 1) of shape (n, m).
+
+    Forward Z[l] = W[l] A[l−1] + b[l], A[l] = g(Z[l]); backward dZ[l] = dA[l] ∗ g′(Z[l]),
+    dW[l] = dZ[l] A[l−1]ᵀ / m, dA[l−1] = W[l]ᵀ dZ[l]. A random dA[L] stands in for
+    ∂J/∂A[L] of whatever cost comes after, so the gradients show what the layers alone
+    do to a signal on its way back. W[l] comes from ``initialize_layer(n, n, method,
+    ·, scale)``; ``dtype`` sets the arithmetic (float32 overflows far sooner). Overflow
+    and NaN are reported in the result, never raised. The same rng seed gives the same
+    result.
+
+    Bounds: L ≤ ``MAX_SIMULATED_DEPTH``, n ≤ ``MAX_SIMULATED_WIDTH``, m ≤ ``MAX_BATCH``.
+    """
+    depth = positive_int(depth, "depth (L)", maximum=MAX_SIMULATED_DEPTH)
+    width = positive_int(width, "width (n)", maximum=MAX_SIMULATED_WIDTH)
+    m = positive_int(m, "m (the batch size)", maximum=MAX_BATCH)
+    check_activation(activation)
+    if dtype not in DTYPES:
+        raise ValueError(f"Unknown dtype {dtype!r}; choose one of {', '.join(DTYPES)}.")
+    sigma_w2 = width * init_std(method, width, width, scale) ** 2  # also checks method, scale
+
+    net = _RandomNetwork(
+        width, activation, method, float(scale), dtype, rng.integers(2**63, size=depth)
+    )
+    X = rng.standard_normal((width, m)).astype(dtype)
+    dA = rng.standard_normal((width, m)).astype(dtype)  # dA[L]
+    low, high = _HISTOGRAM_RANGE.get(activation, _UNBOUNDED_RANGE)
+    Z_rms, A_mean, A_std, saturated, dA_rms, dW_norm = (np.full(depth, np.nan) for _ in range(6))
+    A_histogram = np.zeros((depth, HISTOGRAM_BINS))
+
+    # Gradient checkpointing: the forward pass keeps only A[l−1] at the start of each
+    # segment of ~√L layers; the backward pass recomputes one segment at a time.
+    segment = math.isqrt(depth - 1) + 1
+    checkpoints: dict[int, np.ndarray] = {}
+    with np.errstate(all="ignore"):
+        for l, _, A_prev, Z, A in net.forward(X, 1, depth):
+            if (l - 1) % segment == 0:
+                checkpoints[l] = A_prev
+            i = l - 1
+            Z_rms[i] = _rms(Z)
+            A_mean[i] = np.mean(A, dtype=np.float64)
+            A_std[i] = _rms(A - A_mean[i])
+            saturated[i] = _saturated_fraction(A, activation)
+            A_histogram[i] = (
+                np.histogram(np.clip(A, low, high), bins=HISTOGRAM_BINS, range=(low, high))[0]
+                / A.size
+            )
+
+        for first in sorted(checkpoints, reverse=True):
+            cache = list(net.forward(checkpoints[first], first, min(first + segment - 1, depth)))
+            for l, W, A_prev, Z, _ in reversed(cache):
+                dZ = dA * activation_derivative(Z, activation)  # through g: dA[l] ∗ g′(Z[l])
+                dW = dZ @ A_prev.T / m  # through W[l] A[l−1]: averaged over the m examples
+                dA_rms[l - 1] = _rms(dA)
+                dW_norm[l - 1] = _rms(dW) * math.sqrt(dW.size)
+                dA = W.T @ dZ  # through W[l] A[l−1]: dA[l−1] = W[l]ᵀ dZ[l]
+
+        Z_rms_theory, dA_rms_theory = _theory_rms(activation, sigma_w2, depth)
+
+    layers = np.arange(1, depth + 1)
+    return RandomNetworkSignals(
+        depth=depth,
+        width=width,
+        activation=activation,
+        method=method,
+        scale=float(scale),
+        dtype=dtype,
+        sigma_w2=sigma_w2,
+        Z_rms=Z_rms,
+        Z_rms_theory=Z_rms_theory,
+        A_mean=A_mean,
+        A_std=A_std,
+        saturated_fraction=saturated,
+        A_histogram=A_histogram,
+        bin_edges=np.linspace(low, high, HISTOGRAM_BINS + 1),
+        dA_rms=dA_rms,
+        dA_rms_theory=dA_rms_theory,
+        dW_norm=dW_norm,
+        forward_nonfinite_layer=_first_layer(~np.isfinite(Z_rms), layers),
+        forward_zero_layer=_first_layer(Z_rms == 0, layers),
+        backward_nonfinite_layer=_first_layer(
+            ~(np.isfinite(dA_rms) & np.isfinite(dW_norm)), layers, from_end=True
+        ),
+        backward_zero_layer=_first_layer(dA_rms == 0, layers, from_end=True),
+    )
+
+
+def _rms(V: np.ndarray) -> float:
+    # inf and NaN pass through, so a non-finite result means V held them.
+    rms = math.sqrt(np.mean(np.square(V, dtype=np.float64)))
+    if math.isfinite(rms):
+        return rms
+    # The squares of finite float64 values past 1e154 overflow: divide by max|V| first.
+    peak = float(np.max(np.abs(V)))
+    if not math.isfinite(peak):
+        return peak
+    return peak * math.sqrt(np.mean(np.square(V / peak)))
+
+
+def _saturated_fraction(A: np.ndarray, activation: str) -> float:
+    if activation == "linear":
+        return 0.0
+    if activation == "tanh":
+        flat = np.abs(A) > 0.99
+    elif activation == "sigmoid":
+        flat = (A < 0.01) | (A > 0.99)
+    else:  # relu, leaky_relu
+        flat = A <= 0
+    return np.count_nonzero(flat) / A.size
+
+
+def _finite_in(
+    value: float, name: str, low: float, high: float, *, open_low: bool = False
+) -> float:
+    """value as a float if low ≤ value ≤ high (low < value when open_low), else a ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be a number; got {value!r}.")
+    value = float(value)
+    above_low = value > low if open_low else value >= low
+    if not (math.isfinite(value) and above_low and value <= high):
+        interval = f"{'(' if open_low else '['}{low:g}, {high:g}{']' if high < math.inf else ')'}"
+        raise ValueError(f"{name} must be a finite number in {interval}; got {value!r}.")
+    return value
