@@ -14,6 +14,10 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 
+# One BLAS thread per process: pytest-xdist already runs one worker per core, and
+# many small matrix products slow down badly when BLAS threads compete for them.
+export OPENBLAS_NUM_THREADS=1
+
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python -m pytest -n 2 "$@"
