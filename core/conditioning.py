@@ -279,3 +279,47 @@ def steps_to_converge(
         middle = (low + high) // 2
         low, high = (low, middle) if within_tolerance(middle) else (middle, high)
     return high
+
+
+class LinearFit(NamedTuple):
+    """A fitted linear regression with a bias, ŷ = wᵀx + b.
+
+    w : (n_x, 1) weights.   b : the bias, in the target's units.
+    """
+
+    w: np.ndarray
+    b: float
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Ŷ = wᵀX + b, shape (1, m), for X of shape (n_x, m)."""
+        X = as_matrix(X)
+        if X.shape[0] != self.w.shape[0]:
+            raise ValueError(
+                f"X has {X.shape[0]} features, but this fit has {self.w.shape[0]} weights; "
+                "pass X of shape (n_x, m), normalized the same way as the training set."
+            )
+        return self.w.T @ X + self.b
+
+
+def fit_linear_regression(X: np.ndarray, Y: np.ndarray) -> LinearFit:
+    """Least squares with a bias: (w, b) = argmin (1/2m) ‖wᵀX + b − Y‖².
+
+    Unlike J above (no bias, to keep two weights for the contours) this is the model one
+    would actually use to predict, so a test error means what it says. Solved by least
+    squares on the columns of [Xᵀ 1].
+    """
+    X, Y = _regression_data(X, Y)
+    design = np.vstack([X, np.ones((1, X.shape[1]))])
+    theta, *_ = np.linalg.lstsq(design.T, Y.T, rcond=None)
+    return LinearFit(w=theta[:-1], b=float(theta[-1, 0]))
+
+
+def root_mean_squared_error(Y_hat: np.ndarray, Y: np.ndarray) -> float:
+    """√((1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)²) for Y_hat and Y of the same shape (1, m)."""
+    Y_hat = as_matrix(Y_hat, "Y_hat")
+    Y = as_matrix(Y, "Y")
+    if Y_hat.shape != Y.shape:
+        raise ValueError(
+            f"Y_hat has shape {Y_hat.shape} but Y has {Y.shape}; pass one prediction per target."
+        )
+    return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))

@@ -368,3 +368,109 @@ def error_sweep(
         error_floor=error_floor,
         methods=results,
     )
+
+
+# A method is exact for f when even its largest step errs by no more than round-off:
+# this many error floors (u/2·|f′(θ)|) leaves room for the u·|f|/ε of a step of order 1.
+_EXACT_WITHIN_FLOORS = 1000.0
+
+
+def is_exact_for_f(sweep: ErrorSweep, method: str) -> bool:
+    """Whether the method's truncation error vanishes for this f, leaving only round-off.
+
+    True when its truncation slope could not be fitted (MethodErrors.truncation_slope is
+    NaN) and its error at the largest step with a finite error is within 1000 error
+    floors: Richardson on a cubic, every difference on a straight line. A method whose
+    error stays large instead (a difference across a kink) is not exact.
+    """
+    errors = sweep.methods[method]
+    finite = np.isfinite(errors.absolute_error)
+    if not np.isnan(errors.truncation_slope) or not np.any(finite):
+        return False
+    largest_step_error = errors.absolute_error[finite][-1]
+    return bool(largest_step_error <= _EXACT_WITHIN_FLOORS * sweep.error_floor)
+
+
+MAX_GRID_POINTS = 10_000
+"""Largest grid secant_geometry accepts."""
+
+
+@dataclass(frozen=True)
+class SecantGeometry:
+    """The lecture's picture at θ: f, its tangent and the two secants, on a grid of θ.
+
+    theta, epsilon: the point and the step. f_minus, f_theta, f_plus: f(θ−ε), f(θ), f(θ+ε).
+    derivative: f′(θ), the tangent's slope. one_sided: (f(θ+ε) − f(θ))/ε, the slope of the
+    secant over the small triangle θ…θ+ε. two_sided: (f(θ+ε) − f(θ−ε))/2ε, the slope of
+    the secant over the big triangle θ−ε…θ+ε.
+    grid: θ values, shape (n,), evenly spaced over [θ − half_width, θ + half_width].
+    curve: f on the grid, NaN or ±inf where f is undefined; tangent, one_sided_secant,
+    two_sided_secant: the three straight lines on the grid, each shape (n,).
+    """
+
+    theta: float
+    epsilon: float
+    f_minus: float
+    f_theta: float
+    f_plus: float
+    derivative: float
+    one_sided: float
+    two_sided: float
+    grid: np.ndarray
+    curve: np.ndarray
+    tangent: np.ndarray
+    one_sided_secant: np.ndarray
+    two_sided_secant: np.ndarray
+
+
+def secant_geometry(
+    f: ScalarFunction,
+    df: ScalarFunction,
+    theta: float,
+    epsilon: float,
+    half_width: float,
+    n: int = 401,
+) -> SecantGeometry:
+    """f, its tangent at θ and both secants, sampled on n points of θ ± half_width.
+
+        tangent           y = f(θ) + f′(θ)·(t − θ)
+        one-sided secant  y = f(θ) + D₊(ε)·(t − θ)         through (θ, f(θ)) and (θ+ε, f(θ+ε))
+        two-sided secant  y = f(θ−ε) + D(ε)·(t − θ + ε)    through (θ−ε, f(θ−ε)) and (θ+ε, f(θ+ε))
+
+    Everything is float64. f may be undefined on part of the grid (NaN there, no warning).
+    theta: a finite real number; epsilon, half_width: positive and finite; n: 2 … 10,000.
+    """
+    if np.ndim(theta) != 0 or not np.isfinite(_as_real_floating(theta)):
+        raise ValueError(f"θ must be a single finite number; got {theta!r}.")
+    theta = float(theta)
+    epsilon = float(_as_step(epsilon, np.dtype(np.float64)))
+    half_width = float(_as_step(half_width, np.dtype(np.float64), "half_width"))
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 2 <= n <= MAX_GRID_POINTS:
+        raise ValueError(f"n must be a whole number from 2 to {MAX_GRID_POINTS}; got {n!r}.")
+    grid = np.linspace(theta - half_width, theta + half_width, int(n))
+    with np.errstate(all="ignore"):
+        f_minus, f_theta, f_plus = (
+            float(f(np.float64(t))) for t in (theta - epsilon, theta, theta + epsilon)
+        )
+        derivative = float(df(np.float64(theta)))
+        one_sided = float(one_sided_difference(f, theta, epsilon))
+        two_sided = float(two_sided_difference(f, theta, epsilon))
+        curve = np.asarray(f(grid), dtype=np.float64)
+        tangent = f_theta + derivative * (grid - theta)
+        one_sided_secant = f_theta + one_sided * (grid - theta)
+        two_sided_secant = f_minus + two_sided * (grid - (theta - epsilon))
+    return SecantGeometry(
+        theta=theta,
+        epsilon=epsilon,
+        f_minus=f_minus,
+        f_theta=f_theta,
+        f_plus=f_plus,
+        derivative=derivative,
+        one_sided=one_sided,
+        two_sided=two_sided,
+        grid=grid,
+        curve=curve,
+        tangent=tangent,
+        one_sided_secant=one_sided_secant,
+        two_sided_secant=two_sided_secant,
+    )

@@ -42,7 +42,7 @@ class PlantedBug:
 
     name: str
     description: str
-    blocks: tuple[str, ...]  # the gradient blocks it corrupts ("*" marks every W)
+    blocks: tuple[str, ...]  # the gradient blocks it corrupts ("*": several, see description)
     needs: str = ""  # the setting without which it changes nothing
 
 
@@ -61,7 +61,7 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
         ),
         PlantedBug(
             "l2_missing_in_dW",
-            "The cost has the L2 term (λ/2m)·Σ‖W‖², but dW leaves out its gradient (λ/m)·W.",
+            "The cost has the L2 term (λ/2m)·Σ‖W‖², but every dW leaves out its gradient (λ/m)·W.",
             ("*",),
             needs="λ > 0",
         ),
@@ -72,7 +72,8 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
         ),
         PlantedBug(
             "dropout_mask_forgotten",
-            "The backward pass forgets to apply the dropout mask D[l] (and 1/keep_prob) to dA[l].",
+            "The backward pass forgets to apply the dropout mask D[l] (and 1/keep_prob) to dA[l], "
+            "so every layer below the output gets a wrong dW and db.",
             ("*",),
             needs="keep_prob < 1",
         ),
@@ -102,8 +103,7 @@ def number_of_layers(parameters: Mapping[str, np.ndarray]) -> int:
     expected = {f"{kind}{l}" for l in range(1, L + 1) for kind in "Wb"}
     if L < 1 or set(parameters) != expected:
         raise ValueError(
-            "parameters must be a dict with keys W1, b1, …, WL, bL; got keys "
-            f"{sorted(parameters)}."
+            f"parameters must be a dict with keys W1, b1, …, WL, bL; got keys {sorted(parameters)}."
         )
     for l in range(1, L + 1):
         W, b = np.asarray(parameters[f"W{l}"]), np.asarray(parameters[f"b{l}"])
@@ -143,9 +143,7 @@ def dropout_masks(
 ) -> dict[int, np.ndarray]:
     """Masks D[l] of shape (n[l], m), 1 with probability keep_prob, for hidden l = 1 … L−1."""
     keep_prob = _check_keep_prob(keep_prob)
-    return {
-        l: rng.random((layer_dims[l], m)) < keep_prob for l in range(1, len(layer_dims) - 1)
-    }
+    return {l: rng.random((layer_dims[l], m)) < keep_prob for l in range(1, len(layer_dims) - 1)}
 
 
 def _check_keep_prob(keep_prob: float) -> float:
@@ -187,14 +185,35 @@ def forward_propagation(
     for l in range(1, L + 1):
         Z_l = parameters[f"W{l}"] @ A[-1] + parameters[f"b{l}"]
         if l < L:
-            A_l = activate(Z_l, activation)
-            if keep_prob < 1.0:
-                A_l = A_l * masks[l] / keep_prob
+            A_l = hidden_activation(Z_l, activation, keep_prob, masks[l] if masks else None)
         else:
             A_l = sigmoid(Z_l)
         Z.append(Z_l)
         A.append(A_l)
     return A[-1], ForwardCache(A, Z, masks or {}, keep_prob, activation)
+
+
+def hidden_activation(
+    Z: np.ndarray, activation: str, keep_prob: float = 1.0, mask: np.ndarray | None = None
+) -> np.ndarray:
+    """A = g(Z) · D / keep_prob for a hidden layer (just g(Z) when keep_prob = 1).
+
+    Z may carry leading batch axes; the mask D broadcasts against it (the gradient
+    checker pushes a whole batch of perturbed networks through the same mask).
+    """
+    A = activate(Z, activation)
+    return A * mask / keep_prob if keep_prob < 1.0 else A
+
+
+def cross_entropy(Z_L: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """−(1/m) Σᵢ [y⁽ⁱ⁾ log σ(z⁽ⁱ⁾) + (1 − y⁽ⁱ⁾) log(1 − σ(z⁽ⁱ⁾))], summed along the last axis.
+
+    Z_L has shape (…, m): one cost per leading index, so a batch of perturbed
+    outputs (k, 1, m) gives k costs. Written with max(z, 0) − z·y + log(1 + e^(−|z|))
+    so that it never takes log(0).
+    """
+    m = Y.shape[-1]
+    return (np.maximum(Z_L, 0) - Z_L * Y + np.log1p(np.exp(-np.abs(Z_L)))).sum(axis=-1) / m
 
 
 def cross_entropy_cost(
@@ -206,12 +225,12 @@ def cross_entropy_cost(
     −y log σ(z) − (1 − y) log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^(−|z|)).
     """
     m = Y.shape[1]
-    cross_entropy = (np.maximum(Z_L, 0) - Z_L * Y + np.log1p(np.exp(-np.abs(Z_L)))).sum() / m
+    J = cross_entropy(Z_L, Y)[0]
     if lambd == 0:
-        return float(cross_entropy)
+        return float(J)
     L = len(parameters) // 2
     squares = sum(np.square(parameters[f"W{l}"]).sum() for l in range(1, L + 1))
-    return float(cross_entropy + lambd / (2 * m) * squares)
+    return float(J + lambd / (2 * m) * squares)
 
 
 def backward_propagation(

@@ -235,3 +235,29 @@ def test_all_zero_inputs_are_refused():
 def test_inputs_too_large_to_square_are_refused():
     with pytest.raises(ValueError, match=r"too large to square.*rescale"):
         conditioning.hessian(np.full((2, 3), 1e200))
+
+
+def test_fit_linear_regression_matches_scipy_least_squares_with_an_intercept():
+    X, Y = regression_data(3, 40)
+    Y = Y + 7.0
+    fit = conditioning.fit_linear_regression(X, Y)
+    design = np.hstack([X.T, np.ones((40, 1))])
+    theta, *_ = linalg.lstsq(design, Y.ravel())
+    np.testing.assert_allclose(fit.w.ravel(), theta[:3], rtol=1e-10)
+    assert fit.b == pytest.approx(theta[3], rel=1e-10)
+    np.testing.assert_allclose(fit.predict(X), (design @ theta).reshape(1, -1), rtol=1e-10)
+
+
+def test_root_mean_squared_error_is_the_root_of_the_mean_squared_residual():
+    Y = np.array([[1.0, 2.0, 3.0, 4.0]])
+    Y_hat = np.array([[1.0, 4.0, 3.0, 0.0]])
+    assert conditioning.root_mean_squared_error(Y_hat, Y) == pytest.approx(math.sqrt(20 / 4))
+
+
+def test_linear_fit_and_error_refuse_mismatched_shapes_with_advice():
+    X, Y = regression_data(2, 20)
+    fit = conditioning.fit_linear_regression(X, Y)
+    with pytest.raises(ValueError, match="2 weights"):
+        fit.predict(np.ones((3, 5)))
+    with pytest.raises(ValueError, match="one prediction per target"):
+        conditioning.root_mean_squared_error(np.ones((1, 3)), np.ones((1, 4)))

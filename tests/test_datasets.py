@@ -183,3 +183,133 @@ def test_a_seed_instead_of_a_generator_is_refused_with_advice(make):
 def test_train_test_split_refuses_bad_input_with_advice(X, Y, test_fraction, message):
     with pytest.raises(ValueError, match=message):
         datasets.train_test_split(X, Y, test_fraction, generator())
+
+
+def test_house_prices_can_come_from_another_neighbourhood_with_the_same_price_model():
+    data = datasets.house_prices(20_000, generator(2), sizes=(2_000.0, 5_000.0))
+    size = data.X[0]
+    assert size.min() >= 2_000 and size.max() <= 5_000
+    assert np.mean(size) == pytest.approx(3_500, rel=0.02)
+    design = np.vstack([data.X, np.ones(20_000)])
+    w, *_ = np.linalg.lstsq(design.T, data.Y.ravel(), rcond=None)
+    np.testing.assert_allclose(
+        w[:2], [datasets.PRICE_PER_SQUARE_FOOT, datasets.PRICE_PER_ROOM], rtol=0.05
+    )
+
+
+@pytest.mark.parametrize("sizes", [(3_000.0, 600.0), (0.0, 100.0), (600.0,), "big"])
+def test_house_prices_refuse_a_bad_size_range_with_advice(sizes):
+    with pytest.raises(ValueError, match="sizes"):
+        datasets.house_prices(10, generator(), sizes=sizes)
+
+
+# ------------------------------------------------------------ toy splits and grids
+
+
+@pytest.mark.parametrize("name", datasets.TOY_SETS)
+def test_toy_split_is_300_training_and_100_balanced_test_points(name):
+    split = datasets.toy_split(name, generator(5))
+    assert split.X_train.shape == (2, 300) and split.Y_train.shape == (1, 300)
+    assert split.X_test.shape == (2, 100) and split.Y_test.shape == (1, 100)
+    assert split.Y_train.mean() == 0.5 and split.Y_test.mean() == 0.5
+
+
+def test_toy_split_circles_is_the_course_data():
+    split, course = (
+        datasets.toy_split("circles", generator(2)),
+        datasets.course_circles(generator(2)),
+    )
+    for got, expected in zip(split, course, strict=True):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_toy_split_moons_draws_training_then_test_from_the_generator():
+    rng = generator(4)
+    train = datasets.moons(300, rng, noise=datasets.MOONS_NOISE)
+    test = datasets.moons(100, rng, noise=datasets.MOONS_NOISE)
+    split = datasets.toy_split("moons", generator(4))
+    np.testing.assert_array_equal(split.X_train, train.X)
+    np.testing.assert_array_equal(split.X_test, test.X)
+
+
+def test_toy_split_refuses_an_unknown_set_with_the_known_ones():
+    with pytest.raises(ValueError, match="circles, moons"):
+        datasets.toy_split("spirals", generator())
+
+
+@pytest.mark.parametrize("steps", [1, 7, 60])
+def test_grid_covers_the_points_and_the_margin_with_equal_cells(steps):
+    X = np.array([[-1.0, 2.0, 0.5], [0.0, 1.0, 3.0]])
+    grid = datasets.grid_covering(X, steps=steps, margin=0.5)
+    assert grid.x1.shape == grid.x2.shape == (steps,) and grid.X.shape == (2, steps * steps)
+    # cell edges run from min − margin to max + margin on each axis
+    assert grid.x1[0] - grid.step1 / 2 == pytest.approx(-1.5)
+    assert grid.x1[-1] + grid.step1 / 2 == pytest.approx(2.5)
+    assert grid.x2[0] - grid.step2 / 2 == pytest.approx(-0.5)
+    assert grid.x2[-1] + grid.step2 / 2 == pytest.approx(3.5)
+    np.testing.assert_allclose(np.diff(grid.x1), grid.step1)
+    # x1 varies fastest along the columns of X
+    np.testing.assert_array_equal(grid.X[0, :steps], grid.x1)
+    np.testing.assert_array_equal(grid.X[1, :steps], np.full(steps, grid.x2[0]))
+
+
+def test_grid_over_a_single_point_without_margin_still_has_cells():
+    grid = datasets.grid_covering(np.array([[1.0], [2.0]]), steps=3, margin=0.0)
+    assert grid.step1 > 0 and grid.step2 > 0 and np.isfinite(grid.X).all()
+
+
+@pytest.mark.parametrize(
+    "X, kwargs, message",
+    [
+        (np.zeros((3, 4)), {}, "2 features"),
+        (np.zeros((2, 4)), {"steps": 0}, "steps"),
+        (np.zeros((2, 4)), {"steps": datasets.MAX_GRID_STEPS + 1}, "at most"),
+        (np.zeros((2, 4)), {"margin": -1.0}, "margin"),
+    ],
+)
+def test_grid_refuses_bad_input_with_advice(X, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.grid_covering(X, **kwargs)
+
+
+def table(m: int = 12) -> dict[str, np.ndarray]:
+    rng = generator(3)
+    return {
+        "a": rng.normal(size=m),
+        "b": np.arange(m),
+        "y": rng.normal(size=m),
+        "text": np.array(["x"] * m, dtype=object),
+        "gap": np.where(np.arange(m) == 3, np.nan, 1.0 * np.arange(m)),
+        "blank": np.full(m, np.nan),
+        "flat": np.full(m, 7.0),
+    }
+
+
+def test_regression_columns_stack_features_as_rows_and_target_as_one_row():
+    columns = table()
+    X, Y = datasets.regression_columns(columns, ("a", "b"), "y")
+    assert X.shape == (2, 12) and Y.shape == (1, 12) and X.dtype == np.float64
+    np.testing.assert_array_equal(X, np.vstack([columns["a"], columns["b"]]))
+    np.testing.assert_array_equal(Y[0], columns["y"])
+
+
+@pytest.mark.parametrize(
+    "features, target, message",
+    [
+        (("a", "text"), "y", "'text' holds text"),
+        (("a", "gap"), "y", "'gap' has 1 missing"),
+        (("a", "blank"), "y", "'blank' is empty"),
+        (("flat", "a"), "y", "'flat' is constant"),
+        (("a", "a"), "y", "3 different columns"),
+        (("a", "nope"), "y", "no column 'nope'"),
+    ],
+)
+def test_regression_columns_refuse_unusable_columns_by_name(features, target, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.regression_columns(table(), features, target)
+
+
+@pytest.mark.parametrize("m", [1, datasets.MIN_TABLE_ROWS - 1])
+def test_regression_columns_refuse_too_few_rows(m):
+    with pytest.raises(ValueError, match=f"has {m} rows?;"):
+        datasets.regression_columns(table(m), ("a", "b"), "y")

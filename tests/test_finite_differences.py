@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -9,8 +11,10 @@ from core.finite_differences import (
     METHODS,
     complex_step_derivative,
     error_sweep,
+    is_exact_for_f,
     one_sided_difference,
     richardson_difference,
+    secant_geometry,
     two_sided_difference,
 )
 
@@ -277,3 +281,85 @@ def test_sweep_refuses_bad_arguments(arguments, message):
 def test_sweep_refuses_a_theta_where_the_derivative_is_infinite():
     with pytest.raises(ValueError, match="not finite"):
         error_sweep(np.sqrt, lambda theta: 0.5 / np.sqrt(theta), 0.0)
+
+
+# ---------------------------------------------------------------- exact methods
+
+
+def test_richardson_is_exact_for_a_cube_but_central_is_not(sweeps):
+    sweep = sweeps[("cube", "float64")]
+    assert is_exact_for_f(sweep, "richardson")
+    assert not is_exact_for_f(sweep, "central")
+    assert not is_exact_for_f(sweeps[("sin", "float64")], "richardson")
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_every_difference_is_exact_for_a_straight_line(dtype):
+    sweep = error_sweep(lambda theta: 2 * theta + 1, lambda theta: 2 + 0 * theta, 1.0, dtype=dtype)
+    assert all(is_exact_for_f(sweep, method) for method in sweep.methods)
+
+
+def test_a_forward_difference_across_a_kink_is_not_exact():
+    # |θ| at θ = 0: the forward difference is 1 for every ε, against the convention f′(0) = 0.
+    sweep = error_sweep(np.abs, np.sign, 0.0, methods=("forward", "central"))
+    assert not is_exact_for_f(sweep, "forward")
+    assert is_exact_for_f(sweep, "central")  # (ε − ε)/2ε = 0 exactly
+
+
+# ---------------------------------------------------------------- the secant picture
+
+
+def test_secant_geometry_of_cube_has_the_lecture_slopes():
+    epsilon = 0.01
+    geometry = secant_geometry(cube, cube_derivative, 1.0, epsilon, half_width=1.0)
+    assert geometry.derivative == 3.0
+    assert geometry.one_sided == pytest.approx(3 + 3 * epsilon + epsilon**2, rel=1e-12)
+    assert geometry.two_sided == pytest.approx(3 + epsilon**2, rel=1e-12)
+    assert (geometry.f_minus, geometry.f_theta, geometry.f_plus) == pytest.approx(
+        (0.99**3, 1.0, 1.01**3), rel=1e-15
+    )
+
+
+def test_secant_lines_pass_through_their_triangle_corners():
+    # With θ ± ε on the grid, each line meets f exactly where the lecture draws it.
+    theta, epsilon = 0.5, 0.25
+    geometry = secant_geometry(np.exp, np.exp, theta, epsilon, half_width=1.0, n=9)
+    grid = geometry.grid
+    np.testing.assert_allclose(grid, np.linspace(-0.5, 1.5, 9))
+    np.testing.assert_allclose(geometry.curve, np.exp(grid))
+    at = {t: int(np.argmin(np.abs(grid - t))) for t in (theta - epsilon, theta, theta + epsilon)}
+    assert geometry.tangent[at[theta]] == pytest.approx(np.exp(theta))
+    assert geometry.one_sided_secant[at[theta]] == pytest.approx(np.exp(theta))
+    assert geometry.one_sided_secant[at[theta + epsilon]] == pytest.approx(np.exp(theta + epsilon))
+    assert geometry.two_sided_secant[at[theta - epsilon]] == pytest.approx(np.exp(theta - epsilon))
+    assert geometry.two_sided_secant[at[theta + epsilon]] == pytest.approx(np.exp(theta + epsilon))
+    slope = np.diff(geometry.tangent) / np.diff(grid)
+    np.testing.assert_allclose(slope, np.exp(theta))
+
+
+def test_secant_geometry_leaves_nan_where_f_is_undefined_without_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        geometry = secant_geometry(np.log, lambda theta: 1 / theta, 0.5, 0.6, half_width=1.0)
+    assert np.isnan(geometry.f_minus) and np.isnan(geometry.two_sided)
+    assert np.all(np.isnan(geometry.curve[geometry.grid < 0]))
+    assert np.all(np.isfinite(geometry.curve[geometry.grid > 0]))
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ({"theta": np.nan}, "finite number"),
+        ({"theta": np.array([1.0, 2.0])}, "single finite number"),
+        ({"epsilon": 0.0}, "epsilon must be positive"),
+        ({"half_width": -1.0}, "half_width must be positive"),
+        ({"n": 1}, "n must be a whole number"),
+        ({"n": 10**6}, "n must be a whole number"),
+        ({"n": 3.5}, "n must be a whole number"),
+    ],
+)
+def test_secant_geometry_refuses_bad_arguments(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        secant_geometry(
+            np.sin, np.cos, **{"theta": 1.0, "epsilon": 0.1, "half_width": 1.0, **arguments}
+        )

@@ -9,16 +9,26 @@ import pytest
 from scipy import integrate, stats
 
 from core.activations import ACTIVATIONS, activate
+from core.datasets import course_circles
 from core.initialization import (
+    DTYPES,
     MAX_DEPTH,
     MAX_LAYER_SIZE,
     METHOD_NAMES,
     METHODS,
+    PRESETS,
+    SYMMETRY_TOLERANCE,
     gain,
+    glorot_std,
+    he_std,
+    hidden_unit_spread,
     init_std,
     initialize_layer,
     initialize_parameters,
+    symmetry_broken,
+    uniform_bound,
 )
+from core.network import train
 
 # σ of each method written out independently, for fan_in = n[l−1] and fan_out = n[l].
 REFERENCE_STD = {
@@ -196,3 +206,212 @@ def test_bad_scale_is_refused(scale):
 def test_unknown_activation_has_no_gain():
     with pytest.raises(ValueError, match="Unknown activation 'softmax'"):
         gain("softmax")
+
+
+# ------------------------------------------------------------ presets and symmetry
+
+
+def test_presets_are_the_six_course_choices_with_their_sigma():
+    sigma = {
+        name: init_std(preset.method, 10, 5, preset.std_scale()) for name, preset in PRESETS.items()
+    }
+    assert sigma == pytest.approx(
+        {
+            "zeros": 0.0,
+            "random × 0.01": 0.01,
+            "random × 10": 10.0,
+            "Xavier": math.sqrt(1 / 10),
+            "Glorot": math.sqrt(2 / 15),
+            "He": math.sqrt(2 / 10),
+        }
+    )
+
+
+@pytest.mark.parametrize("name", list(PRESETS))
+@pytest.mark.parametrize("v", [0.0, 0.25, 2.0, 100.0])
+def test_variance_multiplier_multiplies_the_variance(name, v):
+    preset = PRESETS[name]
+    base = init_std(preset.method, 7, 3, preset.std_scale(1.0))
+    assert init_std(preset.method, 7, 3, preset.std_scale(v)) ** 2 == pytest.approx(v * base**2)
+
+
+def test_variance_multiplier_two_turns_the_course_xavier_into_he():
+    assert init_std("xavier", 8, 4, PRESETS["Xavier"].std_scale(2.0)) == pytest.approx(
+        init_std("he", 8, 4)
+    )
+
+
+@pytest.mark.parametrize("v", [-1.0, math.nan, math.inf, 1e4, "2", True])
+def test_bad_variance_multiplier_is_refused(v):
+    with pytest.raises(ValueError, match="variance multiplier"):
+        PRESETS["He"].std_scale(v)
+
+
+def brute_force_spread(parameters, l):
+    # The largest gap between two units j, k of layer l over everything they own.
+    W, b, W_next = parameters[f"W{l}"], parameters[f"b{l}"], parameters[f"W{l + 1}"]
+    n = W.shape[0]
+    return max(
+        max(
+            np.abs(W[j] - W[k]).max(),
+            abs(b[j, 0] - b[k, 0]),
+            np.abs(W_next[:, j] - W_next[:, k]).max(),
+        )
+        for j in range(n)
+        for k in range(n)
+    )
+
+
+@pytest.mark.parametrize("method", ["random", "he", "glorot"])
+def test_hidden_unit_spread_is_the_largest_gap_between_two_units(method):
+    parameters = initialize_parameters([3, 4, 6, 2, 1], method, np.random.default_rng(1))
+    parameters["b2"] = np.random.default_rng(2).standard_normal((6, 1))
+    spread = hidden_unit_spread(parameters)
+    assert spread.shape == (3,)
+    np.testing.assert_allclose(spread, [brute_force_spread(parameters, l) for l in (1, 2, 3)])
+
+
+def circles_data():
+    split = course_circles(np.random.default_rng(0))
+    return split.X_train, split.Y_train
+
+
+def test_zeros_never_break_symmetry_under_training():
+    X, Y = circles_data()
+    parameters = initialize_parameters([2, 10, 5, 1], "zeros", np.random.default_rng(0))
+    trained = train(X, Y, parameters, learning_rate=0.5, num_iterations=200).parameters
+    assert not hidden_unit_spread(trained).any()  # ReLU′(0) = 0: the hidden weights stay 0
+    assert not symmetry_broken(trained)
+
+
+def test_a_constant_start_stays_symmetric_even_when_the_weights_move():
+    X, Y = circles_data()
+    parameters = {
+        key: np.full_like(W, 0.5)
+        for key, W in initialize_parameters(
+            [2, 10, 5, 1], "zeros", np.random.default_rng(0)
+        ).items()
+    }
+    trained = train(X, Y, parameters, activation="tanh", learning_rate=0.5, num_iterations=200)
+    assert np.ptp(trained.parameters["W1"]) > 0.01  # the weights did change…
+    assert hidden_unit_spread(trained.parameters).max() <= SYMMETRY_TOLERANCE  # …all alike
+    assert not symmetry_broken(trained.parameters)
+
+
+def test_random_weights_break_symmetry():
+    parameters = initialize_parameters([2, 10, 5, 1], "he", np.random.default_rng(0))
+    assert symmetry_broken(parameters)
+
+
+def test_a_network_without_hidden_layers_has_nothing_to_break():
+    parameters = initialize_parameters([2, 1], "he", np.random.default_rng(0))
+    assert hidden_unit_spread(parameters).shape == (0,)
+    assert not symmetry_broken(parameters)
+
+
+def test_nan_weights_count_as_broken_symmetry():
+    parameters = initialize_parameters([2, 3, 1], "zeros", np.random.default_rng(0))
+    parameters["W1"][0, 0] = np.nan
+    assert np.isnan(hidden_unit_spread(parameters)[0])
+    assert symmetry_broken(parameters)
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {},
+        {"W1": np.zeros((3, 2))},
+        {"W1": np.zeros((3, 2)), "b1": np.zeros((2, 1))},
+        {
+            "W1": np.zeros((3, 2)),
+            "b1": np.zeros((3, 1)),
+            "W2": np.zeros((1, 4)),
+            "b2": np.zeros((1, 1)),
+        },
+    ],
+)
+def test_hidden_unit_spread_refuses_a_malformed_parameter_dict(parameters):
+    with pytest.raises(ValueError, match="must be"):
+        hidden_unit_spread(parameters)
+
+
+# ------------------------------------------------------------ uniform weights
+
+
+@pytest.mark.parametrize("method", ["random", "xavier", "glorot", "he"])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_uniform_weights_keep_the_method_std_within_sqrt3_sigma(method, dtype):
+    # U(−a, a) with a = √3·σ: 8e5 draws put the sample std within ~0.1 % of σ and the
+    # largest |W| within ~1e-5·a of the bound.
+    W, b = initialize_layer(
+        800, 1000, method, np.random.default_rng(1), 0.5, distribution="uniform", dtype=dtype
+    )
+    sigma = REFERENCE_STD[method](800, 1000, 0.5)
+    assert W.dtype == b.dtype == np.dtype(dtype)
+    assert W.std(dtype=np.float64) == pytest.approx(sigma, rel=0.01)
+    assert abs(W.mean(dtype=np.float64)) < 0.01 * sigma
+    a = math.sqrt(3) * sigma
+    assert uniform_bound(sigma) == pytest.approx(a, rel=1e-15)
+    assert a * (1 - 1e-4) < np.abs(W).max() <= a * (1 + 1e-6)
+
+
+def test_uniform_weights_are_uniformly_distributed():
+    W, _ = initialize_layer(400, 300, "he", np.random.default_rng(2), distribution="uniform")
+    a = uniform_bound(math.sqrt(2 / 400))
+    assert stats.kstest(W.ravel(), "uniform", args=(-a, 2 * a)).pvalue > 0.01
+
+
+@pytest.mark.parametrize(("fan_in", "fan_out"), [(3, 7), (784, 128)])
+def test_uniform_bounds_are_pytorchs(fan_in, fan_out):
+    # kaiming_uniform_(nonlinearity="relu"): gain·√(3/fan_in) with gain √2;
+    # xavier_uniform_: gain·√(6/(fan_in + fan_out)) with gain 1.
+    assert uniform_bound(he_std(fan_in)) == pytest.approx(math.sqrt(2) * math.sqrt(3 / fan_in))
+    assert uniform_bound(glorot_std(fan_in, fan_out)) == pytest.approx(
+        math.sqrt(6 / (fan_in + fan_out))
+    )
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_normal_weights_are_drawn_in_the_requested_dtype(dtype):
+    W, b = initialize_layer(800, 1000, "he", np.random.default_rng(3), dtype=dtype)
+    assert W.dtype == b.dtype == np.dtype(dtype) and not b.any()
+    assert W.std(dtype=np.float64) == pytest.approx(math.sqrt(2 / 800), rel=0.01)
+
+
+def test_default_is_the_course_normal_draw():
+    default = initialize_layer(20, 10, "he", np.random.default_rng(4)).W
+    explicit = initialize_layer(
+        20, 10, "he", np.random.default_rng(4), distribution="normal", dtype="float64"
+    ).W
+    reference = math.sqrt(2 / 20) * np.random.default_rng(4).standard_normal((10, 20))
+    np.testing.assert_array_equal(default, explicit)
+    np.testing.assert_array_equal(default, reference)
+
+
+def test_uniform_parameters_stay_within_each_layers_bound():
+    dims = [30, 20, 10, 1]
+    parameters = initialize_parameters(
+        dims, "glorot", np.random.default_rng(5), distribution="uniform"
+    )
+    for l in range(1, len(dims)):
+        a = uniform_bound(glorot_std(dims[l - 1], dims[l]))
+        assert np.abs(parameters[f"W{l}"]).max() <= a and not parameters[f"b{l}"].any()
+
+
+def test_uniform_zeros_draw_nothing_from_rng():
+    rng = np.random.default_rng(0)
+    W, _ = initialize_layer(4, 3, "zeros", rng, distribution="uniform", dtype="float32")
+    assert not W.any() and W.dtype == np.float32
+    assert rng.random() == np.random.default_rng(0).random()
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"distribution": "gaussian"}, "choose one of normal, uniform"),
+        ({"dtype": "float16"}, "choose one of float32, float64"),
+    ],
+)
+def test_unknown_distribution_or_dtype_lists_the_known_ones(options, match):
+    with pytest.raises(ValueError, match=match):
+        initialize_layer(2, 1, "he", np.random.default_rng(0), **options)

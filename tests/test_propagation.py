@@ -10,8 +10,9 @@ import pytest
 from numpy.polynomial.hermite_e import hermegauss
 from scipy import integrate
 
+from core import propagation
 from core.activations import ACTIVATIONS, activate, activation_derivative
-from core.initialization import initialize_layer
+from core.initialization import DISTRIBUTIONS, initialize_layer
 from core.propagation import (
     DTYPES,
     HISTOGRAM_BINS,
@@ -233,10 +234,14 @@ def test_bad_mean_field_inputs_are_refused(arguments, match):
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("method", ["he", "xavier"])
-def test_simulated_variances_follow_the_mean_field_recursion(activation, method):
+@pytest.mark.parametrize("distribution", DISTRIBUTIONS)
+def test_simulated_variances_follow_the_mean_field_recursion(activation, method, distribution):
     # Averaged over 6 networks: one network of width n fluctuates by ~1/√n per layer.
+    # The theory sees Var(W) only, so uniform weights follow it as normal ones do.
     runs = [
-        simulate_random_network(6, 256, activation, method, np.random.default_rng(seed), m=64)
+        simulate_random_network(
+            6, 256, activation, method, np.random.default_rng(seed), distribution=distribution
+        )
         for seed in range(6)
     ]
     Z_var = np.mean([run.Z_rms**2 for run in runs], axis=0)
@@ -274,6 +279,23 @@ def test_overflow_is_reported_where_the_dtype_gives_out_not_raised(dtype):
     assert run.backward_nonfinite_layer is not None
 
 
+def test_a_float32_weight_gradient_past_its_range_counts_as_overflow():
+    # Linear layers that multiply the signal by 100: dW[l] = dZ[l] A[l−1]ᵀ / m is ~1e41
+    # in every layer, while A[l−1] and dA[l] of the middle layers are float32 numbers.
+    runs = {
+        dtype: simulate_random_network(
+            21, 64, "linear", "random", np.random.default_rng(0), 12.5, m=8, dtype=dtype
+        )
+        for dtype in DTYPES
+    }
+    middle = slice(2, 17)  # layers 3 … 17
+    float32, float64 = runs["float32"], runs["float64"]
+    assert np.isfinite(float32.Z_rms[middle]).all() and np.isfinite(float32.dA_rms[middle]).all()
+    assert (float64.dW_norm[middle] > np.finfo(np.float32).max).all()
+    assert np.isinf(float32.dW_norm[middle]).all() and float32.backward_nonfinite_layer >= 17
+    assert np.isfinite(float64.dW_norm).all() and float64.backward_nonfinite_layer is None
+
+
 @pytest.mark.filterwarnings("error")
 def test_float32_gradients_underflow_to_zero_and_it_is_reported():
     run = simulate_random_network(
@@ -304,13 +326,43 @@ def test_same_seed_gives_the_same_simulation(dtype):
         np.testing.assert_array_equal(getattr(first, field), getattr(second, field))
 
 
-def test_float32_and_float64_agree_while_both_are_in_range():
+@pytest.mark.parametrize("distribution", DISTRIBUTIONS)
+def test_float32_and_float64_agree_while_both_are_in_range(distribution):
+    # One seed, one network: the dtype changes only the arithmetic.
     runs = [
-        simulate_random_network(10, 64, "tanh", "xavier", np.random.default_rng(3), dtype=dtype)
+        simulate_random_network(
+            10,
+            64,
+            "tanh",
+            "xavier",
+            np.random.default_rng(3),
+            dtype=dtype,
+            distribution=distribution,
+        )
         for dtype in DTYPES
     ]
     np.testing.assert_allclose(runs[0].Z_rms, runs[1].Z_rms, rtol=1e-4)
     np.testing.assert_allclose(runs[0].dW_norm, runs[1].dW_norm, rtol=1e-3)
+
+
+def test_uniform_weights_are_the_default_and_recorded():
+    run = simulate_random_network(4, 16, "relu", "he", np.random.default_rng(0))
+    assert run.distribution == "uniform"
+    normal = simulate_random_network(
+        4, 16, "relu", "he", np.random.default_rng(0), distribution="normal"
+    )
+    assert normal.distribution == "normal" and not np.array_equal(run.Z_rms, normal.Z_rms)
+
+
+def test_checkpointing_gives_the_same_simulation_as_keeping_every_layer(monkeypatch):
+    def run():
+        return simulate_random_network(17, 48, "tanh", "he", np.random.default_rng(4), m=24)
+
+    kept = run()
+    monkeypatch.setattr(propagation, "KEPT_ACTIVATIONS_BYTES", 0)  # keep every 5th A[l]
+    checkpointed = run()
+    for field in ("Z_rms", "A_mean", "A_std", "A_histogram", "dA_rms", "dW_norm"):
+        np.testing.assert_array_equal(getattr(kept, field), getattr(checkpointed, field))
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)
@@ -343,22 +395,32 @@ def test_activation_mean_and_std_describe_a_layer():
     assert run.A_std[0] == pytest.approx(math.sqrt(1 - 1 / math.pi), rel=0.02)
 
 
-@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "linear"])
-def test_backward_pass_matches_central_differences(activation):
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "linear", "leaky_relu"])
+@pytest.mark.parametrize("distribution", DISTRIBUTIONS)
+@pytest.mark.parametrize("kept_bytes", [None, 0])
+def test_backward_pass_matches_central_differences(
+    activation, distribution, kept_bytes, monkeypatch
+):
     # J = (1/m) Σ dA[L] ∗ A[L] has ∂J/∂W[l] = dW[l]. The network is rebuilt the way
-    # simulate_random_network draws it: layer seeds, then X, then dA[L]. Depth 7 makes
-    # the backward pass recompute three checkpointed segments.
+    # simulate_random_network draws it: layer seeds, then X, then dA[L], W[l] in float32.
+    # With no memory to keep every A[l], depth 7 is three recomputed segments.
+    if kept_bytes is not None:
+        monkeypatch.setattr(propagation, "KEPT_ACTIVATIONS_BYTES", kept_bytes)
     depth, width, m, epsilon = 7, 3, 4, 1e-6
     run = simulate_random_network(
-        depth, width, activation, "glorot", np.random.default_rng(5), 1.5, m=m
-    )
+        depth, width, activation, "glorot", np.random.default_rng(5), 1.5, m=m,
+        distribution=distribution,
+    )  # fmt: skip
     rng = np.random.default_rng(5)
     seeds = rng.integers(2**63, size=depth)
     X, G = rng.standard_normal((width, m)), rng.standard_normal((width, m))
     Ws = [
-        initialize_layer(width, width, "glorot", np.random.default_rng(int(s)), 1.5).W
+        initialize_layer(
+            width, width, "glorot", np.random.default_rng(int(s)), 1.5,
+            distribution=distribution, dtype="float32",
+        ).W.astype(np.float64)
         for s in seeds
-    ]
+    ]  # fmt: skip
 
     def J(Ws, first=0, A=X):
         for W in Ws[first:]:
@@ -388,6 +450,7 @@ def test_backward_pass_matches_central_differences(activation):
         ({"method": "lecun"}, "choose one of zeros, random"),
         ({"scale": -1.0}, "scale must be"),
         ({"dtype": "float16"}, "choose one of float32, float64"),
+        ({"distribution": "gaussian"}, "choose one of normal, uniform"),
     ],
 )
 def test_bad_simulation_inputs_are_refused(changes, match):
@@ -400,6 +463,81 @@ def test_bad_simulation_inputs_are_refused(changes, match):
         "scale": 1.0,
         "m": 4,
         "dtype": "float64",
+        "distribution": "uniform",
     } | changes
     with pytest.raises(ValueError, match=match):
         simulate_random_network(**arguments)
+
+
+# ----------------------------------------------------------------- the simulation's helpers
+
+
+def _exact_log_product_norm(dZ: np.ndarray, A: np.ndarray) -> float:
+    """log ‖dZ Aᵀ‖_F by forming dZ Aᵀ in exact rationals: no rounding, no overflow."""
+    dZ_, A_ = [[[Fraction(float(v)) for v in row] for row in M] for M in (dZ, A)]
+    squared = sum(sum(a * b for a, b in zip(u, v, strict=True)) ** 2 for u in dZ_ for v in A_)
+    return (math.log(squared.numerator) - math.log(squared.denominator)) / 2
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize(
+    ("dZ_scale", "A_scale"), [(1.0, 1.0), (1e-3, 50.0), (1e30, 1e-30), (1e-20, 1e-19)]
+)
+def test_weight_gradient_norm_matches_the_formed_product(dtype, dZ_scale, A_scale):
+    # ‖dW‖_F from the m × m Gram matrices against dW = dZ Aᵀ / m formed exactly; the
+    # extreme scales would overflow or underflow the Gram matrices without rescaling.
+    rng = np.random.default_rng(0)
+    dZ = (dZ_scale * rng.standard_normal((5, 3))).astype(dtype)
+    A = (A_scale * rng.standard_normal((4, 3))).astype(dtype)
+    norm = propagation._weight_gradient_norm(dZ, A)
+    assert math.log(norm) == pytest.approx(_exact_log_product_norm(dZ, A) - math.log(3), abs=1e-12)
+    if dZ_scale == A_scale == 1.0:
+        assert norm == pytest.approx(np.linalg.norm(dZ.astype(float) @ A.T.astype(float)) / 3)
+
+
+def test_weight_gradient_norm_of_extreme_float64_factors():
+    rng = np.random.default_rng(1)
+    dZ, A = 1e200 * rng.standard_normal((6, 2)), 1e-250 * rng.standard_normal((5, 2))
+    norm = propagation._weight_gradient_norm(dZ, A)
+    assert math.log(norm) == pytest.approx(_exact_log_product_norm(dZ, A) - math.log(2), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("dZ_entry", "A_entry", "expected"),
+    [
+        (0.0, 1.0, 0.0),
+        (math.inf, 1.0, math.inf),
+        (math.inf, 0.0, math.nan),
+        (math.nan, 1.0, math.nan),
+    ],
+)
+def test_weight_gradient_norm_passes_zero_inf_and_nan_through(dZ_entry, A_entry, expected):
+    dZ, A = np.full((3, 2), dZ_entry), np.full((4, 2), A_entry)
+    with np.errstate(all="ignore"):
+        formed = np.linalg.norm(dZ @ A.T) / 2
+    norm = propagation._weight_gradient_norm(dZ, A)
+    np.testing.assert_equal([norm, formed], [expected, expected])
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_derivative_from_the_output_is_the_derivative(activation, dtype):
+    Z = np.array(
+        [-np.inf, -1e30, -40.0, -3.0, -1e-3, -1e-45, -0.0, 0.0, 1e-45, 0.5, 2.0, 40.0, 1e30,
+         np.inf, np.nan],
+    ).astype(dtype)  # fmt: skip
+    with np.errstate(all="ignore"):
+        from_output = propagation._DERIVATIVE_FROM_OUTPUT[activation](activate(Z, activation))
+        np.testing.assert_array_equal(from_output, activation_derivative(Z, activation))
+    assert from_output.dtype == Z.dtype
+
+
+@pytest.mark.parametrize(("low", "high"), [(-4.0, 4.0), (-1.0, 1.0), (0.0, 1.0)])
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_bin_shares_match_numpy_histogram(low, high, dtype):
+    A = np.random.default_rng(2).normal(low / 2 + high / 2, high - low, (64, 40)).astype(dtype)
+    A[0, :3] = [low, high, np.nan]
+    A[1, :2] = [-np.inf, np.inf]
+    shares = propagation._bin_shares(A, low, high)
+    counts, _ = np.histogram(np.clip(A, low, high), bins=HISTOGRAM_BINS, range=(low, high))
+    np.testing.assert_array_equal(shares, counts / A.size)
