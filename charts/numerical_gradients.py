@@ -1,0 +1,339 @@
+"""Charts and the table of the numerical-gradients page: the secant picture, the estimates
+at one step, and the error-versus-ε curves.
+
+Both charts colour a method the same way: the one-sided difference and its secant share a
+colour, and so do the two-sided difference and its secant.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import pandas as pd
+
+from charts.common import finish
+from core.finite_differences import ErrorSweep, SecantGeometry, is_exact_for_f
+
+COLORS = {
+    "f": "#9e9e9e",
+    "tangent": "#222222",
+    "forward": "#e45756",
+    "central": "#4c78a8",
+    "complex_step": "#54a24b",
+    "richardson": "#b279a2",
+}
+"""Colour of each series: f, the tangent, and each method of core.finite_differences."""
+
+METHOD_NAMES = {
+    "forward": "one-sided",
+    "central": "two-sided",
+    "complex_step": "complex step",
+    "richardson": "Richardson",
+}
+
+_DECADES = [10.0**k for k in range(-16, 1, 2)]
+
+
+def _scale(frame: pd.DataFrame, label: str) -> alt.Scale:
+    """Colours for the label column, in the frame's order, each series in its fixed colour."""
+    legend = frame.drop_duplicates(label)
+    return alt.Scale(domain=list(legend[label]), range=[COLORS[s] for s in legend["series"]])
+
+
+def _color(frame: pd.DataFrame, label: str, title: str | None) -> alt.Color:
+    """Colour by the label column, with a legend below the chart."""
+    return alt.Color(
+        label,
+        type="nominal",
+        title=title,
+        sort=None,
+        scale=_scale(frame, label),
+        legend=alt.Legend(
+            orient="bottom",
+            direction="vertical",
+            labelLimit=500,
+            titleLimit=500,
+            symbolStrokeWidth=3,
+        ),
+    )
+
+
+QUOTIENTS = {
+    "forward": ("(f(θ+ε) − f(θ)) / ε", "O(ε)"),
+    "central": ("(f(θ+ε) − f(θ−ε)) / 2ε", "O(ε²)"),
+    "complex_step": ("Im f(θ+iε) / ε", "O(ε²), no round-off"),
+    "richardson": ("(4·D(ε/2) − D(ε)) / 3", "O(ε⁴)"),
+}
+"""Each method's quotient (D is the two-sided one) and its truncation error."""
+
+
+def number(value: float, digits: int = 12) -> str:
+    """value to that many significant digits, or "undefined" when it is NaN or infinite."""
+    return f"{value:.{digits}g}" if math.isfinite(value) else "undefined"
+
+
+def short(value: float) -> str:
+    """A step or an error to one significant digit: 0.01, 0.0003, 5e-6."""
+    return f"{value:.1g}".replace("e-0", "e-") if math.isfinite(value) else "undefined"
+
+
+def tex(text: str, subtracted: bool = False) -> str:
+    """A formatted number for LaTeX: 1e-12 becomes 10^{-12}, 3e-5 becomes 3·10^{-5}.
+
+    subtracted: the number follows a minus sign, so a negative one gets parentheses.
+    """
+    if text == "undefined":
+        return r"\text{undefined}"
+    mantissa, _, exponent = text.partition("e")
+    power = rf"10^{{{int(exponent)}}}" if exponent else ""
+    shown = mantissa if not power else power if mantissa == "1" else rf"{mantissa} \cdot {power}"
+    return rf"\left({shown}\right)" if subtracted and text.startswith("-") else shown
+
+
+def estimate_frame(results: dict[str, ErrorSweep], digits: dict[str, int]) -> pd.DataFrame:
+    """One row per method: its quotient, estimate and error in each dtype, its order.
+
+    results: a sweep over the single current ε for each dtype name; digits: how many
+    significant digits of an estimate to show for each. A method missing from a sweep is
+    "not applicable"; an error at the sweep's floor is shown as "≤ floor".
+    """
+    exact = [number(next(iter(results.values())).derivative, 12), "0"] * len(results)
+    rows = {"exact f′(θ)": ["f′(θ)", *exact, "none"]}
+    columns = ["quotient"]
+    for dtype in results:
+        columns += [f"{dtype} estimate", f"{dtype} error"]
+    for method, (quotient, order) in QUOTIENTS.items():
+        cells = []
+        for dtype, sweep in results.items():
+            found = sweep.methods.get(method)
+            if found is None:
+                cells += ["not applicable", "—"]
+                continue
+            error, floor = found.absolute_error[0], sweep.error_floor
+            shown = f"≤ {floor:.3g}" if error == floor else number(error, 3)
+            cells += [number(found.estimate[0], digits[dtype]), shown]
+        rows[METHOD_NAMES[method]] = [quotient, *cells, order]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=[*columns, "truncation error"])
+
+
+def secant_frames(
+    g: SecantGeometry, labelled: bool
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The frames secant_chart draws, from the geometry; labelled: name the points θ ± ε."""
+    lines = [
+        ("f(θ)", "f", g.curve),
+        (f"tangent · slope {g.derivative:.8g}", "tangent", g.tangent),
+        (f"one-sided secant · slope {g.one_sided:.8g}", "forward", g.one_sided_secant),
+        (f"two-sided secant · slope {g.two_sided:.8g}", "central", g.two_sided_secant),
+    ]
+    curves = pd.concat(
+        pd.DataFrame({"theta": g.grid, "value": values, "curve": label, "series": series})
+        for label, series, values in lines
+    ).replace([math.inf, -math.inf], math.nan)  # f's poles and domain edges become gaps
+    left, right = g.theta - g.epsilon, g.theta + g.epsilon
+    triangles = pd.DataFrame({
+        "theta": [left, right, g.theta, right],
+        "base": [g.f_minus, g.f_minus, g.f_theta, g.f_theta],
+        "top": [g.f_minus, g.f_plus, g.f_theta, g.f_plus],
+        "triangle": ["big: θ−ε … θ+ε"] * 2 + ["small: θ … θ+ε"] * 2,
+        "series": ["central"] * 2 + ["forward"] * 2,
+    })  # fmt: skip
+    points = pd.DataFrame({
+        "theta": [left, g.theta, right],
+        "value": [g.f_minus, g.f_theta, g.f_plus],
+        "label": ["θ−ε" if labelled else "", "θ", "θ+ε" if labelled else ""],
+    })  # fmt: skip
+    return curves, triangles, points
+
+
+def method_label(sweep: ErrorSweep, method: str) -> str:
+    """The method's name and its fitted truncation slope, for a legend."""
+    errors = sweep.methods[method]
+    name = METHOD_NAMES[method]
+    if math.isfinite(errors.truncation_slope):
+        return f"{name} · slope ≈ {errors.truncation_slope:.2f} (theory {errors.truncation_order})"
+    return name + (" · exact for this f" if is_exact_for_f(sweep, method) else " · no clean slope")
+
+
+def sweep_frames(sweep: ErrorSweep) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frames error_chart draws: each method's errors (finite ones) and best steps."""
+    labels = {method: method_label(sweep, method) for method in sweep.methods}
+    errors = pd.concat(
+        pd.DataFrame({
+            "epsilon": sweep.epsilons, "error": result.absolute_error,
+            "method": labels[method], "series": method,
+        }).dropna()
+        for method, result in sweep.methods.items()
+    )  # fmt: skip
+    best = pd.DataFrame([
+        {
+            "method": labels[method], "series": method,
+            "theory_epsilon": result.theoretical_best_epsilon,
+            "best_epsilon": result.best_epsilon, "best_error": result.best_error,
+        }
+        for method, result in sweep.methods.items()
+    ])  # fmt: skip
+    return errors, best
+
+
+def secant_chart(
+    curves: pd.DataFrame, triangles: pd.DataFrame, points: pd.DataFrame
+) -> alt.TopLevelMixin:
+    """f, its tangent and the two secants around θ, with the lecture's two triangles shaded.
+
+    curves: columns theta, value, curve (legend label), series (a COLORS key), one row per
+    grid point and curve. triangles: columns theta, base, top, triangle, series; two rows
+    per triangle (its left and right ends: base is the horizontal side, top the secant).
+    points: columns theta, value, label (θ−ε, θ, θ+ε on f).
+    The vertical range fits f over the window; lines leaving it are clipped.
+    """
+    f_values = curves.loc[curves["series"] == "f", "value"].dropna()
+    low = min(f_values.min(), points["value"].min())
+    high = max(f_values.max(), points["value"].max())
+    pad = 0.05 * (high - low) or 1.0
+    x = alt.X("theta:Q", title="θ", scale=alt.Scale(zero=False, padding=16))
+    y_scale = alt.Scale(domain=[low - pad, high + pad], zero=False)
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(field, type="quantitative", title="f(θ)", scale=y_scale)
+
+    lines = (
+        alt.Chart(curves)
+        .mark_line(clip=True, strokeWidth=2.5)
+        .encode(
+            x=x,
+            y=y("value"),
+            color=_color(curves, "curve", None),
+            strokeDash=alt.StrokeDash("dash:N", scale=None, legend=None),
+            tooltip=[
+                alt.Tooltip("curve:N", title="line"),
+                alt.Tooltip("theta:Q", title="θ", format=".6g"),
+                alt.Tooltip("value:Q", title="value", format=".8g"),
+            ],
+        )
+        .transform_calculate(dash="datum.series === 'f' ? [1, 0] : [6, 3]")
+    )
+    by_series = alt.Scale(domain=list(COLORS), range=list(COLORS.values()))
+    shading = (
+        alt.Chart(triangles)
+        .mark_area(clip=True, fillOpacity=0.22, strokeWidth=1.5, strokeOpacity=0.9)
+        .encode(
+            x=x,
+            y=y("base"),
+            y2=alt.Y2("top"),
+            fill=alt.Fill("series:N", scale=by_series, legend=None),
+            stroke=alt.Stroke("series:N", scale=by_series, legend=None),
+            detail=alt.Detail("triangle:N"),
+            tooltip=[alt.Tooltip("triangle:N", title="triangle")],
+        )
+    )
+    marks = alt.Chart(points).encode(
+        x=x,
+        y=y("value"),
+        tooltip=[
+            alt.Tooltip("label:N", title="point"),
+            alt.Tooltip("theta:Q", title="θ", format=".8g"),
+            alt.Tooltip("value:Q", title="f", format=".10g"),
+        ],
+    )
+    dots = marks.mark_point(filled=True, size=70, color="#222222", clip=True)
+    names = marks.mark_text(dy=-14, fontSize=14, clip=True).encode(text=alt.Text("label:N"))
+    chart = alt.layer(shading, lines, dots, names).interactive()
+    return finish(chart, "f, its tangent and the two secants at θ", height=460)
+
+
+def error_chart(
+    errors: pd.DataFrame,
+    best: pd.DataFrame,
+    epsilon: float,
+    epsilon_text: str,
+    turning_point: float,
+) -> alt.TopLevelMixin:
+    """Absolute error against ε on log-log axes, one line per method.
+
+    errors: columns epsilon, error, method (legend label), series (a COLORS key); rows with
+    no finite error left out. best: one row per method with method, series,
+    theory_epsilon (the theoretical best step, drawn as a dashed rule), best_epsilon and
+    best_error (the measured bottom of the curve, drawn as a diamond). epsilon: the
+    current step (a solid rule), labelled "your ε = " + epsilon_text. turning_point: the
+    step that splits the chart into its round-off side (left) and truncation side (right),
+    where the labels "← round-off dominates" and "truncation dominates →" sit.
+    """
+    color = _color(errors, "method", "method · slope fitted on the truncation side")
+    by_method = alt.Color("method", type="nominal", scale=_scale(errors, "method"), legend=None)
+    x_axis = alt.Axis(values=_DECADES, format=".0e")
+    # Five decades of headroom above the largest error keep three rows of labels clear.
+    headroom = {"domainMax": float(errors["error"].max()) * 1e5} if len(errors) else {}
+    y_scale = alt.Scale(type="log", **headroom)
+
+    def x(field: str) -> alt.X:
+        return alt.X(field, type="quantitative", title="step ε (log scale)",
+                     scale=alt.Scale(type="log"), axis=x_axis)  # fmt: skip
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(field, type="quantitative", scale=y_scale,
+                     title="absolute error (log scale)", axis=alt.Axis(format=".0e"))  # fmt: skip
+
+    lines = (
+        alt.Chart(errors)
+        .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
+        .encode(
+            x=x("epsilon"),
+            y=y("error"),
+            color=color,
+            tooltip=[
+                alt.Tooltip("method:N"),
+                alt.Tooltip("epsilon:Q", title="ε", format=".2e"),
+                alt.Tooltip("error:Q", title="absolute error", format=".3e"),
+            ],
+        )
+    )
+    theory = (
+        alt.Chart(best)
+        .mark_rule(strokeDash=[5, 4], strokeWidth=1.5)
+        .encode(
+            x=x("theory_epsilon"),
+            color=by_method,
+            tooltip=[
+                alt.Tooltip("method:N"),
+                alt.Tooltip("theory_epsilon:Q", title="theoretical best ε", format=".1e"),
+            ],
+        )
+    )
+    measured = (
+        alt.Chart(best)
+        .mark_point(shape="diamond", filled=True, size=140, stroke="white", strokeWidth=1)
+        .encode(
+            x=x("best_epsilon"),
+            y=y("best_error"),
+            color=by_method,
+            tooltip=[
+                alt.Tooltip("method:N"),
+                alt.Tooltip("best_epsilon:Q", title="measured best ε", format=".1e"),
+                alt.Tooltip("best_error:Q", title="error there", format=".1e"),
+            ],
+        )
+    )
+    one_row = alt.Data(values=[{}])  # marks placed by datum, with no data of their own
+    current = alt.Chart(one_row).encode(x=alt.X(datum=epsilon, type="quantitative"))
+    current_rule = current.mark_rule(color="#222222", strokeWidth=2)
+    current_label = current.mark_text(
+        align="left" if epsilon < 1e-2 else "right", dx=5 if epsilon < 1e-2 else -5,
+        fontSize=13, fontWeight="bold", text=f"your ε = {epsilon_text}", clip=True,
+    ).encode(y=alt.YValue(50))  # fmt: skip
+    # The truncation side can be too narrow for its label, so that one ends at the largest
+    # step, a row lower, with its arrow still pointing away from the turning point.
+    largest = float(errors["epsilon"].max()) if len(errors) else turning_point
+    side_labels = [
+        alt.Chart(one_row)
+        .mark_text(align=align, dx=dx, fontSize=14, fontStyle="italic", color="#555555",
+                   text=text, clip=True)
+        .encode(x=alt.X(datum=x_at, type="quantitative"), y=alt.YValue(y_at))
+        for text, (x_at, align, dx, y_at) in (
+            ("← round-off dominates", (turning_point, "right", -6, 12)),
+            ("truncation dominates →", (largest, "right", -4, 30)),
+        )
+    ]  # fmt: skip
+    chart = alt.layer(lines, theory, measured, current_rule, current_label, *side_labels)
+    return finish(chart, "Error of each method against the step ε", height=460)

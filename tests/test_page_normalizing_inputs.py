@@ -1,0 +1,242 @@
+"""The normalizing-inputs page, run headless with Streamlit's AppTest: numbers on screen are
+what core/ computes, every control survives its extremes, links and uploads fail softly."""
+
+import json
+
+import altair as alt
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from charts import normalization as charts
+from core import conditioning as cond
+from core import datasets
+from core.normalization import Normalizer, normalize_train_test
+from ui.ideas import IDEAS
+
+PAGE = "../pages/normalizing_inputs.py"
+SLIDERS = {"ni_m": (10, 5_000), "ni_mt": (5, 1_000), "ni_shift": (0, 2_000), "ni_lr": (0.05, 1.2)}
+
+
+def run_page(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(query or {})
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def built_in_split(m=200, m_test=40, shift=1_000, seed=0) -> datasets.TrainTestSplit:
+    """The page's built-in data, drawn independently of the page's code."""
+    rng = np.random.default_rng(seed)
+    train = datasets.house_prices(m, rng)
+    test = datasets.house_prices(m_test, rng, sizes=(600.0 + shift, 3_600.0 + shift))
+    return datasets.TrainTestSplit(train.X, train.Y, test.X, test.Y)
+
+
+def rmse_on_test(split: datasets.TrainTestSplit, use_train_statistics: bool) -> float:
+    sets = normalize_train_test(
+        split.X_train, split.X_test, use_train_statistics=use_train_statistics
+    )
+    fit = cond.fit_linear_regression(sets.X_train, split.Y_train)
+    return cond.root_mean_squared_error(fit.predict(sets.X_test), split.Y_test)
+
+
+def steps_table(at: AppTest):
+    return at.table[0].value
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def metric_values(at: AppTest) -> list[str]:
+    return [metric.value for metric in at.metric]
+
+
+def test_defaults_show_what_core_computes():
+    at = run_page()
+    assert at.title[0].value.startswith(IDEAS[0].title)
+    split = built_in_split()
+    normalizer = Normalizer().fit(split.X_train)
+    # The live formula: μ, σ² and σ of each feature from the Normalizer.
+    live = " ".join(latex.value for latex in at.latex)
+    assert "2219" in live and f"{normalizer.sigma_[0, 0]:.4g}" in live
+    stats = at.dataframe[0].value
+    np.testing.assert_allclose(stats["μ"], normalizer.mu_.ravel())
+    np.testing.assert_allclose(stats["σ²"], normalizer.variance_.ravel())
+    np.testing.assert_allclose(stats["(1/m) Σ x⁽ⁱ⁾², raw"], np.diag(cond.hessian(split.X_train)))
+    # Condition numbers and steps, raw and normalized.
+    table = steps_table(at)
+    X_norm = normalizer.transform(split.X_train)
+    for row, X in (("raw inputs", split.X_train), ("normalized inputs", X_norm)):
+        limit = cond.learning_rate_stability_limit(X)
+        steps = cond.steps_to_converge(X, split.Y_train, 0.5 * limit, tolerance=1e-3)
+        best = cond.steps_to_converge(X, split.Y_train, cond.best_stable_learning_rate(X))
+        assert table.loc[row, "condition number κ"] == f"{cond.condition_number(X):,.4g}"
+        assert table.loc[row, "steps at α = 0.5·2/λ_max"] == f"{steps:,}"
+        assert table.loc[row, "steps at α*"] == f"{best:,}"
+    assert int(table.loc["raw inputs", "steps at α*"].replace(",", "")) > 1_000_000
+    assert int(table.loc["normalized inputs", "steps at α*"]) < 20
+    # Test error both ways: the wrong way is visibly worse on the shifted test population.
+    right, wrong = rmse_on_test(split, True), rmse_on_test(split, False)
+    assert metric_values(at) == [f"{right:,.4g}", f"{wrong:,.4g}"]
+    assert wrong > 3 * right
+    assert f"{wrong:,.4g}" in at.success[0].value
+    assert not at.error and not at.warning
+
+
+def test_learning_rate_changes_the_steps_to_what_core_computes():
+    at = run_page()
+    at.slider(key="ni_lr").set_value(0.9).run()
+    at.select_slider(key="ni_tol").set_value(1e-6).run()
+    split = built_in_split()
+    X = Normalizer().fit_transform(split.X_train)
+    alpha = 0.9 * cond.learning_rate_stability_limit(X)
+    expected = cond.steps_to_converge(X, split.Y_train, alpha, tolerance=1e-6)
+    assert steps_table(at).loc["normalized inputs", "steps at α = 0.9·2/λ_max"] == f"{expected:,}"
+    assert f"{expected:,} after normalizing" in at.info[1].value
+
+
+def test_above_the_stability_limit_divergence_is_shown_as_never():
+    at = run_page({"ni_lr": "1.2"})
+    table = steps_table(at)
+    assert list(table["steps at α = 1.2·2/λ_max"]) == ["never", "never"]
+    assert "never converges" in at.warning[0].value
+    paths = [layer for spec in specs(at) for layer in spec.get("layer", [])]
+    assert any(layer["mark"]["type"] == "line" for layer in paths)
+
+
+def test_toggle_shows_the_wrong_normalization_and_its_damage():
+    at = run_page()
+    points_before = at.get("vega_lite_chart")[-1].proto.datasets[0].data.data
+    at.toggle(key="ni_wrong").set_value(True).run()
+    split = built_in_split()
+    assert f"{rmse_on_test(split, False):,.4g}" in at.warning[0].value
+    assert "forced onto mean 0" in at.warning[0].value
+    assert at.get("vega_lite_chart")[-1].proto.datasets[0].data.data != points_before
+
+
+@pytest.mark.parametrize("end", [0, 1], ids=["minimum", "maximum"])
+def test_every_control_at_its_extremes(end):
+    at = run_page()
+    for key, limits in SLIDERS.items():
+        at.slider(key=key).set_value(limits[end])
+    at.number_input(key="ni_seed").set_value([0, 9_999][end])
+    at.select_slider(key="ni_tol").set_value([1e-2, 1e-6][end])
+    at.toggle(key="ni_wrong").set_value(bool(end))
+    at.run()
+    assert not at.exception and not at.error
+    split = built_in_split(*(limits[end] for limits in list(SLIDERS.values())[:3]), [0, 9_999][end])
+    assert metric_values(at)[0] == f"{rmse_on_test(split, True):,.4g}"
+
+
+def test_a_link_reopens_the_exact_setting():
+    at = run_page({"ni_m": "500", "ni_shift": "0", "ni_lr": "0.75", "ni_wrong": "true"})
+    assert at.slider(key="ni_m").value == 500 and at.slider(key="ni_lr").value == 0.75
+    assert at.toggle(key="ni_wrong").value is True
+    assert not at.info[0].value.startswith("Some settings")
+    split = built_in_split(m=500, shift=0)
+    assert metric_values(at)[1] == f"{rmse_on_test(split, False):,.4g}"
+
+
+@pytest.mark.parametrize(
+    "query", [{"ni_lr": "garbage"}, {"ni_m": "99999"}, {"ni_tol": "7"}, {"ni_src": "eval"}]
+)
+def test_garbage_in_a_link_opens_defaults_with_a_notice(query):
+    at = run_page(query)
+    assert "could not be used" in at.info[0].value and next(iter(query)) in at.info[0].value
+    assert at.slider(key="ni_lr").value == 0.5 and at.slider(key="ni_m").value == 200
+
+
+def upload(content: bytes, name: str = "data.csv") -> AppTest:
+    at = run_page({"ni_src": "My CSV file"})
+    at.get("file_uploader")[0].set_value((name, content, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def csv_rows(rows: list[str]) -> bytes:
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_an_uploaded_csv_is_used_with_the_chosen_columns():
+    rng = np.random.default_rng(5)
+    a, b = rng.uniform(0, 1_000, 60), rng.uniform(0, 5, 60)
+    y = 2 * a + 30 * b + rng.normal(size=60)
+    content = csv_rows(["label,a,b,y"] + [f"h{i},{a[i]},{b[i]},{y[i]}" for i in range(60)])
+    at = upload(content)
+    assert "text" in at.error[0].value  # the first three columns include the label column
+    at.selectbox(key="ni_x1").set_value("a")
+    at.selectbox(key="ni_x2").set_value("b")
+    at.selectbox(key="ni_y").set_value("y").run()
+    assert not at.error
+    X, Y = np.vstack([a, b]), y.reshape(1, -1)
+    split = datasets.train_test_split(X, Y, 0.2, np.random.default_rng(0))
+    assert metric_values(at)[0] == f"{rmse_on_test(split, True):,.4g}"
+    raw_kappa = cond.condition_number(split.X_train)
+    assert steps_table(at).loc["raw inputs", "condition number κ"] == f"{raw_kappa:,.4g}"
+
+
+BAD_UPLOADS = {
+    "text": (csv_rows(["a,b,c"] + [f"{i},x{i},{i}" for i in range(20)]), "holds text"),
+    "empty column": (csv_rows(["a,b,c"] + [f"{i},,{i}" for i in range(20)]), "is empty"),
+    "NaN": (
+        csv_rows(["a,b,c"] + [f"{i},{'' if i == 3 else i * i},{i}" for i in range(20)]),
+        "1 missing",
+    ),
+    "constant": (csv_rows(["a,b,c"] + [f"{i},5,{i}" for i in range(20)]), "is constant"),
+    "single row": (b"a,b,c\n1,2,3\n", "1 row;"),
+    "ragged rows": (
+        csv_rows(["a,b,c", "1,2,3", "4,5,6,7,8"] + ["1,2,3"] * 20),
+        "Expected 3 fields",
+    ),
+    "bad encoding": ("a,b,c\né,1,2\n".encode("utf-16"), "not UTF-8"),
+    "no content": (b"", "No columns"),
+    "two columns": (csv_rows(["a,b"] + ["1,2"] * 20), "2 columns"),
+    "too large to square": (csv_rows(["a,b,c"] + ["1e200,2,3", "1e-3,5,6"] * 10), "too large"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_UPLOADS, ids=list(BAD_UPLOADS))
+def test_an_unusable_upload_is_explained_and_the_built_in_data_stay(case):
+    content, message = BAD_UPLOADS[case]
+    at = upload(content)
+    assert message in at.error[0].value
+    assert metric_values(at)[0] == f"{rmse_on_test(built_in_split(), True):,.4g}"
+
+
+def test_an_upload_over_the_size_limit_is_refused():
+    at = upload(b"a,b,c\n" + b"1,2,3\n" * 1_000_000)  # about 6 MB
+    assert "over 5 MB" in at.error[0].value
+
+
+def test_stage_panels_are_square_symmetric_and_linked():
+    at = run_page()
+    spec = specs(at)[0]
+    panels = spec["hconcat"]
+    assert len(panels) == 3 and spec["params"][0]["views"]  # one hover shared by the panels
+    for panel in panels:
+        x, y = panel["encoding"]["x"]["scale"]["domain"], panel["encoding"]["y"]["scale"]["domain"]
+        assert x == y and x[0] == -x[1]
+        assert panel["width"] == panel["height"]
+        assert panel["encoding"]["tooltip"]
+
+
+def test_contour_chart_has_log_cost_colours_paths_and_tooltips():
+    split = built_in_split()
+    X, Y = Normalizer().fit_transform(split.X_train), split.Y_train
+    run = cond.gradient_descent_path(X, Y, cond.best_stable_learning_rate(X))
+    path = charts.path_frame(run.path, run.costs - run.minimum_cost, "best α*")
+    w1, w2 = charts.contour_axes(path, tuple(run.minimum), equal_aspect=True)
+    assert w1[-1] - w1[0] == pytest.approx(w2[-1] - w2[0])
+    grid = charts.grid_frame(w1, w2, cond.cost_grid(X, Y, w1, w2) - run.minimum_cost)
+    chart = charts.contour_chart(grid, path, tuple(run.minimum), "J", ("w₁", "w₂"))
+    with alt.data_transformers.disable_max_rows():
+        spec = chart.to_dict()
+    heat, line, star = spec["layer"]
+    assert heat["mark"]["type"] == "rect"
+    assert heat["encoding"]["color"]["scale"]["type"] == "log"
+    assert heat["encoding"]["color"]["condition"]["value"] == "white"  # the level bands
+    assert line["mark"]["type"] == "line" and line["encoding"]["tooltip"]
+    assert star["mark"]["shape"] == "diamond"

@@ -1,0 +1,234 @@
+"""The vanishing & exploding gradients page, run headless with Streamlit's AppTest,
+and its chart builders. Expected numbers come from core, never typed in."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from charts import vanishing_exploding as charts
+from core.initialization import METHODS
+from core.propagation import (
+    MAX_LINEAR_DEPTH,
+    MAX_SIMULATED_DEPTH,
+    MAX_SIMULATED_WIDTH,
+    deep_linear_signal,
+    simulate_random_network,
+)
+
+PAGE = "../pages/vanishing_exploding.py"
+TITLE = "Vanishing & exploding gradients"
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def page_text(at: AppTest) -> str:
+    """Everything the page wrote, as one string."""
+    parts = [*at.latex, *at.info, *at.success, *at.warning, *at.error, *at.caption]
+    return " ".join([e.value for e in parts] + [f"{m.label}: {m.value}" for m in at.metric])
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def chart_data(at: AppTest, index: int) -> list[pd.DataFrame]:
+    """The DataFrames a chart on the page was drawn from (Streamlit ships them as Arrow)."""
+    chart = at.get("vega_lite_chart")[index]
+    return [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+
+
+def network(at: AppTest):
+    """The simulation the page shows, computed here by core with the page's settings."""
+    return simulate_random_network(
+        at.slider(key="ve_depth").value,
+        at.slider(key="ve_width").value,
+        at.selectbox(key="ve_g").value,
+        at.selectbox(key="ve_init").value,
+        np.random.default_rng(at.number_input(key="ve_seed").value),
+        at.select_slider(key="ve_scale").value,
+        dtype=at.segmented_control(key="ve_dtype").value,
+    )
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_opens_at_defaults_with_the_lectures_numbers():
+    at = open_page()
+    assert not at.exception
+    assert at.title[0].value.startswith(TITLE)
+    far = deep_linear_signal(1.5, MAX_LINEAR_DEPTH).limits
+    assert "1.5^{9}" in at.latex[1].value and "38.44" in at.latex[1].value  # 1.5⁹ ≈ 38.4
+    assert f"layer {far['float32'].overflow_layer} in float32" in at.info[0].value
+    assert f"{far['float64'].overflow_layer} in float64" in at.info[0].value
+    assert [m.value for m in at.metric] == ["holds every layer", "holds every layer"]
+    assert len(at.get("vega_lite_chart")) == 4
+    assert not at.error
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("0.5·I, 10 layers", r"0.5^{9} \cdot x \approx 1.95 \times 10^{-3}"),  # 0.5⁹ ≈ 1.95e-3
+        ("1.5·I, 2000 layers", r"1.5^{1999}"),
+    ],
+)
+def test_presets_set_the_sliders_and_the_numbers_follow(label, expected):
+    at = open_page()
+    next(b for b in at.button if b.label == label).click().run()
+    a, L = (1.5, 2000) if "2000" in label else (0.5, 10)
+    assert (at.slider(key="ve_a").value, at.slider(key="ve_L").value) == (a, L)
+    assert expected in at.latex[1].value
+    limits = deep_linear_signal(a, L).limits
+    if L == 2000:  # 1.5ⁿ overflows float32 near n ≈ 219, float64 near n ≈ 1751
+        assert [m.value for m in at.metric] == [
+            f"inf from layer {limits['float32'].overflow_layer}",
+            f"inf from layer {limits['float64'].overflow_layer}",
+        ]
+
+
+def test_moving_the_linear_sliders_shows_what_core_computes():
+    at = open_page()
+    at.slider(key="ve_a").set_value(0.6)
+    at.slider(key="ve_L").set_value(2000).run()
+    signal = deep_linear_signal(0.6, 2000)
+    assert charts.power_of_ten(signal.log10_y_hat) in at.latex[1].value
+    assert at.metric[0].value == f"0 from layer {signal.limits['float32'].underflow_layer}"
+    assert at.metric[1].value == f"0 from layer {signal.limits['float64'].underflow_layer}"
+    line = specs(at)[0]["layer"][1]
+    assert line["encoding"]["y"]["axis"]["labelExpr"].startswith("'10^'")
+
+
+def test_a_equal_to_one_is_the_knife_edge():
+    at = open_page({"ve_a": "1.0", "ve_L": "2000"})
+    assert r"1^{1999} \cdot x \approx 1 \cdot x" in at.latex[1].value
+    assert "knife edge" in at.info[0].value
+
+
+def test_the_live_formula_and_notice_follow_the_network_controls():
+    at = open_page()
+    at.selectbox(key="ve_g").set_value("tanh")
+    at.selectbox(key="ve_init").set_value("xavier")
+    at.slider(key="ve_depth").set_value(30).run()
+    assert not at.exception
+    s = network(at)
+    assert rf"= {charts.power_of_ten(np.log10(s.sigma_w2))}" in at.latex[4].value
+    assert f"Z[30] is {s.Z_rms[-1] / s.Z_rms[0]:.3g} times Z[1]" in page_text(at)
+
+
+def test_float32_overflow_is_marked_instead_of_crashing():
+    at = open_page()
+    at.selectbox(key="ve_init").set_value("random")
+    at.select_slider(key="ve_scale").set_value(10.0)
+    at.segmented_control(key="ve_dtype").set_value("float32").run()
+    assert not at.exception
+    k = network(at).forward_nonfinite_layer
+    assert k is not None
+    assert f"float32 overflowed at layer {k}" in at.error[0].value
+    marks = next(frame for frame in chart_data(at, 1) if "label" in frame)
+    assert list(marks["label"]) == [f"float32: inf/NaN at layer {k}"]
+
+
+def test_zero_weights_warn_about_symmetry():
+    at = open_page()
+    at.selectbox(key="ve_init").set_value("zeros").run()
+    assert not at.exception
+    assert "cannot break the symmetry" in at.warning[0].value
+
+
+@pytest.mark.parametrize("end", ["min", "max"])
+def test_every_control_at_its_extremes(end):
+    at = open_page()
+    for slider in [*at.slider, *at.select_slider]:
+        values = slider.options if hasattr(slider, "options") and slider.options else None
+        if values:
+            slider.set_value(type(slider.value)(values[0 if end == "min" else -1]))
+        else:
+            slider.set_value(slider.min if end == "min" else slider.max)
+    at.number_input(key="ve_seed").set_value(0 if end == "min" else 9999)
+    at.selectbox(key="ve_init").set_value(METHODS[0 if end == "min" else -1])
+    at.segmented_control(key="ve_dtype").set_value("float32" if end == "min" else "float64")
+    at.run(timeout=120)
+    assert not at.exception
+    assert at.slider(key="ve_depth").value == (2 if end == "min" else MAX_SIMULATED_DEPTH)
+    assert at.slider(key="ve_width").value == (16 if end == "min" else MAX_SIMULATED_WIDTH)
+    assert len(at.get("vega_lite_chart")) == 4
+
+
+@pytest.mark.parametrize(
+    "query", [{"ve_L": "garbage"}, {"ve_a": "7"}, {"ve_init": "eval"}, {"ve_width": "100000"}]
+)
+def test_bad_link_values_open_the_defaults_with_a_notice(query):
+    at = open_page(query)
+    assert not at.exception
+    assert at.slider(key="ve_L").value == 10 and at.slider(key="ve_width").value == 256
+    assert "could not be used" in at.info[0].value
+    assert next(iter(query)) in at.info[0].value
+
+
+def test_a_link_reopens_the_exact_setting():
+    at = open_page({"ve_a": "0.5", "ve_L": "2000", "ve_g": "sigmoid", "ve_dtype": "float32"})
+    assert not at.exception
+    assert (at.slider(key="ve_a").value, at.slider(key="ve_L").value) == (0.5, 2000)
+    assert at.selectbox(key="ve_g").value == "sigmoid"
+    assert at.segmented_control(key="ve_dtype").value == "float32"
+    assert "could not be used" not in page_text(at)
+
+
+# ---------------------------------------------------------------- the chart builders
+
+
+@pytest.mark.parametrize(
+    ("log10_value", "text"),
+    [
+        (np.log10(1.5**9), "38.44"),
+        (np.log10(0.5**9), r"1.95 \times 10^{-3}"),
+        (1999 * np.log10(1.5), r"1.01 \times 10^{352}"),  # far beyond float64
+        (np.log10(9.999e7), r"1.00 \times 10^{8}"),  # 9.999 rounds up to the next power
+    ],
+)
+def test_power_of_ten_writes_magnitudes_beyond_any_float(log10_value, text):
+    assert charts.power_of_ten(log10_value) == text
+
+
+def test_linear_chart_marks_where_each_float_type_gives_out():
+    signal = deep_linear_signal(1.5, 2000)
+    frame, bands, marks = charts.linear_frames(signal)
+    assert set(marks["label"]) == {"float32: inf at l = 219", "float64: inf at l = 1751"}
+    assert set(bands["dtype"]) == {"float32", "float64"}
+    spec = charts.linear_depth_chart(frame, bands, marks).to_dict()
+    marks_used = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks_used[:3] == ["rect", "line", "rule"] and "text" in marks_used
+    assert spec["layer"][1]["encoding"]["tooltip"]
+
+
+def test_per_layer_chart_is_log_scaled_with_theory_dashed():
+    s = simulate_random_network(
+        40, 32, "relu", "random", np.random.default_rng(0), 10.0, dtype="float32"
+    )
+    frame, marks = charts.forward_frames(s)
+    assert np.all(np.isfinite(frame["value"])) and np.all(frame["value"] > 0)
+    assert list(marks["layer"]) == [s.forward_nonfinite_layer]
+    spec = charts.per_layer_chart(frame, marks, depth=40, title="t", y_title="y").to_dict()
+    encoding = spec["layer"][0]["encoding"]
+    assert encoding["y"]["scale"]["type"] == "log"
+    assert [6, 4] in encoding["strokeDash"]["scale"]["range"]
+    assert encoding["tooltip"]
+
+
+def test_histogram_chart_has_one_cell_per_layer_and_bin():
+    s = simulate_random_network(5, 32, "tanh", "random", np.random.default_rng(0), 1.0)
+    frame = charts.histogram_frame(s)
+    assert len(frame) == 5 * (len(s.bin_edges) - 1)
+    assert np.allclose(frame.groupby("layer")["fraction"].sum(), 1.0)
+    spec = charts.histogram_chart(frame, depth=5, value_title="A").to_dict()
+    assert spec["mark"]["type"] == "rect" and spec["encoding"]["color"]["field"] == "fraction"
+    assert isinstance(frame, pd.DataFrame)
