@@ -1,0 +1,233 @@
+"""The numerical-gradients page, run headless with Streamlit's AppTest, and its chart
+builders. Expected numbers come from core, never typed in (except the lecture's own)."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from charts import numerical_gradients as charts
+from core.finite_differences import (
+    error_sweep,
+    one_sided_difference,
+    secant_geometry,
+    two_sided_difference,
+)
+from core.formula import parse_formula
+
+PAGE = "../pages/numerical_gradients.py"
+TITLE = "Numerical gradients"
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def table(at: AppTest):
+    return at.table[0].value
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def texts(spec: dict) -> list[str]:
+    return [layer["mark"].get("text") for layer in spec["layer"] if layer["mark"].get("text")]
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_opens_with_the_lectures_cube_numbers():
+    at = open_page()
+    assert not at.exception and not at.error and not at.warning
+    assert at.title[0].value.startswith(TITLE)
+    estimates = table(at)
+    # f(θ) = θ³ at θ = 1, ε = 0.01: one-sided 3.0301 (error 0.0301), two-sided 3.0001 (0.0001).
+    assert estimates.loc["one-sided", "float64 estimate"] == "3.0301"
+    assert estimates.loc["one-sided", "float64 error"] == "0.0301"
+    assert estimates.loc["two-sided", "float64 estimate"] == "3.0001"
+    assert estimates.loc["two-sided", "float64 error"] == "0.0001"
+    live = " ".join(latex.value for latex in at.latex)
+    assert r"\frac{1.030301 - 1}{0.01} = 3.0301" in live
+    assert r"\frac{1.030301 - 0.970299}{2 \cdot 0.01} = 3.0001" in live
+    notice = at.info[0].value
+    assert "one-sided error is 0.0301" in notice and "two-sided error 0.0001" in notice
+    assert "truncation side" in notice
+    assert len(at.get("vega_lite_chart")) == 2
+
+
+def test_a_smaller_step_shows_exactly_what_core_computes():
+    at = open_page()
+    at.select_slider(key="ng_eps").set_value("0.001").run()
+    cube = parse_formula("theta**3")
+    one = one_sided_difference(cube.f, 1.0, 1e-3)
+    two = two_sided_difference(cube.f, 1.0, 1e-3)
+    estimates = table(at)
+    assert estimates.loc["one-sided", "float64 estimate"] == f"{one:.12g}"
+    assert estimates.loc["two-sided", "float64 estimate"] == f"{two:.12g}"
+    assert estimates.loc["one-sided", "float64 error"] == f"{abs(one - 3):.3g}"
+    one32 = one_sided_difference(cube.f, np.float32(1.0), 1e-3)
+    assert estimates.loc["one-sided", "float32 estimate"] == f"{one32:.7g}"
+
+
+def test_another_function_and_point_change_the_numbers_and_formula():
+    at = open_page()
+    at.selectbox(key="ng_f").set_value("sin θ")
+    at.slider(key="ng_theta").set_value(0.5).run()
+    sine = parse_formula("sin(theta)")
+    geometry = secant_geometry(sine.f, sine.df, 0.5, 0.01, 1.0)
+    estimates = table(at)
+    assert estimates.loc["exact f′(θ)", "float64 estimate"] == f"{np.cos(0.5):.12g}"
+    assert estimates.loc["two-sided", "float64 estimate"] == f"{geometry.two_sided:.12g}"
+    assert r"\sin" in at.latex[0].value and r"\cos" in at.latex[0].value
+
+
+def test_float32_switches_the_error_curves_and_the_notice():
+    at = open_page()
+    at.segmented_control(key="ng_dtype").set_value("float32").run()
+    cube = parse_formula("theta**3")
+    central = error_sweep(cube.f, cube.df, 1.0, dtype=np.float32, methods=("central",))
+    best = central.methods["central"]
+    # ε = 0.01 lies right of float32's best two-sided step (about 2e-3, error about 3e-5).
+    assert "In float32 this ε is on the truncation side" in at.info[0].value
+    assert f"about {charts.short(best.best_epsilon)}" in at.info[0].value
+    assert f"{charts.short(best.best_error)} in float32" in at.info[0].value
+    assert any(caption.value.startswith("In float32") for caption in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("key", "extremes"),
+    [("ng_theta", (-3.0, 3.0)), ("ng_eps", ("1e-16", "1")), ("ng_zoom", ("0.01", "3"))],
+)
+def test_every_control_at_its_extremes_keeps_the_page_running(key, extremes):
+    at = open_page()
+    for value in extremes:
+        widget = at.slider(key=key) if key == "ng_theta" else at.select_slider(key=key)
+        widget.set_value(value).run()
+        assert not at.exception and not at.error
+        assert len(at.get("vega_lite_chart")) == 2
+
+
+@pytest.mark.parametrize("choice", ["exp θ", "log θ", "max(θ, 0)", "|θ|"])
+def test_every_preset_function_runs(choice):
+    at = open_page({"ng_f": choice})
+    assert not at.exception and not at.error
+    assert at.selectbox(key="ng_f").value == choice
+
+
+def test_garbage_in_the_link_falls_back_to_defaults_with_a_notice():
+    at = open_page({"ng_eps": "garbage", "ng_theta": "99", "ng_f": "__import__('os')"})
+    assert not at.exception
+    assert "could not be used" in at.info[0].value
+    assert table(at).loc["one-sided", "float64 estimate"] == "3.0301"
+
+
+def test_a_link_reopens_the_exact_setting():
+    at = open_page({"ng_f": "exp θ", "ng_theta": "0.5", "ng_eps": "1e-5", "ng_zoom": "0.3"})
+    assert (at.selectbox(key="ng_f").value, at.slider(key="ng_theta").value) == ("exp θ", 0.5)
+    assert (at.select_slider(key="ng_eps").value, at.select_slider(key="ng_zoom").value) == (
+        "1e-5",
+        "0.3",
+    )
+    assert not at.info[0].value.startswith("Some settings")
+
+
+def test_a_refused_formula_keeps_the_last_good_one():
+    at = open_page({"ng_f": "typed formula"})
+    at.text_input(key="ng_formula").set_value("exp(theta)").run()
+    assert table(at).loc["exact f′(θ)", "float64 estimate"] == f"{np.e:.12g}"
+    at.text_input(key="ng_formula").set_value("__import__('os')").run()
+    assert not at.exception
+    with pytest.raises(ValueError) as refusal:
+        parse_formula("__import__('os')")
+    assert str(refusal.value) in at.error[0].value
+    assert "Showing the last good formula: exp(theta)" in at.error[0].value
+    assert table(at).loc["exact f′(θ)", "float64 estimate"] == f"{np.e:.12g}"
+
+
+def test_a_theta_outside_the_domain_is_explained_not_crashed():
+    at = open_page({"ng_f": "log θ", "ng_theta": "-1.0"})
+    assert not at.exception
+    assert "log is undefined" in at.error[0].value
+    assert not at.table
+
+
+def test_a_step_leaving_the_domain_marks_the_differences_undefined():
+    at = open_page({"ng_f": "log θ", "ng_eps": "1"})  # θ − ε = 0
+    assert not at.exception
+    assert "log is undefined" in at.warning[0].value
+    assert table(at).loc["two-sided", "float64 estimate"] == "undefined"
+
+
+def test_complex_step_is_not_applicable_to_relu_and_the_kink_is_named():
+    at = open_page({"ng_f": "max(θ, 0)", "ng_theta": "0.0"})
+    estimates = table(at)
+    assert estimates.loc["complex step", "float64 estimate"] == "not applicable"
+    assert "not complex-differentiable" in " ".join(c.value for c in at.caption)
+    assert "kink" in at.info[0].value
+
+
+# ---------------------------------------------------------------- the charts
+
+
+def test_error_chart_is_log_log_with_slopes_best_steps_and_both_sides_labelled():
+    spec = specs(open_page())[1]
+    lines = spec["layer"][0]["encoding"]
+    assert lines["x"]["scale"]["type"] == "log" and lines["y"]["scale"]["type"] == "log"
+    assert {t["field"] for t in lines["tooltip"]} == {"method", "epsilon", "error"}
+    legend = lines["color"]["scale"]["domain"]
+    assert legend[0].startswith("one-sided · slope ≈ 1.0")
+    assert legend[1].startswith("two-sided · slope ≈ 2.0")
+    assert legend[3] == "Richardson · exact for this f"  # exact on a cubic: no slope
+    marks = [layer["mark"]["type"] for layer in spec["layer"]]
+    assert marks.count("rule") == 2  # theoretical best steps, and the current ε
+    assert {"← round-off dominates", "truncation dominates →", "your ε = 0.01"} <= set(texts(spec))
+
+
+def test_secant_chart_draws_f_tangent_secants_and_both_triangles():
+    spec = specs(open_page({"ng_eps": "0.3"}))[0]
+    curves = spec["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert curves == [
+        "f(θ)",
+        "tangent · slope 3",
+        "one-sided secant · slope 3.99",
+        "two-sided secant · slope 3.09",
+    ]
+    assert spec["layer"][0]["mark"]["type"] == "area"
+    assert spec["params"][0]["select"]["type"] == "interval"  # zoom and pan
+
+
+def test_secant_frames_put_the_triangles_on_the_lectures_corners():
+    cube = parse_formula("theta**3")
+    geometry = secant_geometry(cube.f, cube.df, 1.0, 0.5, 1.0)
+    curves, triangles, points = charts.secant_frames(geometry, labelled=True)
+    assert list(points["label"]) == ["θ−ε", "θ", "θ+ε"]
+    np.testing.assert_allclose(points["value"], [0.125, 1.0, 3.375])
+    big = triangles[triangles["series"] == "central"]
+    np.testing.assert_allclose(big[["theta", "base", "top"]], [[0.5, 0.125, 0.125],
+                                                                [1.5, 0.125, 3.375]])  # fmt: skip
+    assert set(curves["series"]) == {"f", "tangent", "forward", "central"}
+
+
+def test_estimate_frame_marks_round_off_level_errors_and_missing_methods():
+    line = parse_formula("2*theta")
+    results = {
+        "float64": error_sweep(line.f, line.df, 1.0, (0.5,), methods=("forward", "central")),
+        "float32": error_sweep(line.f, line.df, 1.0, (0.5,), np.float32, ("forward",)),
+    }
+    frame = charts.estimate_frame(results, {"float64": 12, "float32": 7})
+    assert frame.loc["one-sided", "float64 error"].startswith("≤ ")
+    assert frame.loc["two-sided", "float32 estimate"] == "not applicable"
+
+
+def test_number_formats_for_latex():
+    assert charts.tex("1e-12") == "10^{-12}"
+    assert charts.tex("3e-05") == r"3 \cdot 10^{-5}"
+    assert charts.tex("3.0301") == "3.0301"
+    assert charts.tex(charts.number(float("nan"))) == r"\text{undefined}"
+    assert charts.tex("-0.25", subtracted=True) == r"\left(-0.25\right)"
+    assert charts.tex("-2e-08", subtracted=True) == r"\left(-2 \cdot 10^{-8}\right)"
