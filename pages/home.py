@@ -2,8 +2,10 @@
 
 import streamlit as st
 
+from ui.entry import run_inside_app
 from ui.ideas import IDEAS
 
+run_inside_app()
 st.title("Optimization Setup Lab")
 st.write(
     "Before gradient descent can learn anything, the problem has to be set up so that it "

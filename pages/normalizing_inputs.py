@@ -11,6 +11,7 @@ from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
+from ui.entry import run_inside_app
 from ui.ideas import IDEAS
 from ui.links import SharedLink
 
@@ -167,6 +168,7 @@ def steps_text(steps: int | None) -> str:
     return "never" if steps is None else f"{steps:,}"
 
 
+run_inside_app()
 st.title(IDEAS[0].title)
 link = SharedLink()
 st.write(

@@ -17,6 +17,7 @@ from charts.numerical_gradients import (
 )
 from core.finite_differences import error_sweep, is_exact_for_f, secant_geometry
 from core.formula import MAX_CHARACTERS, parse_formula
+from ui.entry import run_inside_app
 from ui.links import SharedLink
 
 PRESETS = {"θ³": "theta**3", "sin θ": "sin(theta)", "exp θ": "exp(theta)", "log θ": "log(theta)",
@@ -82,6 +83,7 @@ def step_controls() -> tuple[float, float, str, float]:
     return theta, float(epsilon), dtype, float(half_width)
 
 
+run_inside_app()
 st.title("Numerical gradients")
 link = SharedLink()
 st.write(

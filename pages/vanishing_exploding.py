@@ -18,8 +18,10 @@ from core.propagation import (
     gradient_variance_gain,
     simulate_random_network,
 )
+from ui.entry import run_inside_app
 from ui.links import SharedLink
 
+run_inside_app()
 st.title("Vanishing & exploding gradients")
 link = SharedLink()
 st.write(

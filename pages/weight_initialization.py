@@ -9,6 +9,7 @@ import streamlit as st
 from charts import weight_initialization as charts
 from core import datasets, initialization, network, propagation
 from core.initialization import METHOD_NAMES, PRESETS
+from ui.entry import run_inside_app
 from ui.links import SharedLink
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
@@ -95,6 +96,7 @@ def scores(data, result) -> dict:
     }
 
 
+run_inside_app()
 st.title("Weight initialization")
 link = SharedLink()
 st.write(
