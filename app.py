@@ -3,9 +3,14 @@
 import streamlit as st
 
 from ui.ideas import IDEAS
+from ui.presentation import presentation_toggle
+from ui.walkthrough import walkthrough
 
 st.set_page_config(page_title="Optimization Setup Lab", page_icon=":material/tune:", layout="wide")
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
-ideas = [st.Page(idea.path, title=idea.title, icon=idea.icon) for idea in IDEAS]
-st.navigation({"": [home], "The six ideas": ideas}).run()
+pages = {idea.path: st.Page(idea.path, title=idea.title, icon=idea.icon) for idea in IDEAS}
+page = st.navigation({"": [home], "The six ideas": list(pages.values())})
+presentation_toggle()
+walkthrough(next((path for path, p in pages.items() if p.url_path == page.url_path), "home"))
+page.run()

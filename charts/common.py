@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import altair as alt
+import pandas as pd
 
 TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
+PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop screen
 
 
 def finish(chart: alt.TopLevelMixin, title: str, *, height: int | None = 320) -> alt.TopLevelMixin:
@@ -15,12 +17,54 @@ def finish(chart: alt.TopLevelMixin, title: str, *, height: int | None = 320) ->
     which have no height of their own.
     """
     sized = {} if height is None else {"height": height}
+    return chart.properties(title=title, config=_with_fonts(chart, 1.0), **sized)
+
+
+def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.TopLevelMixin:
+    """The same chart with every title, axis and legend font ``scale`` times larger."""
+    return chart.properties(config=_with_fonts(chart, scale))
+
+
+def _with_fonts(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     # One properties() call instead of a configure_* chain: each step copies the chart,
     # and copying a layered chart re-merges its layers (tens of ms per copy).
     config = alt.Config() if chart.config is alt.Undefined else chart.config.copy()
-    config["title"] = alt.TitleConfig(fontSize=TITLE_FONT_SIZE, anchor="start")
-    config["axis"] = alt.AxisConfig(labelFontSize=LABEL_FONT_SIZE, titleFontSize=LABEL_FONT_SIZE)
-    config["legend"] = alt.LegendConfig(
-        labelFontSize=LABEL_FONT_SIZE, titleFontSize=LABEL_FONT_SIZE
-    )
-    return chart.properties(title=title, config=config, **sized)
+    title, label = round(TITLE_FONT_SIZE * scale), round(LABEL_FONT_SIZE * scale)
+    config["title"] = alt.TitleConfig(fontSize=title, anchor="start")
+    config["axis"] = alt.AxisConfig(labelFontSize=label, titleFontSize=label)
+    config["legend"] = alt.LegendConfig(labelFontSize=label, titleFontSize=label)
+    config["header"] = alt.HeaderConfig(labelFontSize=label, titleFontSize=label)
+    return config
+
+
+def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
+    """Every table a chart draws, stacked, with a ``layer`` column naming its part.
+
+    Walks layers, concatenations and facets; a table shared by several parts is
+    written once. Parts without inline data (a rule at a constant) add nothing.
+    """
+    frames: list[pd.DataFrame] = []
+    seen: set[int] = set()
+
+    def visit(part, path: str) -> None:
+        data = getattr(part, "data", alt.Undefined)
+        if isinstance(data, pd.DataFrame) and id(data) not in seen:
+            seen.add(id(data))
+            frames.append(data.assign(layer=path))
+        for attribute in ("layer", "hconcat", "vconcat", "concat"):
+            for index, child in enumerate(_items(getattr(part, attribute, alt.Undefined))):
+                visit(child, f"{path}{attribute}{index + 1}/")
+        spec = getattr(part, "spec", alt.Undefined)
+        if spec is not alt.Undefined:
+            visit(spec, path)
+
+    visit(chart, "")
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True, sort=False)
+    table["layer"] = table["layer"].str.rstrip("/").replace("", "chart")
+    return table
+
+
+def _items(value) -> list:
+    return list(value) if isinstance(value, list) else []

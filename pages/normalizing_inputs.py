@@ -11,9 +11,11 @@ from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
+from ui.charts import show
 from ui.entry import run_inside_app
 from ui.ideas import IDEAS
 from ui.links import SharedLink
+from ui.presentation import secondary
 
 MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
 SHOWN_STEPS = 400  # steps of each path drawn; the step counts come from the closed form
@@ -78,15 +80,14 @@ def data_controls():
         if uploaded is None:
             st.sidebar.info("Showing the built-in house prices until a usable CSV is chosen.")
         return uploaded or built_in(**DEFAULTS)
-    m = st.sidebar.slider("Training houses m", 10, 5_000, DEFAULTS["m"], 10, key="ni_m", **BOUND)
-    m_test = st.sidebar.slider("Test houses", 5, 1_000, DEFAULTS["m_test"], 5, key="ni_mt", **BOUND)
-    shift = st.sidebar.slider(
+    more = secondary()
+    m = more.slider("Training houses m", 10, 5_000, DEFAULTS["m"], 10, key="ni_m", **BOUND)
+    m_test = more.slider("Test houses", 5, 1_000, DEFAULTS["m_test"], 5, key="ni_mt", **BOUND)
+    shift = more.slider(
         "Test neighbourhood: houses larger by (sq ft)", 0, 2_000, DEFAULTS["shift"], 100,
         key="ni_shift", help="Test sizes are drawn from 600–3600 sq ft plus this.", **BOUND,
     )  # fmt: skip
-    seed = st.sidebar.number_input(
-        "Random seed", 0, 9_999, DEFAULTS["seed"], key="ni_seed", **BOUND
-    )
+    seed = more.number_input("Random seed", 0, 9_999, DEFAULTS["seed"], key="ni_seed", **BOUND)
     return built_in(m, m_test, shift, seed)
 
 
@@ -206,7 +207,7 @@ for i, name in enumerate(names, start=1):
         rf"\text{{{name}}}:\ \mu_{i} = {tex(mu[i - 1])},\ \sigma_{i}^2 = {tex(variance[i - 1])},"
         rf"\ x_{i} := \frac{{x_{i} - {tex(mu[i - 1])}}}{{{tex(sigma[i - 1])}}}"
     )
-st.altair_chart(chart, width="content")
+show(chart, "three_stages", width="content")
 st.dataframe(pd.DataFrame({
     "feature": names, "unit": units, "μ": mu, "σ²": variance, "σ": sigma,
     "(1/m) Σ x⁽ⁱ⁾², raw": H.diagonal(),
@@ -234,8 +235,8 @@ def cost_section(X: np.ndarray, Y: np.ndarray, normalizer: Normalizer, names: tu
     pictures = {
         label: descent(A, Y, fraction, tolerance, label, names) for label, A in inputs.items()
     }
-    for column, (contours, _) in zip(st.columns(2), pictures.values(), strict=True):
-        column.altair_chart(contours, width="content")
+    for column, (label, (contours, _)) in zip(st.columns(2), pictures.items(), strict=True):
+        show(contours, f"contours_{label}", column, width="content")
     raw, scaled = (facts for _, facts in pictures.values())
     st.table(pd.DataFrame({
         "condition number κ": [f"{facts['kappa']:,.4g}" for facts in (raw, scaled)],
@@ -273,7 +274,7 @@ def test_section(errors: dict, meta: dict, train_mean: float):
     )
     (_, right_rmse, _), (_, wrong_rmse, own_mean) = errors[False], errors[True]
     left, right = st.columns([3, 2])
-    left.altair_chart(errors[wrong][0], width="content")
+    show(errors[wrong][0], "test_set", left, width="content")
     unit = f"Root mean squared error on the test set, in {meta['target']}."
     right.metric("Test RMSE, training μ and σ (right)", f"{right_rmse:,.4g}", help=unit)
     right.metric(

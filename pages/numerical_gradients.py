@@ -17,8 +17,10 @@ from charts.numerical_gradients import (
 )
 from core.finite_differences import error_sweep, is_exact_for_f, secant_geometry
 from core.formula import MAX_CHARACTERS, parse_formula
+from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
+from ui.presentation import secondary
 
 PRESETS = {"θ³": "theta**3", "sin θ": "sin(theta)", "exp θ": "exp(theta)", "log θ": "log(theta)",
            "max(θ, 0)": "max(theta, 0)", "|θ|": "abs(theta)", "typed formula": None}  # fmt: skip
@@ -76,7 +78,7 @@ def step_controls() -> tuple[float, float, str, float]:
         "Precision of the error curves", list(DIGITS), default="float64", required=True,
         key="ng_dtype", bind="query-params", help="float64 keeps ~16 digits, float32 ~7.",
     )  # fmt: skip
-    half_width = st.sidebar.select_slider(
+    half_width = secondary().select_slider(
         "Picture window: θ ± …", HALF_WIDTHS, "1", key="ng_zoom",
         bind="query-params", help="Drag or scroll on the picture to pan and zoom it as well.",
     )  # fmt: skip
@@ -139,7 +141,7 @@ st.caption(notes)
 
 left, right = st.columns(2)
 apart = epsilon >= half_width / 15  # are θ−ε, θ and θ+ε apart on the picture?
-left.altair_chart(secant_chart(*secant_frames(g, apart)), width="stretch")
+show(secant_chart(*secant_frames(g, apart)), "secants", left)
 if not apart:
     left.caption(
         f"At ε = {e} the secants hide under the tangent at this zoom: raise ε towards 0.3 or "
@@ -149,7 +151,7 @@ chosen = curves[dtype]
 central = chosen.methods["central"]
 central_exact = is_exact_for_f(chosen, "central")
 turning = central.theoretical_best_epsilon if central_exact else central.best_epsilon
-right.altair_chart(error_chart(*sweep_frames(chosen), epsilon, e, turning), width="stretch")
+show(error_chart(*sweep_frames(chosen), epsilon, e, turning), f"error_vs_epsilon_{dtype}", right)
 right.caption(
     f"In {dtype}. Left of the two-sided curve's bottom round-off dominates, right of it "
     "truncation. Dashed lines: each method's theoretical best ε; diamonds: the measured "

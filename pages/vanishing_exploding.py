@@ -18,8 +18,10 @@ from core.propagation import (
     gradient_variance_gain,
     simulate_random_network,
 )
+from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
+from ui.presentation import secondary
 
 run_inside_app()
 st.title("Vanishing & exploding gradients")
@@ -123,7 +125,7 @@ def network_controls() -> tuple[int, int, str, str, float, str, int]:
     dtype = row[2].segmented_control(
         "Arithmetic", DTYPES, default="float64", required=True, key="ve_dtype", bind="query-params"
     )
-    seed = row[3].number_input("Seed", 0, 9999, 0, key="ve_seed", bind="query-params")
+    seed = secondary(row[3]).number_input("Seed", 0, 9999, 0, key="ve_seed", bind="query-params")
     names = METHOD_NAMES[method]
     st.caption(f"{names.formula}  ·  PyTorch: {names.pytorch}  ·  Keras: {names.keras}")
     return depth, width, activation, method, scale, dtype, seed
@@ -191,7 +193,7 @@ for column, dtype in zip(st.columns(2), DTYPES, strict=True):
         gives_out(signal.limits[dtype]),
         help="inf: overflow. subnormal: fewer significant bits. 0: underflow.",
     )
-st.altair_chart(charts.linear_depth_chart(*charts.linear_frames(signal)), width="stretch")
+show(charts.linear_depth_chart(*charts.linear_frames(signal)), "deep_linear_network")
 far = deep_linear_signal(a, MAX_LINEAR_DEPTH).limits  # where each float type gives out
 if a != 1:
     kind = "overflow_layer" if a > 1 else "underflow_layer"
@@ -242,12 +244,12 @@ else:
     )
     for column, (frames, title, y_title) in zip(st.columns(2), passes, strict=True):
         chart = charts.per_layer_chart(*frames, depth=depth, title=title, y_title=y_title)
-        column.altair_chart(chart, width="stretch")
-    st.altair_chart(
+        show(chart, title.split(":")[0].lower(), column)
+    show(
         charts.histogram_chart(
             charts.histogram_frame(net), depth=depth, value_title=f"A[l] = {activation}(Z[l])"
         ),
-        width="stretch",
+        "activation_histograms",
     )
     st.caption(
         f"{len(net.bin_edges) - 1} bins from {net.bin_edges[0]:g} to {net.bin_edges[-1]:g}; values "

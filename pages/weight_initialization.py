@@ -9,8 +9,10 @@ import streamlit as st
 from charts import weight_initialization as charts
 from core import datasets, initialization, network, propagation
 from core.initialization import METHOD_NAMES, PRESETS
+from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
+from ui.presentation import secondary
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10), "10, 10, 10": (10, 10, 10)}
@@ -27,7 +29,7 @@ def sidebar_controls() -> tuple:
         v = st.select_slider("Variance multiplier v", MULTIPLIERS, 1.0, key="wi_v", **URL,
                              format_func=lambda x: f"{x:g}",
                              help="Multiplies Var(W[l]); σ grows as √v. v = 2 makes Xavier He.")
-        seed = st.number_input("Random seed", 0, 9999, 0, key="wi_seed", **URL,
+        seed = secondary().number_input("Random seed", 0, 9999, 0, key="wi_seed", **URL,
                                help="Draws the data, then the weights: all methods share the data.")
         st.header("Training")
         data = st.radio("Data", datasets.TOY_SETS, key="wi_data", horizontal=True, **URL)
@@ -36,7 +38,7 @@ def sidebar_controls() -> tuple:
                                    "network is 2 → 10 → 5 → 1.")
         iterations = st.slider("Iterations", 100, 30_000, 15_000, 100, key="wi_iter", **URL,
                                help="Steps of batch gradient descent (the course runs 15,000).")
-        rate = st.select_slider("Learning rate α", RATES, 0.01, key="wi_lr", **URL,
+        rate = secondary().select_slider("Learning rate α", RATES, 0.01, key="wi_lr", **URL,
                                 format_func=lambda x: f"{x:g}")
     # fmt: on
     return name, v, int(seed), (data, HIDDEN[hidden], iterations, rate)
@@ -146,9 +148,7 @@ try:
 except ValueError as error:  # core refuses what it cannot do, with the reason
     st.error(str(error))
     st.stop()
-st.altair_chart(
-    charts.activation_heatmap(charts.histogram_frame(signals), deep_act), width="stretch"
-)
+show(charts.activation_heatmap(charts.histogram_frame(signals), deep_act), "activations_by_layer")
 first, last = signals.Z_rms[0], signals.Z_rms[-1]
 if signals.forward_zero_layer == 1:
     st.warning(
@@ -192,14 +192,14 @@ params, costs, score = result.parameters, result.costs, scores(data, result)
 for column, (label, value) in zip(st.columns(4), list(score.items())[:4], strict=True):
     column.metric(label.capitalize(), f"{value:.4g}" if label[0] == "J" else f"{value:.1%}")
 left, right = st.columns(2)
-left.altair_chart(charts.cost_curve(charts.cost_frame(costs)), width="stretch")
+show(charts.cost_curve(charts.cost_frame(costs)), "cost_curve", left)
 grid = datasets.grid_covering(data.X_train)
 points = charts.points_frame(
     data, with_test=right.toggle("Show test points", True, key="wi_test", **URL)
 )
 grid_frame = charts.grid_frame(grid, network.predict_probability(grid.X, params))
-right.altair_chart(
-    charts.decision_boundary(grid_frame, points, grid.step1, grid.step2), width="stretch"
+show(
+    charts.decision_boundary(grid_frame, points, grid.step1, grid.step2), "decision_boundary", right
 )
 outcome = (
     f"J {costs[0]:.4g} → {costs[-1]:.4f}, {score['train accuracy']:.0%} train / "
@@ -228,7 +228,7 @@ else:
         f"{outcome}. The course's He run: J 0.88 → 0.07, 99 % / 96 % (on circles of its own; "
         "ours are drawn here from the seed)."
     )
-st.altair_chart(charts.weights_heatmap(charts.weights_frame(params, ("W1", "W2"))), width="stretch")
+show(charts.weights_heatmap(charts.weights_frame(params, ("W1", "W2"))), "hidden_weights")
 st.markdown(
     "  \n".join(
         f"Units of hidden layer {l} identical (rows of W{l}, b{l}, columns of W{l + 1}): "

@@ -1,0 +1,129 @@
+"""The lecture walkthrough and presentation mode, through app.py with AppTest, and the
+chart helpers they rely on (CSV data of a chart, projector fonts)."""
+
+import json
+
+import altair as alt
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from charts.common import LABEL_FONT_SIZE, PRESENTATION_SCALE, chart_data, enlarge, finish
+from ui.ideas import IDEAS
+from ui.walkthrough import STEPS
+
+APP = "../app.py"
+
+
+def open_app(query: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params.update(query)
+    return at.run()
+
+
+def banner(at: AppTest) -> str:
+    return " ".join(caption.value for caption in at.caption if "walkthrough" in caption.value)
+
+
+@pytest.mark.parametrize("number", range(1, len(STEPS) + 1))
+def test_each_walkthrough_step_opens_its_page_with_its_settings(number):
+    step = STEPS[number - 1]
+    at = open_app({"step": str(number)})
+    assert not at.exception
+    title = next(idea.title for idea in IDEAS if idea.path == step.page)
+    assert at.title[0].value.startswith(title)
+    assert f"step {number} of {len(STEPS)}" in banner(at)
+    for key, value in step.settings.items():
+        assert at.session_state[key] == value, key
+    # No setting of a step is refused by its widget (which would show the link notice).
+    assert not [info for info in at.info if "could not be used" in info.value]
+
+
+def test_walkthrough_next_and_previous_move_one_step_and_keep_it_in_the_url():
+    at = open_app({"step": "2"})
+    next_button = next(button for button in at.button if button.label == "Next")
+    next_button.click().run()
+    assert at.query_params["step"] == "3"
+    assert "step 3 of" in banner(at)
+    assert at.title[0].value.startswith(IDEAS[1].title)
+    previous = next(button for button in at.button if button.label == "Previous")
+    previous.click().run()
+    assert "step 2 of" in banner(at)
+    assert at.session_state["ni_wrong"] is True
+
+
+def test_walkthrough_moving_a_control_keeps_the_step_and_the_learners_value():
+    at = open_app({"step": "3"})
+    at.slider(key="ve_L").set_value(40).run()
+    assert at.slider(key="ve_L").value == 40  # the step's settings are not forced back
+    assert "step 3 of" in banner(at)
+
+
+@pytest.mark.parametrize("garbage", ["0", "999", "banana", "-1", "3.5"])
+def test_a_walkthrough_step_that_does_not_exist_gives_a_notice(garbage):
+    at = open_app({"step": garbage})
+    assert not at.exception
+    assert any("steps run from 1 to" in info.value for info in at.info)
+    assert not banner(at)
+
+
+def test_end_walkthrough_removes_the_banner_and_the_step():
+    at = open_app({"step": "4"})
+    next(button for button in at.button if button.label == "End walkthrough").click().run()
+    assert "step" not in at.query_params
+    assert not banner(at)
+
+
+def specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def test_presentation_mode_enlarges_every_chart_font():
+    normal = open_app({"step": "3"})
+    presenting = open_app({"step": "3", "present": "true"})
+    assert not presenting.exception
+    sizes = [spec["config"]["axis"]["labelFontSize"] for spec in specs(normal)]
+    large = [spec["config"]["axis"]["labelFontSize"] for spec in specs(presenting)]
+    assert sizes and len(sizes) == len(large)
+    assert all(big > small for small, big in zip(sizes, large, strict=True))
+
+
+def test_every_chart_offers_its_data_as_csv():
+    at = open_app({"step": "3"})
+    downloads = at.get("download_button")
+    assert len(downloads) == len(specs(at)) > 0
+
+
+def test_chart_data_stacks_every_layers_table_once():
+    first = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
+    second = pd.DataFrame({"x": [5], "label": ["best"]})
+    line = alt.Chart(first).mark_line().encode(x="x", y="y")
+    chart = alt.layer(line, line, alt.Chart(second).mark_point().encode(x="x"))
+    table = chart_data(alt.hconcat(chart, alt.Chart(first).mark_bar().encode(x="x")))
+    assert len(table) == 3  # `first` once, `second` once
+    assert set(table["layer"]) == {"hconcat1/layer1", "hconcat1/layer3"}
+    assert table["label"].iloc[-1] == "best"
+
+
+def test_chart_data_of_a_chart_without_tables_is_empty():
+    assert chart_data(alt.Chart().mark_rule().encode(y=alt.datum(1))).empty
+
+
+def test_enlarge_scales_fonts_and_keeps_the_rest_of_the_config():
+    chart = finish(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x"), "A title")
+    chart = chart.properties(config=chart.config.copy())
+    spec = enlarge(chart).to_dict()
+    assert spec["config"]["axis"]["labelFontSize"] == round(LABEL_FONT_SIZE * PRESENTATION_SCALE)
+    assert spec["title"] == "A title"
+
+
+@pytest.mark.parametrize("idea", IDEAS[:4], ids=lambda idea: idea.path)
+def test_presentation_mode_folds_secondary_controls_into_an_expander(idea):
+    for present, expected in (("false", 0), ("true", 1)):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.query_params["present"] = present
+        at.run()
+        at.switch_page(idea.path).run()
+        assert not at.exception
+        folded = [e for e in at.expander if e.label == "More settings"]
+        assert (len(folded) >= 1) == bool(expected), present

@@ -1,0 +1,47 @@
+"""Presentation mode, for a projector: larger chart fonts, secondary controls tucked away.
+
+The toggle lives in the sidebar on every page and in the URL (``?present=true``), so a
+lecturer's link opens in presentation mode. Pages put the controls a lecture does not
+need in ``secondary()``: in presentation mode that is a closed "More settings"
+expander instead of the sidebar itself.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+KEY = "present"
+
+
+def presentation_toggle() -> bool:
+    """The sidebar toggle, kept in the URL by hand rather than with ``bind``: page switches
+    drop the URL's parameters, and a bound parameter may not be written back."""
+    if KEY not in st.session_state:
+        text = st.query_params.get(KEY, "false")
+        if text not in ("true", "false"):
+            st.info(
+                f"The link's {KEY}={text[:20]!r} could not be used: it is true or false.",
+                icon=":material/link_off:",
+            )
+        st.session_state[KEY] = text == "true"
+    on = st.sidebar.toggle(
+        "Presentation mode",
+        key=KEY,
+        help="Larger chart fonts for a projector; secondary controls folded away.",
+    )
+    if on:
+        st.query_params[KEY] = "true"
+    else:
+        st.query_params.pop(KEY, None)
+    return on
+
+
+def presenting() -> bool:
+    return bool(st.session_state.get(KEY, False))
+
+
+def secondary(where=None):
+    """Where a page draws its secondary controls: ``where`` (default the sidebar), or,
+    in presentation mode, a closed expander inside it."""
+    where = st.sidebar if where is None else where
+    return where.expander("More settings", icon=":material/tune:") if presenting() else where

@@ -1,0 +1,199 @@
+"""The lecture walkthrough: the week's key moments in order, one click apart.
+
+Each step names a page, the settings of its controls (by widget key) and what to
+notice. The step is in the URL (``?step=7``), so a lecturer can open any step
+directly; Previous and Next move through them. Entering a step sets the page's
+controls through session state, the same way the pages' own preset buttons do,
+and switches page when the step lives elsewhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import streamlit as st
+
+from ui.ideas import IDEAS
+from ui.presentation import KEY as PRESENT
+from ui.presentation import presenting
+
+KEY = "step"  # the query parameter
+_APPLIED = "walkthrough_applied"  # the step whose settings were last put in place
+
+
+class Step(NamedTuple):
+    page: str  # a path from ui.ideas
+    moment: str  # the step's title, as on a lecture slide
+    settings: dict[str, Any]  # widget key → value, as the widget returns it
+    notice: str  # what to look at, in a sentence or two
+
+
+_NI, _VE, _WI, _NG, _GC, _GP = (idea.path for idea in IDEAS)
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        _NI,
+        "Features on different scales",
+        {"ni_src": "Built-in house prices", "ni_wrong": False, "ni_lr": 0.5},
+        "Size runs in thousands of square feet, rooms in units: the raw cost contours are "
+        "long thin ellipses, and gradient descent needs far more steps there than on the "
+        "round contours after normalization. Compare the two step counts.",
+    ),
+    Step(
+        _NI,
+        "Normalize the test set with the training μ and σ",
+        {"ni_wrong": True},
+        "The test houses are larger. Scaled with their own μ and σ they are pulled back onto "
+        "the training cloud, so the model is fed different numbers than it should see: read "
+        "the test error each way.",
+    ),
+    Step(
+        _VE,
+        "W[l] = 1.5·I at 10 layers",
+        {"ve_a": 1.5, "ve_L": 10},
+        "Every layer multiplies the signal by 1.5, so ŷ grows like 1.5^(L−1): exponentially "
+        "in depth.",
+    ),
+    Step(
+        _VE,
+        "W[l] = 0.5·I at 10 layers",
+        {"ve_a": 0.5, "ve_L": 10},
+        "The same network with 0.5 on the diagonal: the signal halves at every layer and "
+        "vanishes just as fast.",
+    ),
+    Step(
+        _VE,
+        "W[l] = 1.5·I at 2000 layers",
+        {"ve_a": 1.5, "ve_L": 2000},
+        "Deep enough that the numbers leave the floating-point range: the marks show the "
+        "layer where float32 and then float64 overflow to inf.",
+    ),
+    Step(
+        _VE,
+        "A random ReLU network with He initialization",
+        {"ve_g": "relu", "ve_init": "he", "ve_scale": 1.0, "ve_depth": 50},
+        "With Var(w) = 2/n[l−1] the activation spread stays level through every layer, and "
+        "the measured curve follows the theory.",
+    ),
+    Step(
+        _VE,
+        "The same network with weights twice as large",
+        {"ve_scale": 2.0},
+        "A σ multiplier of 2 multiplies the variance by 4 per layer: activations and "
+        "gradients explode across depth.",
+    ),
+    Step(
+        _WI,
+        "Zeros: symmetry never breaks",
+        {"wi_init": "zeros"},
+        "Every hidden unit starts with the same weights and receives the same gradient, so "
+        "they stay identical copies: the cost stalls at log 2 and the boundary is useless.",
+    ),
+    Step(
+        _WI,
+        "Random × 10: too large",
+        {"wi_init": "random × 10"},
+        "Huge weights saturate the sigmoid output: the first cost is enormous and training crawls.",
+    ),
+    Step(
+        _WI,
+        "He initialization",
+        {"wi_init": "He", "wi_v": 1.0},
+        "Scaled by √(2/n[l−1]) the ReLU network trains quickly and the boundary wraps the circles.",
+    ),
+    Step(
+        _NG,
+        "θ³ at ε = 0.01",
+        {"ng_f": "θ³", "ng_theta": 1.0, "ng_eps": "0.01", "ng_dtype": "float64"},
+        "The lecture's numbers: the one-sided quotient is off by about ε, the two-sided one "
+        "by about ε². Look at the two secants beside the tangent.",
+    ),
+    Step(
+        _NG,
+        "A step that is too small",
+        {"ng_eps": "1e-12"},
+        "Far left of the curves' bottom, round-off dominates: f(θ+ε) and f(θ−ε) agree in "
+        "almost all their digits and the difference keeps only noise.",
+    ),
+    Step(
+        _NG,
+        "The same curves in float32",
+        {"ng_dtype": "float32", "ng_eps": "0.001"},
+        "With about 7 digits the best step is much larger and the best error far worse: "
+        "why gradient checks belong in float64.",
+    ),
+)
+
+
+def current_step() -> int | None:
+    """The step number in the URL, or None; a step that does not exist gets a notice."""
+    text = st.query_params.get(KEY)
+    if text is None:
+        return None
+    number = int(text) if text.isdigit() else 0
+    if 1 <= number <= len(STEPS):
+        return number
+    del st.query_params[KEY]
+    st.info(
+        f"The link asks for walkthrough step {text[:20]!r}, but the steps run from 1 to "
+        f"{len(STEPS)}. Start the walkthrough from the sidebar.",
+        icon=":material/link_off:",
+    )
+    return None
+
+
+def walkthrough(current: str) -> None:
+    """The walkthrough's banner above the page, or the sidebar button that starts it.
+
+    ``current`` is the path of the page app.py's navigation is about to run.
+    """
+    number = current_step()
+    if number is None:
+        st.session_state.pop(_APPLIED, None)
+        st.sidebar.button(
+            "Start the lecture walkthrough",
+            icon=":material/slideshow:",
+            on_click=_go,
+            args=(1,),
+            width="stretch",
+        )
+        return
+    step = STEPS[number - 1]
+    if st.session_state.get(_APPLIED) != number:
+        st.session_state[_APPLIED] = number
+        st.session_state.update(step.settings)
+        if current != step.page:
+            kept = {PRESENT: "true"} if presenting() else {}
+            st.switch_page(step.page, query_params={KEY: str(number), **kept})
+    _banner(number, step)
+
+
+def _banner(number: int, step: Step) -> None:
+    idea = next(idea for idea in IDEAS if idea.path == step.page)
+    with st.container(border=True):
+        st.caption(f"Lecture walkthrough · step {number} of {len(STEPS)} · {idea.title}")
+        st.markdown(f"**{step.moment}**  \n{step.notice}")
+        back, forward, everything, end = st.columns([1, 1, 1, 1], vertical_alignment="center")
+        back.button(
+            "Previous", icon=":material/arrow_back:", on_click=_go, args=(number - 1,),
+            disabled=number == 1, width="stretch",
+        )  # fmt: skip
+        forward.button(
+            "Next", icon=":material/arrow_forward:", on_click=_go, args=(number + 1,),
+            disabled=number == len(STEPS), type="primary", width="stretch",
+        )  # fmt: skip
+        with everything.popover("All steps", icon=":material/list:", width="stretch"):
+            for other, each in enumerate(STEPS, start=1):
+                st.button(
+                    f"{other}. {each.moment}", key=f"walkthrough_{other}", on_click=_go,
+                    args=(other,), disabled=other == number, type="tertiary",
+                )  # fmt: skip
+        end.button("End walkthrough", icon=":material/close:", on_click=_end, width="stretch")
+
+
+def _go(number: int) -> None:
+    st.query_params[KEY] = str(number)
+
+
+def _end() -> None:
+    del st.query_params[KEY]
