@@ -12,6 +12,7 @@ Times are wall-clock medians of the measured reruns on this machine; the targets
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import sys
 import time
@@ -33,10 +34,24 @@ def _timed_run(at: AppTest) -> float:
 
 
 def _controls(at: AppTest):
-    """The page's numeric and ordinal controls, with a key, in page order."""
+    """The page's enabled numeric and ordinal controls, with a key, in page order."""
     for widget in [*at.slider, *at.number_input, *at.select_slider]:
-        if getattr(widget, "key", None):
+        if getattr(widget, "key", None) and not widget.disabled:
             yield widget
+
+
+def _option(widget, label: str):
+    """The select slider's option shown as label: AppTest knows options only as shown."""
+    current = widget.value
+    candidates = [label]
+    for convert in (int, float, type(current)):
+        with contextlib.suppress(TypeError, ValueError):
+            candidates.insert(0, convert(label))
+    for candidate in candidates:
+        with contextlib.suppress(TypeError, ValueError):
+            if str(widget.format_func(candidate)) == label:
+                return candidate
+    raise ValueError(f"cannot tell which option of {widget.key} is shown as {label!r}")
 
 
 def _one_step(widget):
@@ -44,7 +59,7 @@ def _one_step(widget):
     if hasattr(widget, "options") and widget.options:  # select slider
         options = widget.options
         index = options.index(str(widget.format_func(widget.value)))
-        return options[index + 1 if index + 1 < len(options) else index - 1]
+        return _option(widget, options[index + 1 if index + 1 < len(options) else index - 1])
     step = widget.step or 1
     value = widget.value
     if isinstance(value, (tuple, list)):
@@ -54,7 +69,7 @@ def _one_step(widget):
 
 def _maximum(widget):
     if hasattr(widget, "options") and widget.options:
-        return widget.options[-1]
+        return _option(widget, widget.options[-1])
     return widget.max
 
 

@@ -648,9 +648,9 @@ class Formula:
         theta = _as_argument(theta)
         with np.errstate(all="ignore"):
             value = _evaluate(tree, theta, check=False)
-        if np.ndim(value) == 0 and not isinstance(value, np.ndarray | np.generic):
-            # A constant formula still answers with θ's shape and dtype.
-            return np.full(theta.shape, value, dtype=theta.dtype)[()]
+            if np.ndim(value) == 0 and not isinstance(value, np.ndarray | np.generic):
+                # A constant formula still answers with θ's shape and dtype.
+                return np.full(theta.shape, value, dtype=theta.dtype)[()]
         return value
 
     def f(self, theta: ArrayLike) -> np.ndarray:
@@ -685,6 +685,13 @@ class Formula:
                 raise ValueError(
                     f"{name}({self.symbol}) at {self.symbol} = {error.theta:g}: {error.problem}."
                 ) from None
+            # Every step was defined: the value itself is beyond the range of θ's dtype
+            # (a constant such as 1e39 in float32).
+            at = np.broadcast_to(theta, np.shape(value))[broken].flat[0]
+            raise ValueError(
+                f"{name}({self.symbol}) at {self.symbol} = {at:g}: the value is too large for "
+                f"{theta.dtype} and overflows to infinity."
+            )
 
 
 def parse_formula(text: str) -> Formula:

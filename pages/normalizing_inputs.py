@@ -60,13 +60,20 @@ def csv_controls():
         x2 = st.sidebar.selectbox("Feature x₂", names, index=1, key="ni_x2", **BOUND)
         y = st.sidebar.selectbox("Target y", names, index=2, key="ni_y", **BOUND)
         X, Y = datasets.regression_columns(columns, (x1, x2), y)
+        split = datasets.train_test_split(X, Y, 0.2, np.random.default_rng(0))
+        cond.hessian(split.X_train)  # refuses values too large to square, before normalizing
+        # κ > 1e12 after normalizing: the features' correlation is ±1 up to rounding.
+        if cond.condition_number(Normalizer().fit_transform(split.X_train)) > 1e12:
+            raise ValueError(
+                f"{x1} and {x2} lie on one line (one is a linear function of the other), so the "
+                "cost has no single minimum; choose two features that vary independently"
+            )
     except UnicodeDecodeError:
         st.error(f"Cannot use {upload.name}: it is not UTF-8 text; save it as a UTF-8 CSV.")
         return None
     except ValueError as error:  # pandas' parser errors (ragged rows, no columns) included
         st.error(f"Cannot use {upload.name}: {error}")
         return None
-    split = datasets.train_test_split(X, Y, 0.2, np.random.default_rng(0))
     return split, {"names": (x1, x2), "units": ("", ""), "target": y, "csv": True}
 
 
@@ -251,7 +258,14 @@ def cost_section(X: np.ndarray, Y: np.ndarray, normalizer: Normalizer, names: tu
         "gradient descent on a quadratic. The raw panel's axes are stretched to show the valley "
         f"at all: in equal units it would be {raw['kappa'] ** 0.5:,.0f} times longer than wide."
     )
-    if raw["steps"][0] is None or scaled["steps"][0] is None:
+    if fraction < 1 and raw["steps"][0] is None:  # only an uploaded table gets here
+        st.warning(
+            f"On raw inputs κ = {raw['kappa']:,.3g}: along the flattest direction each step "
+            f"multiplies the error by 1 − αλ_min = 1 − 2·{fraction:g}/κ, which rounds to exactly 1 "
+            f"in float64, so gradient descent never gets there. After normalizing it needs "
+            f"{steps_text(scaled['steps'][0])} steps."
+        )
+    elif raw["steps"][0] is None or scaled["steps"][0] is None:
         st.warning(
             f"At α = {fraction:g}·2/λ_max the error along the steepest direction is multiplied by "
             "|1 − αλ_max| ≥ 1 at every step, so gradient descent never converges, on raw and "
@@ -279,7 +293,8 @@ def test_section(errors: dict, meta: dict, train_mean: float):
     right.metric("Test RMSE, training μ and σ (right)", f"{right_rmse:,.4g}", help=unit)
     right.metric(
         "Test RMSE, the test set's own μ and σ (wrong)", f"{wrong_rmse:,.4g}", help=unit,
-        delta=f"{wrong_rmse / right_rmse:,.2f} × the right one", delta_color="inverse",
+        delta=f"{wrong_rmse / right_rmse:,.2f} × the right one" if right_rmse else None,
+        delta_color="inverse",
     )  # fmt: skip
     right.caption(
         "Least squares with a bias, fitted on the normalized training set. "

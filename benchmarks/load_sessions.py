@@ -1,0 +1,358 @@
+"""Twenty people on one server at once: script runs, errors, latency and memory.
+
+Run from the project root (needs Playwright and Debian's Chromium, as the browser tests):
+
+    OPENBLAS_NUM_THREADS=1 python -m benchmarks.load_sessions [--sessions 20]
+        [--seconds 60] [--pause 0.5] [--url http://host:port --pid PID]
+
+Without --url it starts `streamlit run app.py` on a free port (with one BLAS thread,
+like the tests) and stops it afterwards. One headless Chromium opens a browser context
+per session (each its own Streamlit session), each on a page of the lecture in turn
+(ui.ideas.IDEAS), and every session moves a random slider of its page one step with the
+keyboard (ArrowRight, or ArrowLeft at the end of its range), waits for the script run
+it caused to finish, pauses, and moves again, until the time is up.
+
+Reported:
+  * script runs completed, errors (runs that show an exception; must be 0) and moves
+    whose run did not finish within 30 s;
+  * the time from the key press to the end of the run it caused, median and 95th
+    percentile, overall and per page: measured in the tab, from just before the key
+    press to the moment the app root's data-test-script-state turned from running to
+    notRunning (a MutationObserver records it, so waiting adds nothing), and the part
+    of it before the run started; the same with one session alone, for comparison;
+  * the server's resident memory (VmRSS from /proc, sampled every 0.2 s): its peak with
+    one session moving sliders after it has opened every page once, its peak with all
+    sessions, and (peak with all − peak with one) / (sessions − 1), the memory each
+    extra session costs, caches filled by its settings included; and its RSS once the
+    other sessions have closed;
+  * the server's CPU use while all sessions move (cores, from /proc): near one core it
+    is the bottleneck (its script runs share one Python interpreter), well below it the
+    browsers are.
+
+Targets (issue 6): no errors, 95th percentile under 1 s, under 20 MB per extra session.
+The browsers run on the same machine as the server and take CPU from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from collections import defaultdict
+from contextlib import nullcontext
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parents[1]
+RUN_TIMEOUT_MS = 30_000
+OPEN_TIMEOUT_MS = 120_000
+
+# Counts script runs and notes when the last one finished, from the first run on.
+WATCH_RUNS = """
+window.__load = {started: 0, finished: 0, startedAt: 0, finishedAt: 0};
+new MutationObserver((records) => {
+  for (const record of records) {
+    const state = record.target.getAttribute("data-test-script-state");
+    if (state === "running" && record.oldValue !== "running") {
+      window.__load.started += 1;
+      window.__load.startedAt = performance.now();
+    }
+    if (state === "notRunning" && record.oldValue === "running") {
+      window.__load.finished += 1;
+      window.__load.finishedAt = performance.now();
+    }
+  }
+}).observe(document, {
+  subtree: true, attributes: true, attributeOldValue: true,
+  attributeFilter: ["data-test-script-state"],
+});
+"""
+
+# A run that started after `started` runs has finished, and no other is under way.
+RUN_FINISHED = """
+(started) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  const runs = window.__load;
+  return Boolean(app && runs) && runs.started > started && runs.finished >= runs.started
+    && app.getAttribute("data-test-script-state") === "notRunning";
+}
+"""
+
+# Focus a random slider a person could move (shown and enabled; sliders and select
+# sliders are <input type="range">) and say which arrow key moves it one step: right,
+# or left at the end of its range and now and then. Null when there is none yet.
+FOCUS_A_SLIDER = """
+([pick, turn]) => {
+  const sliders = [...document.querySelectorAll('input[type="range"]')]
+    .filter((slider) => slider.offsetParent !== null && !slider.disabled);
+  if (sliders.length === 0) return null;
+  const slider = sliders[Math.floor(pick * sliders.length)];
+  slider.focus();
+  const [value, low, high] = [slider.value, slider.min, slider.max].map(Number);
+  const left = value >= high || (value > low && turn < 0.3);
+  return {key: left ? "ArrowLeft" : "ArrowRight", started: window.__load.started,
+          pressedAt: performance.now()};
+}
+"""
+
+
+# ------------------------------------------------------------------ memory
+
+
+def _rss_bytes(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def _cpu_seconds(pid: int | None) -> float | None:
+    """CPU time the process has used so far (user + system), from /proc."""
+    if pid is None:
+        return None
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()  # after "pid (name)"
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _listening_pid(port: int) -> int | None:
+    """The process listening on a local TCP port, from /proc (Linux), or None."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as lines:
+                for line in list(lines)[1:]:
+                    fields = line.split()
+                    if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                        inodes.add(f"socket:[{fields[9]}]")  # 0A: LISTEN
+        except FileNotFoundError:
+            continue
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                    return int(pid)
+        except OSError:
+            continue
+    return None
+
+
+class MemorySampler:
+    """Samples a process's RSS in a thread; peak() since the last reset()."""
+
+    def __init__(self, pid: int | None, every_s: float = 0.2):
+        self.pid, self.every_s = pid, every_s
+        self._peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            self._peak = max(self._peak, _rss_bytes(self.pid))
+            self._stop.wait(self.every_s)
+
+    def __enter__(self) -> MemorySampler:
+        if self.pid is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def reset(self) -> None:
+        self._peak = _rss_bytes(self.pid) if self.pid is not None else 0
+
+    def peak(self) -> int | None:
+        return self._peak if self.pid is not None else None
+
+
+# ------------------------------------------------------------------ sessions
+
+
+class Results:
+    def __init__(self) -> None:
+        self.latencies: dict[str, list[float]] = defaultdict(list)  # page → seconds
+        self.errors: list[str] = []  # runs that showed an exception
+        self.failures: list[str] = []  # moves whose run did not finish in time
+        self.waits: list[float] = []  # seconds from key press to the (last) run's start
+
+
+async def open_session(browser, url: str, opening: asyncio.Semaphore | None = None):
+    """A new context (its own Streamlit session) on url, once its first run is over.
+
+    Opening is not what is measured: `opening` limits how many open at once, and the
+    first visit to a page may take a while on a busy machine.
+    """
+    async with opening or asyncio.Semaphore():
+        context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+        await context.add_init_script(WATCH_RUNS)
+        tab = await context.new_page()
+        await tab.goto(url, timeout=OPEN_TIMEOUT_MS)
+        await tab.wait_for_function(RUN_FINISHED, arg=0, timeout=OPEN_TIMEOUT_MS)
+    return context, tab
+
+
+async def move_sliders(tab, page: str, until: float, pause_s: float, seed: int, results):
+    """Move random sliders one step at a time until `until` (time.monotonic())."""
+    from playwright.async_api import Error as PlaywrightError
+
+    rng = random.Random(seed)
+    while time.monotonic() < until:
+        try:
+            move = await tab.evaluate(FOCUS_A_SLIDER, [rng.random(), rng.random()])
+            for _ in range(100):  # a first visit may still be switching to app.py's navigation
+                if move:
+                    break
+                await asyncio.sleep(0.1)
+                move = await tab.evaluate(FOCUS_A_SLIDER, [rng.random(), rng.random()])
+            else:
+                results.errors.append(f"{page}: no slider to move")
+                return
+            await tab.keyboard.press(move["key"])
+            await tab.wait_for_function(RUN_FINISHED, arg=move["started"], timeout=RUN_TIMEOUT_MS)
+            started_at, finished_at = await tab.evaluate(
+                "[window.__load.startedAt, window.__load.finishedAt]"
+            )
+            shown = await tab.locator('[data-testid="stException"]').all_inner_texts()
+        except PlaywrightError as error:  # a run that never finished, mostly
+            results.failures.append(f"{page}: {str(error).splitlines()[0][:200]}")
+            continue
+        results.latencies[page].append((finished_at - move["pressedAt"]) / 1000)
+        results.waits.append((started_at - move["pressedAt"]) / 1000)
+        if shown:
+            results.errors.append(f"{page}: {shown[0][:200]}")
+        await asyncio.sleep(pause_s)
+
+
+async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float):
+    from playwright.async_api import async_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.browser_helpers import CHROMIUM, CHROMIUM_FLAGS, page_url
+    from ui.ideas import IDEAS
+
+    pages = [IDEAS[i % len(IDEAS)].path for i in range(sessions)]
+    results, warm_up = Results(), Results()  # all sessions; the first one alone
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+        )
+        with MemorySampler(pid) as memory:
+            # One session opens every page once (imports, first runs), then moves sliders.
+            context, tab = await open_session(browser, page_url(url, IDEAS[-1].path))
+            for idea in IDEAS[:-1]:
+                await context.close()
+                context, tab = await open_session(browser, page_url(url, idea.path))
+            await context.close()
+            context, tab = await open_session(browser, page_url(url, pages[0]))
+            memory.reset()
+            one_until = time.monotonic() + min(seconds, 20)
+            await move_sliders(tab, pages[0], one_until, pause_s, 0, warm_up)
+            one_session = memory.peak()
+            # Then all of them at once, the first one included.
+            opening = asyncio.Semaphore(4)
+            opened = await asyncio.gather(
+                *(open_session(browser, page_url(url, page), opening) for page in pages[1:])
+            )
+            tabs = [tab, *(tab for _, tab in opened)]
+            memory.reset()
+            cpu_before, wall_before = _cpu_seconds(pid), time.monotonic()
+            until = wall_before + seconds
+            await asyncio.gather(
+                *(
+                    move_sliders(tab, page, until, pause_s, seed, results)
+                    for seed, (tab, page) in enumerate(zip(tabs, pages, strict=True))
+                )
+            )
+            all_sessions = memory.peak()
+            busy = _cpu_seconds(pid), time.monotonic()
+            for extra, _ in opened:
+                await extra.close()
+            await asyncio.sleep(10)  # the server drops a session once its socket closes
+            memory.reset()
+            after = memory.peak()
+            await context.close()
+        await browser.close()
+    report(results, sessions, seconds, pause_s, one_session, all_sessions)
+    if after is not None:
+        print(f"server RSS 10 s after the other sessions closed: {after / 2**20:.0f} MB")
+        cores = (busy[0] - cpu_before) / (busy[1] - wall_before)
+        print(
+            f"server CPU while all sessions moved: {cores:.2f} cores on average "
+            f"(this machine has {os.cpu_count()}; the rest went to the browsers and others)"
+        )
+    alone = warm_up.latencies[pages[0]]
+    if alone:
+        print(
+            f"for comparison, {pages[0]} with 1 session: {len(alone)} runs, median "
+            f"{statistics.median(alone):.3f} s, 95th percentile {_p95(alone):.3f} s"
+        )
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else 0
+
+
+def report(results, sessions, seconds, pause_s, one_session, all_sessions) -> None:
+    every = [value for values in results.latencies.values() for value in values]
+    print(f"{sessions} sessions for {seconds:g} s, {pause_s:g} s pause after each run")
+    print(f"script runs completed: {len(every)}")
+    print(f"errors (exceptions shown): {len(results.errors)}")
+    for error in results.errors[:5]:
+        print(f"    {error}")
+    limit = RUN_TIMEOUT_MS / 1000
+    print(f"moves whose run did not finish within {limit:g} s: {len(results.failures)}")
+    for failure in results.failures[:3]:
+        print(f"    {failure}")
+    if every:
+        print(
+            f"key press to end of run: median {statistics.median(every):.3f} s, "
+            f"95th percentile {_p95(every):.3f} s, worst {max(every):.3f} s; of which from "
+            f"key press to the run's start: median {statistics.median(results.waits):.3f} s"
+        )
+    print(f"{'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}")
+    for page, values in sorted(results.latencies.items()):
+        median = statistics.median(values)
+        print(f"{page:36s}{len(values):6d}{median:10.3f}{_p95(values):9.3f}")
+    if one_session is None:
+        print("server memory: unknown (pass --pid, or run the server on this machine)")
+        return
+    extra = (all_sessions - one_session) / max(sessions - 1, 1)
+    mb = 2**20
+    print(
+        f"server peak RSS: {one_session / mb:.0f} MB with 1 session, "
+        f"{all_sessions / mb:.0f} MB with {sessions}; {extra / mb:.1f} MB per extra session"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long all move")
+    parser.add_argument("--pause", type=float, default=0.5, help="seconds between moves")
+    parser.add_argument("--url", help="a running server; default: start one")
+    parser.add_argument("--pid", type=int, help="the server's process (default: found)")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    from tests.browser_helpers import streamlit_server
+
+    if args.url:
+        server = nullcontext(args.url.rstrip("/"))
+    else:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the server inherits it
+        server = streamlit_server()
+    with server as url:
+        pid = args.pid or _listening_pid(urlparse(url).port or 80)
+        asyncio.run(load(url, pid, args.sessions, args.seconds, args.pause))
+
+
+if __name__ == "__main__":
+    main()
