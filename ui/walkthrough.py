@@ -122,6 +122,62 @@ STEPS: tuple[Step, ...] = (
         "With about 7 digits the best step is much larger and the best error far worse: "
         "why gradient checks belong in float64.",
     ),
+    Step(
+        _GC,
+        "Grad check on a correct backward pass",
+        {
+            "gc_bug": "none",
+            "gc_dtype": "float64",
+            "gc_eps": "1e-5",
+            "gc_mode": "full",
+            "gc_lambda": 0.0,
+            "gc_keep": 1.0,
+        },
+        "Every parameter nudged by ±ε, two costs each: the relative difference between the "
+        "numerical and the backprop gradient lands in the lowest band.",
+    ),
+    Step(
+        _GC,
+        "Grad check with the dW2 bug",
+        {"gc_bug": "dW2_doubled"},
+        "The verdict turns to bug, and the per-block bars point at W2: the components tell "
+        "you where to look.",
+    ),
+    Step(
+        _GC,
+        "The course's ε = 1e-7 in float32",
+        {"gc_bug": "none", "gc_dtype": "float32", "gc_eps": "1e-7"},
+        "Correct code, yet the check cries bug: float32 keeps too few digits for f(θ+ε) − "
+        "f(θ−ε). The ε sweep shows where each precision has its best step.",
+    ),
+    Step(
+        _GP,
+        "Don't use it in training",
+        {},
+        "One check costs two cost evaluations per parameter: as the network grows, one check "
+        "costs as much as more and more training steps.",
+    ),
+    Step(
+        _GP,
+        "Remember regularization",
+        {"gp_lambda": "0.7"},
+        "With the L2 term missing from dW the check fails, and more so as λ grows; the "
+        "correct code stays in the lowest band at every λ.",
+    ),
+    Step(
+        _GP,
+        "Grad check does not work with dropout",
+        {"gp_keep": "0.80"},
+        "A fresh dropout mask at every cost evaluation makes J a different function each time "
+        "and the check fails; the same mask throughout, or keep_prob = 1, passes.",
+    ),
+    Step(
+        _GP,
+        "At random initialization and after training",
+        {"gp_iters": "300"},
+        "A bug can hide while the weights are small and show once training has moved them: "
+        "check at the start, and again after some iterations.",
+    ),
 )
 
 
