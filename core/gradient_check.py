@@ -15,7 +15,8 @@ read against the lecture's three bands, stated once in ``VERDICT_BANDS``.
 coordinate. ``check_network`` does it for the network of ``core.network`` and adds what
 the lecture warns about: a difference per block (W1, b1, …) to find the bug, planted
 bugs, a fixed dropout mask (and what a fresh mask per evaluation would do), ReLU kinks
-and float32.
+and float32. ``epsilon_sweep`` repeats it over a grid of ε, all else equal: the U-shaped
+curve of truncation against round-off that the choice of ``DEFAULT_EPSILON`` rests on.
 
 Why ``check_network``'s full check is fast although it evaluates J(θ ± ε·eᵢ) for every i:
 nudging W[l][i, j] changes only row i of Z[l], by ±ε·A[l−1][j, :]. The layers below l are
@@ -103,6 +104,14 @@ their edges are stated."""
 DEFAULT_EPSILON = 1e-5
 """ε for the two-sided differences, chosen by the measurement in the module docstring."""
 
+COURSE_EPSILON = 1e-7
+"""The course's ε, on the round-off side in float64 (see the table in the module docstring)."""
+
+SWEEP_EPSILONS: tuple[float, ...] = tuple(10.0**k for k in range(-12, 0))
+"""The default grid of ``epsilon_sweep``: ε = 1e-12, 1e-11, …, 1e-1."""
+
+MAX_SWEEP_POINTS = 50  # the most ε values one sweep accepts
+
 DEFAULT_K = 10
 """Coordinates per block in mode="sample"; random directions in mode="directions"."""
 
@@ -179,14 +188,32 @@ class GradientCheckResult:
 # ----------------------------------------------------------------------------- the formula
 
 
-def relative_difference(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> float:
-    """‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂), and 0 when both norms are 0."""
+class DifferenceTerms(NamedTuple):
+    """The three norms of the lecture's formula and the difference they give."""
+
+    numerator: float  # ‖dθ_approx − dθ‖₂
+    approx_norm: float  # ‖dθ_approx‖₂
+    analytic_norm: float  # ‖dθ‖₂
+    difference: float  # numerator / (approx_norm + analytic_norm), 0 when both norms are 0
+
+
+def difference_terms(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> DifferenceTerms:
+    """‖dθ_approx − dθ‖₂, ‖dθ_approx‖₂, ‖dθ‖₂ and the relative difference they make."""
     d_theta_approx = np.asarray(d_theta_approx, dtype=np.float64)
     d_theta = np.asarray(d_theta, dtype=np.float64)
-    denominator = np.linalg.norm(d_theta_approx) + np.linalg.norm(d_theta)
-    if denominator == 0:
-        return 0.0
-    return float(np.linalg.norm(d_theta_approx - d_theta) / denominator)
+    numerator = float(np.linalg.norm(d_theta_approx - d_theta))
+    approx_norm, analytic_norm = (
+        float(np.linalg.norm(d_theta_approx)),
+        float(np.linalg.norm(d_theta)),
+    )
+    denominator = approx_norm + analytic_norm
+    difference = 0.0 if denominator == 0 else numerator / denominator
+    return DifferenceTerms(numerator, approx_norm, analytic_norm, difference)
+
+
+def relative_difference(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> float:
+    """‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂), and 0 when both norms are 0."""
+    return difference_terms(d_theta_approx, d_theta).difference
 
 
 def verdict_for(difference: float) -> Verdict:
@@ -299,6 +326,7 @@ def check_network(
     mode: Mode = "full",
     k: int = DEFAULT_K,
     rng: np.random.Generator | None = None,
+    fresh_mask: bool = True,
 ) -> GradientCheckResult:
     """Check backpropagation of the network in ``core.network`` at these parameters.
 
@@ -316,9 +344,11 @@ def check_network(
     With keep_prob < 1 one dropout mask is drawn from ``rng`` and kept for every
     evaluation, so that J is one function; ``fresh_mask_difference`` is the same check
     on k coordinates per block with a new mask at every evaluation (as in training),
-    which fails even for correct code. For ReLU and leaky ReLU, ``kinks`` lists the
-    components whose θ − ε and θ + ε networks put a hidden pre-activation on different
-    sides of 0. float32 parameters are checked in float32, with a warning.
+    which fails even for correct code (``fresh_mask=False`` skips that comparison: its
+    full forward passes cost far more than the check itself in wide networks). For ReLU
+    and leaky ReLU, ``kinks`` lists the components whose θ − ε and θ + ε networks put a
+    hidden pre-activation on different sides of 0. float32 parameters are checked in
+    float32, with a warning.
 
     X is (n[0], m) and Y is (1, m) with labels 0/1; ``rng`` (default: seeded with 0, so
     the check is repeatable) draws masks, samples and directions. Nothing passed in is
@@ -331,11 +361,7 @@ def check_network(
     k = positive_int(k, "k", maximum=MAX_K)
     positive_float(keep_prob, "keep_prob")
     number_of_layers(parameters)
-    dtype = np.dtype(
-        np.float32
-        if all(np.asarray(value).dtype == np.float32 for value in parameters.values())
-        else np.float64
-    )
+    dtype = _dtype_of(parameters)
     params = {key: as_matrix(value, key).astype(dtype) for key, value in parameters.items()}
     X = as_matrix(X, "X").astype(dtype)
     Y = as_matrix(Y, "Y").astype(dtype)
@@ -391,7 +417,7 @@ def check_network(
             relative_difference(approx[~crossed], analytic[~crossed]),
         )
     fresh_mask_difference = None
-    if masks is not None:
+    if masks is not None and fresh_mask:
         fresh_mask_difference = _fresh_mask_difference(
             net, layout, theta, d_theta, _sample(layout, k, rng), epsilon, dims, rng
         )
@@ -410,6 +436,110 @@ def check_network(
         kinks=kinks,
         fresh_mask_difference=fresh_mask_difference,
         warnings=warnings,
+    )
+
+
+def _dtype_of(parameters: Mapping[str, np.ndarray]) -> np.dtype:
+    # the dtype a check runs in: float32 when every parameter is float32, else float64
+    all_float32 = all(np.asarray(value).dtype == np.float32 for value in parameters.values())
+    return np.dtype(np.float32 if all_float32 else np.float64)
+
+
+# ----------------------------------------------------------------------------- the ε sweep
+
+
+@dataclass(frozen=True)
+class EpsilonSweep:
+    """``check_network``'s difference at each ε of a grid, all else equal.
+
+    Each array has one entry per ε, in increasing ε. ``without_kinks`` is the difference
+    over the components that crossed no kink (equal to ``differences`` for activations
+    without one); ``kinked`` counts the components that crossed one.
+    """
+
+    epsilons: np.ndarray
+    differences: np.ndarray
+    without_kinks: np.ndarray
+    kinked: np.ndarray
+    dtype: str  # "float64" or "float32": the precision of every check
+    mode: Mode
+    components: int  # components compared at each ε
+    seconds: float  # wall time of the whole sweep
+
+    @property
+    def best_epsilon(self) -> float:
+        """The ε with the smallest difference: the bottom of the U."""
+        return float(self.epsilons[np.argmin(self.differences)])
+
+    @property
+    def best_difference(self) -> float:
+        return float(np.min(self.differences))
+
+    def difference_at(self, epsilon: float) -> float:
+        """The difference at a grid point ε (to a relative 1e-9)."""
+        found = np.flatnonzero(np.isclose(self.epsilons, epsilon, rtol=1e-9, atol=0))
+        if not found.size:
+            raise ValueError(f"ε = {epsilon:g} is not on the sweep's grid; use one of its values.")
+        return float(self.differences[found[0]])
+
+
+def epsilon_sweep(
+    parameters: Mapping[str, np.ndarray],
+    X: np.ndarray,
+    Y: np.ndarray,
+    epsilons: tuple[float, ...] = SWEEP_EPSILONS,
+    *,
+    activation: str = "relu",
+    lambd: float = 0.0,
+    keep_prob: float = 1.0,
+    bug: str | None = None,
+    mode: Mode = "full",
+    k: int = DEFAULT_K,
+    rng: np.random.Generator | None = None,
+) -> EpsilonSweep:
+    """The difference of ``check_network`` against ε: the U-shaped curve of one network.
+
+    Large ε: the two-sided difference's O(ε²) truncation error (and, for ReLU, kinks
+    crossed) dominate. Small ε: the round-off in J(θ ± ε), about u·|J| with u the unit
+    round-off of the dtype, divided by 2ε, grows like 1/ε. The bottom sits in between.
+
+    Every check sees the same components, dropout mask and directions, drawn from one
+    seed: 0 when ``rng`` is None (so each point equals ``check_network`` with its default
+    rng at that ε), else one drawn from ``rng``. The fresh-mask comparison is skipped.
+    Arguments as for ``check_network``; 1 to MAX_SWEEP_POINTS values of ε, each in (0, 1).
+    """
+    start = time.perf_counter()
+    values = np.atleast_1d(np.asarray(epsilons, dtype=object))
+    if not 1 <= values.size <= MAX_SWEEP_POINTS or values.ndim != 1:
+        raise ValueError(f"Pass 1 to {MAX_SWEEP_POINTS} values of ε; got {values.size}.")
+    grid = np.array(sorted({_check_epsilon(epsilon) for epsilon in values}))
+    seed = 0 if rng is None else int(rng.integers(2**63))
+    settings = dict(activation=activation, lambd=lambd, keep_prob=keep_prob, bug=bug, mode=mode)
+    results = [
+        check_network(
+            parameters,
+            X,
+            Y,
+            epsilon=epsilon,
+            k=k,
+            rng=np.random.default_rng(seed),
+            fresh_mask=False,
+            **settings,
+        )
+        for epsilon in grid
+    ]
+    without_kinks = [
+        result.kinks.difference_without if result.kinks else result.difference for result in results
+    ]
+    return EpsilonSweep(
+        epsilons=grid,
+        differences=np.array([result.difference for result in results]),
+        without_kinks=np.array(without_kinks),
+        kinked=np.array([result.kinks.count if result.kinks else 0 for result in results]),
+        dtype=_dtype_of(parameters).name,
+        mode=mode,
+        components=len(results[0].approx),
+        seconds=time.perf_counter() - start,
     )
 
 

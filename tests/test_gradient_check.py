@@ -499,3 +499,120 @@ def test_full_mode_refuses_a_huge_network_and_suggests_the_cheap_modes():
     with pytest.raises(ValueError, match="mode='sample' or mode='directions'"):
         gc.check_network(parameters, X, Y)
     assert gc.check_network(parameters, X, Y, mode="directions", k=2).evaluations == 4
+
+
+# ----------------------------------------------------------------------------- the formula's terms
+
+
+def test_difference_terms_are_the_three_norms_of_the_lectures_formula():
+    approx, exact = np.array([3.0, 4.0, 0.0]), np.array([0.0, 4.0, 0.0])
+    terms = gc.difference_terms(approx, exact)
+    assert terms.numerator == pytest.approx(3.0)
+    assert terms.approx_norm == pytest.approx(5.0)
+    assert terms.analytic_norm == pytest.approx(4.0)
+    assert terms.difference == pytest.approx(3.0 / 9.0)
+    assert terms.difference == gc.relative_difference(approx, exact)
+    assert gc.difference_terms(np.zeros(2), np.zeros(2)) == (0.0, 0.0, 0.0, 0.0)
+
+
+# ----------------------------------------------------------------------------- the ε sweep
+
+
+def test_epsilon_sweep_is_check_network_at_every_epsilon_of_its_grid():
+    parameters, X, Y = he_network(DIMS, seed=22)
+    epsilons = (1e-3, 1e-9, 1e-6)
+    sweep = gc.epsilon_sweep(parameters, X, Y, epsilons, activation="tanh", mode="sample", k=2)
+    np.testing.assert_array_equal(sweep.epsilons, sorted(epsilons))
+    for epsilon, difference in zip(sweep.epsilons, sweep.differences, strict=True):
+        alone = gc.check_network(
+            parameters, X, Y, activation="tanh", epsilon=epsilon, mode="sample", k=2
+        )
+        assert difference == alone.difference  # the same coordinates, drawn from seed 0
+        assert sweep.difference_at(epsilon) == alone.difference
+    assert sweep.dtype == "float64" and sweep.mode == "sample"
+    assert sweep.components == 2 * 6 - 1  # 2 per block, b3 has 1
+    np.testing.assert_array_equal(sweep.without_kinks, sweep.differences)  # tanh: no kinks
+    assert not sweep.kinked.any()
+
+
+def test_epsilon_sweep_of_a_correct_float64_network_is_a_u():
+    parameters, X, Y = he_network(DIMS, seed=23)
+    sweep = gc.epsilon_sweep(parameters, X, Y, activation="tanh")
+    np.testing.assert_array_equal(sweep.epsilons, gc.SWEEP_EPSILONS)
+    bottom = int(np.argmin(sweep.differences))
+    assert 0 < bottom < len(sweep.epsilons) - 1
+    assert sweep.best_difference < 1e-9 < sweep.differences[0]  # round-off at ε = 1e-12
+    assert sweep.differences[-1] > 1e3 * sweep.best_difference  # truncation at ε = 0.1
+    # left of the bottom round-off grows like 1/ε: a slope of −1 on log-log axes
+    left = slice(0, bottom - 1)
+    slope = np.polyfit(np.log10(sweep.epsilons[left]), np.log10(sweep.differences[left]), 1)[0]
+    assert slope == pytest.approx(-1.0, abs=0.25)
+    assert sweep.best_epsilon > gc.COURSE_EPSILON  # the course's ε sits on the round-off side
+    assert sweep.difference_at(gc.COURSE_EPSILON) > 10 * sweep.best_difference
+
+
+def test_epsilon_sweep_in_float32_fails_a_correct_gradient_at_the_courses_epsilon():
+    parameters, X, Y = he_network(DIMS, seed=24, dtype=np.float32)
+    sweep = gc.epsilon_sweep(parameters, X, Y, (gc.COURSE_EPSILON, 1e-2), activation="tanh")
+    assert sweep.dtype == "float32"
+    assert sweep.difference_at(gc.COURSE_EPSILON) > 1e-2
+    assert gc.verdict_for(sweep.difference_at(gc.COURSE_EPSILON)) == "bug"
+
+
+def test_epsilon_sweep_reports_kinks_and_the_difference_without_them():
+    parameters, X, Y = he_network(DIMS, seed=25)
+    sweep = gc.epsilon_sweep(parameters, X, Y, (1e-6, 0.3), activation="relu")
+    alone = gc.check_network(parameters, X, Y, activation="relu", epsilon=0.3)
+    assert sweep.kinked[-1] == alone.kinks.count > 0
+    assert sweep.without_kinks[-1] == alone.kinks.difference_without
+    assert sweep.kinked[0] == 0
+
+
+def test_epsilon_sweep_with_a_planted_bug_never_gets_out_of_the_bug_band():
+    parameters, X, Y = he_network(DIMS, seed=26)
+    sweep = gc.epsilon_sweep(parameters, X, Y, activation="tanh", bug="dW2_doubled")
+    assert sweep.best_difference > 1e-3
+
+
+def test_epsilon_sweep_draws_one_seed_from_its_rng_for_every_check():
+    parameters, X, Y = he_network(DIMS, seed=27)
+    options = {"activation": "tanh", "mode": "directions", "k": 3}
+    first = gc.epsilon_sweep(
+        parameters, X, Y, (1e-6, 1e-4), rng=np.random.default_rng(5), **options
+    )
+    again = gc.epsilon_sweep(
+        parameters, X, Y, (1e-6, 1e-4), rng=np.random.default_rng(5), **options
+    )
+    np.testing.assert_array_equal(first.differences, again.differences)
+    seed = int(np.random.default_rng(5).integers(2**63))
+    alone = gc.check_network(
+        parameters, X, Y, epsilon=1e-4, rng=np.random.default_rng(seed), **options
+    )
+    assert first.difference_at(1e-4) == alone.difference
+
+
+@pytest.mark.parametrize(
+    "epsilons, message",
+    [((), "1 to"), (tuple(np.logspace(-9, -2, 51)), "1 to"), ((0.0,), "ε"), ((1e-5, 2.0), "ε"),
+     (("1e-5",), "ε")],
+)  # fmt: skip
+def test_epsilon_sweep_refuses_a_bad_grid(epsilons, message):
+    parameters, X, Y = he_network(DIMS, seed=28)
+    with pytest.raises(ValueError, match=message):
+        gc.epsilon_sweep(parameters, X, Y, epsilons)
+
+
+def test_difference_at_refuses_an_epsilon_off_the_grid():
+    parameters, X, Y = he_network(DIMS, seed=29)
+    sweep = gc.epsilon_sweep(parameters, X, Y, (1e-5,), activation="tanh")
+    with pytest.raises(ValueError, match="not on the sweep's grid"):
+        sweep.difference_at(3e-5)
+
+
+def test_fresh_mask_false_skips_only_the_fresh_mask_comparison():
+    parameters, X, Y = he_network(DIMS, seed=30)
+    with_fresh = gc.check_network(parameters, X, Y, activation="tanh", keep_prob=0.8)
+    without = gc.check_network(parameters, X, Y, activation="tanh", keep_prob=0.8, fresh_mask=False)
+    assert with_fresh.fresh_mask_difference > 1e-3 and without.fresh_mask_difference is None
+    assert without.difference == with_fresh.difference
+    assert not any("fresh mask" in warning for warning in without.warnings)

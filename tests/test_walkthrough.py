@@ -117,7 +117,7 @@ def test_enlarge_scales_fonts_and_keeps_the_rest_of_the_config():
     assert spec["title"] == "A title"
 
 
-@pytest.mark.parametrize("idea", IDEAS[:4], ids=lambda idea: idea.path)
+@pytest.mark.parametrize("idea", IDEAS[:5], ids=lambda idea: idea.path)
 def test_presentation_mode_folds_secondary_controls_into_an_expander(idea):
     for present, expected in (("false", 0), ("true", 1)):
         at = AppTest.from_file(APP, default_timeout=60)

@@ -1,0 +1,377 @@
+"""Charts and tables of the gradient-checking page: the verdict on the lecture's three bands,
+the difference per block, numerical against analytical values per component, the worst
+components, and the difference against ε.
+
+Every picture colours the bands the same way, with the edges read from
+``core.gradient_check.VERDICT_BANDS``; the ``*_frame`` functions turn core's results into
+the DataFrames the charts take.
+"""
+
+from __future__ import annotations
+
+import math
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from charts.common import finish
+from core.gradient_check import VERDICT_BANDS, EpsilonSweep, GradientCheckResult, verdict_for
+from core.network import Layout
+
+VERDICT_COLORS = {"great": "#54a24b", "suspicious": "#f58518", "bug": "#e45756"}
+MARKDOWN_COLORS = {"great": "green", "suspicious": "orange", "bug": "red"}
+"""The same three colours by their names in Streamlit's markdown (:green[…])."""
+DTYPE_COLORS = {"float64": "#4c78a8", "float32": "#b279a2"}
+FLOOR = 1e-16
+"""The bottom of every log axis: a difference of exactly 0 is drawn here (its tooltip says 0)."""
+MAX_POINTS = 1500
+"""Most components the scatter draws (the worst third of them, then an even spread)."""
+
+_VERDICT_SCALE = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+_DECADES = [10.0**k for k in range(-16, 1, 2)]
+_AXIS = alt.Axis(values=_DECADES, format=".0e")
+
+
+def sci(value: float) -> str:
+    """A difference to two significant digits: 2.7e-11, 0.00045 as 4.5e-4, 0 as 0."""
+    if value == 0:
+        return "0"
+    return f"{value:.1e}".replace("e-0", "e-").replace("e+00", "")
+
+
+def number(value: float) -> str:
+    """A norm or a derivative to three significant digits."""
+    return f"{value:.3g}"
+
+
+# ----------------------------------------------------------------------------- frames
+
+
+def band_frame(low: float = FLOOR, high: float = 1.0) -> pd.DataFrame:
+    """The lecture's bands cut to [low, high]: verdict, low, high, middle (on a log axis),
+    meaning. A relative difference never exceeds 1, so the last band ends there."""
+    rows, start = [], 0.0
+    for band in VERDICT_BANDS:
+        lo, hi = max(start, low), min(band.below, high)
+        if lo < hi:
+            rows.append({"verdict": band.verdict, "low": lo, "high": hi, "meaning": band.meaning})
+        start = band.below
+    frame = pd.DataFrame(rows)
+    frame["middle"] = np.sqrt(frame["low"] * frame["high"])
+    return frame
+
+
+def block_frame(result: GradientCheckResult) -> pd.DataFrame:
+    """One row per block of θ: block, difference, shown (clipped to FLOOR for the log
+    axis), label, verdict (its band), outline (dark for the largest difference)."""
+    frame = pd.DataFrame({"block": list(result.per_block), "difference": result.per_block.values()})
+    frame["shown"] = frame["difference"].clip(lower=FLOOR)
+    frame["label"] = frame["difference"].map(sci)
+    frame["verdict"] = frame["difference"].map(verdict_for)
+    largest = frame["difference"].idxmax()
+    frame["outline"] = np.where(frame.index == largest, "#222222", "transparent")
+    return frame
+
+
+def coordinate_frame(
+    result: GradientCheckResult, layout: Layout, max_points: int = MAX_POINTS
+) -> pd.DataFrame:
+    """One row per checked component: component, block, approx, analytic, error.
+
+    Directions mix all blocks: their block is "direction u". Beyond ``max_points``
+    components, the worst third by error and an even spread of the rest are kept.
+    """
+    error = np.abs(result.approx - result.analytic)
+    kept = np.arange(len(error))
+    if len(kept) > max_points:
+        order = np.argsort(-error, kind="stable")
+        worst, rest = order[: max_points // 3], np.sort(order[max_points // 3 :])
+        spread = rest[np.linspace(0, len(rest) - 1, max_points - len(worst)).astype(int)]
+        kept = np.sort(np.concatenate([worst, spread]))
+    if result.indices is None:
+        names = [f"u{i}" for i in kept]
+        blocks = ["direction u"] * len(kept)
+    else:
+        indices = result.indices[kept]
+        names = [layout.coordinate_name(int(i)) for i in indices]
+        starts = [block.start for block in layout.blocks]
+        owner = np.searchsorted(starts, indices, side="right") - 1
+        blocks = [layout.blocks[j].name for j in owner]
+    return pd.DataFrame(
+        {
+            "component": names,
+            "block": blocks,
+            "approx": result.approx[kept],
+            "analytic": result.analytic[kept],
+            "error": error[kept],
+        }
+    )
+
+
+def worst_frame(result: GradientCheckResult) -> pd.DataFrame:
+    """The worst components, as text: component, dθ_approx, dθ, |dθ_approx − dθ|."""
+    return pd.DataFrame(
+        [
+            {
+                "component": component.name,
+                "dθ_approx (two-sided)": f"{component.approx:.8g}",
+                "dθ (backprop)": f"{component.analytic:.8g}",
+                "|dθ_approx − dθ|": sci(component.error),
+            }
+            for component in result.worst
+        ]
+    )
+
+
+def sweep_frame(sweeps: dict[str, EpsilonSweep]) -> pd.DataFrame:
+    """The curves sweep_chart draws: epsilon, difference, shown, dtype, curve, kinked.
+
+    One "all checked components" curve per dtype, and a "without kink crossings" curve
+    where some component crossed a ReLU kink at some ε.
+    """
+    parts = []
+    for dtype, sweep in sweeps.items():
+        curves = {"all checked components": sweep.differences}
+        if sweep.kinked.any():
+            curves["without kink crossings"] = sweep.without_kinks
+        for curve, values in curves.items():
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "epsilon": sweep.epsilons,
+                        "difference": values,
+                        "dtype": dtype,
+                        "curve": curve,
+                        "kinked": sweep.kinked,
+                    }
+                )
+            )
+    frame = pd.concat(parts, ignore_index=True)
+    frame["shown"] = frame["difference"].clip(lower=FLOOR)
+    return frame
+
+
+def epsilon_marks(marks: dict[str, float]) -> pd.DataFrame:
+    """Rules on the sweep: one row per distinct ε with its labels joined ("your ε = …")."""
+    frame = pd.DataFrame({"label": list(marks), "epsilon": list(marks.values())})
+    frame = frame.groupby("epsilon", sort=True, as_index=False).agg({"label": " = ".join})
+    frame["row"] = range(len(frame))
+    return frame
+
+
+# ----------------------------------------------------------------------------- charts
+
+
+def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
+    """The three bands as one horizontal bar on a log axis, the difference marked on it.
+
+    bands: from band_frame; difference: the check's relative difference (0 is drawn at
+    the axis' bottom).
+    """
+    low, high = float(bands["low"].min()), float(bands["high"].max())
+    x = alt.X(
+        "low:Q",
+        title="relative difference (log scale)",
+        scale=alt.Scale(type="log", domain=[low, high], nice=False),
+        axis=_AXIS,
+    )
+    lane = alt.Y("lane:N", axis=None, title=None)  # one row: the bar fills the plot's height
+    tooltip = [alt.Tooltip("verdict:N"), alt.Tooltip("meaning:N")]
+    base = alt.Chart(bands.assign(lane=""))
+    bar = base.mark_rect(opacity=0.85).encode(
+        x=x,
+        x2="high:Q",
+        y=lane,
+        color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
+        tooltip=tooltip,
+    )
+    names = base.mark_text(fontSize=15, fontWeight="bold", color="white", dy=-12).encode(
+        x="middle:Q", y=lane, text="verdict:N"
+    )
+    at = min(max(difference, low), high)
+    left = at < 1e-4  # the label goes to the roomier side of the mark
+    marked = alt.Chart(alt.Data(values=[{"lane": ""}])).encode(
+        x=alt.X(datum=at, type="quantitative")
+    )
+    rule = marked.mark_rule(color="#222222", strokeWidth=4)
+    label = marked.mark_text(
+        align="left" if left else "right",
+        dx=8 if left else -8,
+        dy=14,
+        fontSize=14,
+        fontWeight="bold",
+        color="#222222",
+        text=f"this check: {sci(difference)}",
+    ).encode(y=lane)
+    chart = alt.layer(bar, names, rule, label)
+    return finish(chart, "Where the difference falls among the lecture's bands", height=170)
+
+
+def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
+    """The difference within each block (W1, b1, …) as bars on a log axis over the bands.
+
+    frame: from block_frame; bands: from band_frame, drawn faintly behind the bars. Each
+    bar has its band's colour; the largest is outlined.
+    """
+    y_scale = alt.Scale(type="log", domain=[FLOOR, 1.0], nice=False)
+    background = (
+        alt.Chart(bands)
+        .mark_rect(opacity=0.12)
+        .encode(
+            y=alt.Y("low:Q", scale=y_scale),
+            y2="high:Q",
+            color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
+        )
+    )
+    x = alt.X("block:N", sort=None, title="block of θ", axis=alt.Axis(labelAngle=0))
+    tooltip = [
+        alt.Tooltip("block:N"),
+        alt.Tooltip("label:N", title="difference"),
+        alt.Tooltip("verdict:N"),
+    ]
+    bars = (
+        alt.Chart(frame)
+        .mark_bar(strokeWidth=3)
+        .encode(
+            x=x,
+            y=alt.Y(
+                "shown:Q",
+                scale=y_scale,
+                axis=_AXIS,
+                title="difference within the block (log scale)",
+            ),
+            y2=alt.Y2(datum=FLOOR),
+            color=alt.Color(
+                "verdict:N",
+                scale=_VERDICT_SCALE,
+                legend=alt.Legend(title="band", orient="bottom"),
+            ),
+            stroke=alt.Stroke("outline:N", scale=None),
+            tooltip=tooltip,
+        )
+    )
+    labels = (
+        alt.Chart(frame)
+        .mark_text(dy=-8, fontSize=12)
+        .encode(x=x, y=alt.Y("shown:Q", scale=y_scale), text="label:N")
+    )
+    chart = alt.layer(background, bars, labels)
+    return finish(chart, "Difference per block: the broken block stands out", height=360)
+
+
+def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLevelMixin:
+    """Numerical against analytical value per component, with the line y = x.
+
+    frame: from coordinate_frame. A correct gradient puts every point on the line; a
+    broken block leaves it (dW doubled: a line of slope 1/2). directions: the components
+    are random directions u (dθ·u against the two-sided difference along u).
+    """
+    low = float(min(frame["approx"].min(), frame["analytic"].min()))
+    high = float(max(frame["approx"].max(), frame["analytic"].max()))
+    diagonal = pd.DataFrame({"analytic": [low, high], "approx": [low, high]})
+    x_title = "backprop dθ·u" if directions else "backprop dθᵢ"
+    y_title = "two-sided difference along u" if directions else "two-sided difference dθ_approx[i]"
+    axis = alt.Axis(format=".3~g")  # 0.02 and 5.55e-12 alike
+    x = alt.X("analytic:Q", title=x_title, scale=alt.Scale(zero=False), axis=axis)
+    y = alt.Y("approx:Q", title=y_title, scale=alt.Scale(zero=False), axis=axis)
+    line = (
+        alt.Chart(diagonal)
+        .mark_line(color="#888888", strokeDash=[6, 4], strokeWidth=1.5)
+        .encode(x=x, y=y)
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_circle(size=45, opacity=0.75)
+        .encode(
+            x=x,
+            y=y,
+            color=alt.Color(
+                "block:N",
+                sort=None,
+                title="block",
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=[
+                alt.Tooltip("component:N"),
+                alt.Tooltip("approx:Q", title="two-sided difference", format=".8g"),
+                alt.Tooltip("analytic:Q", title="backprop", format=".8g"),
+                alt.Tooltip("error:Q", title="|difference|", format=".2e"),
+            ],
+        )
+    )
+    chart = alt.layer(line, points).interactive()
+    return finish(chart, "Numerical against analytical, per component (y = x dashed)", height=360)
+
+
+def sweep_chart(frame: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame) -> alt.TopLevelMixin:
+    """The difference against ε on log-log axes, one curve per dtype, over the bands.
+
+    frame: from sweep_frame; bands: from band_frame (cut here to the plotted range);
+    marks: from epsilon_marks, drawn as labelled vertical rules, one label row each.
+    """
+    bottom = float(frame["shown"].min())
+    low = max(FLOOR, 10.0 ** (math.floor(math.log10(bottom)) - 2))  # room for the labels
+    y_scale = alt.Scale(type="log", domain=[low, 1.0], nice=False)
+    x_scale = alt.Scale(type="log")
+    x_axis = alt.Axis(values=[10.0**k for k in range(-12, 0)], format=".0e")
+    shown_bands = bands.assign(low=bands["low"].clip(lower=low))
+    shown_bands = shown_bands[shown_bands["low"] < shown_bands["high"]]
+    background = (
+        alt.Chart(shown_bands)
+        .mark_rect(opacity=0.12)
+        .encode(
+            y=alt.Y("low:Q", scale=y_scale),
+            y2="high:Q",
+            # fill, not color: the curves' colour scale stays their own
+            fill=alt.Fill("verdict:N", scale=_VERDICT_SCALE, legend=None),
+        )
+    )
+    lines = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2.5)
+        .encode(
+            x=alt.X("epsilon:Q", title="step ε (log scale)", scale=x_scale, axis=x_axis),
+            y=alt.Y(
+                "shown:Q",
+                title="relative difference (log scale)",
+                scale=y_scale,
+                axis=alt.Axis(format=".0e", values=[10.0**k for k in range(-16, 1)]),
+            ),
+            color=alt.Color(
+                "dtype:N",
+                title="precision",
+                scale=alt.Scale(domain=list(DTYPE_COLORS), range=list(DTYPE_COLORS.values())),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            strokeDash=alt.StrokeDash(  # explained in the page's caption
+                "curve:N",
+                scale=alt.Scale(
+                    domain=["all checked components", "without kink crossings"],
+                    range=[[1, 0], [5, 4]],
+                ),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("dtype:N"),
+                alt.Tooltip("curve:N"),
+                alt.Tooltip("epsilon:Q", title="ε", format=".0e"),
+                alt.Tooltip("difference:Q", title="difference", format=".2e"),
+                alt.Tooltip("kinked:Q", title="components across a kink"),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(color="#222222", strokeWidth=1.5, strokeDash=[3, 3])
+        .encode(x=alt.X("epsilon:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N")])
+    )
+    labels = (
+        alt.Chart(marks)
+        .mark_text(align="left", dx=4, fontSize=13, fontWeight="bold", color="#222222")
+        .encode(x=alt.X("epsilon:Q", scale=x_scale), y=alt.Y("at:Q", scale=y_scale), text="label:N")
+        # along the bottom, one row (half a decade) per rule, below the curves
+        .transform_calculate(at=f"{low} * pow(10, 0.3 + 0.55 * datum.row)")
+    )
+    chart = alt.layer(background, lines, rules, labels)
+    return finish(chart, "The difference against ε for this network: a U", height=480)

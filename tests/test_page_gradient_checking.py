@@ -1,0 +1,350 @@
+"""The gradient-checking page, run headless with Streamlit's AppTest, and its chart
+builders. Expected numbers come from core, computed here the way the page documents it
+(the seed draws the 300 training points, then the weights)."""
+
+import json
+
+import numpy as np
+import pytest
+from streamlit import dataframe_util
+from streamlit.testing.v1 import AppTest
+
+from charts import gradient_checking as charts
+from core import datasets, initialization
+from core.gradient_check import (
+    COURSE_EPSILON,
+    DEFAULT_EPSILON,
+    VERDICT_BANDS,
+    check_network,
+    difference_terms,
+    epsilon_sweep,
+)
+from core.initialization import PRESETS
+from core.network import PLANTED_BUGS, layout_of
+
+PAGE = "../pages/gradient_checking.py"
+TITLE = "Gradient checking"
+VERDICT, BLOCKS, SCATTER, SWEEP = range(4)  # the page's charts, in order
+
+
+def open_page(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def core_problem(hidden=(10, 5), seed=0, dtype="float64", data="circles", init="He"):
+    rng = np.random.default_rng(seed)
+    split = datasets.toy_split(data, rng)
+    preset = PRESETS[init]
+    parameters = initialization.initialize_parameters(
+        (2, *hidden, 1), preset.method, rng, preset.std_scale()
+    )
+    parameters = {key: value.astype(dtype) for key, value in parameters.items()}
+    return parameters, split.X_train, split.Y_train
+
+
+def verdict_line(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("## Verdict"))
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def charts_of(at: AppTest):
+    return at.get("vega_lite_chart")
+
+
+def spec(at: AppTest, index: int) -> dict:
+    return json.loads(charts_of(at)[index].proto.spec)
+
+
+def layer_data(at: AppTest, index: int, layer: int):
+    """The DataFrame one layer of a chart draws (Streamlit ships it as Arrow)."""
+    chart = charts_of(at)[index]
+    name = json.loads(chart.proto.spec)["layer"][layer]["data"]["name"]
+    found = next(d for d in chart.proto.datasets if d.name == name)
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(found.data.data)
+
+
+def clean(at: AppTest) -> bool:
+    return not at.exception and not at.error
+
+
+# ---------------------------------------------------------------- the page
+
+
+def test_page_opens_with_the_verdict_core_gives_for_the_courses_network():
+    at = open_page()
+    assert clean(at) and not at.warning
+    assert at.title[0].value.startswith(TITLE)
+    expected = check_network(*core_problem())
+    assert expected.verdict == "great"
+    assert (
+        verdict_line(at)
+        == f"## Verdict: :green[great] · difference {charts.sci(expected.difference)}"
+    )
+    P = 2 * 10 + 10 + 10 * 5 + 5 + 5 + 1
+    assert metric(at, "Cost evaluations") == f"{2 * P:,}" == f"{expected.evaluations:,}"
+    terms = difference_terms(expected.approx, expected.analytic)
+    live = at.latex[1].value
+    assert f"{terms.approx_norm:.3g}" in live and r"\frac{" in live
+    assert r"\lVert d\theta_{\text{approx}} - d\theta \rVert_2" in at.latex[0].value
+    assert at.metric[3].value.endswith("×")
+    assert len(charts_of(at)) == 4
+    assert at.slider(key="gc_k").disabled  # full mode ignores k
+
+
+def test_the_sweep_notice_states_cores_numbers():
+    at = open_page()
+    parameters, X, Y = core_problem()
+    sweeps = {
+        dtype: epsilon_sweep(
+            {key: value.astype(dtype) for key, value in parameters.items()},
+            X,
+            Y,
+            mode="sample",
+            k=5,
+        )
+        for dtype in ("float64", "float32")
+    }
+    notice = at.info[-1].value
+    s64, s32 = sweeps["float64"], sweeps["float32"]
+    assert f"bottoms out at {charts.sci(s64.best_difference)}" in notice
+    assert f"The course's ε = 1e-7 gives {charts.sci(s64.difference_at(COURSE_EPSILON))}" in notice
+    assert f"the difference is {charts.sci(s32.difference_at(COURSE_EPSILON))}" in notice
+    assert notice.endswith("a correct gradient looks broken.")
+    assert s32.difference_at(COURSE_EPSILON) > 0.1
+
+
+def test_epsilon_and_precision_change_the_numbers_to_cores():
+    at = open_page()
+    at.select_slider(key="gc_eps").set_value("1e-7")
+    at.segmented_control(key="gc_dtype").set_value("float32").run()
+    expected = check_network(*core_problem(dtype="float32"), epsilon=1e-7)
+    assert expected.verdict == "bug"  # a correct gradient, broken by float32
+    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert ":red[bug]" in verdict_line(at)
+    assert expected.warnings[0] in [w.value for w in at.warning]
+    assert "float32" in expected.warnings[0]
+
+
+def test_another_network_and_seed_change_the_numbers_to_cores():
+    at = open_page()
+    at.selectbox(key="gc_hidden").set_value("64, 32")  # 2,305 parameters: still full
+    at.selectbox(key="gc_act").set_value("tanh")
+    at.number_input(key="gc_seed").set_value(7).run()
+    expected = check_network(*core_problem(hidden=(64, 32), seed=7), activation="tanh")
+    assert expected.mode == "full"
+    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert metric(at, "Cost evaluations") == f"{expected.evaluations:,}"
+    assert not any("pre-activation across 0" in c.value for c in at.caption)  # tanh: no kinks
+
+
+BUG_QUERIES = {
+    "dW2_doubled": {},
+    "db1_not_averaged": {},
+    "l2_missing_in_dW": {"gc_lambda": "0.7"},
+    "activation_derivative_wrong": {},
+    "dropout_mask_forgotten": {"gc_keep": "0.8"},
+}
+
+
+@pytest.mark.parametrize("bug", list(PLANTED_BUGS))
+def test_each_planted_bug_gives_a_bug_verdict_and_its_block_stands_out(bug):
+    at = open_page({"gc_bug": bug, "gc_act": "tanh", **BUG_QUERIES[bug]})
+    assert clean(at)
+    assert ":red[bug]" in verdict_line(at)
+    assert PLANTED_BUGS[bug].description in [c.value for c in at.caption]
+    blocks = layer_data(at, BLOCKS, 1)
+    outlined = blocks.loc[blocks["outline"] != "transparent", "block"].tolist()
+    assert len(outlined) == 1 and outlined[0] == blocks.loc[blocks["difference"].idxmax(), "block"]
+    in_bug_band = set(blocks.loc[blocks["verdict"] == "bug", "block"])
+    planted = set(PLANTED_BUGS[bug].blocks)
+    if planted != {"*"}:
+        assert outlined[0] in planted and in_bug_band <= planted
+    else:
+        assert in_bug_band  # several blocks break
+    assert "With the planted bug no ε brings the difference below" in at.info[-1].value
+
+
+def test_a_bug_that_needs_a_setting_passes_without_it_and_says_so():
+    at = open_page({"gc_bug": "l2_missing_in_dW"})
+    assert ":green[great]" in verdict_line(at)
+    assert any("only matters when λ > 0" in w.value for w in at.warning)
+
+
+def test_a_large_network_is_sampled_instead_of_checked_in_full_with_the_reason():
+    at = open_page({"gc_hidden": "128, 64"})
+    assert clean(at)
+    P = 2 * 128 + 128 + 128 * 64 + 64 + 64 + 1
+    reason = next(i.value for i in at.info if "cost evaluations" in i.value)
+    assert f"P = {P:,}" in reason and f"2·P = {2 * P:,}" in reason
+    expected = check_network(*core_problem(hidden=(128, 64)), mode="sample", k=10)
+    assert metric(at, "Cost evaluations") == f"{expected.evaluations:,}"
+    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert not at.slider(key="gc_k").disabled
+
+
+def test_random_directions_say_whether_not_where():
+    at = open_page({"gc_mode": "directions", "gc_k": "4"})
+    assert clean(at)
+    assert any("tell whether dθ is wrong, not where" in i.value for i in at.info)
+    assert len(charts_of(at)) == 3
+    assert metric(at, "Cost evaluations") == "8"
+    assert list(charts.worst_frame(check_network(*core_problem(), mode="directions", k=4))[
+        "component"
+    ]) == list(at.table[0].value["component"])  # fmt: skip
+
+
+def test_dropout_reports_the_fresh_mask_result():
+    at = open_page({"gc_keep": "0.5", "gc_act": "tanh", "gc_mode": "sampled"})
+    expected = check_network(*core_problem(), activation="tanh", keep_prob=0.5, mode="sample", k=10)
+    assert expected.fresh_mask_difference > 1e-3
+    assert any(f"{expected.fresh_mask_difference:.1e}" in w.value for w in at.warning)
+
+
+EXTREMES = {
+    "gc_hidden": ("5", "128, 64"),
+    "gc_eps": ("1e-12", "0.1"),
+    "gc_lambda": ("0", "10"),
+    "gc_keep": ("0.5", "1"),
+    "gc_k": ("1", "20"),
+    "gc_seed": ("0", "9999"),
+    "gc_act": ("linear", "sigmoid"),
+    "gc_init": ("zeros", "random × 10"),
+    "gc_data": ("moons",),
+    "gc_dtype": ("float32",),
+    "gc_mode": ("sampled", "directions"),
+}
+
+
+@pytest.mark.parametrize(
+    "key, value", [(key, value) for key, values in EXTREMES.items() for value in values]
+)
+def test_every_control_at_its_extremes_keeps_the_page_running(key, value):
+    query = {key: value, "gc_mode": "sampled"} if key == "gc_k" else {key: value}
+    at = open_page(query)
+    assert clean(at)
+    assert not any(i.value.startswith("Some settings") for i in at.info)  # the link was taken
+    assert verdict_line(at)
+    assert len(charts_of(at)) == (3 if query.get("gc_mode") == "directions" else 4)
+
+
+def test_everything_at_its_maximum_at_once_still_runs():
+    query = {"gc_hidden": "128, 64", "gc_mode": "directions", "gc_k": "20", "gc_keep": "0.5",
+             "gc_lambda": "10", "gc_eps": "0.1", "gc_act": "sigmoid"}  # fmt: skip
+    at = open_page(query)
+    assert clean(at) and verdict_line(at)
+
+
+def test_garbage_in_the_link_falls_back_to_defaults_with_a_notice():
+    garbage = {"gc_eps": "garbage", "gc_hidden": "9999", "gc_k": "-5", "gc_lambda": "nan",
+               "gc_bug": "__import__('os')", "gc_mode": "fast"}  # fmt: skip
+    at = open_page(garbage)
+    assert not at.exception
+    assert "could not be used" in at.info[0].value
+    expected = check_network(*core_problem())
+    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+
+
+def test_a_link_reopens_the_exact_setting():
+    query = {"gc_hidden": "64, 32", "gc_act": "leaky_relu", "gc_eps": "3e-6", "gc_k": "3",
+             "gc_bug": "dW2_doubled", "gc_mode": "sampled", "gc_data": "moons"}  # fmt: skip
+    at = open_page(query)
+    assert at.selectbox(key="gc_hidden").value == "64, 32"
+    assert at.select_slider(key="gc_eps").value == "3e-6"
+    assert (at.segmented_control(key="gc_mode").value, at.slider(key="gc_k").value) == (
+        "sampled",
+        3,
+    )
+    assert not any(i.value.startswith("Some settings") for i in at.info)
+    expected = check_network(
+        *core_problem(hidden=(64, 32), data="moons"), activation="leaky_relu", epsilon=3e-6,
+        bug="dW2_doubled", mode="sample", k=3,
+    )  # fmt: skip
+    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+
+
+# ---------------------------------------------------------------- the charts
+
+
+def test_verdict_bar_has_the_three_bands_from_core_on_a_log_axis():
+    at = open_page()
+    verdict = spec(at, VERDICT)
+    bar = verdict["layer"][0]["encoding"]
+    assert bar["x"]["scale"]["type"] == "log"
+    bands = layer_data(at, VERDICT, 0)
+    assert list(bands["verdict"]) == [band.verdict for band in VERDICT_BANDS]
+    assert list(bands["high"][:-1]) == [band.below for band in VERDICT_BANDS[:-1]]
+    assert list(bands["low"][1:]) == [band.below for band in VERDICT_BANDS[:-1]]
+    marks = [layer["mark"]["type"] for layer in verdict["layer"]]
+    assert marks == ["rect", "text", "rule", "text"]
+    expected = check_network(*core_problem())
+    assert verdict["layer"][2]["encoding"]["x"]["datum"] == expected.difference
+    assert verdict["layer"][3]["mark"]["text"] == f"this check: {charts.sci(expected.difference)}"
+
+
+def test_block_and_scatter_charts_carry_log_scale_and_the_diagonal():
+    at = open_page()
+    blocks = spec(at, BLOCKS)
+    assert blocks["layer"][1]["mark"]["type"] == "bar"
+    assert blocks["layer"][1]["encoding"]["y"]["scale"]["type"] == "log"
+    assert list(layer_data(at, BLOCKS, 1)["block"]) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    scatter = spec(at, SCATTER)
+    assert [layer["mark"]["type"] for layer in scatter["layer"]] == ["line", "circle"]
+    diagonal = layer_data(at, SCATTER, 0)
+    np.testing.assert_array_equal(diagonal["analytic"], diagonal["approx"])  # y = x
+    assert len(layer_data(at, SCATTER, 1)) == 91
+
+
+def test_sweep_chart_is_log_log_with_the_course_and_project_epsilons_marked():
+    at = open_page({"gc_eps": "1e-9"})
+    sweep = spec(at, SWEEP)
+    lines = sweep["layer"][1]["encoding"]
+    assert lines["x"]["scale"]["type"] == "log" and lines["y"]["scale"]["type"] == "log"
+    curves = layer_data(at, SWEEP, 1)
+    assert set(curves["dtype"]) == {"float64", "float32"}
+    marks = layer_data(at, SWEEP, 2)
+    assert list(marks["epsilon"]) == [1e-9, COURSE_EPSILON, DEFAULT_EPSILON]
+    assert list(marks["label"]) == ["your ε", "course's 1e-7", "this project's default 1e-5"]
+
+
+def test_marks_at_the_same_epsilon_share_one_rule():
+    marks = charts.epsilon_marks({"course's 1e-7": 1e-7, "your ε": 1e-5, "default 1e-5": 1e-5})
+    assert list(marks["label"]) == ["course's 1e-7", "your ε = default 1e-5"]
+    assert list(marks["row"]) == [0, 1]
+
+
+def test_band_frame_cuts_the_bands_to_the_range_and_keeps_their_edges():
+    frame = charts.band_frame(1e-9, 1e-4)
+    assert list(frame["verdict"]) == ["great", "suspicious"]
+    assert list(frame["low"]) == [1e-9, VERDICT_BANDS[0].below]
+    assert list(frame["high"]) == [VERDICT_BANDS[0].below, 1e-4]
+
+
+def test_coordinate_frame_keeps_the_worst_components_when_it_thins_out():
+    result = check_network(*core_problem(), bug="dW2_doubled")
+    parameters = core_problem()[0]
+    frame = charts.coordinate_frame(result, layout_of(parameters), max_points=30)
+    assert len(frame) == 30
+    worst = {component.name for component in result.worst}
+    assert worst <= set(frame["component"])
+    assert set(frame.loc[frame["component"].isin(worst), "block"]) == {"W2"}
+
+
+def test_sci_formats_differences_compactly():
+    assert charts.sci(2.7e-11) == "2.7e-11"
+    assert charts.sci(4.5e-4) == "4.5e-4"
+    assert charts.sci(0.0) == "0"
+    assert charts.sci(1.0) == "1.0"
+
+
+def test_a_zero_gradient_is_explained_not_passed_off_as_a_bug_in_backprop():
+    at = open_page({"gc_init": "zeros", "gc_act": "tanh"})
+    expected = check_network(*core_problem(init="zeros"), activation="tanh")
+    terms = difference_terms(expected.approx, expected.analytic)
+    assert terms.analytic_norm == 0 < terms.approx_norm and expected.difference == 1.0
+    assert any("dθ is exactly 0 here" in w.value for w in at.warning)
+    assert "ε cannot be judged at a point where the gradient vanishes" in at.info[-1].value
