@@ -4,6 +4,11 @@ Run from the project root (needs Playwright and Debian's Chromium, as the browse
 
     OPENBLAS_NUM_THREADS=1 python -m benchmarks.load_sessions [--sessions 20]
         [--seconds 60] [--pause 0.5] [--url http://host:port --pid PID]
+        [--client browser|protocol]
+
+With --client protocol no browser is used: each session is a websocket speaking
+Streamlit's own protocol (benchmarks/protocol_client.py), and the time is measured from
+sending the rerun to the server's `script_finished` for the run it caused.
 
 Without --url it starts `streamlit run app.py` on a free port (with one BLAS thread,
 like the tests) and stops it afterwards. One headless Chromium opens a browser context
@@ -340,6 +345,13 @@ def main() -> None:
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between moves")
     parser.add_argument("--url", help="a running server; default: start one")
     parser.add_argument("--pid", type=int, help="the server's process (default: found)")
+    parser.add_argument(
+        "--client",
+        choices=("browser", "protocol"),
+        default="browser",
+        help="browser: Chromium tabs; protocol: Streamlit's websocket protocol, no browser "
+        "(benchmarks/protocol_client.py)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     from tests.browser_helpers import streamlit_server
@@ -351,7 +363,12 @@ def main() -> None:
         server = streamlit_server()
     with server as url:
         pid = args.pid or _listening_pid(urlparse(url).port or 80)
-        asyncio.run(load(url, pid, args.sessions, args.seconds, args.pause))
+        if args.client == "protocol":
+            from benchmarks import protocol_client
+
+            asyncio.run(protocol_client.load(url, pid, args.sessions, args.seconds, args.pause))
+        else:
+            asyncio.run(load(url, pid, args.sessions, args.seconds, args.pause))
 
 
 if __name__ == "__main__":

@@ -315,11 +315,17 @@ def fit_linear_regression(X: np.ndarray, Y: np.ndarray) -> LinearFit:
 
 
 def root_mean_squared_error(Y_hat: np.ndarray, Y: np.ndarray) -> float:
-    """√((1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)²) for Y_hat and Y of the same shape (1, m)."""
+    """√((1/m) Σᵢ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)²) for Y_hat and Y of the same shape (1, m).
+
+    An error below 64 machine-ε times max |y| is the round-off of an exact fit, not an
+    error, and comes out as 0 (so a ratio to it is never a ratio to noise).
+    """
     Y_hat = as_matrix(Y_hat, "Y_hat")
     Y = as_matrix(Y, "Y")
     if Y_hat.shape != Y.shape:
         raise ValueError(
             f"Y_hat has shape {Y_hat.shape} but Y has {Y.shape}; pass one prediction per target."
         )
-    return float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
+    rmse = float(np.sqrt(np.mean((Y_hat - Y) ** 2)))
+    round_off = 64 * np.finfo(np.float64).eps * float(np.max(np.abs(Y)))
+    return 0.0 if rmse <= round_off else rmse

@@ -254,6 +254,12 @@ def test_root_mean_squared_error_is_the_root_of_the_mean_squared_residual():
     assert conditioning.root_mean_squared_error(Y_hat, Y) == pytest.approx(math.sqrt(20 / 4))
 
 
+def test_root_mean_squared_error_of_an_exact_fit_is_zero_not_its_round_off():
+    Y = np.array([[1e6, 2e6, 3e6]])
+    assert conditioning.root_mean_squared_error(Y * (1 + 1e-15), Y) == 0.0
+    assert conditioning.root_mean_squared_error(Y + 1e-3, Y) == pytest.approx(1e-3)
+
+
 def test_linear_fit_and_error_refuse_mismatched_shapes_with_advice():
     X, Y = regression_data(2, 20)
     fit = conditioning.fit_linear_regression(X, Y)
