@@ -7,7 +7,10 @@ it draws, and presentation mode enlarges its fonts.
 
 from __future__ import annotations
 
+import threading
+
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from charts.common import chart_data, enlarge
@@ -20,7 +23,7 @@ def show(chart: alt.TopLevelMixin, name: str, where=st, width: str = "stretch") 
     ``name`` is the file name of the download and must be unique on the page; ``width``
     is "content" for charts drawn at their own size (square contour plots).
     """
-    where.altair_chart(enlarge(chart) if presenting() else chart, width=width)
+    where.vega_lite_chart(vega_lite_spec(enlarge(chart) if presenting() else chart), width=width)
     where.download_button(
         "Chart data (CSV)",
         data=lambda: chart_data(chart).to_csv(index=False),  # built only when clicked
@@ -32,3 +35,36 @@ def show(chart: alt.TopLevelMixin, name: str, where=st, width: str = "stretch") 
         icon=":material/download:",
         help="The tables this chart draws. Its ⋯ menu saves the picture as PNG or SVG.",
     )
+
+
+# Altair's data transformers and themes are process-wide settings: one conversion at a time.
+_conversion_lock = threading.Lock()
+
+
+def _keep_frame(data: pd.DataFrame, datasets: dict) -> dict:
+    # An Altair data transformer: the table stays a DataFrame, sent as Arrow by Streamlit.
+    name = f"data-{len(datasets)}"
+    datasets[name] = data
+    return {"name": name}
+
+
+alt.data_transformers.register("keep_frame", _keep_frame)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite dict whose ``datasets`` are the chart's DataFrames.
+
+    What ``st.altair_chart`` does, less the JSON-schema validation of the whole spec,
+    which is most of the cost of drawing a chart and runs under a lock shared by every
+    session. The chart builders' specs are validated by the tests instead
+    (tests/test_chart_specs.py).
+    """
+    datasets: dict[str, pd.DataFrame] = {}
+    with (
+        _conversion_lock,
+        alt.theme.enable("none"),
+        alt.data_transformers.enable("keep_frame", datasets=datasets),
+    ):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
