@@ -7,6 +7,7 @@ import pytest
 from core import gradient_check as gc
 from core import network
 from core.activations import ACTIVATIONS
+from core.initialization import initialize_parameters
 
 DIMS = [4, 5, 3, 1]
 M = 16
@@ -383,6 +384,32 @@ def test_relu_kinks_are_reported_where_a_pre_activation_crosses_zero(activation)
     assert result.kinks.crossings >= len(expected)
     assert result.kinks.difference_without < 1e-7
     assert any("kink" in warning for warning in result.warnings)
+
+
+def zero_bias_network(layer_dims, seed):
+    """As initialize_parameters starts a network: He weights, b = 0; 16 examples."""
+    rng = np.random.default_rng(seed)
+    parameters = initialize_parameters(layer_dims, "he", rng)
+    X = rng.standard_normal((layer_dims[0], 16))
+    return parameters, X, (rng.random((1, 16)) < 0.5).astype(float)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_correct_zero_bias_relu_network_passes_once_its_kinks_are_left_out(seed):
+    # With b = 0 a layer dead for every example puts the next Z exactly on the kink.
+    result = gc.check_network(*zero_bias_network([4, 5, 3, 1], seed), activation="relu")
+    assert result.difference < 1e-7 or result.kinks.count > 0
+    assert result.kinks.difference_without < 1e-7
+    assert max(result.per_block.values()) < 1e-7
+    kinked_blocks = {name.split("[")[0] for name in result.kinks.names}
+    assert set(result.per_block) >= {"W1", "b1"} - kinked_blocks
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_kinks_never_outrank_the_block_a_bug_is_in(seed):
+    parameters, X, Y = zero_bias_network([3, 4, 4, 4, 1], seed)
+    result = gc.check_network(parameters, X, Y, activation="relu", bug="dW2_doubled")
+    assert max(result.per_block, key=result.per_block.get) == "W2"
 
 
 def test_kinks_are_counted_in_directions_mode_too():
