@@ -256,6 +256,8 @@ def gradient_check(
         )
     if theta.size == 0:
         raise ValueError("θ is empty; there is nothing to check.")
+    if not np.all(np.isfinite(theta)):
+        raise ValueError("θ contains NaN or infinite values; check at finite parameters.")
     if not np.all(np.isfinite(d_theta)):
         raise ValueError("dθ contains NaN or infinite values; backpropagation overflowed.")
     if layout is not None and (theta.ndim != 1 or theta.size != layout.size):

@@ -189,6 +189,13 @@ def test_gradient_check_refuses_a_cost_that_is_not_one_finite_number(cost, messa
         gc.gradient_check(cost, theta, d_theta)
 
 
+def test_gradient_check_refuses_a_theta_with_nan_before_calling_the_cost():
+    J, theta, d_theta = quadratic()
+    theta[2] = np.nan
+    with pytest.raises(ValueError, match="θ contains NaN"):
+        gc.gradient_check(J, theta, d_theta)
+
+
 def test_gradient_check_refuses_a_layout_of_another_size():
     J, theta, d_theta = quadratic()
     _, layout = network.parameters_to_vector(he_network(DIMS, seed=0)[0])
