@@ -3,6 +3,7 @@
 import streamlit as st
 
 from ui.ideas import IDEAS
+from ui.links import drop_unusable_values
 from ui.presentation import presentation_toggle
 from ui.walkthrough import walkthrough
 
@@ -11,6 +12,7 @@ st.set_page_config(page_title="Optimization Setup Lab", page_icon=":material/tun
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 pages = {idea.path: st.Page(idea.path, title=idea.title, icon=idea.icon) for idea in IDEAS}
 page = st.navigation({"": [home], "The six ideas": list(pages.values())})
+drop_unusable_values(page)
 presentation_toggle()
 walkthrough(next((path for path, p in pages.items() if p.url_path == page.url_path), "home"))
 page.run()

@@ -38,7 +38,8 @@ def _with_fonts(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
 
 
 def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
-    """Every table a chart draws, stacked, with a ``layer`` column naming its part.
+    """Every table a chart draws, stacked, with a ``chart_part`` column naming its part
+    (not ``layer``, which many tables use for the network's layer number).
 
     Walks layers, concatenations and facets; a table shared by several parts is
     written once. Parts without inline data (a rule at a constant) add nothing.
@@ -50,7 +51,7 @@ def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
         data = getattr(part, "data", alt.Undefined)
         if isinstance(data, pd.DataFrame) and id(data) not in seen:
             seen.add(id(data))
-            frames.append(data.assign(layer=path))
+            frames.append(data.assign(chart_part=path))
         for attribute in ("layer", "hconcat", "vconcat", "concat"):
             for index, child in enumerate(_items(getattr(part, attribute, alt.Undefined))):
                 visit(child, f"{path}{attribute}{index + 1}/")
@@ -62,7 +63,7 @@ def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     table = pd.concat(frames, ignore_index=True, sort=False)
-    table["layer"] = table["layer"].str.rstrip("/").replace("", "chart")
+    table["chart_part"] = table["chart_part"].str.rstrip("/").replace("", "chart")
     return table
 
 

@@ -52,6 +52,28 @@ def test_walkthrough_next_and_previous_move_one_step_and_keep_it_in_the_url():
     assert at.session_state["ni_wrong"] is True
 
 
+def test_every_step_shows_the_same_page_walked_forward_and_backward_with_no_notice():
+    def click(at, label):
+        next(button for button in at.button if button.label == label).click().run()
+        assert not at.exception
+        assert not [info for info in at.info if "could not be used" in info.value], label
+
+    def controls(at):
+        widgets = [*at.slider, *at.select_slider, *at.selectbox, *at.toggle, *at.radio]
+        return {w.key: w.value for w in widgets if w.key and w.key[:3] != "wal"}
+
+    at, forward = open_app({"step": "1"}), {}
+    for number in range(1, len(STEPS) + 1):
+        forward[number] = controls(at)
+        if number < len(STEPS):
+            click(at, "Next")
+    for number in range(len(STEPS), 0, -1):
+        assert f"step {number} of" in banner(at)
+        assert controls(at) == forward[number], number
+        if number > 1:
+            click(at, "Previous")
+
+
 def test_walkthrough_moving_a_control_keeps_the_step_and_the_learners_value():
     at = open_app({"step": "3"})
     at.slider(key="ve_L").set_value(40).run()
@@ -59,7 +81,7 @@ def test_walkthrough_moving_a_control_keeps_the_step_and_the_learners_value():
     assert "step 3 of" in banner(at)
 
 
-@pytest.mark.parametrize("garbage", ["0", "999", "banana", "-1", "3.5"])
+@pytest.mark.parametrize("garbage", ["0", "999", "banana", "-1", "3.5", "²", "٣"])
 def test_a_walkthrough_step_that_does_not_exist_gives_a_notice(garbage):
     at = open_app({"step": garbage})
     assert not at.exception
@@ -101,8 +123,14 @@ def test_chart_data_stacks_every_layers_table_once():
     chart = alt.layer(line, line, alt.Chart(second).mark_point().encode(x="x"))
     table = chart_data(alt.hconcat(chart, alt.Chart(first).mark_bar().encode(x="x")))
     assert len(table) == 3  # `first` once, `second` once
-    assert set(table["layer"]) == {"hconcat1/layer1", "hconcat1/layer3"}
+    assert set(table["chart_part"]) == {"hconcat1/layer1", "hconcat1/layer3"}
     assert table["label"].iloc[-1] == "best"
+
+
+def test_chart_data_keeps_a_tables_own_layer_column():
+    frame = pd.DataFrame({"layer": [1, 2, 3], "rms": [1.0, 0.5, 0.25]})
+    table = chart_data(alt.Chart(frame).mark_line().encode(x="layer:Q", y="rms:Q"))
+    assert list(table["layer"]) == [1, 2, 3] and set(table["chart_part"]) == {"chart"}
 
 
 def test_chart_data_of_a_chart_without_tables_is_empty():

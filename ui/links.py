@@ -16,19 +16,39 @@ import math
 
 import streamlit as st
 
+_DROPPED = "link_dropped"  # session state: the values drop_unusable_values took out
+
+
+def drop_unusable_values(page) -> None:
+    """Reopen ``page`` without the link's values that no control can take.
+
+    An empty value or an infinite number is never a setting, and some of Streamlit's own
+    widgets raise on them as they read the URL (a number input on "inf"), before a page
+    could refuse them. app.py calls this before the page runs; the page's SharedLink
+    reports what was dropped with the rest.
+    """
+    requested = st.query_params.to_dict()
+    dropped = {key: text for key, text in requested.items() if _unusable(text)}
+    if dropped:
+        st.session_state[_DROPPED] = dropped
+        kept = {key: text for key, text in requested.items() if key not in dropped}
+        st.switch_page(page, query_params=kept)
+
 
 class SharedLink:
     def __init__(self) -> None:
-        self.requested = st.query_params.to_dict()
+        self.dropped = st.session_state.pop(_DROPPED, {})
+        self.requested = {**st.query_params.to_dict(), **self.dropped}
         self._notice = st.empty()
 
     def report(self) -> list[str]:
         """Show a notice for link values the page refused; return their keys."""
         kept = st.query_params.to_dict()
-        refused = [
+        refused = [*self.dropped] + [
             key
             for key, text in self.requested.items()
             if key not in kept
+            and key not in self.dropped
             and key in st.session_state
             and not _same_value(text, st.session_state[key])
         ]
@@ -52,3 +72,12 @@ def _same_value(text: str, value: object) -> bool:
         except ValueError:
             return False
     return text == str(value)
+
+
+def _unusable(text: str) -> bool:
+    if not text.strip():
+        return True
+    try:
+        return not math.isfinite(float(text))
+    except ValueError:
+        return False

@@ -186,7 +186,7 @@ def current_step() -> int | None:
     text = st.query_params.get(KEY)
     if text is None:
         return None
-    number = int(text) if text.isdigit() else 0
+    number = int(text) if text.isascii() and text.isdigit() else 0  # not "²" or "٣"
     if 1 <= number <= len(STEPS):
         return number
     del st.query_params[KEY]
@@ -217,11 +217,23 @@ def walkthrough(current: str) -> None:
     step = STEPS[number - 1]
     if st.session_state.get(_APPLIED) != number:
         st.session_state[_APPLIED] = number
+        _reset_page_controls(step)
         st.session_state.update(step.settings)
         if current != step.page:
             kept = {PRESENT: "true"} if presenting() else {}
             st.switch_page(step.page, query_params={KEY: str(number), **kept})
     _banner(number, step)
+
+
+def _reset_page_controls(step: Step) -> None:
+    # A step opens its page at the defaults plus its own settings, whichever step came
+    # before, so Previous shows what Next showed. The URL's values of those controls go
+    # too: they belong to the step before and are not a link to be refused.
+    prefixes = tuple({key.split("_")[0] + "_" for key in step.settings})
+    for key in [key for key in st.session_state if str(key).startswith(prefixes)]:
+        del st.session_state[key]
+    for key in [key for key in st.query_params if key.startswith(prefixes)]:
+        del st.query_params[key]
 
 
 def _banner(number: int, step: Step) -> None:
