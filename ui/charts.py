@@ -1,7 +1,7 @@
 """Drawing a chart on a page: full width, its data as a CSV download, projector fonts.
 
 Every chart goes through ``show`` so that all of them behave alike: the chart's own
-menu (⋯, top right) saves it as PNG or SVG, the button under it downloads the tables
+toolbar (on hover, top right) saves it as PNG, the button under it downloads the tables
 it draws, and presentation mode enlarges its fonts.
 """
 
@@ -33,7 +33,7 @@ def show(chart: alt.TopLevelMixin, name: str, where=st, width: str = "stretch") 
         on_click="ignore",
         type="tertiary",
         icon=":material/download:",
-        help="The tables this chart draws. Its ⋯ menu saves the picture as PNG or SVG.",
+        help="The tables this chart draws. The toolbar shown on hover saves it as PNG.",
     )
 
 

@@ -106,7 +106,8 @@ STEPS: tuple[Step, ...] = (
         "θ³ at ε = 0.01",
         {"ng_f": "θ³", "ng_theta": 1.0, "ng_eps": "0.01", "ng_dtype": "float64"},
         "The lecture's numbers: the one-sided quotient is off by about ε, the two-sided one "
-        "by about ε². Look at the two secants beside the tangent.",
+        "by about ε²: read both errors in the table. At this ε the secants lie on the "
+        "tangent; move ε to 0.3 to see them part.",
     ),
     Step(
         _NG,
