@@ -21,8 +21,11 @@ def finish(chart: alt.TopLevelMixin, title: str, *, height: int | None = 320) ->
 
 
 def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.TopLevelMixin:
-    """The same chart with every title, axis and legend font ``scale`` times larger."""
-    return chart.properties(config=_with_fonts(chart, scale))
+    """The same chart with every title, axis and legend font ``scale`` times larger, and
+    as much taller (when it has a height of its own), so the larger text still fits."""
+    height = getattr(chart, "height", alt.Undefined)
+    taller = {"height": round(height * scale)} if isinstance(height, int | float) else {}
+    return chart.properties(config=_with_fonts(chart, scale), **taller)
 
 
 def _with_fonts(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
@@ -32,7 +35,9 @@ def _with_fonts(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     title, label = round(TITLE_FONT_SIZE * scale), round(LABEL_FONT_SIZE * scale)
     config["title"] = alt.TitleConfig(fontSize=title, anchor="start")
     config["axis"] = alt.AxisConfig(labelFontSize=label, titleFontSize=label)
-    config["legend"] = alt.LegendConfig(labelFontSize=label, titleFontSize=label)
+    config["legend"] = alt.LegendConfig(
+        labelFontSize=label, titleFontSize=label, labelLimit=round(220 * scale)
+    )
     config["header"] = alt.HeaderConfig(labelFontSize=label, titleFontSize=label)
     return config
 

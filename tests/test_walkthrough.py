@@ -143,6 +143,7 @@ def test_enlarge_scales_fonts_and_keeps_the_rest_of_the_config():
     spec = enlarge(chart).to_dict()
     assert spec["config"]["axis"]["labelFontSize"] == round(LABEL_FONT_SIZE * PRESENTATION_SCALE)
     assert spec["title"] == "A title"
+    assert spec["height"] == round(320 * PRESENTATION_SCALE)  # the larger text still fits
 
 
 @pytest.mark.parametrize("idea", IDEAS[:5], ids=lambda idea: idea.path)
