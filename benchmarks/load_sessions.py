@@ -287,17 +287,20 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             await context.close()
         await browser.close()
     report(results, sessions, seconds, pause_s, one_session, all_sessions)
+    cores_note = f"(this machine has {os.cpu_count()}; the rest went to the browsers and others)"
+    report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
+
+
+def report_server(after, busy, before, cores_note: str, warm_up, first_page: str) -> None:
+    """The server's memory after the sessions closed, its CPU use, and one session alone."""
     if after is not None:
         print(f"server RSS 10 s after the other sessions closed: {after / 2**20:.0f} MB")
-        cores = (busy[0] - cpu_before) / (busy[1] - wall_before)
-        print(
-            f"server CPU while all sessions moved: {cores:.2f} cores on average "
-            f"(this machine has {os.cpu_count()}; the rest went to the browsers and others)"
-        )
-    alone = warm_up.latencies[pages[0]]
+        cores = (busy[0] - before[0]) / (busy[1] - before[1])
+        print(f"server CPU while all sessions moved: {cores:.2f} cores on average {cores_note}")
+    alone = warm_up.latencies[first_page]
     if alone:
         print(
-            f"for comparison, {pages[0]} with 1 session: {len(alone)} runs, median "
+            f"for comparison, {first_page} with 1 session: {len(alone)} runs, median "
             f"{statistics.median(alone):.3f} s, 95th percentile {_p95(alone):.3f} s"
         )
 

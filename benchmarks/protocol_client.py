@@ -276,16 +276,6 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
     bench.report(results, sessions, seconds, pause_s, one_session, all_sessions)
     for error in warm_up.errors[:5]:
         print(f"    while warming up: {error}")
-    if after is not None:
-        print(f"server RSS 10 s after the other sessions closed: {after / 2**20:.0f} MB")
-        cores = (busy[0] - cpu_before) / (busy[1] - wall_before)
-        print(
-            f"server CPU while all sessions moved: {cores:.2f} cores on average; this "
-            f"client's: {own / (busy[1] - wall_before):.2f} cores"
-        )
-    alone = warm_up.latencies[pages[0]]
-    if alone:
-        print(
-            f"for comparison, {pages[0]} with 1 session: {len(alone)} runs, median "
-            f"{bench.statistics.median(alone):.3f} s, 95th percentile {bench._p95(alone):.3f} s"
-        )
+    own_cores = own / (busy[1] - wall_before)
+    cores_note = f"(this client's: {own_cores:.2f} cores)"
+    bench.report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
