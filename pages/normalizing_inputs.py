@@ -16,6 +16,7 @@ from ui.entry import run_inside_app
 from ui.ideas import IDEAS
 from ui.links import SharedLink
 from ui.presentation import secondary
+from ui.text import latex_text, markdown_plain
 
 MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
 SHOWN_STEPS = 400  # steps of each path drawn; the step counts come from the closed form
@@ -69,10 +70,13 @@ def csv_controls():
                 "cost has no single minimum; choose two features that vary independently"
             )
     except UnicodeDecodeError:
-        st.error(f"Cannot use {upload.name}: it is not UTF-8 text; save it as a UTF-8 CSV.")
+        st.error(
+            f"Cannot use {markdown_plain(upload.name)}: it is not UTF-8 text; save it as a "
+            "UTF-8 CSV."
+        )
         return None
     except ValueError as error:  # pandas' parser errors (ragged rows, no columns) included
-        st.error(f"Cannot use {upload.name}: {error}")
+        st.error(f"Cannot use {markdown_plain(upload.name)}: {markdown_plain(error)}")
         return None
     return split, {"names": (x1, x2), "units": ("", ""), "target": y, "csv": True}
 
@@ -191,7 +195,10 @@ try:  # an uploaded table can still be unusable: too large to square, say
     chart, normalizer, H = stages(split.X_train, meta["names"], meta["units"])
     errors = test_errors(split, meta["names"])
 except ValueError as error:
-    st.error(f"These data cannot be used: {error} Showing the built-in house prices instead.")
+    st.error(
+        f"These data cannot be used: {markdown_plain(error)} Showing the built-in house "
+        "prices instead."
+    )
     split, meta = built_in(**DEFAULTS)
     chart, normalizer, H = stages(split.X_train, meta["names"], meta["units"])
     errors = test_errors(split, meta["names"])
@@ -211,7 +218,8 @@ left.caption(
 )
 for i, name in enumerate(names, start=1):
     right.latex(
-        rf"\text{{{name}}}:\ \mu_{i} = {tex(mu[i - 1])},\ \sigma_{i}^2 = {tex(variance[i - 1])},"
+        rf"\text{{{latex_text(name)}}}:\ \mu_{i} = {tex(mu[i - 1])},"
+        rf"\ \sigma_{i}^2 = {tex(variance[i - 1])},"
         rf"\ x_{i} := \frac{{x_{i} - {tex(mu[i - 1])}}}{{{tex(sigma[i - 1])}}}"
     )
 show(chart, "three_stages", width="content")

@@ -21,6 +21,7 @@ from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
 from ui.presentation import secondary
+from ui.text import markdown_plain
 
 PRESETS = {"θ³": "theta**3", "sin θ": "sin(theta)", "exp θ": "exp(theta)", "log θ": "log(theta)",
            "max(θ, 0)": "max(theta, 0)", "|θ|": "abs(theta)", "typed formula": None}  # fmt: skip
@@ -58,7 +59,10 @@ def formula_controls():
         formula = parse_formula(text)
     except ValueError as error:
         last = st.session_state.get("ng_last_good", PRESETS["θ³"])
-        st.error(f"Could not use that formula: {error} Showing the last good formula: {last}")
+        st.error(
+            f"Could not use that formula: {markdown_plain(error)} Showing the last good "
+            f"formula: {markdown_plain(last)}"
+        )
         return parse_formula(last)
     st.session_state["ng_last_good"] = text
     return formula
@@ -99,7 +103,7 @@ theta, epsilon, dtype, half_width = step_controls()
 try:
     formula.check_domain(theta)
 except ValueError as error:
-    st.error(f"{error} Choose another θ or another function.")
+    st.error(f"{markdown_plain(error)} Choose another θ or another function.")
     link.report()
     st.stop()
 try:

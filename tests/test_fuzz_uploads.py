@@ -182,3 +182,12 @@ def test_random_csv_text_and_bytes_never_break_the_page(page, content):
         assert at.error[0].value.startswith("Cannot use data.csv: ")
         assert shows_built_in_data(at)
     assert at.metric  # the page ran to its end
+
+
+def test_column_names_with_tex_and_markdown_characters_are_shown_as_typed(page):
+    at = upload(
+        page, columns(I, NOISE, I + NOISE, header="area_m2,cost_$,price^k"), "my_*data*.csv"
+    )
+    assert not at.exception and not at.error
+    formulas = " ".join(latex.value for latex in at.latex)
+    assert r"\text{area\_m2}" in formulas and r"\text{cost\_\$}" in formulas

@@ -39,6 +39,10 @@ class SharedLink:
     def __init__(self) -> None:
         self.dropped = st.session_state.pop(_DROPPED, {})
         self.requested = {**st.query_params.to_dict(), **self.dropped}
+        # Only a link's first run can refuse it. Afterwards the URL follows the controls,
+        # and a preset or walkthrough step that puts one back to its default (so that
+        # Streamlit drops its value from the URL) has refused nothing.
+        self.opening = not any(key in st.session_state for key in self.requested)
         self._notice = st.empty()
 
     def report(self) -> list[str]:
@@ -47,7 +51,8 @@ class SharedLink:
         refused = [*self.dropped] + [
             key
             for key, text in self.requested.items()
-            if key not in kept
+            if self.opening
+            and key not in kept
             and key not in self.dropped
             and key in st.session_state
             and not _same_value(text, st.session_state[key])
