@@ -283,3 +283,18 @@ def test_weights_heatmap_shows_each_matrix_with_one_shared_colour_scale():
     spec = charts.weights_heatmap(frame).to_dict()
     assert len(spec["hconcat"]) == 2 and spec["resolve"]["scale"]["color"] == "shared"
     assert spec["hconcat"][1]["encoding"]["color"]["scale"]["domainMid"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "quoted"),
+    [
+        ({"wi_init": "He"}, True),  # the course's setting: circles, [2, 10, 5, 1], 15,000
+        ({"wi_init": "He", "wi_data": "moons"}, False),
+        ({"wi_init": "random × 10", "wi_iter": "2000"}, False),
+    ],
+)
+def test_the_courses_outcome_is_quoted_only_beside_the_run_that_repeats_it(query, quoted):
+    at = open_page(query)
+    assert not at.exception
+    notices = " ".join(e.value for e in [*at.info, *at.success, *at.warning])
+    assert ("The course's He run" in notices or "course's random × 10" in notices) is quoted
