@@ -17,6 +17,7 @@ from core.gradient_check import (
     check_network,
     difference_terms,
     epsilon_sweep,
+    verdict_for,
 )
 from core.initialization import DTYPES, PRESETS
 from core.network import PLANTED_BUGS, layout_of
@@ -141,6 +142,13 @@ def sweep_notice(sweeps: dict, epsilon: float, bug: str | None) -> str:
             f"With the planted bug no ε brings the difference below {short(edge)}: the lowest "
             f"is {charts.sci(lowest)}. The bug, not the choice of ε, sets the floor."
         )
+    if not bug and lowest >= edge and s64.kinked.all():
+        return (
+            f"Some pre-activations sit exactly on a kink (units whose inputs are all dead or "
+            f"dropped, with b = 0), so they cross it at every ε and the solid curve never "
+            f"falls below {charts.sci(lowest)}. Without those components (dashed) it bottoms "
+            f"out at {charts.sci(float(s64.without_kinks.min()))}: backprop is right."
+        )
     side = "at the bottom" if epsilon == best else "on its round-off side"
     side = "on its truncation side" if epsilon > best else side
     text = f"In float64 the curve bottoms out at {charts.sci(lowest)} near ε = {short(best)}; "
@@ -195,6 +203,15 @@ except ValueError as error:  # core refuses what it cannot do, with the reason
 color = charts.MARKDOWN_COLORS[result.verdict]
 st.markdown(f"## Verdict: :{color}[{result.verdict}] · difference {charts.sci(result.difference)}")
 st.caption(next(band.meaning for band in VERDICT_BANDS if band.verdict == result.verdict))
+if result.kinks is not None and result.kinks.count:
+    without = result.kinks.difference_without
+    kept = verdict_for(without)
+    if kept != result.verdict:
+        st.markdown(
+            f"**Without the {result.kinks.count} components that crossed a kink: "
+            f":{charts.MARKDOWN_COLORS[kept]}[{kept}] · {charts.sci(without)}.** At a kink the "
+            "two-sided difference is not the derivative, so they say nothing about backprop."
+        )
 bands = charts.band_frame()
 show(charts.verdict_chart(bands, result.difference), "verdict")
 terms = difference_terms(result.approx, result.analytic)

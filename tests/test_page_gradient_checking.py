@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from charts import gradient_checking as charts
 from core import datasets, initialization
+from core import gradient_check as gc
 from core.gradient_check import (
     COURSE_EPSILON,
     DEFAULT_EPSILON,
@@ -348,3 +349,14 @@ def test_a_zero_gradient_is_explained_not_passed_off_as_a_bug_in_backprop():
     assert terms.analytic_norm == 0 < terms.approx_norm and expected.difference == 1.0
     assert any("dθ is exactly 0 here" in w.value for w in at.warning)
     assert "ε cannot be judged at a point where the gradient vanishes" in at.info[-1].value
+
+
+def test_correct_code_on_exact_kinks_is_cleared_beside_the_verdict_and_in_the_sweep():
+    # keep_prob = 0.5 drops every input of some units: with b = 0 their Z is exactly 0.
+    at = open_page({"gc_keep": "0.5"})
+    assert not at.exception
+    result = check_network(*core_problem(), keep_prob=0.5)
+    assert result.kinks.count and gc.verdict_for(result.kinks.difference_without) == "great"
+    text = " ".join(m.value for m in at.markdown)
+    assert verdict_line(at).startswith(f"## Verdict: :red[{result.verdict}]")
+    assert f"Without the {result.kinks.count} components that crossed a kink" in text
