@@ -114,6 +114,8 @@ def network_controls() -> tuple[Network, Setting]:
 
 def check_controls(too_big: bool) -> tuple[float, str, str, int]:
     """ε, precision, mode and k; too_big: the network is too large to check in full here."""
+    if too_big and st.session_state.get("gc_mode", "full") == "full":
+        st.session_state["gc_mode"] = "sampled"  # so the control shows what is checked
     # fmt: off
     with st.sidebar:
         st.header("The check")
@@ -185,14 +187,15 @@ layout = layout_of(problem(net)[0])
 P = layout.size
 epsilon, dtype, mode, k = check_controls(P > FULL_LIMIT)
 try:
-    if mode == "full" and P > FULL_LIMIT:
+    if P > FULL_LIMIT:
         st.info(
             f"A full check of this network's P = {P:,} parameters needs 2·P = {2 * P:,} cost "
             f"evaluations. This page checks in full up to {FULL_LIMIT:,} parameters, so it "
-            f"checks {k} random coordinates of every block instead (sampled mode).",
+            "offers the sampled check (k random coordinates of every block) or random "
+            "directions instead.",
             icon=":material/speed:",
         )
-        mode = "sample"
+        mode = "sample" if mode == "full" else mode
     result = checked(net, setting, epsilon, dtype, mode, k)
     sweeps = {d: swept(net, setting, d) for d in PRECISIONS}
 except ValueError as error:  # core refuses what it cannot do, with the reason

@@ -186,6 +186,7 @@ def test_a_large_network_is_sampled_instead_of_checked_in_full_with_the_reason()
     assert metric(at, "Cost evaluations") == f"{expected.evaluations:,}"
     assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
     assert not at.slider(key="gc_k").disabled
+    assert at.session_state["gc_mode"] == "sampled"  # the control shows what is checked
 
 
 def test_random_directions_say_whether_not_where():
