@@ -21,6 +21,7 @@ DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279
 _DASHES = {"simulated": [1, 0], "theory": [6, 4]}
 _PALETTE = ("#4c78a8", "#f58518", "#54a24b")
 _BROKEN = "#d62728"  # rules where a simulated signal overflowed or became exactly 0
+_LABEL_WIDTH = 0.25  # a rule's label spans about this share of the x range
 # Log axes label only 1, 2 and 5 times a power of ten (Vega labels 600, 70, 8 otherwise):
 # 0.5, 10, 200 as they are, 1e20 and 1e-7 in short scientific notation.
 _MANTISSA = "datum.value / pow(10, floor(log(datum.value) / LN10))"
@@ -156,20 +157,26 @@ def _rules(marks: pd.DataFrame, last: int, *, y: alt.Y, color, dash: list[int]) 
     """A vertical rule at each marks.layer, labelled with marks.label (none if no marks).
 
     The label sits right of its rule, or left of it in the right part of the x range
-    (up to ``last``) so that it is not cut off at the edge.
+    (up to ``last``) so that it is not cut off at the edge. Rules closer together than
+    a label is wide (float32's subnormal and 0 at l = 127 and 150) would run through
+    each other's labels, so such a group labels all its rules beside its outermost one.
     """
     if marks.empty:
         return []
-    marks = marks.assign(right=marks["layer"] > 0.6 * last)
-    base = alt.Chart(marks).encode(x=alt.X("layer:Q"), color=color)
+    layer = marks["layer"].sort_values()
+    group = (layer.diff() > _LABEL_WIDTH * last).cumsum()
+    ends = layer.groupby(group).agg(["min", "max"]).loc[group].set_axis(layer.index)
+    right = ends["max"] > 0.6 * last
+    marks = marks.assign(right=right, label_x=ends["min"].where(right, ends["max"]))
+    base = alt.Chart(marks).encode(color=color)
     rules = base.mark_rule(strokeWidth=2, strokeDash=dash).encode(
-        tooltip=[alt.Tooltip("label:N", title="where it breaks")]
+        x=alt.X("layer:Q"), tooltip=[alt.Tooltip("label:N", title="where it breaks")]
     )
     labels = base.mark_text(
         align=alt.ExprRef("datum.right ? 'right' : 'left'"),
         dx=alt.ExprRef("datum.right ? -5 : 5"),
         fontSize=13,
-    ).encode(y=y, text=alt.Text("label:N"))
+    ).encode(x=alt.X("label_x:Q"), y=y, text=alt.Text("label:N"))
     return [rules, labels]
 
 

@@ -1,184 +1,13 @@
 """Normalizing inputs: the data in three stages, the cost contours before and after, and the
 test set normalized with the training statistics (right) or its own (wrong)."""
 
-import io
-
-import numpy as np
-import pandas as pd
 import streamlit as st
 
-from charts import normalization as charts
-from core import conditioning as cond
-from core import datasets
-from core.normalization import Normalizer, normalize_train_test
+from panels import normalizing_inputs as panel
 from ui.charts import show
 from ui.entry import run_inside_app
 from ui.ideas import IDEAS
 from ui.links import SharedLink
-from ui.presentation import secondary
-from ui.text import latex_text, markdown_plain
-
-MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
-SHOWN_STEPS = 400  # steps of each path drawn; the step counts come from the closed form
-SHOWN_EXAMPLES = 2_000
-DEFAULTS = {"m": 200, "m_test": 40, "shift": 1_000, "seed": 0}
-BOUND = {"bind": "query-params"}
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def built_in(m: int, m_test: int, shift: int, seed: int) -> tuple[datasets.TrainTestSplit, dict]:
-    rng = np.random.default_rng(seed)
-    train = datasets.house_prices(m, rng)
-    low, high = datasets.HOUSE_SIZES
-    test = datasets.house_prices(m_test, rng, sizes=(low + shift, high + shift))
-    target = f"{train.target_name} ({train.target_unit})"
-    meta = {"names": train.feature_names, "units": train.feature_units, "target": target}
-    return datasets.TrainTestSplit(train.X, train.Y, test.X, test.Y), meta
-
-
-@st.cache_data(max_entries=4, show_spinner="Reading the CSV…")
-def read_csv(content: bytes) -> pd.DataFrame:
-    return pd.read_csv(io.BytesIO(content), nrows=MAX_ROWS + 1)
-
-
-def csv_controls():
-    """The uploaded CSV as (split, meta), or None after saying why it cannot be used."""
-    upload = st.sidebar.file_uploader("CSV file", type="csv", max_upload_size=MAX_MB, key="ni_csv")
-    st.sidebar.caption("An uploaded file cannot be kept in a link; the column choices are.")
-    if upload is None:
-        return None
-    try:
-        if upload.size > MAX_MB * 2**20:
-            raise ValueError(f"it is over {MAX_MB} MB")
-        table = read_csv(upload.getvalue())
-        if len(table) > MAX_ROWS:
-            raise ValueError(f"it has over {MAX_ROWS:,} rows; upload a sample of them")
-        if not 3 <= table.shape[1] <= MAX_COLUMNS:
-            raise ValueError(f"it has {table.shape[1]} columns; this page needs 3 to {MAX_COLUMNS}")
-        columns = {str(name): values.to_numpy() for name, values in table.items()}
-        names = list(columns)
-        x1 = st.sidebar.selectbox("Feature x₁", names, index=0, key="ni_x1", **BOUND)
-        x2 = st.sidebar.selectbox("Feature x₂", names, index=1, key="ni_x2", **BOUND)
-        y = st.sidebar.selectbox("Target y", names, index=2, key="ni_y", **BOUND)
-        X, Y = datasets.regression_columns(columns, (x1, x2), y)
-        split = datasets.train_test_split(X, Y, 0.2, np.random.default_rng(0))
-        cond.hessian(split.X_train)  # refuses values too large to square, before normalizing
-        # κ > 1e12 after normalizing: the features' correlation is ±1 up to rounding.
-        if cond.condition_number(Normalizer().fit_transform(split.X_train)) > 1e12:
-            raise ValueError(
-                f"{x1} and {x2} lie on one line (one is a linear function of the other), so the "
-                "cost has no single minimum; choose two features that vary independently"
-            )
-    except UnicodeDecodeError:
-        st.error(
-            f"Cannot use {markdown_plain(upload.name)}: it is not UTF-8 text; save it as a "
-            "UTF-8 CSV."
-        )
-        return None
-    except ValueError as error:  # pandas' parser errors (ragged rows, no columns) included
-        st.error(f"Cannot use {markdown_plain(upload.name)}: {markdown_plain(error)}")
-        return None
-    return split, {"names": (x1, x2), "units": ("", ""), "target": y, "csv": True}
-
-
-def data_controls():
-    st.sidebar.header("Data")
-    source = st.sidebar.radio(
-        "Data", ["Built-in house prices", "My CSV file"], key="ni_src", **BOUND
-    )
-    if source == "My CSV file":
-        uploaded = csv_controls()
-        if uploaded is None:
-            st.sidebar.info("Showing the built-in house prices until a usable CSV is chosen.")
-        return uploaded or built_in(**DEFAULTS)
-    more = secondary()
-    m = more.slider("Training houses m", 10, 5_000, DEFAULTS["m"], 10, key="ni_m", **BOUND)
-    m_test = more.slider("Test houses", 5, 1_000, DEFAULTS["m_test"], 5, key="ni_mt", **BOUND)
-    shift = more.slider(
-        "Test neighbourhood: houses larger by (sq ft)", 0, 2_000, DEFAULTS["shift"], 100,
-        key="ni_shift", help="Test sizes are drawn from 600–3600 sq ft plus this.", **BOUND,
-    )  # fmt: skip
-    seed = more.number_input("Random seed", 0, 9_999, DEFAULTS["seed"], key="ni_seed", **BOUND)
-    return built_in(m, m_test, shift, seed)
-
-
-def descent_controls():
-    left, right = st.columns([3, 2])
-    fraction = left.slider(
-        "Learning rate α, as a fraction of the stability limit 2/λ_max", 0.05, 1.2, 0.5, 0.05,
-        key="ni_lr", help="Above 1 gradient descent diverges.", **BOUND,
-    )  # fmt: skip
-    tolerance = right.select_slider(
-        "Converged once the distance to w* has shrunk by", [1e-2, 1e-3, 1e-4, 1e-6], 1e-3,
-        format_func=lambda value: f"{value:.0e}", key="ni_tol", **BOUND,
-    )  # fmt: skip
-    return fraction, tolerance
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def stages(X: np.ndarray, names: tuple[str, str], units: tuple[str, str]):
-    """The three stages' chart, the fitted Normalizer, and H = (1/m) X Xᵀ of the raw data."""
-    H = cond.hessian(X)  # first: it refuses values too large to square, before any warning
-    normalizer, shown = Normalizer().fit(X), X[:, :SHOWN_EXAMPLES]
-    centred = Normalizer(with_std=False).fit(X).transform(shown)
-    scaled = normalizer.transform(shown)
-    sets = {"raw x": shown, "centred: x − μ": centred, "scaled: (x − μ) / σ": scaled}
-    chart = charts.stages_chart(charts.points_frame(sets, "stage"), names, units)
-    return chart, normalizer, H
-
-
-def path(X, Y, alpha: float, tolerance: float, run: str) -> pd.DataFrame:
-    result = cond.gradient_descent_path(X, Y, alpha, None, SHOWN_STEPS, tolerance)
-    return charts.path_frame(result.path, result.costs - result.minimum_cost, run)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cost_window(X: np.ndarray, Y: np.ndarray, equal_aspect: bool) -> tuple[pd.DataFrame, tuple]:
-    """J − J* around w*, in a window holding gradient descent's path at the best rate."""
-    best = cond.gradient_descent_path(X, Y, cond.best_stable_learning_rate(X), None, SHOWN_STEPS)
-    w_star = tuple(best.minimum)
-    shown = charts.path_frame(best.path, best.costs - best.minimum_cost, "best α*")
-    w1, w2 = charts.contour_axes(shown, w_star, equal_aspect=equal_aspect)
-    excess = cond.cost_grid(X, Y, w1, w2) - best.minimum_cost
-    return charts.grid_frame(w1, w2, excess), w_star
-
-
-@st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
-def descent(X: np.ndarray, Y: np.ndarray, fraction: float, tolerance: float, label: str, names):
-    """Contours with the paths at α = fraction · 2/λ_max and at α*; their step counts; κ."""
-    limit, best = cond.learning_rate_stability_limit(X), cond.best_stable_learning_rate(X)
-    rates = {f"α = {fraction:g} · 2/λ_max": fraction * limit, "best α*": best}
-    paths = pd.concat(path(X, Y, alpha, tolerance, run) for run, alpha in rates.items())
-    grid, w_star = cost_window(X, Y, equal_aspect=label == "normalized")
-    titles = (f"w₁, weight of {label} {names[0]}", f"w₂, weight of {label} {names[1]}")
-    chart = charts.contour_chart(grid, paths, w_star, f"J − J* on {label} inputs", titles)
-    steps = [cond.steps_to_converge(X, Y, alpha, None, tolerance) for alpha in rates.values()]
-    return chart, {"steps": steps, "kappa": cond.condition_number(X), "best": best / limit}
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def test_errors(split: datasets.TrainTestSplit, names: tuple[str, str]) -> dict:
-    """Per way of normalizing the test set (own statistics or not): the chart of both sets,
-    the test RMSE of least squares fitted on the normalized training set, the test mean."""
-    errors = {}
-    for own in (False, True):
-        sets = normalize_train_test(split.X_train, split.X_test, use_train_statistics=not own)
-        fit = cond.fit_linear_regression(sets.X_train, split.Y_train)
-        frame = charts.points_frame({"training": sets.X_train, "test": sets.X_test}, "set")
-        rmse = cond.root_mean_squared_error(fit.predict(sets.X_test), split.Y_test)
-        errors[own] = charts.train_test_chart(frame, names), rmse, sets.mu_test[0, 0]
-    return errors
-
-
-def tex(value: float) -> str:
-    mantissa, exponent = f"{value:.3e}".split("e")
-    small = abs(int(exponent)) <= 3
-    return f"{value:.4g}" if small else rf"{float(mantissa):g}\times10^{{{int(exponent)}}}"
-
-
-def steps_text(steps: int | None) -> str:
-    return "never" if steps is None else f"{steps:,}"
-
 
 run_inside_app()
 st.title(IDEAS[0].title)
@@ -190,20 +19,8 @@ st.write(
     "by its spread makes the valley round; the training set's μ and σ are then reused on every "
     "later example."
 )
-split, meta = data_controls()
-try:  # an uploaded table can still be unusable: too large to square, say
-    chart, normalizer, H = stages(split.X_train, meta["names"], meta["units"])
-    errors = test_errors(split, meta["names"])
-except ValueError as error:
-    st.error(
-        f"These data cannot be used: {markdown_plain(error)} Showing the built-in house "
-        "prices instead."
-    )
-    split, meta = built_in(**DEFAULTS)
-    chart, normalizer, H = stages(split.X_train, meta["names"], meta["units"])
-    errors = test_errors(split, meta["names"])
-names, units = meta["names"], meta["units"]
-mu, variance, sigma = normalizer.mu_[:, 0], normalizer.variance_[:, 0], normalizer.sigma_[:, 0]
+data = panel.usable_data()
+names = data.meta["names"]
 
 st.header("Subtract the mean, divide by the standard deviation")
 left, right = st.columns(2)
@@ -216,27 +33,15 @@ left.caption(
     "that is the variance only once x has been centred; on raw data it is σ² + μ² (last column "
     "of the table below)."
 )
-for i, name in enumerate(names, start=1):
-    right.latex(
-        rf"\text{{{latex_text(name)}}}:\ \mu_{i} = {tex(mu[i - 1])},"
-        rf"\ \sigma_{i}^2 = {tex(variance[i - 1])},"
-        rf"\ x_{i} := \frac{{x_{i} - {tex(mu[i - 1])}}}{{{tex(sigma[i - 1])}}}"
-    )
-show(chart, "three_stages", width="content")
-st.dataframe(pd.DataFrame({
-    "feature": names, "unit": units, "μ": mu, "σ²": variance, "σ": sigma,
-    "(1/m) Σ x⁽ⁱ⁾², raw": H.diagonal(),
-}), hide_index=True)  # fmt: skip
-st.info(
-    f"Raw, the two features' spreads differ {max(sigma) / min(sigma):,.3g}-fold (σ = "
-    f"{sigma[0]:,.4g} for {names[0]}, {sigma[1]:,.4g} for {names[1]}). After subtracting μ the "
-    "cloud sits on the origin; after dividing by σ both spread by exactly 1. Hover a point to "
-    "follow it through the three panels."
-)
+for formula in panel.feature_formulas(names, data.normalizer):
+    right.latex(formula)
+show(data.stages_chart, "three_stages", width="content")
+st.dataframe(panel.statistics_frame(data), hide_index=True)
+st.info(panel.spread_notice(names, data.normalizer))
 
 
 @st.fragment  # moving its controls reruns this section only
-def cost_section(X: np.ndarray, Y: np.ndarray, normalizer: Normalizer, names: tuple[str, str]):
+def cost_section(data: panel.PageData):
     st.header("The cost before and after normalizing")
     st.write(
         "The model is linear regression ŷ = w₁x₁ + w₂x₂ with cost J(w) = (1/2m) Σ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)², "
@@ -245,59 +50,30 @@ def cost_section(X: np.ndarray, Y: np.ndarray, normalizer: Normalizer, names: tu
         "κ = λ_max/λ_min being the condition number. Gradient descent is stable only for "
         "α < 2/λ_max and fastest at α* = 2/(λ_max + λ_min)."
     )
-    fraction, tolerance = descent_controls()
-    inputs = {"raw": X, "normalized": normalizer.transform(X)}
+    fraction, tolerance = panel.descent_controls()
+    X, Y, names = data.split.X_train, data.split.Y_train, data.meta["names"]
+    inputs = {"raw": X, "normalized": data.normalizer.transform(X)}
     pictures = {
-        label: descent(A, Y, fraction, tolerance, label, names) for label, A in inputs.items()
+        label: panel.descent(A, Y, fraction, tolerance, label, names) for label, A in inputs.items()
     }
     for column, (label, (contours, _)) in zip(st.columns(2), pictures.items(), strict=True):
         show(contours, f"contours_{label}", column, width="content")
     raw, scaled = (facts for _, facts in pictures.values())
-    st.table(pd.DataFrame({
-        "condition number κ": [f"{facts['kappa']:,.4g}" for facts in (raw, scaled)],
-        "α* as a fraction of 2/λ_max": [f"{facts['best']:.7g}" for facts in (raw, scaled)],
-        f"steps at α = {fraction:g}·2/λ_max": [steps_text(f["steps"][0]) for f in (raw, scaled)],
-        "steps at α*": [steps_text(facts["steps"][1]) for facts in (raw, scaled)],
-    }, index=["raw inputs", "normalized inputs"]))  # fmt: skip
-    st.caption(
-        f"Paths are drawn for their first {SHOWN_STEPS} steps at most, so on raw inputs you see "
-        "them bounce across the valley floor while hardly moving along it; the step counts "
-        f"(until the distance to w* has shrunk by {tolerance:.0e}) come from the closed form of "
-        "gradient descent on a quadratic. The raw panel's axes are stretched to show the valley "
-        f"at all: in equal units it would be {raw['kappa'] ** 0.5:,.0f} times longer than wide."
-    )
-    if fraction < 1 and raw["steps"][0] is None:  # only an uploaded table gets here
-        st.warning(
-            f"On raw inputs κ = {raw['kappa']:,.3g}: along the flattest direction each step "
-            f"multiplies the error by 1 − αλ_min = 1 − 2·{fraction:g}/κ, which rounds to exactly 1 "
-            f"in float64, so gradient descent never gets there. After normalizing it needs "
-            f"{steps_text(scaled['steps'][0])} steps."
-        )
-    elif raw["steps"][0] is None or scaled["steps"][0] is None:
-        st.warning(
-            f"At α = {fraction:g}·2/λ_max the error along the steepest direction is multiplied by "
-            "|1 − αλ_max| ≥ 1 at every step, so gradient descent never converges, on raw and "
-            "normalized inputs alike: normalizing moves the limit, it does not remove it."
-        )
-    else:
-        st.info(
-            f"κ falls from {raw['kappa']:,.3g} to {scaled['kappa']:,.3g}. At "
-            f"α = {fraction:g}·2/λ_max gradient descent needs {steps_text(raw['steps'][0])} "
-            f"steps on raw inputs and {steps_text(scaled['steps'][0])} after normalizing; even "
-            f"at its best rate the raw problem needs {steps_text(raw['steps'][1])}."
-        )
+    st.table(panel.steps_frame(raw, scaled, fraction))
+    st.caption(panel.paths_caption(raw, tolerance))
+    panel.descent_notice(raw, scaled, fraction)
 
 
 @st.fragment
-def test_section(errors: dict, meta: dict, train_mean: float):
+def test_section(data: panel.PageData):
     st.header("Normalize the test set with the training μ and σ")
     wrong = st.toggle(
-        "Normalize the test set with its own μ and σ (the mistake)", key="ni_wrong", **BOUND
+        "Normalize the test set with its own μ and σ (the mistake)", key="ni_wrong", **panel.BOUND
     )
-    (_, right_rmse, _), (_, wrong_rmse, own_mean) = errors[False], errors[True]
+    (_, right_rmse, _), (_, wrong_rmse, _) = data.errors[False], data.errors[True]
     left, right = st.columns([3, 2])
-    show(errors[wrong][0], "test_set", left, width="content")
-    unit = f"Root mean squared error on the test set, in {meta['target']}."
+    show(data.errors[wrong][0], "test_set", left, width="content")
+    unit = f"Root mean squared error on the test set, in {data.meta['target']}."
     right.metric("Test RMSE, training μ and σ (right)", f"{right_rmse:,.4g}", help=unit)
     right.metric(
         "Test RMSE, the test set's own μ and σ (wrong)", f"{wrong_rmse:,.4g}", help=unit,
@@ -306,26 +82,13 @@ def test_section(errors: dict, meta: dict, train_mean: float):
     )  # fmt: skip
     right.caption(
         "Least squares with a bias, fitted on the normalized training set. "
-        + ("Your file is split at random, 80 % to train and 20 % to test." if meta.get("csv") else
-           "The test houses come from a neighbourhood of larger houses (the sidebar's shift), "
-           "where a test set's own statistics mislead most.")
+        + ("Your file is split at random, 80 % to train and 20 % to test." if data.meta.get("csv")
+           else "The test houses come from a neighbourhood of larger houses (the sidebar's "
+           "shift), where a test set's own statistics mislead most.")
     )  # fmt: skip
-    name = meta["names"][0]
-    shift = f"The test set's mean {name} is {own_mean:,.4g}, the training set's {train_mean:,.4g}"
-    if wrong:
-        st.warning(
-            f"{shift}, yet with its own μ and σ the test set is forced onto mean 0 and spread "
-            "1: its points slide onto the training cloud, the model sees other inputs than there "
-            f"are, and the test error grows from {right_rmse:,.4g} to {wrong_rmse:,.4g}."
-        )
-    else:
-        st.success(
-            f"{shift}. Both sets go through the same map x ↦ (x − μ_train)/σ_train, so a test "
-            "point lands where a training point with the same raw values would: test error "
-            f"{right_rmse:,.4g} (its own μ and σ would give {wrong_rmse:,.4g})."
-        )
+    panel.test_notice(data, wrong)
 
 
-cost_section(split.X_train, split.Y_train, normalizer, names)
-test_section(errors, meta, mu[0])
+cost_section(data)
+test_section(data)
 link.report()

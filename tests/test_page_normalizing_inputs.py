@@ -206,6 +206,35 @@ def test_an_unusable_upload_is_explained_and_the_built_in_data_stay(case):
     assert metric_values(at)[0] == f"{rmse_on_test(built_in_split(), True):,.4g}"
 
 
+def test_the_target_defaults_to_a_numeric_column_not_the_third_one():
+    rng = np.random.default_rng(7)
+    a, b = rng.uniform(0, 1_000, 60), rng.uniform(0, 5, 60)
+    y = 2 * a + 30 * b + rng.normal(size=60)
+    rows = [f"{a[i]},{b[i]},h{i},{y[i]},{i % 3}" for i in range(60)]
+    at = upload(csv_rows(["a,b,label,y,group", *rows]))
+    # group is numeric too; the last numeric column that is no feature is the first choice.
+    assert at.selectbox(key="ni_y").value == "group"
+    at.selectbox(key="ni_y").set_value("y").run()
+    assert not at.error
+    split = datasets.train_test_split(np.vstack([a, b]), y[None, :], 0.2, np.random.default_rng(0))
+    assert metric_values(at)[0] == f"{rmse_on_test(split, True):,.4g}"
+
+
+def test_with_no_numeric_column_left_the_target_stays_third_and_is_explained():
+    at = upload(csv_rows(["a,b,label,note"] + [f"{i},{i * i % 7},h{i},n{i}" for i in range(20)]))
+    assert at.selectbox(key="ni_y").value == "label"
+    assert "'label' holds text" in at.error[0].value
+
+
+def test_a_binary_file_is_refused_in_plain_words_not_the_tokenizer_s():
+    content = b"a,b,c\n1,2,3\n\x00\x01,\x7f\x02,3,4\n" + b"1,2,3\n" * 20
+    at = upload(content)
+    message = at.error[0].value
+    assert message.startswith("Cannot use data.csv: it is not a readable CSV text file")
+    assert "0x00" in message and "tokenizing" not in message
+    assert metric_values(at)[0] == f"{rmse_on_test(built_in_split(), True):,.4g}"
+
+
 def test_an_upload_over_the_size_limit_is_refused():
     at = upload(b"a,b,c\n" + b"1,2,3\n" * 1_000_000)  # about 6 MB
     assert "over 5 MB" in at.error[0].value

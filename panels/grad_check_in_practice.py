@@ -1,0 +1,423 @@
+"""Grad check in practice: each rule of thumb's controls, its cached experiment and chart,
+and the formulas and sentences it writes, one block per section in page order.
+
+A section's lecture formula is a ``*_FORMULA`` constant; ``*_with_numbers`` is the same
+formula with the current setting's values put in. A select slider's value stays the text
+it shows (an entry of the option tuples below), which is also the cache key of its view.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+import streamlit as st
+
+from charts import grad_check_in_practice as charts
+from charts.numerical_gradients import tex
+from core import check_practice as practice
+from core.datasets import COURSE_TRAIN_SIZE
+from core.gradient_check import VERDICT_BANDS, verdict_for
+from core.network import PLANTED_BUGS
+
+URL = {"bind": "query-params"}
+WIDTHS = ("2", "4", "8", "16", "32", "64")
+LAMBDAS = ("0.0001", "0.0003", "0.001", "0.003", "0.01", "0.03", "0.1", "0.3", "0.7", "1", "3")
+KEEP_PROBS = tuple(f"{k / 20:.2f}" for k in range(10, 21))  # 0.50, 0.55, …, 1.00
+RUN_LAMBDAS = ("0.001", "0.003", "0.01", "0.03", "0.1")
+ITERATIONS = ("100", "200", "300", "500", "1000", "2000", "3000")
+EPSILONS = ("1e-7", "1e-6", "1e-5", "1e-4", "1e-3", "1e-2")
+LEARNING_RATE, SNAPSHOTS, MAX_SEED = 0.1, 10, 9999
+BUG_EDGE = VERDICT_BANDS[-2].below  # where the verdict "bug" begins
+ACTIVATIONS = ("relu", "leaky_relu", "tanh")
+LAB = " → ".join(map(str, (2, *practice.LAB_HIDDEN, 1)))  # the lab network's layers
+LATE = "l2_missing_in_dW"  # the bug section 5 follows: the one measured to hide at first
+cached = st.cache_data(max_entries=16, show_spinner=False)
+
+
+def e(value: float) -> str:
+    """A difference for LaTeX, to two digits: 7.4 \\cdot 10^{-5}."""
+    return tex(f"{value:.1e}".replace("e-0", "e-").replace("e+00", ""))
+
+
+# Each section's experiment, then its chart: building an Altair chart costs tens of ms, so
+# a chart is cached per setting too.
+
+# ----------------------------------------------------------------------------- 1 · the cost
+
+COST_INTRO = (
+    "Backpropagation gets every derivative from one backward pass. The check nudges each "
+    "of the P parameters both ways and recomputes J each time: 2·P forward passes. Both "
+    f"are timed here on networks 2 → n → n → 1 with the lab's {COURSE_TRAIN_SIZE} examples."
+)
+COST_FORMULA = (
+    r"\frac{t_\text{check}}{t_\text{step}} \approx \frac{2P \cdot t_J}"
+    r"{t_\text{forward} + t_\text{backward}}"
+)
+
+
+def width_control() -> str:
+    return st.select_slider("Hidden units per layer n", WIDTHS, "16", key="gp_width", **URL)
+
+
+@st.cache_data(max_entries=len(WIDTHS), show_spinner="Timing checks against training steps…")
+def check_cost(width: int) -> practice.CheckCost:
+    X, Y, parameters = practice.lab((width, width))
+    return practice.check_cost(parameters, X, Y, np.random.default_rng(0))
+
+
+@cached
+def cost_view(n: str):
+    """Every width's cost (the chart draws them all), the chosen one's, and the chart."""
+    costs = [check_cost(int(width)) for width in WIDTHS]
+    chosen = costs[WIDTHS.index(n)]
+    return costs, chosen, charts.cost_chart(charts.cost_frame(costs), chosen.parameters)
+
+
+def cost_with_numbers(c: practice.CheckCost) -> str:
+    P, ratio = (f"{value:,.0f}".replace(",", "{,}") for value in (c.parameters, c.theory_ratio))
+    return (
+        rf"\frac{{2 \cdot {P} \cdot {1e6 * c.cost_seconds:.0f}\,\mu\text{{s}}}}"
+        rf"{{{1e6 * c.step_seconds:.0f}\,\mu\text{{s}}}} = {ratio} \text{{ steps}}"
+    )
+
+
+def cost_measured(n: str, c: practice.CheckCost) -> str:
+    """What the two real checkers cost, beside the formula's estimate."""
+    return (
+        f"Measured for n = {n}: the course's loop {1e3 * c.loop_seconds:,.1f} ms "
+        f"({c.loop_ratio:,.0f} steps; each evaluation also copies and unpacks θ), this lab's "
+        f"batched checker {1e3 * c.batched_seconds:,.1f} ms ({c.batched_ratio:,.0f} steps)."
+    )
+
+
+def cost_timing(c: practice.CheckCost) -> str:
+    return (
+        f"The loop is timed on {c.timed_coordinates} coordinates and scaled to P. Times are CPU "
+        "time on this machine, each the fastest of several runs taken in turns."
+    )
+
+
+def cost_notice(n: str, costs: list[practice.CheckCost], c: practice.CheckCost) -> str:
+    hours = c.checked_training_seconds(10_000) / 3600
+    return (
+        f"With n = {n}, P = {c.parameters:,}: one check costs as much as {c.loop_ratio:,.0f} "
+        f"training steps, and from n = {WIDTHS[0]} to {WIDTHS[-1]} that ratio grows "
+        f"{costs[-1].loop_ratio / costs[0].loop_ratio:,.0f}-fold. Checked at every step, "
+        f"10,000 steps ({10_000 * c.step_seconds:.1f} s) would take {hours:.2g} hours: check "
+        "once to debug, then turn the check off."
+    )
+
+
+# ----------------------------------------------------------------------------- 2 · components
+
+PUZZLE_INTRO = (
+    "One difference tells *that* dθ is wrong; the difference of each block (W1, b1, …) "
+    "tells *where*. A bug is planted in backpropagation: find it from the blocks. "
+    f"(λ = {practice.PUZZLE_LAMBDA}, keep_prob = {practice.PUZZLE_KEEP_PROB} with one fixed "
+    "mask and tanh units, so that every planted bug has something to break.)"
+)
+BLOCK_FORMULA = (
+    r"\text{diff}_B = \frac{\lVert d\theta_\text{approx}[B] - d\theta[B]\rVert_2}"
+    r"{\lVert d\theta_\text{approx}[B]\rVert_2 + \lVert d\theta[B]\rVert_2}"
+)
+
+
+def _new_puzzle() -> None:
+    # A click draws another puzzle, and the last puzzle's guess must not carry over.
+    st.session_state["gp_seed"] = int(np.random.default_rng().integers(MAX_SEED + 1))
+    st.session_state["gp_guess"] = None
+
+
+def puzzle_controls() -> tuple[int, str | None]:
+    """The puzzle number and the visitor's guess (None until one is chosen)."""
+    number, new, pick = st.columns([1, 1, 2], vertical_alignment="bottom")
+    seed = number.number_input("Puzzle number", 0, MAX_SEED, 0, key="gp_seed", **URL)
+    new.button("New puzzle", on_click=_new_puzzle, icon=":material/casino:")
+    guess = pick.selectbox("Your guess: which bug?", list(PLANTED_BUGS), index=None,
+                           key="gp_guess", placeholder="Choose a planted bug", **URL)  # fmt: skip
+    return seed, guess
+
+
+def reveal_control(where, seed: int) -> bool:
+    """The reveal button in ``where``; whether this puzzle's answer is shown. It stays shown
+    while the guess changes, until another puzzle is opened."""
+    if where.button("Reveal the answer", key="gp_reveal", icon=":material/visibility:"):
+        st.session_state["gp_revealed"] = seed
+    return st.session_state.get("gp_revealed") == seed
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def puzzle_view(seed: int):
+    puzzle = practice.component_puzzle(seed)
+    return puzzle, charts.block_chart(charts.block_frame(puzzle.result.per_block))
+
+
+def blocks_with_numbers(puzzle: practice.Puzzle) -> str:
+    per_block = puzzle.result.per_block
+    return r"\begin{aligned}" + r"\\".join(
+        rf"\text{{diff}}_\text{{{block}}} &= \frac{{{e(t.numerator)}}}{{{e(t.approx_norm)} + "
+        rf"{e(t.analytic_norm)}}} = {e(per_block[block])}"
+        for block, t in puzzle.terms.items()) + r"\end{aligned}"  # fmt: skip
+
+
+def _broken(puzzle: practice.Puzzle) -> list[str]:
+    return [block for block, diff in puzzle.result.per_block.items() if verdict_for(diff) == "bug"]
+
+
+def puzzle_hint(puzzle: practice.Puzzle) -> str:
+    """Which blocks the check calls a bug, before the answer is revealed."""
+    broken = _broken(puzzle)
+    others = [diff for block, diff in puzzle.result.per_block.items() if block not in broken]
+    return (
+        f"At or above {BUG_EDGE:g}, a bug: {', '.join(broken)}. The other {len(others)} "
+        f"blocks stay at or below {max(others):.0e}, where backpropagation is right. Which "
+        "planted bug breaks exactly these? Choose a guess, then reveal."
+    )
+
+
+def puzzle_answer(puzzle: practice.Puzzle, guess: str | None) -> tuple[bool, str]:
+    """Whether the guess is right, and the answer that says so."""
+    right = guess == puzzle.bug
+    opening = "Right" if right else "No guess" if guess is None else f"Not {guess}"
+    return right, (
+        f"{opening}: the planted bug is **{puzzle.bug}**. "
+        f"{PLANTED_BUGS[puzzle.bug].description} It broke {', '.join(_broken(puzzle))}."
+    )
+
+
+# ----------------------------------------------------------------------------- 3 · regularization
+
+REGULARIZATION_INTRO = (
+    "With L2 regularization J has an extra term, so every dW has one too. Leave it out of "
+    "backpropagation and the check notices, the more so the larger λ. The lab network "
+    f"({LAB}, tanh) at its initialization:"
+)
+L2_FORMULA = (
+    r"\begin{aligned} J &= \ldots + \frac{\lambda}{2m}\sum_l \lVert W^{[l]}\rVert_F^2 \\"
+    r" dW^{[l]} &= \tfrac{1}{m}\,dZ^{[l]}A^{[l-1]T} + \tfrac{\lambda}{m}W^{[l]} \end{aligned}"
+)
+
+
+def lambda_control() -> str:
+    return st.select_slider("λ, the L2 regularization strength", LAMBDAS, "0.7", key="gp_lambda",
+                            **URL)  # fmt: skip
+
+
+@st.cache_data(max_entries=1, show_spinner="Checking at every λ…")
+def regularization() -> practice.RegularizationSweep:
+    X, Y, parameters = practice.lab()
+    return practice.regularization_sweep(parameters, X, Y, [float(text) for text in LAMBDAS])
+
+
+@cached
+def regularization_view(lambd: str):
+    return charts.lambda_chart(charts.lambda_frame(regularization()), float(lambd))
+
+
+def l2_with_numbers(sweep: practice.RegularizationSweep, lambd: str) -> str:
+    """The lecture's estimate of the bug's difference at this λ, beside the measured one."""
+    i = LAMBDAS.index(lambd)
+    return (
+        r"\text{diff}_\text{bug} \approx \frac{\lVert \tfrac{\lambda}{m}W \rVert}"
+        rf"{{2\lVert d\theta\rVert}} = \frac{{{e(sweep.missing_norm[i])}}}{{2 \cdot "
+        rf"{e(sweep.gradient_norm[i])}}} \quad (\text{{measured }} {e(sweep.buggy[i])})"
+    )
+
+
+def regularization_notice(sweep: practice.RegularizationSweep, lambd: str) -> str:
+    i, caught = LAMBDAS.index(lambd), sweep.smallest_caught
+    first = f"from λ = {caught:g} up" if caught else "at none of these λ"
+    return (
+        f"At λ = {float(lambd):g} the missing term scores {sweep.buggy[i]:.1e} "
+        f"({verdict_for(sweep.buggy[i])}) and the correct code {sweep.correct[i]:.1e} "
+        f"({verdict_for(sweep.correct[i])}). The bug's difference grows in proportion to λ: "
+        f"the check calls it a bug {first}, and below that it hides among the suspicious "
+        "values. Check with the λ you train with."
+    )
+
+
+# ----------------------------------------------------------------------------- 4 · dropout
+
+DROPOUT_INTRO = (
+    "Dropout draws a new mask D at every pass, so J is a different function each time. "
+    "The same correct code is checked with a fresh mask per evaluation and with one mask "
+    "kept fixed."
+)
+NOISE_FORMULA = (
+    r"\frac{J_{D'}(\theta+\varepsilon e_i) - J_{D''}(\theta-\varepsilon e_i)}{2\varepsilon}"
+    r" \approx \frac{\partial J}{\partial\theta_i} + \frac{J_{D'} - J_{D''}}{2\varepsilon}"
+)
+NOISE_CAPTION = (
+    "σ(J_D): the spread of J over 20 fresh masks D at θ; |dθᵢ|: the components' rms. "
+    "A fixed mask makes D′ = D″ and the noise term 0."
+)
+
+
+def keep_prob_control() -> str:
+    return st.select_slider("keep_prob", KEEP_PROBS, "0.80", key="gp_keep", **URL)
+
+
+@st.cache_data(max_entries=1, show_spinner="Checking at every keep_prob…")
+def dropout() -> practice.DropoutSweep:
+    X, Y, parameters = practice.lab()
+    return practice.dropout_sweep(parameters, X, Y, [float(text) for text in KEEP_PROBS])
+
+
+@cached
+def dropout_view(keep_prob: str):
+    return charts.dropout_chart(charts.dropout_frame(dropout()), float(keep_prob))
+
+
+def noise_with_numbers(sweep: practice.DropoutSweep, keep_prob: str) -> str:
+    """The noise a fresh mask adds to each component, against the component itself."""
+    i = KEEP_PROBS.index(keep_prob)
+    noise = sweep.mask_noise[i]
+    return (
+        rf"\begin{{aligned}} \frac{{\sqrt{{2}} \cdot \sigma(J_D)}}{{2\varepsilon}} &= \frac{{"
+        rf"\sqrt{{2}} \cdot {e(sweep.cost_spread[i])}}}{{2 \cdot {e(sweep.epsilon)}}} = "
+        rf"{e(noise)} \\ &\gg |d\theta_i| \approx {e(sweep.gradient_rms[i])} \end{{aligned}}"
+    )
+
+
+def dropout_notice(sweep: practice.DropoutSweep, keep_prob: str) -> str:
+    i = KEEP_PROBS.index(keep_prob)
+    fresh, fixed = sweep.fresh[i], sweep.fixed[i]
+    if float(keep_prob) == 1:
+        return (
+            f"keep_prob = 1 is no dropout: there is no mask, J is one function, and the check "
+            f"passes ({fixed:.1e}). Check like this, then turn dropout back on."
+        )
+    return (
+        f"At keep_prob = {float(keep_prob):.2f} a fresh mask per evaluation scores {fresh:.1e} "
+        f"({verdict_for(fresh)}) although the code is correct: J moves by about "
+        f"{sweep.cost_spread[i]:.1e} from mask to mask, and dividing by 2ε makes that "
+        f"{sweep.mask_noise[i]:.0e}. One fixed mask scores {fixed:.1e} ({verdict_for(fixed)})."
+    )
+
+
+# ----------------------------------------------------------------------------- 5 · along training
+
+TRAINING_INTRO = (
+    "Some bugs only show once training has moved the network away from its start. The "
+    f"lab network ({LAB}) trains by gradient descent (α = {LEARNING_RATE}) with correct code; "
+    "every snapshot is checked with the correct backpropagation and with each planted bug."
+)
+HIDING_FORMULA = (
+    r"\text{diff}_\text{bug} \approx \frac{\tfrac{\lambda}{m}\lVert W\rVert}{2\lVert d\theta"
+    r"\rVert}\quad\text{while } \tfrac{\lambda}{m}\lVert W\rVert \ll \lVert d\theta\rVert"
+)
+
+
+class RunSettings(NamedTuple):
+    """Section 5's controls: how the network trains, and the ε its snapshots are checked at."""
+
+    activation: str
+    lambd: float
+    iterations: int
+    epsilon: float
+
+
+def run_controls() -> RunSettings:
+    activation = st.segmented_control(
+        "Hidden units", ACTIVATIONS, default="relu", required=True, key="gp_act", **URL,
+        help="ReLU and leaky ReLU have a kink at 0, where a two-sided difference can lie; "
+        "tanh has none.",
+    )  # fmt: skip
+    row = st.columns(3)
+    lambd = float(row[0].select_slider("λ of the run", RUN_LAMBDAS, "0.01", key="gp_run_lambda",
+                                       **URL))  # fmt: skip
+    iterations = int(row[1].select_slider("Iterations", ITERATIONS, "300", key="gp_iters", **URL))
+    epsilon = float(row[2].select_slider("ε of the check", EPSILONS, "1e-5", key="gp_eps", **URL))
+    return RunSettings(activation, lambd, iterations, epsilon)
+
+
+@cached
+def training(lambd: float, iterations: int, activation: str) -> tuple[practice.Snapshot, ...]:
+    """The run's snapshots. Draws its own progress bar (replayed on a cache hit)."""
+    X, Y, parameters = practice.lab()
+    bar = st.progress(0.0, text="Training…")
+
+    def report(i: int, J: float) -> None:
+        bar.progress(i / iterations, f"Training: iteration {i:,} of {iterations:,}, J = {J:.4g}")
+
+    snapshots = practice.train_with_snapshots(
+        parameters, X, Y, lambd=lambd, learning_rate=LEARNING_RATE, num_iterations=iterations,
+        snapshots=SNAPSHOTS, activation=activation, progress=report,
+    )  # fmt: skip
+    bar.empty()
+    return snapshots
+
+
+@st.cache_data(max_entries=32, show_spinner="Checking every snapshot…")
+def training_view(lambd: float, iterations: int, epsilon: float, activation: str, _snapshots):
+    X, Y, _ = practice.lab()
+    run = practice.checks_along_training(
+        _snapshots, X, Y, lambd=lambd, activation=activation, epsilon=epsilon
+    )
+    return run, charts.training_chart(*charts.training_frames(run, LATE))
+
+
+def checked_run(s: RunSettings):
+    """The checks along the run and their chart. Training is cached apart from checking,
+    so a new ε checks the same snapshots again instead of training anew."""
+    snapshots = training(s.lambd, s.iterations, s.activation)
+    return training_view(s.lambd, s.iterations, s.epsilon, s.activation, snapshots)
+
+
+def hiding_with_numbers(run: practice.TrainingChecks, s: RunSettings) -> str:
+    """The estimate of the missing L2 term's difference at the start and at the end."""
+    return r"\begin{aligned}" + r"\\".join(
+        rf"\text{{{when}: }} & \frac{{{s.lambd:g}/{run.examples} \cdot {run.weight_norm[j]:.2f}}}"
+        rf"{{2 \cdot {e(run.gradient_norm[j])}}} = {e(run.l2_estimate[j])}"
+        rf" & \text{{(measured }} {e(run.bugs[LATE][j])})"
+        for j, when in ((0, "start"), (-1, f"after {s.iterations:,}"))
+    ) + r"\end{aligned}"  # fmt: skip
+
+
+def run_caption(run: practice.TrainingChecks, epsilon: float) -> str:
+    return (
+        f"{run.parameters} parameters, {run.examples} examples: a full check at each of "
+        f"{SNAPSHOTS + 1} snapshots with ε = {epsilon:g}; the bug lines leave kinked components "
+        f"out. Without dropout, {', '.join(run.unchanged)} changes nothing."
+    )
+
+
+def run_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
+    """What became of the missing L2 term along the run, then what the kinks did."""
+    return _late_bug_notice(run, s) + _kink_notice(run, s.activation)
+
+
+def _late_bug_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
+    late = run.bugs[LATE]
+    if LATE in practice.hidden_at_initialization(run):
+        caught = [bug for bug, values in run.bugs.items() if verdict_for(values[0]) == "bug"]
+        return (
+            f"Measured over the planted bugs, the check at initialization lets only {LATE} "
+            f"through: {late[0]:.1e} ({verdict_for(late[0])}) at the start, {late[-1]:.1e} "
+            f"after {s.iterations:,} iterations. Its error (λ/m)·W follows the weights (‖W‖ "
+            f"{run.weight_norm[0]:.1f} → {run.weight_norm[-1]:.1f}), while the gradient it hides "
+            f"behind shrinks as the network learns (‖dθ‖ {run.gradient_norm[0]:.2g} → "
+            f"{run.gradient_norm[-1]:.2g}). The other {len(caught)} planted bugs that change "
+            f"dθ here score a bug from the start."
+        )
+    if verdict_for(late[0]) == "bug":
+        return (
+            f"At λ = {s.lambd:g} the missing L2 term is caught at initialization already "
+            f"({late[0]:.1e}): lower λ to watch it hide there."
+        )
+    return (
+        f"The missing L2 term goes {late[0]:.1e} → {late[-1]:.1e}: not yet a bug after "
+        f"{s.iterations:,} iterations. Train longer or raise λ."
+    )
+
+
+def _kink_notice(run: practice.TrainingChecks, activation: str) -> str:
+    kinked = sum(run.kinked > 0)
+    if kinked:
+        return (
+            f" {kinked} of {SNAPSHOTS + 1} checks of the correct code met a kink and scored up "
+            f"to {run.correct.max():.1e}; without the kinked components, at most "
+            f"{run.correct_without_kinks.max():.1e}."
+        )
+    if activation == "tanh":
+        return f" tanh has no kink, so the correct code stays at {run.correct.max():.1e} or below."
+    return " No check met a kink at this ε: raise ε to meet some."

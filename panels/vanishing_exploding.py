@@ -1,0 +1,250 @@
+"""The vanishing & exploding gradients page's controls, its cached simulation and its sentences.
+
+Two parts, as on the page: the lecture's deep linear network W[l] = a·I (two sliders and
+four presets), then random networks (depth, width, activation, initialization, scale,
+arithmetic and seed), simulated once per setting.
+"""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import streamlit as st
+
+from charts.vanishing_exploding import power_of_ten
+from core.activations import ACTIVATIONS
+from core.initialization import METHOD_NAMES, METHODS, init_std
+from core.propagation import (
+    DTYPES,
+    MAX_LINEAR_DEPTH,
+    MAX_SIMULATED_DEPTH,
+    MAX_SIMULATED_WIDTH,
+    DeepLinearSignal,
+    FloatLimits,
+    RandomNetworkSignals,
+    deep_linear_signal,
+    gradient_variance_gain,
+    simulate_random_network,
+)
+from ui.presentation import secondary
+
+PRESETS = {"1.5·I, 10 layers": (1.5, 10), "0.5·I, 10 layers": (0.5, 10)}
+PRESETS |= {"1.5·I, 2000 layers": (1.5, 2000), "0.5·I, 2000 layers": (0.5, 2000)}
+SCALES = (0.01, 0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0, 5.0, 10.0)
+
+
+class Network(NamedTuple):
+    """A random network as the controls set it (the arguments of ``simulate``)."""
+
+    depth: int
+    width: int
+    activation: str
+    method: str
+    scale: float
+    dtype: str
+    seed: int
+
+
+# ---------------------------------------------------------------- the deep linear network
+
+
+def _use_preset(a: float, L: int) -> None:
+    st.session_state["ve_a"], st.session_state["ve_L"] = a, L
+
+
+def linear_controls() -> tuple[float, int]:
+    """The preset buttons, then a and L."""
+    for column, (label, setting) in zip(st.columns(4), PRESETS.items(), strict=True):
+        column.button(label, on_click=_use_preset, args=setting, width="stretch")
+    left, right = st.columns(2)
+    a = left.slider(
+        "a, the diagonal of W[l] = a·I",
+        0.5,
+        1.5,
+        1.5,
+        0.01,
+        key="ve_a",
+        bind="query-params",
+        help="Each hidden layer multiplies the signal by a.",
+    )
+    L = right.slider(
+        "L, the number of layers",
+        2,
+        2000,
+        10,
+        key="ve_L",
+        bind="query-params",
+        help="The output layer W[L] reads out one unit.",
+    )
+    return a, L
+
+
+def linear_latex(signal: DeepLinearSignal) -> str:
+    """ŷ = a^(L−1) · x with this a and L, and its value."""
+    a, L = signal.a, signal.L
+    return rf"\hat y = {a:g}^{{{L - 1}}} \cdot x \approx {power_of_ten(signal.log10_y_hat)} \cdot x"
+
+
+def gives_out(limits: FloatLimits) -> str:
+    """The metric of one float type: the first way it gives out, and where."""
+    for what, layer in (("inf", limits.overflow_layer), ("0", limits.underflow_layer)):
+        if layer is not None:
+            return f"{what} from layer {layer}"
+    if limits.subnormal_layer is not None:
+        return f"subnormal from layer {limits.subnormal_layer}"
+    return "holds every layer"
+
+
+def linear_notice(signal: DeepLinearSignal) -> str:
+    """What the deep linear network shows: exponential in depth, and where each float type
+    would give out if the network went on to the deepest L the core allows."""
+    a, L = signal.a, signal.L
+    if a == 1:
+        return "a = 1 is the knife edge: ŷ = x at any depth. Move a by 0.01 and try L = 2000."
+    far = deep_linear_signal(a, MAX_LINEAR_DEPTH).limits
+    kind = "overflow_layer" if a > 1 else "underflow_layer"
+    where = [getattr(far[d], kind) or f"beyond {MAX_LINEAR_DEPTH:,}" for d in DTYPES]
+    return (
+        f"Each layer multiplies the signal by {a:g}, so after {L} layers ŷ is "
+        f"${power_of_ten(signal.log10_y_hat)}$ times x: exponential in depth. At this a, "
+        f"{'inf' if a > 1 else '0'} arrives at layer {where[0]} in float32, {where[1]} in float64."
+    )
+
+
+# ---------------------------------------------------------------- random networks
+
+
+def _method_label(method: str) -> str:
+    """The course's name and, where it differs, the one PyTorch and Keras use."""
+    names = METHOD_NAMES[method]
+    elsewhere = names.pytorch.split(":")[0]
+    return f"{names.course} = {elsewhere}" if ":" in names.pytorch else names.course
+
+
+def network_controls() -> Network:
+    """Two rows of controls and a caption naming the chosen initialization elsewhere."""
+    row = st.columns([2, 2, 3])
+    depth = row[0].slider(
+        "Depth L (layers)", 2, MAX_SIMULATED_DEPTH, 50, key="ve_depth", bind="query-params"
+    )
+    width = row[1].slider(
+        "Width n (units per layer)",
+        16,
+        MAX_SIMULATED_WIDTH,
+        256,
+        16,
+        key="ve_width",
+        bind="query-params",
+    )
+    scale = row[2].select_slider(
+        "σ multiplier (scale)",
+        SCALES,
+        1.0,
+        key="ve_scale",
+        bind="query-params",
+        help="Multiplies every weight's standard deviation σ, so the "
+        "variance by its square. For 'random' it is σ itself: the course's ×0.01 and ×10.",
+    )
+    row = st.columns([2, 5, 2, 1])
+    activation = row[0].selectbox("Activation g", ACTIVATIONS, 1, key="ve_g", bind="query-params")
+    method = row[1].selectbox(
+        "Initialization",
+        METHODS,
+        METHODS.index("he"),
+        key="ve_init",
+        bind="query-params",
+        format_func=_method_label,
+    )
+    dtype = row[2].segmented_control(
+        "Arithmetic", DTYPES, default="float64", required=True, key="ve_dtype", bind="query-params"
+    )
+    seed = secondary(row[3]).number_input("Seed", 0, 9999, 0, key="ve_seed", bind="query-params")
+    names = METHOD_NAMES[method]
+    st.caption(f"{names.formula}  ·  PyTorch: {names.pytorch}  ·  Keras: {names.keras}")
+    return Network(depth, width, activation, method, scale, dtype, seed)
+
+
+@st.cache_data(max_entries=32, show_spinner="Pushing a batch through the network and back…")
+def simulate(network: Network) -> RandomNetworkSignals:
+    """The simulation of ``network``, seeded by its own seed (core refuses what it cannot do)."""
+    depth, width, activation, method, scale, dtype, seed = network
+    rng = np.random.default_rng(seed)
+    return simulate_random_network(depth, width, activation, method, rng, scale, dtype=dtype)
+
+
+def _number(value: float) -> str:
+    """LaTeX for a non-negative number: 0.0884, 2, 1.28 × 10^4."""
+    return power_of_ten(math.log10(value)) if value > 0 else "0"
+
+
+def variance_latex(net: RandomNetworkSignals) -> tuple[str, str]:
+    """σ_w² and χ with this network's numbers: χ at layer 1 and at layer L, from the
+    theory's q there (left out where q passes float64)."""
+    sigma = init_std(net.method, net.width, net.width, net.scale)
+    with np.errstate(over="ignore"):  # q[L] of an exploding ReLU network passes float64
+        q = {1: net.Z_rms_theory[0] ** 2, net.depth: net.Z_rms_theory[-1] ** 2}
+    chi = {
+        l: gradient_variance_gain(net.activation, net.sigma_w2, v)
+        for l, v in q.items()
+        if v < np.inf
+    }
+    sigma_w2 = (
+        rf"\sigma_w^2 = n\,\sigma^2 = {net.width} \cdot {_number(sigma)}^2 = "
+        rf"{_number(net.sigma_w2)}"
+    )
+    gains = r",\ ".join(rf"{_number(v)}\ (\text{{layer }} {l})" for l, v in chi.items())
+    return sigma_w2, r"\chi = " + gains
+
+
+def _times(ratio: float) -> str:
+    return (
+        f"{ratio:.3g} times" if 0.01 <= ratio < 100 else f"$10^{{{math.log10(ratio):.0f}}}$ times"
+    )
+
+
+def notice(net: RandomNetworkSignals) -> tuple[str, str]:
+    """(level, text): what to notice in this simulation, from its numbers; level names the
+    Streamlit call that shows it (success, warning, error)."""
+    L, g, k = net.depth, net.activation, net.forward_nonfinite_layer or net.forward_zero_layer
+    if net.method == "zeros":
+        return "warning", (
+            "With zero weights every Z[l] is exactly 0: all units compute the same value and "
+            "dW[l] is 0 below the last layer, so gradient descent cannot break the symmetry."
+        )
+    if net.forward_nonfinite_layer is not None:
+        return "error", (
+            f"{net.dtype} overflowed at layer {k}: Z[{k}] holds inf or NaN, so every later "
+            "layer and every gradient is lost. The charts stop there; try float64 or a smaller "
+            "scale."
+        )
+    if net.forward_zero_layer is not None:
+        return "warning", (
+            f"The signal vanished: from layer {k} on, Z[l] is exactly 0 in {net.dtype}, so the "
+            "later layers see nothing and the earlier ones get no gradient."
+        )
+    forward, backward = net.Z_rms[-1] / net.Z_rms[0], net.dA_rms[0] / net.dA_rms[-1]
+    text = (
+        f"Forward, the spread of Z changes by ×{forward ** (1 / (L - 1)):.3f} per layer, so "
+        f"Z[{L}] is {_times(forward)} Z[1]. Backward, dA[1] is {_times(backward)} dA[{L}]."
+    )
+    worst = int(np.argmax(net.saturated_fraction))
+    if g in ("tanh", "sigmoid") and net.saturated_fraction[worst] > 0.1:
+        text += (
+            f" {net.saturated_fraction[worst]:.0%} of layer {worst + 1}'s units sit on {g}'s "
+            "flat part, where g′ ≈ 0 lets almost no gradient through."
+        )
+    if max(forward, 1 / forward, backward, 1 / backward) > 2:
+        return "warning", text
+    name = METHOD_NAMES[net.method].course
+    return "success", f"{name} with {g} keeps both within ×2 across {L} layers. " + text
+
+
+def histogram_caption(net: RandomNetworkSignals) -> str:
+    """How to read the histogram: its bins, and what saturation and ReLU look like."""
+    edges = net.bin_edges
+    return (
+        f"{len(edges) - 1} bins from {edges[0]:g} to {edges[-1]:g}; values "
+        "beyond them are counted in the end bins. Bright bands at tanh's ±1 or sigmoid's 0 and "
+        "1 are saturated units. ReLU puts about half the units at 0 in every layer; a collapsed "
+        "signal puts all of them there."
+    )
