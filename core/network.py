@@ -328,10 +328,34 @@ def _check_lambd(lambd: float) -> float:
 
 @dataclass(frozen=True)
 class TrainingResult:
-    """Parameters after training and J after each iteration (costs[0] is before any step)."""
+    """Parameters after training and J after each iteration (costs[0] is before any step).
+
+    With ``snapshot_every`` = s > 0, ``snapshots[k]`` holds the parameters after k·s
+    steps, so that ``after(i)`` gives any shorter run of the same training without
+    training again: a slider over the iterations only slices a run made once.
+    """
 
     parameters: dict[str, np.ndarray]
     costs: np.ndarray  # shape (num_iterations + 1,)
+    snapshots: tuple[dict[str, np.ndarray], ...] = ()
+    snapshot_every: int = 0
+
+    @property
+    def iterations(self) -> int:
+        return len(self.costs) - 1
+
+    def after(self, iterations: int) -> TrainingResult:
+        """The run as if it had stopped after ``iterations`` steps (a snapshot's)."""
+        if iterations == self.iterations:
+            return self
+        every = self.snapshot_every
+        if not (every and 0 <= iterations < self.iterations and iterations % every == 0):
+            raise ValueError(
+                f"This run of {self.iterations:,} iterations can stop after 0 … "
+                f"{self.iterations:,} iterations in steps of {every or self.iterations:,}; "
+                f"got {iterations:,}."
+            )
+        return TrainingResult(self.snapshots[iterations // every], self.costs[: iterations + 1])
 
 
 def train(
@@ -347,12 +371,15 @@ def train(
     rng: np.random.Generator | None = None,
     progress: Callable[[int, float], None] | None = None,
     progress_every: int = 500,
+    snapshot_every: int = 0,
 ) -> TrainingResult:
     """Plain batch gradient descent: θ := θ − α·dθ, repeated num_iterations times.
 
     The input ``parameters`` are copied, never changed. With keep_prob < 1 a fresh
     dropout mask is drawn from ``rng`` at every iteration. ``progress(i, J)`` is
-    called every ``progress_every`` iterations (for a progress bar).
+    called every ``progress_every`` iterations (for a progress bar). With
+    ``snapshot_every`` > 0 the parameters are also kept after every that many steps
+    (see ``TrainingResult.after``).
     """
     check_activation(activation)
     number_of_layers(parameters)
@@ -363,7 +390,10 @@ def train(
         raise ValueError(f"learning_rate must be a positive number; got {learning_rate}.")
     if _check_keep_prob(keep_prob) < 1.0 and rng is None:
         raise ValueError("Training with dropout (keep_prob < 1) needs an rng for the masks.")
+    if snapshot_every:
+        positive_int(snapshot_every, "snapshot_every", maximum=num_iterations)
     params = {key: np.array(value, dtype=float) for key, value in parameters.items()}
+    snapshots = []
     dims = layer_dims_of(params)
     m = X.shape[1]
     costs = np.empty(num_iterations + 1)
@@ -374,12 +404,14 @@ def train(
             costs[i] = cross_entropy_cost(cache.Z[-1], Y, params, lambd)
             if progress is not None and i % progress_every == 0:
                 progress(i, costs[i])
+            if snapshot_every and i % snapshot_every == 0:
+                snapshots.append({key: value.copy() for key, value in params.items()})
             if i == num_iterations:
                 break
             grads = backward_propagation(Y, cache, params, lambd)
             for key in params:
                 params[key] -= learning_rate * grads["d" + key]
-    return TrainingResult(params, costs)
+    return TrainingResult(params, costs, tuple(snapshots), snapshot_every)
 
 
 def predict_probability(

@@ -238,6 +238,33 @@ def test_training_lowers_the_cost_and_fits_a_separable_set():
         np.testing.assert_array_equal(parameters[key], before[key])
 
 
+def test_snapshots_slice_a_run_into_the_shorter_runs_exactly():
+    rng = np.random.default_rng(15)
+    X, Y = random_data(3, 20, rng)
+    parameters = random_parameters([3, 4, 1], rng)
+    run = network.train(X, Y, parameters, learning_rate=0.5, num_iterations=50, snapshot_every=10)
+    assert len(run.snapshots) == 6 and run.iterations == 50
+    for steps in (10, 30, 50):
+        alone = network.train(X, Y, parameters, learning_rate=0.5, num_iterations=steps)
+        sliced = run.after(steps)
+        np.testing.assert_array_equal(sliced.costs, alone.costs)
+        for key in parameters:
+            np.testing.assert_array_equal(sliced.parameters[key], alone.parameters[key])
+    for key in parameters:  # the start is snapshot 0
+        np.testing.assert_array_equal(run.after(0).parameters[key], parameters[key])
+
+
+@pytest.mark.parametrize("steps", [15, 60, -10])
+def test_a_run_refuses_to_stop_between_its_snapshots(steps):
+    rng = np.random.default_rng(16)
+    run = network.train(
+        *random_data(3, 5, rng), random_parameters([3, 2, 1], rng), num_iterations=50,
+        snapshot_every=10,
+    )  # fmt: skip
+    with pytest.raises(ValueError, match="in steps of 10"):
+        run.after(steps)
+
+
 def test_one_training_step_is_one_gradient_step():
     rng = np.random.default_rng(12)
     parameters = random_parameters([3, 2, 1], rng)
@@ -288,6 +315,7 @@ def test_bad_inputs_are_refused_with_a_message(change, message):
         ({"keep_prob": 0.5}, "needs an rng"),
         ({"lambd": float("nan")}, "finite"),
         ({"activation": "swish"}, "choose one of linear"),
+        ({"snapshot_every": 10**6}, "snapshot_every must be at most"),
     ],
 )
 def test_bad_training_settings_are_refused(kwargs, message):
