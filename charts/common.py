@@ -28,6 +28,27 @@ def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.
     return chart.properties(config=_with_fonts(chart, scale), **taller)
 
 
+def enlarge_text_marks(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
+    """The spec (a Vega-Lite dict, changed in place) with every font size a mark sets
+    itself ``scale`` times larger: the config's fonts do not reach in-chart labels that
+    name their own size. Tables under ``datasets`` are left alone."""
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if isinstance(mark, dict) and isinstance(mark.get("fontSize"), int | float):
+                mark["fontSize"] = round(mark["fontSize"] * scale)
+            for key, child in node.items():
+                if key != "datasets":
+                    visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(spec)
+    return spec
+
+
 def _with_fonts(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     # One properties() call instead of a configure_* chain: each step copies the chart,
     # and copying a layered chart re-merges its layers (tens of ms per copy).

@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from charts.common import LABEL_FONT_SIZE, PRESENTATION_SCALE, chart_data, enlarge, finish
+from charts.common import (
+    LABEL_FONT_SIZE,
+    PRESENTATION_SCALE,
+    chart_data,
+    enlarge,
+    enlarge_text_marks,
+    finish,
+)
 from ui.ideas import IDEAS
 from ui.walkthrough import STEPS
 
@@ -108,6 +115,33 @@ def test_presentation_mode_enlarges_every_chart_font():
     large = [spec["config"]["axis"]["labelFontSize"] for spec in specs(presenting)]
     assert sizes and len(sizes) == len(large)
     assert all(big > small for small, big in zip(sizes, large, strict=True))
+
+
+def text_sizes(spec) -> list[float]:
+    """Font sizes that text marks set themselves, in the order they appear."""
+    if isinstance(spec, list):
+        return [size for child in spec for size in text_sizes(child)]
+    if not isinstance(spec, dict):
+        return []
+    mark = spec.get("mark")
+    own = [mark["fontSize"]] if isinstance(mark, dict) and "fontSize" in mark else []
+    return own + [s for key, child in spec.items() if key != "datasets" for s in text_sizes(child)]
+
+
+def test_presentation_mode_enlarges_the_labels_inside_charts_too():
+    normal = [text_sizes(spec) for spec in specs(open_app({"step": "14"}))]  # the lab: labels
+    large = [text_sizes(spec) for spec in specs(open_app({"step": "14", "present": "true"}))]
+    assert any(normal) and len(normal) == len(large)
+    for small, big in zip(normal, large, strict=True):
+        assert big == [round(size * PRESENTATION_SCALE) for size in small]
+
+
+def test_enlarge_text_marks_leaves_tables_and_unsized_marks_alone():
+    spec = {"layer": [{"mark": {"type": "text", "fontSize": 10}}, {"mark": "point"}],
+            "datasets": {"d": [{"mark": {"fontSize": 3}}]}}  # fmt: skip
+    enlarge_text_marks(spec, 2.0)
+    assert spec["layer"][0]["mark"]["fontSize"] == 20 and spec["layer"][1]["mark"] == "point"
+    assert spec["datasets"]["d"][0]["mark"]["fontSize"] == 3
 
 
 def test_every_chart_offers_its_data_as_csv():

@@ -13,7 +13,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from charts.common import chart_data, enlarge
+from charts.common import chart_data, enlarge, enlarge_text_marks
 from ui.presentation import presenting
 
 
@@ -23,7 +23,11 @@ def show(chart: alt.TopLevelMixin, name: str, where=st, width: str = "stretch") 
     ``name`` is the file name of the download and must be unique on the page; ``width``
     is "content" for charts drawn at their own size (square contour plots).
     """
-    where.vega_lite_chart(vega_lite_spec(enlarge(chart) if presenting() else chart), width=width)
+    if presenting():
+        spec = enlarge_text_marks(vega_lite_spec(enlarge(chart)))
+    else:
+        spec = vega_lite_spec(chart)
+    where.vega_lite_chart(spec, width=width)
     where.download_button(
         "Chart data (CSV)",
         data=lambda: chart_data(chart).to_csv(index=False),  # built only when clicked
