@@ -2,12 +2,56 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
 import altair as alt
 import pandas as pd
 
 TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
 PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop screen
+
+
+MEMO_SIZE = 128  # charts kept, over every builder and session (a few MB at most)
+_memo: OrderedDict[bytes, alt.TopLevelMixin] = OrderedDict()
+_memo_lock = threading.Lock()
+
+
+def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
+    """The chart builder, returning the chart it built before from equal arguments.
+
+    Building an Altair chart costs milliseconds per encoding, and a rerun redraws every
+    chart although a control changes one or two: in one process serving many sessions
+    that was most of a rerun. The key is a digest of the pickled arguments, so equal
+    tables give the same chart and different ones never do; arguments that cannot be
+    pickled are built afresh. The chart is shared, so nobody may change it (Altair's
+    ``properties`` and ``to_dict`` copy) or the tables passed in.
+    """
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> alt.TopLevelMixin:
+        try:
+            call = (builder.__module__, builder.__qualname__, args, sorted(kwargs.items()))
+            key = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return builder(*args, **kwargs)
+        with _memo_lock:
+            if (chart := _memo.get(key)) is not None:
+                _memo.move_to_end(key)
+                return chart
+        chart = builder(*args, **kwargs)
+        with _memo_lock:
+            _memo[key] = chart
+            while len(_memo) > MEMO_SIZE:
+                _memo.popitem(last=False)
+        return chart
+
+    return build
 
 
 def finish(chart: alt.TopLevelMixin, title: str, *, height: int | None = 320) -> alt.TopLevelMixin:

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish
+from charts.common import finish, memoized
 from core.gradient_check import VERDICT_BANDS, EpsilonSweep, GradientCheckResult, verdict_for
 from core.network import Layout
 
@@ -163,6 +163,7 @@ def epsilon_marks(marks: dict[str, float]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- charts
 
 
+@memoized
 def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
     """The three bands as one horizontal bar on a log axis, the difference marked on it.
 
@@ -208,6 +209,7 @@ def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
     return finish(chart, "Where the difference falls among the lecture's bands", height=170)
 
 
+@memoized
 def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
     """The difference within each block (W1, b1, …) as bars on a log axis over the bands.
 
@@ -260,6 +262,7 @@ def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
     return finish(chart, "Difference per block: the broken block stands out", height=360)
 
 
+@memoized
 def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLevelMixin:
     """Numerical against analytical value per component, with the line y = x.
 
@@ -304,6 +307,7 @@ def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLe
     return finish(chart, "Numerical against analytical, per component (y = x dashed)", height=360)
 
 
+@memoized
 def sweep_chart(frame: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame) -> alt.TopLevelMixin:
     """The difference against ε on log-log axes, one curve per dtype, over the bands.
 

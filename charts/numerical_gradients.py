@@ -12,7 +12,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from charts.common import finish
+from charts.common import finish, memoized
 from core.finite_differences import ErrorSweep, SecantGeometry, is_exact_for_f
 
 COLORS = {
@@ -177,6 +177,7 @@ def sweep_frames(sweep: ErrorSweep) -> tuple[pd.DataFrame, pd.DataFrame]:
     return errors, best
 
 
+@memoized
 def secant_chart(
     curves: pd.DataFrame, triangles: pd.DataFrame, points: pd.DataFrame
 ) -> alt.TopLevelMixin:
@@ -243,6 +244,7 @@ def secant_chart(
     return finish(chart, "f, its tangent and the two secants at θ", height=460)
 
 
+@memoized
 def error_chart(
     errors: pd.DataFrame,
     best: pd.DataFrame,

@@ -31,6 +31,8 @@ ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 LAB = " → ".join(map(str, (2, *practice.LAB_HIDDEN, 1)))  # the lab network's layers
 LATE = "l2_missing_in_dW"  # the bug section 5 follows: the one measured to hide at first
 cached = st.cache_data(max_entries=16, show_spinner=False)
+# A chart comes back as the same object, not a copy, so that ui.charts reuses its spec.
+viewed = st.cache_resource(max_entries=16, show_spinner=False)
 
 
 def e(value: float) -> str:
@@ -39,7 +41,7 @@ def e(value: float) -> str:
 
 
 # Each section's experiment, then its chart: building an Altair chart costs tens of ms, so
-# a chart is cached per setting too.
+# a chart is cached per setting too (shared, never changed).
 
 # ----------------------------------------------------------------------------- 1 · the cost
 
@@ -64,7 +66,7 @@ def check_cost(width: int) -> practice.CheckCost:
     return practice.check_cost(parameters, X, Y, np.random.default_rng(0))
 
 
-@cached
+@viewed
 def cost_view(n: str):
     """Every width's cost (the chart draws them all), the chosen one's, and the chart."""
     costs = [check_cost(int(width)) for width in WIDTHS]
@@ -145,7 +147,7 @@ def reveal_control(where, seed: int) -> bool:
     return st.session_state.get("gp_revealed") == seed
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@st.cache_resource(max_entries=64, show_spinner=False)
 def puzzle_view(seed: int):
     puzzle = practice.component_puzzle(seed)
     return puzzle, charts.block_chart(charts.block_frame(puzzle.result.per_block))
@@ -208,7 +210,7 @@ def regularization() -> practice.RegularizationSweep:
     return practice.regularization_sweep(parameters, X, Y, [float(text) for text in LAMBDAS])
 
 
-@cached
+@viewed
 def regularization_view(lambd: str):
     return charts.lambda_chart(charts.lambda_frame(regularization()), float(lambd))
 
@@ -262,7 +264,7 @@ def dropout() -> practice.DropoutSweep:
     return practice.dropout_sweep(parameters, X, Y, [float(text) for text in KEEP_PROBS])
 
 
-@cached
+@viewed
 def dropout_view(keep_prob: str):
     return charts.dropout_chart(charts.dropout_frame(dropout()), float(keep_prob))
 
@@ -347,7 +349,7 @@ def training(lambd: float, iterations: int, activation: str) -> tuple[practice.S
     return snapshots
 
 
-@st.cache_data(max_entries=32, show_spinner="Checking every snapshot…")
+@st.cache_resource(max_entries=32, show_spinner="Checking every snapshot…")
 def training_view(lambd: float, iterations: int, epsilon: float, activation: str, _snapshots):
     X, Y, _ = practice.lab()
     run = practice.checks_along_training(

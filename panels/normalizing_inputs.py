@@ -146,7 +146,9 @@ def descent_controls():
     return fraction, tolerance
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# Functions that return a chart use cache_resource: the same object, not a copy, comes
+# back, so that ui.charts reuses its spec. Nobody changes what they return.
+@st.cache_resource(max_entries=16, show_spinner=False)
 def stages(X: np.ndarray, names: tuple[str, str], units: tuple[str, str]):
     """The three stages' chart, the fitted Normalizer, and H = (1/m) X Xᵀ of the raw data."""
     H = cond.hessian(X)  # first: it refuses values too large to square, before any warning
@@ -174,7 +176,7 @@ def cost_window(X: np.ndarray, Y: np.ndarray, equal_aspect: bool) -> tuple[pd.Da
     return charts.grid_frame(w1, w2, excess), w_star
 
 
-@st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
+@st.cache_resource(max_entries=64, show_spinner="Running gradient descent…")
 def descent(X: np.ndarray, Y: np.ndarray, fraction: float, tolerance: float, label: str, names):
     """Contours with the paths at α = fraction · 2/λ_max and at α*; their step counts; κ."""
     limit, best = cond.learning_rate_stability_limit(X), cond.best_stable_learning_rate(X)
@@ -187,7 +189,7 @@ def descent(X: np.ndarray, Y: np.ndarray, fraction: float, tolerance: float, lab
     return chart, {"steps": steps, "kappa": cond.condition_number(X), "best": best / limit}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def test_errors(split: datasets.TrainTestSplit, names: tuple[str, str]) -> dict:
     """Per way of normalizing the test set (own statistics or not): the chart of both sets,
     the test RMSE of least squares fitted on the normalized training set, the test mean."""

@@ -158,11 +158,12 @@ def horizon(iterations: int) -> int:
     return next(h for h in HORIZONS if h >= iterations)
 
 
-@st.cache_data(max_entries=48, show_spinner=False)
+@st.cache_resource(max_entries=48, show_spinner=False)
 def _training(data_name, hidden, steps, rate, name, v, seed):
     """(data, TrainingResult of ``steps`` iterations with snapshots). Draws its own
     progress bar: Streamlit replays a bar made inside on a cache hit, but fails on one
-    made outside and passed in."""
+    made outside and passed in. A resource, not data: every rerun would otherwise unpickle
+    all the snapshots; nobody changes them."""
     rng, preset = np.random.default_rng(seed), PRESETS[name]
     data = datasets.toy_split(data_name, rng)
     start = initialization.initialize_parameters(

@@ -8,12 +8,14 @@ it draws, and presentation mode enlarges its fonts.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
-from charts.common import chart_data, enlarge, enlarge_text_marks
+from charts.common import MEMO_SIZE, chart_data, enlarge, enlarge_text_marks
 from ui.presentation import presenting
 
 
@@ -23,11 +25,7 @@ def show(chart: alt.TopLevelMixin, name: str, where=st, width: str = "stretch") 
     ``name`` is the file name of the download and must be unique on the page; ``width``
     is "content" for charts drawn at their own size (square contour plots).
     """
-    if presenting():
-        spec = enlarge_text_marks(vega_lite_spec(enlarge(chart)))
-    else:
-        spec = vega_lite_spec(chart)
-    where.vega_lite_chart(spec, width=width)
+    where.vega_lite_chart(_drawn_spec(chart, presenting()), width=width)
     where.download_button(
         "Chart data (CSV)",
         data=lambda: chart_data(chart).to_csv(index=False),  # built only when clicked
@@ -53,6 +51,34 @@ def _keep_frame(data: pd.DataFrame, datasets: dict) -> dict:
 
 
 alt.data_transformers.register("keep_frame", _keep_frame)
+
+
+# The spec of each chart as sent, its tables already Arrow bytes, by the chart's identity:
+# a memoized builder (charts.common.memoized) hands the same chart to every rerun that
+# draws it from the same tables, so neither the spec nor its tables are made again.
+_drawn: OrderedDict[tuple[int, bool], tuple[alt.TopLevelMixin, dict]] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
+    key = (id(chart), present)
+    with _drawn_lock:
+        kept = _drawn.get(key)
+        if kept is not None and kept[0] is chart:  # the id of a chart still alive
+            _drawn.move_to_end(key)
+            return kept[1]
+    spec = enlarge_text_marks(vega_lite_spec(enlarge(chart))) if present else vega_lite_spec(chart)
+    tables = spec["datasets"].items()
+    # Streamlit passes bytes through as Arrow IPC, and copies the spec's top level before
+    # it changes anything, so one spec serves every session.
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(table) for name, table in tables
+    }
+    with _drawn_lock:
+        _drawn[key] = (chart, spec)
+        while len(_drawn) > MEMO_SIZE:
+            _drawn.popitem(last=False)
+    return spec
 
 
 def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:

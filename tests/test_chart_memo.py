@@ -1,0 +1,57 @@
+"""Charts are built once per distinct input and their specs sent from a cache, shared by
+every session: equal tables give the same chart, different ones never do."""
+
+import altair as alt
+import pandas as pd
+import pyarrow as pa
+
+from charts import common
+from charts.common import memoized
+from ui import charts as ui_charts
+
+built = []
+
+
+@memoized
+def line_chart(frame: pd.DataFrame, title: str) -> alt.Chart:
+    built.append(title)
+    return alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q").properties(title=title)
+
+
+def frame(scale: float = 1.0) -> pd.DataFrame:
+    return pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.0, scale, 4 * scale]})
+
+
+def test_equal_tables_give_the_same_chart_and_different_ones_a_new_one():
+    built.clear()
+    first = line_chart(frame(), "a")
+    assert line_chart(frame(), "a") is first  # a new but equal table
+    assert line_chart(frame(2.0), "a") is not first  # other numbers
+    assert line_chart(frame(), "b") is not first  # another argument
+    assert built == ["a", "a", "b"]
+
+
+def test_a_builder_with_arguments_that_cannot_be_pickled_builds_every_time():
+    built.clear()
+    unpicklable = frame().assign(y=frame()["y"])
+    unpicklable.attrs["hook"] = lambda: None  # lambdas do not pickle
+    line_chart(unpicklable, "c")
+    line_chart(unpicklable, "c")
+    assert built == ["c", "c"]
+
+
+def test_the_memo_keeps_at_most_its_size():
+    for k in range(common.MEMO_SIZE + 5):
+        line_chart(frame(float(k + 10)), "d")
+    assert len(common._memo) <= common.MEMO_SIZE
+
+
+def test_a_drawn_spec_is_made_once_per_chart_with_its_tables_as_arrow():
+    chart = line_chart(frame(3.0), "e")
+    spec = ui_charts._drawn_spec(chart, present=False)
+    assert ui_charts._drawn_spec(chart, present=False) is spec
+    assert ui_charts._drawn_spec(chart, present=True) is not spec  # larger fonts
+    ((name, data),) = spec["datasets"].items()
+    table = pa.ipc.open_stream(data).read_pandas()
+    pd.testing.assert_frame_equal(table[["x", "y"]], frame(3.0))
+    assert spec["data"] == {"name": name}
