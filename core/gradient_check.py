@@ -20,11 +20,17 @@ curve of truncation against round-off that the choice of ``DEFAULT_EPSILON`` res
 
 Why ``check_network``'s full check is fast although it evaluates J(θ ± ε·eᵢ) for every i:
 nudging W[l][i, j] changes only row i of Z[l], by ±ε·A[l−1][j, :]. The layers below l are
-untouched and never recomputed; A[l] changes in row i only, so Z[l+1] changes by the
-rank-1 term W[l+1][:, i] ⊗ ΔA[l][i, :]; and all nudges of a block travel through layers
-l+2 … L together, as one batch of networks (in chunks that cap the memory). Each
-J(θ ± ε·eᵢ) is still computed in full — nothing is linearized — so the numbers agree with
-the course's loop to round-off.
+untouched and never recomputed. A[l] changes in row i only, and only in the examples n
+where g moved A[l][i, n] (a ReLU unit at 0 mostly stays there): every other example keeps
+its cost ℓ⁽ⁿ⁾ = ℓ(a[L]⁽ⁿ⁾, y⁽ⁿ⁾) exactly. For a moved example Z[l+1][:, n] changes by the
+rank-1 term W[l+1][:, i]·ΔA[l][i, n], and the nudged networks go on one example at a time,
+all nudges of a row together, in chunks that cap the memory. ReLU and leaky ReLU are
+positively homogeneous, g(z) = z·s·g(s) on the side s = ±1 of 0: in the last hidden layer,
+where no unit of an example can cross 0 (its change is below its distance to 0), g folds
+into W[L] exactly; units within reach of 0 go through g itself. Each J(θ ± ε·eᵢ) is still
+the mean of m example costs of the nudged network — nothing is linearized — so the numbers
+agree with the course's loop to round-off. Directions mode runs the 2k networks θ ± ε·u,
+each with its own parameters, through one batched forward pass per chunk.
 
 Choosing ε (``DEFAULT_EPSILON`` = 1e-5), by measurement. The difference of correct float64
 networks at random initialization (He-scaled weights): median, worst, and how many checks
@@ -67,6 +73,7 @@ from typing import Literal, NamedTuple, get_args
 import numpy as np
 
 from core._checks import as_matrix, positive_float, positive_int
+from core.activations import activate
 from core.network import (
     Block,
     ForwardCache,
@@ -391,13 +398,15 @@ def check_network(
     net = _Network(params, X, Y, activation, float(lambd), float(keep_prob), _Buffers())
 
     if mode == "directions":
-
-        def directions(count: int) -> np.ndarray:
-            size = dtype.type(1 / np.sqrt(layout.size))  # ±size: a unit vector
-            return rng.integers(0, 2, (count, layout.size), dtype=bool) * (2 * size) - size
-
         J_plus, J_minus, crossings, analytic = _costs_along(
-            net, layout, theta, d_theta, k, directions, epsilon, lambda count: masks
+            net,
+            layout,
+            theta,
+            d_theta,
+            k,
+            lambda count: _random_directions(count, layout.size, dtype, rng),
+            epsilon,
+            lambda count: masks,
         )
         indices = None
         name = "u{}".format
@@ -592,98 +601,198 @@ Masks = dict[int, np.ndarray] | None  # D[l], (n[l], m) or one per evaluation (B
 def _coordinate_costs(
     net: _Network, layout: Layout, indices: np.ndarray, epsilon: float, masks: Masks
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """J(θ + ε·eᵢ), J(θ − ε·eᵢ) and the kink crossings for every i in ``indices``."""
+    """J(θ + ε·eᵢ), J(θ − ε·eᵢ) and the kink crossings for every i in ``indices``.
+
+    A block's coordinates go in rows of θ's matrix: a full row at a time when the whole
+    block is checked, else one coordinate per row.
+    """
     _, cache = forward_propagation(net.X, net.parameters, net.activation, net.keep_prob, masks)
+    losses = cross_entropy(cache.Z[-1].T, net.Y.T)  # the cost of each example alone, (m,)
     J_plus, J_minus = np.empty((2, len(indices)), net.X.dtype)
     crossings = np.zeros(len(indices), dtype=np.int64)
-    m = net.X.shape[1]
     squares = _sum_of_squares(net.parameters)
     for block in layout.blocks:
         where = np.flatnonzero((indices >= block.start) & (indices < block.stop))
+        rows, cols = np.unravel_index(indices[where] - block.start, block.shape)
+        rows, cols = rows[:, None], cols[:, None]
+        if len(where) == block.size:  # the whole block, in order
+            rows, cols = np.arange(block.shape[0])[:, None], np.arange(block.shape[1])[None, :]
         l = int(block.name[1:])
-        later_units = sum(Z.shape[0] for Z in cache.Z[l + 1 :])  # what one nudge carries
-        for part in _chunks(where, 2 * (1 + later_units) * m * net.X.itemsize):
-            J, crossings[part] = _block_costs(
-                net, cache, masks, squares, block, indices[part] - block.start, epsilon
-            )
-            J_plus[part], J_minus[part] = J
+        above = _above(net, cache, l, masks) if l < net.L else None
+        # Z, A and the example costs of both nudges of a coordinate: 3 × 2m numbers
+        row_bytes = cols.shape[1] * 6 * net.X.shape[1] * net.X.itemsize
+        for part in _chunks(np.arange(len(rows)), row_bytes):
+            inside = where[part[0] * cols.shape[1] : (part[-1] + 1) * cols.shape[1]]
+            J, crossed = _block_costs(
+                net, cache, above, losses, masks, squares, block, rows[part],
+                cols if len(cols) == 1 else cols[part], epsilon,
+            )  # fmt: skip
+            J_plus[inside], J_minus[inside] = J.reshape(2, -1)
+            crossings[inside] = crossed.reshape(-1)
     return J_plus, J_minus, crossings
+
+
+class _Above(NamedTuple):
+    """What a change of A[l] meets in layer l+1, from θ's forward pass."""
+
+    W_T: np.ndarray  # W[l+1]ᵀ: row i is the column of W[l+1] that A[l][i, :] enters through
+    Z_T: np.ndarray  # Z[l+1]ᵀ: row n is example n
+    w_max: np.ndarray  # max over units u of |W[l+1][u, i]|, (n[l],)
+    Z_min: np.ndarray  # min over units u of |Z[l+1][u, n]|, (m,)
+    W_L: np.ndarray | None  # W[L] with g folded in per example, (m, n[L−1]); see _later_layers
+
+
+def _above(net: _Network, cache: ForwardCache, l: int, masks: Masks) -> _Above:
+    W, Z = net.parameters[f"W{l + 1}"], cache.Z[l + 1]
+    W_L = None
+    if l + 2 == net.L and net.activation in KINKED_ACTIVATIONS:
+        # ReLU and leaky ReLU are positively homogeneous: g(z) = z·s·g(s) on the side s = ±1
+        # of 0, so where Z[L−1] keeps θ's side, A[L−1] = s·g(s) ⊙ Z[L−1] (⊙ D / keep_prob)
+        s = np.where(Z.T > 0, 1.0, -1.0).astype(Z.dtype)
+        W_L = s * activate(s, net.activation) * net.parameters[f"W{net.L}"]
+        if masks:
+            W_L *= masks[l + 1].T / net.keep_prob
+    return _Above(
+        np.ascontiguousarray(W.T), np.ascontiguousarray(Z.T), np.abs(W).max(axis=0),
+        np.abs(Z).min(axis=0), W_L,
+    )  # fmt: skip
 
 
 def _block_costs(
     net: _Network,
     cache: ForwardCache,
+    above: _Above | None,
+    losses: np.ndarray,
     masks: Masks,
     squares: np.floating,
     block: Block,
-    local: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
     epsilon: float,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """J(θ ± ε·eᵢ), shape (2, c), and kink crossings for coordinates ``local`` of one block."""
+    """J(θ ± ε·eᵢ), shape (2, R, C), and kink crossings (R, C) for the coordinates
+    (rows[r], cols[r, c]) of one block; ``rows`` is (R, 1), ``cols`` (R, C) or (1, C)."""
     l = int(block.name[1:])
-    c = len(local)
-    rows, cols = (np.tile(index, 2) for index in np.unravel_index(local, block.shape))
+    m = net.X.shape[1]
     value = net.parameters[block.name][rows, cols]
-    sign = np.repeat(np.array([1, -1], value.dtype), c)
-    # the step θᵢ ± ε really takes once stored in this dtype (exactly what the loop does)
-    step = (value + sign * epsilon) - value
+    # the steps θᵢ ± ε really takes once stored in this dtype (exactly what the loop does)
+    step = np.stack([(value + epsilon) - value, (value - epsilon) - value])
     # Z[l][i, :] = Σⱼ W[l][i, j] A[l−1][j, :] + b[l][i]: the nudge moves row i alone
     source = cache.A[l - 1][cols] if block.name[0] == "W" else 1.0
-    Z_row = cache.Z[l][rows] + step[:, None] * source
+    Z_row = net.buffers("Z_row", (*step.shape, m), value.dtype)
+    np.multiply(step[..., None], source, out=Z_row)
+    Z_row += cache.Z[l][rows]
     if l == net.L:
-        Z_L, crossings = Z_row, np.zeros(c, dtype=np.int64)
+        J, crossings = cross_entropy(Z_row, net.Y), np.zeros(value.shape, dtype=np.int64)
     else:
-        crossings = _sign_changes(net, Z_row[:, None, :])
+        crossings = _crossings(net, Z_row, pair_axis=0)
         mask = masks[l][rows] if masks else None
-        delta_A = hidden_activation(Z_row, net.activation, net.keep_prob, mask) - cache.A[l][rows]
-        # Z[l+1] = W[l+1] A[l] + b[l+1]: row i of A[l] enters through column i of W[l+1]
-        W_next = net.parameters[f"W{l + 1}"]
-        Z = net.buffers(f"Z{l + 1}", (2 * c, *cache.Z[l + 1].shape), W_next.dtype)
-        np.multiply(W_next.T[rows][:, :, None], delta_A[:, None, :], out=Z)
-        Z += cache.Z[l + 1]
-        Z_L, later_crossings = _forward_from(net, l + 1, Z, net.parameters, masks)
-        crossings += later_crossings
-    J = cross_entropy(Z_L, net.Y)
+        delta_A = hidden_activation(Z_row, net.activation, net.keep_prob, mask)
+        delta_A -= cache.A[l][rows]
+        # A nudge moves the examples n where A[l][i, n] moved; the others keep their cost
+        # ℓ⁽ⁿ⁾ exactly. A group, one row and one example, goes on when any of it moved.
+        group_r, group_n = np.nonzero((delta_A != 0).any(axis=(0, 2)))
+        example_costs = net.buffers("example_costs", delta_A.shape, value.dtype)
+        example_costs[...] = losses
+        # a group's ΔA, Z[L] and costs (2C numbers each, with temporaries), and the columns
+        # of W[l+1], Z[l+1] and W[L] it meets (n[l+1] numbers each)
+        group_bytes = (24 * value.shape[1] + 5 * above.W_T.shape[1]) * value.itemsize
+        for part in _chunks(np.arange(len(group_r)), group_bytes):
+            r, n = group_r[part], group_n[part]
+            Z_L, crossed = _later_layers(net, l, above, delta_A[:, r, :, n], rows[r, 0], n, masks)
+            if crossed is not None:
+                np.add.at(crossings, r, crossed)
+            example_costs[:, r, :, n] = cross_entropy(Z_L[..., None], net.Y[0, n, None, None, None])
+        J = example_costs.sum(axis=-1) / m
     if net.lambd:
         if block.name[0] == "W":  # Σ‖W‖² with θᵢ replaced by θᵢ ± ε
             squares = squares + ((value + step) ** 2 - value**2)
-        J = J + net.lambd / (2 * net.X.shape[1]) * squares
-    return J.reshape(2, c), crossings
+        J = J + net.lambd / (2 * m) * squares
+    return J, crossings
 
 
-def _forward_from(
-    net: _Network, l: int, Z: np.ndarray, parameters: Mapping[str, np.ndarray], masks: Masks
-) -> tuple[np.ndarray, np.ndarray]:
-    """Layers l+1 … L for a batch of pre-activations Z[l], shape (2c, n[l], m).
+def _later_layers(
+    net: _Network,
+    l: int,
+    above: _Above,
+    delta_A: np.ndarray,
+    units: np.ndarray,
+    examples: np.ndarray,
+    masks: Masks,
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Z[L] of nudged networks that differ from θ's in one unit of layer l, in groups:
+    group g is unit ``units[g]`` = i and example ``examples[g]`` = n, ``delta_A`` (G, 2, C)
+    the change of A[l][i, n] for each sign and coordinate. Z[l+1][:, n] = W[l+1] A[l][:, n]
+    + b[l+1] is then θ's column plus ΔA times column i of W[l+1]: a rank-one change.
 
-    The batch holds the θ + ε networks first, then the θ − ε ones; ``parameters`` and
-    ``masks`` are shared by the batch or carry its leading axis. Returns Z[L] as (2c, m)
-    and, for each of the c pairs, how many hidden pre-activations changed sign.
+    Returns Z[L] (G, 2, C) and the hidden pre-activations that changed sign (G, C), or
+    None when none did.
     """
-    crossings = np.zeros(len(Z) // 2, dtype=np.int64)
+    G, _, C = delta_A.shape
+    w, Z_theta = above.W_T[units], above.Z_T[examples]
+    if l + 1 == net.L:  # the output unit
+        return delta_A * w[:, :, None] + Z_theta[:, :, None], None
+    n = w.shape[1]
+    # the change as one product per group: [ΔA, 1] (2C, 2) @ [w; Z_theta] (2, n)
+    left = np.stack([delta_A.reshape(G, 2 * C), np.ones((G, 2 * C), w.dtype)], axis=2)
+    right = np.stack([w, Z_theta], axis=1)
+    Z_L = np.empty((G, 2, C), w.dtype)
+    crossings = np.zeros((G, C), dtype=np.int64)
+    near = np.arange(G)
+    if above.W_L is not None:
+        # Z[l+1] is the last hidden layer and g is ReLU-like: in a group whose every unit
+        # keeps θ's side of 0 (|ΔA|·|W[l+1][u, i]| < |Z[l+1][u, n]|), g folds into W[L]
+        W_L = above.W_L[examples]
+        reach = np.abs(delta_A).max(axis=(1, 2)) * above.w_max[units]
+        near = np.flatnonzero(~(reach < 0.5 * above.Z_min[examples]))  # NaN counts as near
+    for part in _chunks(np.arange(G), 2 * C * n * w.itemsize):  # Z[l+1] kept cache-sized
+        start, stop = part[0], part[-1] + 1
+        Z = net.buffers("Z_next", (stop - start, 2 * C, n), w.dtype)
+        np.matmul(left[start:stop], right[start:stop], out=Z)
+        if above.W_L is not None:
+            np.matmul(Z, W_L[start:stop, :, None], out=Z_L[start:stop].reshape(-1, 2 * C, 1))
+            Z_L[start:stop] += net.parameters[f"b{net.L}"][0, 0]
+        # the groups near a kink, or all for other networks, go through g itself
+        inside = near[(near >= start) & (near < stop)]
+        if inside.size:
+            Z_L[inside], crossings[inside] = _forward_examples(
+                net, l + 1, Z[inside - start].reshape(-1, 2, C, n), masks, examples[inside]
+            )
+    return Z_L, crossings if crossings.any() else None
+
+
+def _forward_examples(
+    net: _Network, l: int, Z: np.ndarray, masks: Masks, examples: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Layers l+1 … L for nudged networks one example at a time: Z[l] is (G, 2, C, n[l]),
+    one row per group g (example ``examples[g]``), sign ± and coordinate.
+
+    Returns Z[L] as (G, 2, C) and the hidden pre-activations that changed sign, (G, C).
+    """
+    crossings = np.zeros((Z.shape[0], Z.shape[2]), dtype=np.int64)
     for hidden in range(l, net.L):
-        crossings += _sign_changes(net, Z)
-        mask = masks[hidden] if masks else None
+        crossings += _crossings(net, Z, pair_axis=1)
+        mask = masks[hidden].T[examples][:, None, None, :] if masks else None
         A = hidden_activation(Z, net.activation, net.keep_prob, mask)
-        W = parameters[f"W{hidden + 1}"]
-        Z = net.buffers(f"Z{hidden + 1}", (len(A), W.shape[-2], A.shape[-1]), A.dtype)
-        np.matmul(W, A, out=Z)
-        Z += parameters[f"b{hidden + 1}"]
-    return Z[:, 0, :], crossings
+        W, b = net.parameters[f"W{hidden + 1}"], net.parameters[f"b{hidden + 1}"]
+        Z = net.buffers(f"Z{hidden + 1}", (*A.shape[:-1], W.shape[0]), A.dtype)
+        np.matmul(A.reshape(-1, W.shape[1]), W.T, out=Z.reshape(-1, W.shape[0]))
+        Z += b.T
+    return Z[..., 0], crossings
 
 
-def _sign_changes(net: _Network, Z: np.ndarray) -> np.ndarray:
-    # Z is (2c, n, m), θ + ε first: the units × examples on different sides of 0, per pair
-    c = len(Z) // 2
+def _crossings(net: _Network, Z: np.ndarray, pair_axis: int) -> np.ndarray:
+    # how many entries along Z's last axis θ + ε (index 0 of pair_axis) and θ − ε (index 1)
+    # put on different sides of 0, where g′ jumps
+    shape = tuple(size for axis, size in enumerate(Z.shape[:-1]) if axis != pair_axis)
     if net.activation not in KINKED_ACTIVATIONS:
-        return np.zeros(c, dtype=np.int64)
+        return np.zeros(shape, dtype=np.int64)
     positive = np.greater(Z, 0, out=net.buffers("positive", Z.shape, bool))
-    changed = np.not_equal(
-        positive[:c], positive[c:], out=net.buffers("changed", (c, *Z.shape[1:]), bool)
-    )
+    plus, minus = (positive[(slice(None),) * pair_axis + (side,)] for side in (0, 1))
+    changed = np.not_equal(plus, minus, out=net.buffers("changed", plus.shape, bool))
     if not changed.any():  # the usual case, and much cheaper than counting
-        return np.zeros(c, dtype=np.int64)
-    return changed.reshape(c, -1).sum(axis=1)
+        return np.zeros(shape, dtype=np.int64)
+    return changed.sum(axis=-1)
 
 
 def _costs_along(
@@ -699,42 +808,44 @@ def _costs_along(
     """J(θ + ε·v), J(θ − ε·v), kink crossings and dθ·v for ``count`` vectors v.
 
     Each chunk of vectors comes from ``vectors(c)`` as a (c, P) array, and its 2c
-    networks run through forward passes together; ``masks_for(2c)`` gives their dropout
-    masks (the fixed ones, or fresh ones per evaluation).
+    networks, θ + ε·v first, run through the forward pass together, each with its own
+    parameters; ``masks_for(2c)`` gives their dropout masks (the fixed ones, or fresh ones
+    per evaluation, (2c, n[l], m)).
     """
     m = net.X.shape[1]
     W1, b1 = net.parameters["W1"], net.parameters["b1"]
     Z1 = W1 @ net.X + b1
-    is_W = np.zeros(layout.size, dtype=bool)
-    for block in layout.blocks:
-        is_W[block.start : block.stop] = block.name[0] == "W"
     units = sum(net.parameters[f"b{l}"].shape[0] for l in range(1, net.L + 1))
+    # θ ± ε·v, and Z and A of every layer, for both networks of a vector
+    vector_bytes = 2 * (layout.size + 2 * units * m) * net.X.itemsize
     J_plus, J_minus, crossings, analytic = [], [], [], []
-    for part in _chunks(np.arange(count), 2 * (layout.size + units * m) * net.X.itemsize):
+    for part in _chunks(np.arange(count), vector_bytes):
         c = len(part)
         V = vectors(c)
         step = epsilon * V
-        params = {}
-        for block in layout.blocks[2:]:  # W[2], b[2], …: θ + ε·v for the chunk, then θ − ε·v
-            nudged = np.empty((2, c, block.size), theta.dtype)
-            np.add(theta[block.start : block.stop], step[:, block.start : block.stop], nudged[0])
-            np.subtract(
-                theta[block.start : block.stop], step[:, block.start : block.stop], nudged[1]
-            )
-            params[block.name] = nudged.reshape(2 * c, *block.shape)
         # Z[1] = W[1] X + b[1] is linear in W[1] and b[1]: Z[1](θ ± ε·v) = Z[1] ± ΔZ[1],
-        # one (c·n[1], n[0]) @ (n[0], m) product for the whole chunk
+        # one (c·n[1], n[0]) @ (n[0], m) product for the chunk
         W1_step = step[:, layout["W1"].start : layout["W1"].stop].reshape(-1, W1.shape[1])
         dZ1 = (W1_step @ net.X).reshape(c, *Z1.shape)
         dZ1 += step[:, layout["b1"].start : layout["b1"].stop, None]
-        nudged_Z1 = net.buffers("Z1", (2, *dZ1.shape), dZ1.dtype)
-        np.add(Z1, dZ1, out=nudged_Z1[0])
-        np.subtract(Z1, dZ1, out=nudged_Z1[1])
-        Z_L, crossed = _forward_from(
-            net, 1, nudged_Z1.reshape(2 * c, *Z1.shape), params, masks_for(2 * c)
-        )
-        J = cross_entropy(Z_L, net.Y)
+        Z = net.buffers("Z1", (2 * c, *Z1.shape), Z1.dtype)
+        np.add(Z1, dZ1, out=Z[:c])
+        np.subtract(Z1, dZ1, out=Z[c:])
+        masks = masks_for(2 * c)
+        crossed = np.zeros(c, dtype=np.int64)
+        for l in range(1, net.L):
+            crossed += _crossings(net, Z.reshape(2, c, -1), pair_axis=0)
+            A = hidden_activation(Z, net.activation, net.keep_prob, masks[l] if masks else None)
+            # Z[l+1] = (W[l+1] ± ε·v_W) A[l] + (b[l+1] ± ε·v_b): each network its own W
+            W, b = (_nudged(net, layout, theta, step, f"{kind}{l + 1}") for kind in "Wb")
+            Z = net.buffers(f"Z{l + 1}", (2 * c, W.shape[1], m), Z1.dtype)
+            np.matmul(W, A, out=Z)
+            Z += b
+        J = cross_entropy(Z[:, 0, :], net.Y)
         if net.lambd:  # Σ‖W ± ε·v_W‖² = Σ‖W‖² ± 2 W·(ε·v_W) + ‖ε·v_W‖²
+            is_W = np.concatenate(
+                [np.full(block.size, block.name[0] == "W") for block in layout.blocks]
+            )
             cross = 2 * (step[:, is_W] @ theta[is_W])
             squares = _sum_of_squares(net.parameters) + np.square(step[:, is_W]).sum(axis=1)
             J = J + net.lambd / (2 * m) * np.concatenate([squares + cross, squares - cross])
@@ -743,6 +854,18 @@ def _costs_along(
         crossings.append(crossed)
         analytic.append(V.astype(np.float64, copy=False) @ d_theta)
     return tuple(np.concatenate(values) for values in (J_plus, J_minus, crossings, analytic))
+
+
+def _nudged(
+    net: _Network, layout: Layout, theta: np.ndarray, step: np.ndarray, name: str
+) -> np.ndarray:
+    # the block ``name`` of θ + ε·v for each of the c vectors, then of θ − ε·v: (2c, *shape)
+    block = layout[name]
+    c = len(step)
+    nudged = net.buffers(name, (2, c, block.size), theta.dtype)
+    np.add(theta[block.start : block.stop], step[:, block.start : block.stop], out=nudged[0])
+    np.subtract(theta[block.start : block.stop], step[:, block.start : block.stop], out=nudged[1])
+    return nudged.reshape(2 * c, *block.shape)
 
 
 def _fresh_mask_difference(
@@ -785,6 +908,17 @@ def _chunks(items: np.ndarray, item_bytes: int) -> list[np.ndarray]:
     """``items`` split into runs whose working memory stays within _CHUNK_BYTES."""
     per_chunk = max(1, _CHUNK_BYTES // item_bytes)
     return [items[start : start + per_chunk] for start in range(0, len(items), per_chunk)]
+
+
+def _random_directions(count: int, size: int, dtype, rng: np.random.Generator) -> np.ndarray:
+    """``count`` random unit vectors, (count, size): each coordinate ±1/√size with even
+    odds, one random bit each, drawn a vector at a time so that batching never changes them."""
+    bits = [
+        np.unpackbits(rng.integers(0, 256, -(-size // 8), np.uint8), count=size)
+        for _ in range(count)
+    ]
+    coordinate = np.dtype(dtype).type(1 / np.sqrt(size))
+    return np.stack(bits) * (2 * coordinate) - coordinate
 
 
 def _sample(layout: Layout, k: int, rng: np.random.Generator) -> np.ndarray:
