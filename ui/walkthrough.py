@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import streamlit as st
+from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from ui.ideas import IDEAS
 from ui.presentation import KEY as PRESENT
@@ -231,10 +232,41 @@ def _reset_page_controls(step: Step) -> None:
     # before, so Previous shows what Next showed. The URL's values of those controls go
     # too: they belong to the step before and are not a link to be refused.
     prefixes = tuple({key.split("_")[0] + "_" for key in step.settings})
+    set_back = set()
     for key in [key for key in st.session_state if str(key).startswith(prefixes)]:
-        del st.session_state[key]
+        default = _widget_default(key)
+        if default is _UNKNOWN:  # not a widget, or one that cannot be set
+            del st.session_state[key]
+        else:  # set, not deleted: the browser shows a widget's value only when it is set
+            st.session_state[key] = default  # its URL value follows (a bound widget's does)
+            set_back.add(key)
     for key in [key for key in st.query_params if key.startswith(prefixes)]:
-        del st.query_params[key]
+        if key not in set_back:
+            del st.query_params[key]
+
+
+_UNKNOWN = object()
+_SETTABLE = {"int_value", "double_value", "string_value", "bool_value"}
+_SETTABLE |= {"int_array_value", "double_array_value", "string_array_value"}
+
+
+def _widget_default(key: str) -> Any:
+    """The default value of the widget with ``key`` as it was last drawn, or _UNKNOWN.
+
+    Deleting a widget's key from session state resets it on the server only: the browser
+    keeps showing the old value and sends it back with the next change, so the picture
+    and the control disagree until then. Streamlit keeps no public record of a widget's
+    default; its deserializer returns it for "no value from the browser".
+    """
+    try:
+        state = get_session_state()._state  # SafeSessionState → SessionState
+        widget_id = state._key_id_mapper.get_id_from_key(key, None)
+        metadata = state._new_widget_state.widget_metadata.get(widget_id)
+        if metadata is None or metadata.value_type not in _SETTABLE:
+            return _UNKNOWN  # buttons and uploaders cannot be set through session state
+        return metadata.deserializer(None)
+    except Exception:  # another Streamlit version: fall back to deleting the key
+        return _UNKNOWN
 
 
 def _banner(number: int, step: Step) -> None:
