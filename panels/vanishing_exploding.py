@@ -189,7 +189,7 @@ def variance_latex(net: RandomNetworkSignals) -> tuple[str, str]:
         if v < np.inf
     }
     sigma_w2 = (
-        rf"\sigma_w^2 = n\,\sigma^2 = {net.width} \cdot {_number(sigma)}^2 = "
+        rf"\sigma_w^2 = n\,\sigma^2 = {net.width} \cdot \left({_number(sigma)}\right)^2 = "
         rf"{_number(net.sigma_w2)}"
     )
     gains = r",\ ".join(rf"{_number(v)}\ (\text{{layer }} {l})" for l, v in chi.items())

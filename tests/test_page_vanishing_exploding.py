@@ -2,6 +2,7 @@
 and its chart builders. Expected numbers come from core, never typed in."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -241,3 +242,13 @@ def test_histogram_chart_has_one_cell_per_layer_and_bin():
     spec = charts.histogram_chart(frame, depth=5, value_title="A").to_dict()
     assert spec["mark"]["type"] == "rect" and spec["encoding"]["color"]["field"] == "fraction"
     assert isinstance(frame, pd.DataFrame)
+
+
+@pytest.mark.parametrize("scale", [0.01, 1.0, 10.0])
+def test_the_live_sigma_w2_formula_squares_sigma_in_parentheses(scale):
+    from panels.vanishing_exploding import variance_latex
+
+    net = simulate_random_network(5, 100, "tanh", "he", np.random.default_rng(0), scale)
+    sigma_w2, _ = variance_latex(net)
+    assert re.search(r"\\left\([^()]*\\right\)\^2", sigma_w2)  # (8.84 × 10^{-4})^2
+    assert not re.search(r"\}\^2", sigma_w2)  # never a double superscript, 10^{-4}^2
