@@ -41,6 +41,10 @@ def built_in(m: int, m_test: int, shift: int, seed: int) -> tuple[datasets.Train
     return datasets.TrainTestSplit(train.X, train.Y, test.X, test.Y), meta
 
 
+COLUMN_KEYS = ("ni_x1", "ni_x2", "ni_y")
+FILE_KEY = "ni_file"  # session state: the upload whose columns the choices were made for
+
+
 @st.cache_data(max_entries=4, show_spinner="Reading the CSV…")
 def read_csv(content: bytes) -> pd.DataFrame:
     """The table. pandas' parser errors say where a text file breaks (a ragged row, an open
@@ -58,15 +62,43 @@ def read_csv(content: bytes) -> pd.DataFrame:
         ) from None
 
 
+def _usable(values: np.ndarray) -> bool:
+    return np.issubdtype(values.dtype, np.number) and bool(np.isfinite(values).any())
+
+
+def default_features(columns: dict[str, np.ndarray]) -> tuple[int, int]:
+    """Indices of the features' first choices: the first two numeric columns with values,
+    when there are three such columns; else the first two columns, for regression_columns
+    to say what is wrong with them."""
+    numeric = [i for i, values in enumerate(columns.values()) if _usable(values)]
+    return (numeric[0], numeric[1]) if len(numeric) >= 3 else (0, 1)
+
+
+def _choose_for_new_file(file_id: str, columns: dict[str, np.ndarray], features) -> None:
+    # Selectboxes keep a value across files when the new file has a column of that name,
+    # which can pair a text column or one column twice. A new file keeps the choices (a
+    # link's, say) only if they are three different numeric columns of it; otherwise all
+    # three start again from its defaults.
+    if st.session_state.get(FILE_KEY) == file_id:
+        return
+    st.session_state[FILE_KEY] = file_id
+    names = list(columns)
+    chosen = [st.session_state.get(key) for key in COLUMN_KEYS]
+    if len(set(chosen)) == 3 and all(c in columns and _usable(columns[c]) for c in chosen):
+        return
+    x1, x2 = (names[i] for i in features)
+    y = names[default_target(columns, (x1, x2))]
+    for key, name in zip(COLUMN_KEYS, (x1, x2, y), strict=True):
+        st.session_state[key] = name
+
+
 def default_target(columns: dict[str, np.ndarray], features: tuple[str, str]) -> int:
     """Index of the target's first choice: the last numeric column with values that is not
     a feature. With none, the third column, for regression_columns to say what is wrong."""
     candidates = [
         i
         for i, (name, values) in enumerate(columns.items())
-        if name not in features
-        and np.issubdtype(values.dtype, np.number)
-        and np.isfinite(values).any()
+        if name not in features and _usable(values)
     ]
     return candidates[-1] if candidates else 2
 
@@ -87,8 +119,10 @@ def csv_controls():
             raise ValueError(f"it has {table.shape[1]} columns; this page needs 3 to {MAX_COLUMNS}")
         columns = {str(name): values.to_numpy() for name, values in table.items()}
         names = list(columns)
-        x1 = st.sidebar.selectbox("Feature x₁", names, index=0, key="ni_x1", **BOUND)
-        x2 = st.sidebar.selectbox("Feature x₂", names, index=1, key="ni_x2", **BOUND)
+        first, second = default_features(columns)
+        _choose_for_new_file(upload.file_id, columns, (first, second))
+        x1 = st.sidebar.selectbox("Feature x₁", names, index=first, key="ni_x1", **BOUND)
+        x2 = st.sidebar.selectbox("Feature x₂", names, index=second, key="ni_x2", **BOUND)
         target = default_target(columns, (x1, x2))
         y = st.sidebar.selectbox("Target y", names, index=target, key="ni_y", **BOUND)
         X, Y = datasets.regression_columns(columns, (x1, x2), y)

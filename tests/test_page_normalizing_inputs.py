@@ -166,10 +166,8 @@ def test_an_uploaded_csv_is_used_with_the_chosen_columns():
     y = 2 * a + 30 * b + rng.normal(size=60)
     content = csv_rows(["label,a,b,y"] + [f"h{i},{a[i]},{b[i]},{y[i]}" for i in range(60)])
     at = upload(content)
-    assert "text" in at.error[0].value  # the first three columns include the label column
-    at.selectbox(key="ni_x1").set_value("a")
-    at.selectbox(key="ni_x2").set_value("b")
-    at.selectbox(key="ni_y").set_value("y").run()
+    # the first two numeric columns are the features, the last other one the target
+    assert [at.selectbox(key=k).value for k in ("ni_x1", "ni_x2", "ni_y")] == ["a", "b", "y"]
     assert not at.error
     X, Y = np.vstack([a, b]), y.reshape(1, -1)
     split = datasets.train_test_split(X, Y, 0.2, np.random.default_rng(0))
@@ -218,6 +216,23 @@ def test_the_target_defaults_to_a_numeric_column_not_the_third_one():
     assert not at.error
     split = datasets.train_test_split(np.vstack([a, b]), y[None, :], 0.2, np.random.default_rng(0))
     assert metric_values(at)[0] == f"{rmse_on_test(split, True):,.4g}"
+
+
+def test_a_new_file_starts_from_its_own_columns_unless_the_choices_fit_it():
+    rng = np.random.default_rng(8)
+    a, b = rng.uniform(0, 1_000, 40), rng.uniform(0, 5, 40)
+    y = 2 * a + 30 * b + rng.normal(size=40)
+    at = upload(csv_rows(["city,a,b,y"] + [f"c{i},{a[i]},{b[i]},{y[i]}" for i in range(40)]))
+    at.selectbox(key="ni_x1").set_value("b")
+    at.selectbox(key="ni_x2").set_value("a").run()  # the learner's choice: b, a, y
+    clean = csv_rows(["a,b,y"] + [f"{a[i]},{b[i]},{y[i]}" for i in range(40)])
+    at.get("file_uploader")[0].set_value(("clean.csv", clean, "text/csv")).run()
+    chosen = [at.selectbox(key=k).value for k in ("ni_x1", "ni_x2", "ni_y")]
+    assert chosen == ["b", "a", "y"] and not at.error  # they fit the new file: kept
+    other = csv_rows(["p,q,r"] + [f"{a[i]},{b[i]},{y[i]}" for i in range(40)])
+    at.get("file_uploader")[0].set_value(("other.csv", other, "text/csv")).run()
+    chosen = [at.selectbox(key=k).value for k in ("ni_x1", "ni_x2", "ni_y")]
+    assert chosen == ["p", "q", "r"] and not at.error  # they do not: its own defaults
 
 
 def test_with_no_numeric_column_left_the_target_stays_third_and_is_explained():
