@@ -72,16 +72,20 @@ def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.
     return chart.properties(config=_with_fonts(chart, scale), **taller)
 
 
-def enlarge_text_marks(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
-    """The spec (a Vega-Lite dict, changed in place) with every font size a mark sets
-    itself ``scale`` times larger: the config's fonts do not reach in-chart labels that
-    name their own size. Tables under ``datasets`` are left alone."""
+def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
+    """The spec (a Vega-Lite dict, changed in place) ready for larger fonts where the
+    config's cannot reach: every font size a mark sets itself ``scale`` times larger, and
+    legends laid out in several columns stacked in one, so their longer labels still fit
+    beside each other's chart. Tables under ``datasets`` are left alone."""
 
     def visit(node) -> None:
         if isinstance(node, dict):
             mark = node.get("mark")
             if isinstance(mark, dict) and isinstance(mark.get("fontSize"), int | float):
                 mark["fontSize"] = round(mark["fontSize"] * scale)
+            legend = node.get("legend")
+            if isinstance(legend, dict) and legend.get("columns", 1) > 1:
+                legend["columns"] = 1
             for key, child in node.items():
                 if key != "datasets":
                     visit(child)

@@ -13,8 +13,8 @@ from charts.common import (
     PRESENTATION_SCALE,
     chart_data,
     enlarge,
-    enlarge_text_marks,
     finish,
+    fit_for_projector,
 )
 from ui.ideas import IDEAS
 from ui.walkthrough import STEPS
@@ -136,12 +136,20 @@ def test_presentation_mode_enlarges_the_labels_inside_charts_too():
         assert big == [round(size * PRESENTATION_SCALE) for size in small]
 
 
-def test_enlarge_text_marks_leaves_tables_and_unsized_marks_alone():
+def test_fit_for_projector_leaves_tables_and_unsized_marks_alone():
     spec = {"layer": [{"mark": {"type": "text", "fontSize": 10}}, {"mark": "point"}],
             "datasets": {"d": [{"mark": {"fontSize": 3}}]}}  # fmt: skip
-    enlarge_text_marks(spec, 2.0)
+    fit_for_projector(spec, 2.0)
     assert spec["layer"][0]["mark"]["fontSize"] == 20 and spec["layer"][1]["mark"] == "point"
     assert spec["datasets"]["d"][0]["mark"]["fontSize"] == 3
+
+
+def test_fit_for_projector_stacks_a_legend_of_several_columns_in_one():
+    spec = {"encoding": {"color": {"legend": {"orient": "bottom", "columns": 2}},
+                         "shape": {"legend": {"orient": "right"}}}}  # fmt: skip
+    fit_for_projector(spec)
+    assert spec["encoding"]["color"]["legend"]["columns"] == 1
+    assert "columns" not in spec["encoding"]["shape"]["legend"]
 
 
 def test_every_chart_offers_its_data_as_csv():

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
-from charts.common import MEMO_SIZE, chart_data, enlarge, enlarge_text_marks
+from charts.common import MEMO_SIZE, chart_data, enlarge, fit_for_projector
 from ui.presentation import presenting
 
 
@@ -67,7 +67,7 @@ def _drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
         if kept is not None and kept[0] is chart:  # the id of a chart still alive
             _drawn.move_to_end(key)
             return kept[1]
-    spec = enlarge_text_marks(vega_lite_spec(enlarge(chart))) if present else vega_lite_spec(chart)
+    spec = fit_for_projector(vega_lite_spec(enlarge(chart))) if present else vega_lite_spec(chart)
     tables = spec["datasets"].items()
     # Streamlit passes bytes through as Arrow IPC, and copies the spec's top level before
     # it changes anything, so one spec serves every session.

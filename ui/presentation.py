@@ -42,6 +42,8 @@ def presenting() -> bool:
 
 def secondary(where=None):
     """Where a page draws its secondary controls: ``where`` (default the sidebar), or,
-    in presentation mode, a closed expander inside it."""
-    where = st.sidebar if where is None else where
-    return where.expander("More settings", icon=":material/tune:") if presenting() else where
+    in presentation mode, a closed expander in the sidebar (a page's narrow column would
+    squeeze its title)."""
+    if presenting():
+        return st.sidebar.expander("More settings", icon=":material/tune:")
+    return st.sidebar if where is None else where
