@@ -47,7 +47,7 @@ def components_section() -> None:
 
 @st.fragment
 def regularization_section() -> None:
-    st.header("3 · Remember regularization")
+    st.header("3 · Remember regularization", anchor="regularization")
     st.write(panels.REGULARIZATION_INTRO)
     lambd = panels.lambda_control()
     sweep = panels.regularization()
@@ -60,7 +60,7 @@ def regularization_section() -> None:
 
 @st.fragment
 def dropout_section() -> None:
-    st.header("4 · It doesn't work with dropout")
+    st.header("4 · It doesn't work with dropout", anchor="dropout")
     st.write(panels.DROPOUT_INTRO)
     keep_prob = panels.keep_prob_control()
     sweep = panels.dropout()
@@ -74,7 +74,7 @@ def dropout_section() -> None:
 
 @st.fragment
 def training_section() -> None:
-    st.header("5 · At random initialization, and again after training")
+    st.header("5 · At random initialization, and again after training", anchor="after-training")
     st.write(panels.TRAINING_INTRO)
     settings = panels.run_controls()
     run, chart = panels.checked_run(settings)

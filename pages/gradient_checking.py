@@ -73,7 +73,7 @@ if len(points) < len(result.approx):
 st.markdown(f"**The {len(result.worst)} worst components**")
 st.table(charts.worst_frame(result))
 
-st.header("Choosing ε")
+st.header("Choosing ε", anchor="choosing-epsilon")
 marks = charts.epsilon_marks(panel.sweep_marks(epsilon))
 show(charts.sweep_chart(charts.sweep_frame(sweeps), bands, marks), "epsilon_sweep")
 st.caption(panel.sweep_caption(sweeps))

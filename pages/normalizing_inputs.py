@@ -66,7 +66,7 @@ def cost_section(data: panel.PageData):
 
 @st.fragment
 def test_section(data: panel.PageData):
-    st.header("Normalize the test set with the training μ and σ")
+    st.header("Normalize the test set with the training μ and σ", anchor="test-set")
     wrong = st.toggle(
         "Normalize the test set with its own μ and σ (the mistake)", key="ni_wrong", **panel.BOUND
     )

@@ -34,7 +34,7 @@ for column, dtype in zip(st.columns(2), DTYPES, strict=True):
 show(charts.linear_depth_chart(*charts.linear_frames(signal)), "deep_linear_network")
 st.info(panel.linear_notice(signal))
 
-st.header("Random networks: activations and gradients through depth")
+st.header("Random networks: activations and gradients through depth", anchor="random-networks")
 st.write(
     "Real networks draw W[l] at random. Whether a signal survives depth depends on the "
     "weights' variance and the activation; theory (dashed) predicts the simulation (solid)."

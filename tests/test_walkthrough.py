@@ -81,6 +81,16 @@ def test_every_step_shows_the_same_page_walked_forward_and_backward_with_no_noti
             click(at, "Previous")
 
 
+@pytest.mark.parametrize(
+    "number", [n for n, step in enumerate(STEPS, start=1) if step.section], ids=str
+)
+def test_a_step_about_a_part_of_its_page_links_to_that_parts_header(number):
+    at = open_app({"step": str(number)})
+    section = STEPS[number - 1].section
+    assert section in [header.proto.anchor for header in at.header]
+    assert f"](#{section})" in " ".join(markdown.value for markdown in at.markdown)
+
+
 def test_walkthrough_moving_a_control_keeps_the_step_and_the_learners_value():
     at = open_app({"step": "3"})
     at.slider(key="ve_L").set_value(40).run()

@@ -27,6 +27,7 @@ class Step(NamedTuple):
     moment: str  # the step's title, as on a lecture slide
     settings: dict[str, Any]  # widget key → value, as the widget returns it
     notice: str  # what to look at, in a sentence or two
+    section: str = ""  # the anchor of the page's header to look under, when not the top
 
 
 _NI, _VE, _WI, _NG, _GC, _GP = (idea.path for idea in IDEAS)
@@ -47,6 +48,7 @@ STEPS: tuple[Step, ...] = (
         "The test houses are larger. Scaled with their own μ and σ they are pulled back onto "
         "the training cloud, so the model is fed different numbers than it should see: read "
         "the test error each way.",
+        "test-set",
     ),
     Step(
         _VE,
@@ -75,6 +77,7 @@ STEPS: tuple[Step, ...] = (
         {"ve_g": "relu", "ve_init": "he", "ve_scale": 1.0, "ve_depth": 50},
         "With Var(w) = 2/n[l−1] the activation spread stays level through every layer, and "
         "the measured curve follows the theory.",
+        "random-networks",
     ),
     Step(
         _VE,
@@ -82,6 +85,7 @@ STEPS: tuple[Step, ...] = (
         {"ve_scale": 2.0},
         "A σ multiplier of 2 multiplies the variance by 4 per layer: activations and "
         "gradients explode across depth.",
+        "random-networks",
     ),
     Step(
         _WI,
@@ -151,6 +155,7 @@ STEPS: tuple[Step, ...] = (
         {"gc_bug": "none", "gc_dtype": "float32", "gc_eps": "1e-7"},
         "Correct code, yet the check cries bug: float32 keeps too few digits for f(θ+ε) − "
         "f(θ−ε). The ε sweep shows where each precision has its best step.",
+        "choosing-epsilon",
     ),
     Step(
         _GP,
@@ -165,6 +170,7 @@ STEPS: tuple[Step, ...] = (
         {"gp_lambda": "0.7"},
         "With the L2 term missing from dW the check fails, and more so as λ grows; the "
         "correct code stays in the lowest band at every λ.",
+        "regularization",
     ),
     Step(
         _GP,
@@ -172,6 +178,7 @@ STEPS: tuple[Step, ...] = (
         {"gp_keep": "0.80"},
         "A fresh dropout mask at every cost evaluation makes J a different function each time "
         "and the check fails; the same mask throughout, or keep_prob = 1, passes.",
+        "dropout",
     ),
     Step(
         _GP,
@@ -179,6 +186,7 @@ STEPS: tuple[Step, ...] = (
         {"gp_iters": "300"},
         "A bug can hide while the weights are small and show once training has moved them: "
         "check at the start, and again after some iterations.",
+        "after-training",
     ),
 )
 
@@ -274,6 +282,10 @@ def _banner(number: int, step: Step) -> None:
     with st.container(border=True):
         st.caption(f"Lecture walkthrough · step {number} of {len(STEPS)} · {idea.title}")
         st.markdown(f"**{step.moment}**  \n{step.notice}")
+        if step.section:  # a link to the header on this page: the browser scrolls to it
+            st.markdown(
+                f"[:material/south: Go to the part of the page it is about](#{step.section})"
+            )
         back, forward, everything, end = st.columns([1, 1, 1, 1], vertical_alignment="center")
         back.button(
             "Previous", icon=":material/arrow_back:", on_click=_go, args=(number - 1,),
