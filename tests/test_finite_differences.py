@@ -11,6 +11,7 @@ from core.finite_differences import (
     METHODS,
     complex_step_derivative,
     error_sweep,
+    has_kink,
     is_exact_for_f,
     one_sided_difference,
     richardson_difference,
@@ -304,6 +305,31 @@ def test_a_forward_difference_across_a_kink_is_not_exact():
     sweep = error_sweep(np.abs, np.sign, 0.0, methods=("forward", "central"))
     assert not is_exact_for_f(sweep, "forward")
     assert is_exact_for_f(sweep, "central")  # (ε − ε)/2ε = 0 exactly
+
+
+@pytest.mark.parametrize(
+    ("f", "theta"),
+    [(np.abs, 0.0), (lambda t: np.maximum(t, 0.0), 0.0), (lambda t: np.maximum(-t, 0.0), 0.0)],
+    ids=["abs at 0", "relu at 0", "relu(-θ) at 0"],
+)
+def test_a_kink_is_found_where_the_slopes_from_both_sides_stay_apart(f, theta):
+    assert has_kink(f, theta)
+
+
+@pytest.mark.parametrize(
+    ("f", "theta"),
+    [
+        (np.abs, -0.3),  # a kink within reach of a large ε, but not at θ
+        (cube, 0.0),  # f″(0) = 0: both one-sided slopes tend to 0
+        (np.sin, 1.0),
+        (lambda t: 1e8 + t, 1.0),  # round-off grows like 1/ε: no kink
+        (lambda t: t**2, 1e-4),  # a large f″ beside a small f′
+        (lambda t: np.abs(t - 5e-5), 0.0),  # a kink closer than the wider probe step
+    ],
+    ids=["abs at -0.3", "cube at 0", "sin", "line far from 0", "parabola near 0", "near kink"],
+)
+def test_no_kink_is_found_where_f_is_differentiable(f, theta):
+    assert not has_kink(f, theta)
 
 
 # ---------------------------------------------------------------- the secant picture
