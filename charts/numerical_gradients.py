@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from charts.common import finish, memoized
-from core.finite_differences import ErrorSweep, SecantGeometry, is_exact_for_f
+from core.finite_differences import ErrorSweep, MethodErrors, SecantGeometry, is_exact_for_f
 
 COLORS = {
     "f": "#9e9e9e",
@@ -117,13 +118,46 @@ def estimate_frame(results: dict[str, ErrorSweep], digits: dict[str, int]) -> pd
     return pd.DataFrame.from_dict(rows, orient="index", columns=[*columns, "truncation error"])
 
 
+PICTURE_HEIGHT = 460  # pixels of the secant picture's plot (on a laptop)
+LINE_WIDTH = 2.5  # pixels of its lines
+_PAD = 0.05  # share of f's range left above and below it
+
+
+def picture_range(curve: np.ndarray, points: np.ndarray) -> tuple[float, float]:
+    """The vertical range of the secant picture: f over the window and at θ, θ ± ε, padded."""
+    values = np.concatenate([np.asarray(curve, float), np.asarray(points, float)])
+    values = values[np.isfinite(values)]
+    if not values.size:
+        return -1.0, 1.0
+    low, high = float(values.min()), float(values.max())
+    pad = _PAD * (high - low) or 1.0
+    return low - pad, high + pad
+
+
+def hidden_secants(g: SecantGeometry) -> list[str]:
+    """The secants ("one-sided", "two-sided") that lie within a line width of the tangent
+    everywhere on the picture of g: drawn, they cannot be told from it."""
+    low, high = picture_range(g.curve, [g.f_minus, g.f_theta, g.f_plus])
+    within = LINE_WIDTH / PICTURE_HEIGHT * (high - low)
+    shown = (g.tangent >= low) & (g.tangent <= high)
+    hidden = []
+    for name, secant in (("one-sided", g.one_sided_secant), ("two-sided", g.two_sided_secant)):
+        with np.errstate(invalid="ignore"):
+            gap = np.abs(secant - g.tangent)[shown]
+        if np.all(np.isfinite(gap)) and np.max(gap, initial=0.0) < within:
+            hidden.append(name)
+    return hidden
+
+
 def secant_frames(
-    g: SecantGeometry, labelled: bool
+    g: SecantGeometry, labelled: bool, kink: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The frames secant_chart draws, from the geometry; labelled: name the points θ ± ε."""
+    """The frames secant_chart draws, from the geometry; labelled: name the points θ ± ε;
+    kink: f has no derivative at θ, so the line of slope f′(θ) is no tangent."""
+    line = f"no tangent at a kink: slope f′ = {g.derivative:.8g} by convention"
     lines = [
         ("f(θ)", "f", g.curve),
-        (f"tangent · slope {g.derivative:.8g}", "tangent", g.tangent),
+        (line if kink else f"tangent · slope {g.derivative:.8g}", "tangent", g.tangent),
         (f"one-sided secant · slope {g.one_sided:.8g}", "forward", g.one_sided_secant),
         (f"two-sided secant · slope {g.two_sided:.8g}", "central", g.two_sided_secant),
     ]
@@ -147,18 +181,48 @@ def secant_frames(
     return curves, triangles, points
 
 
-def method_label(sweep: ErrorSweep, method: str) -> str:
-    """The method's name and its fitted truncation slope, for a legend."""
+def method_label(sweep: ErrorSweep, method: str, kink: bool = False) -> str:
+    """The method's name and its fitted truncation slope, for a legend; kink: f has no
+    derivative at θ, so no method can be exact or converge there."""
     errors = sweep.methods[method]
     name = METHOD_NAMES[method]
+    if kink:
+        return f"{name} · no derivative to converge to (kink)"
     if math.isfinite(errors.truncation_slope):
         return f"{name} · slope ≈ {errors.truncation_slope:.2f} (theory {errors.truncation_order})"
     return name + (" · exact for this f" if is_exact_for_f(sweep, method) else " · no clean slope")
 
 
-def sweep_frames(sweep: ErrorSweep) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The frames error_chart draws: each method's errors (finite ones) and best steps."""
-    labels = {method: method_label(sweep, method) for method in sweep.methods}
+def has_round_off_side(errors: MethodErrors) -> bool:
+    """Whether the method's error rises again as ε shrinks below its best step: its typical
+    error at the smallest step is ten times its best or more."""
+    typical = errors.typical_error[np.isfinite(errors.typical_error)]
+    return bool(typical.size and typical[0] >= 10 * errors.best_error)
+
+
+def has_truncation_side(errors: MethodErrors) -> bool:
+    """Whether the method's error falls like ε^p as ε shrinks: a slope could be fitted."""
+    return math.isfinite(errors.truncation_slope)
+
+
+def error_sides(sweep: ErrorSweep, kink: bool = False) -> tuple[str, ...]:
+    """The sides the error chart has, to be labelled: "round-off" where some method's error
+    rises as ε shrinks, "truncation" where some method's error falls with ε. None at a
+    kink, where the errors neither fall nor rise."""
+    if kink:
+        return ()
+    methods = sweep.methods.values()
+    return tuple(
+        side
+        for side, has in (("round-off", has_round_off_side), ("truncation", has_truncation_side))
+        if any(has(errors) for errors in methods)
+    )
+
+
+def sweep_frames(sweep: ErrorSweep, kink: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frames error_chart draws: each method's errors (finite ones), and the best steps
+    of the methods whose curve has a truncation side to be best against (none at a kink)."""
+    labels = {method: method_label(sweep, method, kink) for method in sweep.methods}
     errors = pd.concat(
         pd.DataFrame({
             "epsilon": sweep.epsilons, "error": result.absolute_error,
@@ -173,8 +237,13 @@ def sweep_frames(sweep: ErrorSweep) -> tuple[pd.DataFrame, pd.DataFrame]:
             "best_epsilon": result.best_epsilon, "best_error": result.best_error,
         }
         for method, result in sweep.methods.items()
-    ])  # fmt: skip
+        if has_truncation_side(result) and not kink
+    ], columns=list(_BEST_COLUMNS)).astype(_BEST_COLUMNS)  # typed even when empty  # fmt: skip
     return errors, best
+
+
+_BEST_COLUMNS = {"method": str, "series": str, "theory_epsilon": float, "best_epsilon": float,
+                 "best_error": float}  # fmt: skip
 
 
 @memoized
@@ -189,19 +258,16 @@ def secant_chart(
     points: columns theta, value, label (θ−ε, θ, θ+ε on f).
     The vertical range fits f over the window; lines leaving it are clipped.
     """
-    f_values = curves.loc[curves["series"] == "f", "value"].dropna()
-    low = min(f_values.min(), points["value"].min())
-    high = max(f_values.max(), points["value"].max())
-    pad = 0.05 * (high - low) or 1.0
+    low, high = picture_range(curves.loc[curves["series"] == "f", "value"], points["value"])
     x = alt.X("theta:Q", title="θ", scale=alt.Scale(zero=False, padding=16))
-    y_scale = alt.Scale(domain=[low - pad, high + pad], zero=False)
+    y_scale = alt.Scale(domain=[low, high], zero=False)
 
     def y(field: str) -> alt.Y:
         return alt.Y(field, type="quantitative", title="f(θ)", scale=y_scale)
 
     lines = (
         alt.Chart(curves)
-        .mark_line(clip=True, strokeWidth=2.5)
+        .mark_line(clip=True, strokeWidth=LINE_WIDTH)
         .encode(
             x=x,
             y=y("value"),
@@ -241,7 +307,7 @@ def secant_chart(
     dots = marks.mark_point(filled=True, size=70, color="#222222", clip=True)
     names = marks.mark_text(dy=-14, fontSize=14, clip=True).encode(text=alt.Text("label:N"))
     chart = alt.layer(shading, lines, dots, names).interactive()
-    return finish(chart, "f, its tangent and the two secants at θ", height=460)
+    return finish(chart, "Secants and tangent at θ", height=PICTURE_HEIGHT)
 
 
 @memoized
@@ -251,16 +317,18 @@ def error_chart(
     epsilon: float,
     epsilon_text: str,
     turning_point: float,
+    sides: tuple[str, ...] = ("round-off", "truncation"),
 ) -> alt.TopLevelMixin:
     """Absolute error against ε on log-log axes, one line per method.
 
     errors: columns epsilon, error, method (legend label), series (a COLORS key); rows with
-    no finite error left out. best: one row per method with method, series,
-    theory_epsilon (the theoretical best step, drawn as a dashed rule), best_epsilon and
-    best_error (the measured bottom of the curve, drawn as a diamond). epsilon: the
+    no finite error left out. best: one row per method that has a best step, with method,
+    series, theory_epsilon (the theoretical best step, drawn as a dashed rule), best_epsilon
+    and best_error (the measured bottom of the curve, drawn as a diamond). epsilon: the
     current step (a solid rule), labelled "your ε = " + epsilon_text. turning_point: the
     step that splits the chart into its round-off side (left) and truncation side (right),
-    where the labels "← round-off dominates" and "truncation dominates →" sit.
+    where the labels "← round-off dominates" and "truncation dominates →" sit; sides: which
+    of the two the curves have (from error_sides), the only labels drawn.
     """
     color = _color(errors, "method", "method · slope fitted on the truncation side")
     by_method = alt.Color("method", type="nominal", scale=_scale(errors, "method"), legend=None)
@@ -332,10 +400,11 @@ def error_chart(
         .mark_text(align=align, dx=dx, fontSize=14, fontStyle="italic", color="#555555",
                    text=text, clip=True)
         .encode(x=alt.X(datum=x_at, type="quantitative"), y=alt.YValue(y_at))
-        for text, (x_at, align, dx, y_at) in (
-            ("← round-off dominates", (turning_point, "right", -6, 12)),
-            ("truncation dominates →", (largest, "right", -4, 30)),
+        for side, text, (x_at, align, dx, y_at) in (
+            ("round-off", "← round-off dominates", (turning_point, "right", -6, 12)),
+            ("truncation", "truncation dominates →", (largest, "right", -4, 30)),
         )
+        if side in sides
     ]  # fmt: skip
     chart = alt.layer(lines, theory, measured, current_rule, current_label, *side_labels)
-    return finish(chart, "Error of each method against the step ε", height=460)
+    return finish(chart, "Error against the step ε", height=460)

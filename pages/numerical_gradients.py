@@ -4,6 +4,7 @@ import streamlit as st
 
 from charts.numerical_gradients import (
     error_chart,
+    error_sides,
     estimate_frame,
     number,
     secant_chart,
@@ -11,6 +12,7 @@ from charts.numerical_gradients import (
     sweep_frames,
     tex,
 )
+from core.finite_differences import is_exact_for_f
 from panels import numerical_gradients as panel
 from panels.numerical_gradients import DIGITS
 from ui.charts import show
@@ -44,6 +46,7 @@ g = panel.geometry(formula.text, theta, epsilon, half_width)
 at_epsilon = {d: panel.sweep(formula.text, theta, d, (epsilon,)) for d in DIGITS}
 curves = {d: panel.sweep(formula.text, theta, d) for d in DIGITS}
 t, e, fp, f0, fm = panel.shown_numbers(g)
+kink = panel.kink(formula.text, theta)
 
 st.latex(rf"f(\theta) = {formula.latex},\qquad f'(\theta) = {formula.derivative_latex}")
 lecture, live = st.columns([2, 3])
@@ -65,18 +68,16 @@ st.table(estimate_frame(at_epsilon, DIGITS))
 st.caption(panel.estimates_caption(formula))
 
 left, right = st.columns(2)
-secants = secant_frames(g, panel.points_apart(epsilon, half_width))
+secants = secant_frames(g, panel.points_apart(epsilon, half_width), kink)
 show(secant_chart(*secants), "secants", left)
-if note := panel.window_caption(epsilon, half_width):
+straight = is_exact_for_f(curves["float64"], "forward")
+if note := panel.picture_caption(formula.text, theta, epsilon, half_width, kink, straight):
     left.caption(note)
 chosen = curves[dtype]
-turning = panel.turning_point(chosen)
-show(error_chart(*sweep_frames(chosen), epsilon, e, turning), f"error_vs_epsilon_{dtype}", right)
-right.caption(
-    f"In {dtype}. Left of the two-sided curve's bottom round-off dominates, right of it "
-    "truncation. Dashed lines: each method's theoretical best ε; diamonds: the measured "
-    "bottom of each curve; slopes are fitted on the truncation side."
-)
-st.info(panel.error_notice(at_epsilon, curves, dtype, epsilon))
+turning, sides = panel.turning_point(chosen), error_sides(chosen, kink)
+errors = error_chart(*sweep_frames(chosen, kink), epsilon, e, turning, sides)
+show(errors, f"error_vs_epsilon_{dtype}", right)
+right.caption(panel.error_caption(dtype, sides))
+st.info(panel.error_notice(at_epsilon, curves, dtype, epsilon, kink))
 
 link.report()

@@ -3,15 +3,17 @@ its sentences: the chosen f, θ, ε and precision, the numbers put into the lect
 quotients, and what the error at this ε says."""
 
 import math
+from decimal import Decimal
 from typing import NamedTuple
 
 import streamlit as st
 
-from charts.numerical_gradients import METHOD_NAMES, number, short
+from charts.numerical_gradients import METHOD_NAMES, hidden_secants, number, short
 from core.finite_differences import (
     ErrorSweep,
     SecantGeometry,
     error_sweep,
+    has_kink,
     is_exact_for_f,
     secant_geometry,
 )
@@ -32,6 +34,12 @@ def sweep(text: str, theta: float, dtype: str, epsilons: tuple[float, ...] | Non
     formula = parse_formula(text)
     methods = tuple(m for m in METHOD_NAMES if formula.is_analytic or m != "complex_step")
     return error_sweep(formula.f, formula.df, theta, epsilons, dtype, methods)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def kink(text: str, theta: float) -> bool:
+    """Whether f has a kink at θ (core.finite_differences.has_kink)."""
+    return has_kink(parse_formula(text).f, theta)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -96,9 +104,46 @@ class Shown(NamedTuple):
 
 
 def shown_numbers(g: SecantGeometry) -> Shown:
-    digits = min(15, 6 - math.floor(math.log10(g.epsilon)))  # enough to see f move by ε
-    values = (number(value, digits) for value in (g.f_plus, g.f_theta, g.f_minus))
-    return Shown(number(g.theta, 15), short(g.epsilon), *values)
+    """f(θ+ε), f(θ) and f(θ−ε) to the same decimal place, fine enough that subtracting the
+    written values gives both quotients to the digits shown. At a tiny ε the differences
+    cancel most of f's digits, so this shows f's float64 value far past its 17th digit:
+    the round-off the quotient divides by ε is in those digits."""
+    e = short(g.epsilon)
+    values = (g.f_plus, g.f_theta, g.f_minus)
+    differences = [abs(g.f_plus - g.f_theta), abs(g.f_plus - g.f_minus)]
+    leading = [_decade(d) for d in differences if d > 0 and math.isfinite(d)]
+    place = min(leading) - DIGITS["float64"] if leading else _decade(max(map(abs, values))) - 16
+    for finer in range(_MAX_EXTRA_PLACES):  # a guard digit more while a last digit differs
+        written = [_to_place(value, place - finer) for value in values]
+        if _quotients_written(*written, e) == (number(g.one_sided), number(g.two_sided)):
+            break
+    return Shown(number(g.theta, 15), e, *written)
+
+
+_MAX_EXTRA_PLACES = 6
+
+
+def _decade(value: float) -> int:
+    return math.floor(math.log10(value)) if value > 0 and math.isfinite(value) else 0
+
+
+def _to_place(value: float, place: int) -> str:
+    # value rounded to the decimal place 10^place, as significant digits (at least one).
+    if not math.isfinite(value) or value == 0:
+        return number(value)
+    return number(value, min(60, max(1, _decade(abs(value)) - place + 1)))
+
+
+def _quotients_written(f_plus: str, f_theta: str, f_minus: str, e: str) -> tuple[str, str]:
+    """Both quotients as the page writes them, worked out in decimal from the written
+    numbers (what a reader checking the page by hand gets)."""
+
+    def quotient(a: str, b: str, steps: int) -> str:
+        if "undefined" in (a, b):
+            return "undefined"
+        return number(float((Decimal(a) - Decimal(b)) / (steps * Decimal(e))))
+
+    return quotient(f_plus, f_theta, 1), quotient(f_plus, f_minus, 2)
 
 
 def estimates_caption(formula: Formula) -> str:
@@ -116,21 +161,92 @@ def points_apart(epsilon: float, half_width: float) -> bool:
     return epsilon >= half_width / 15
 
 
-def window_caption(epsilon: float, half_width: float) -> str | None:
-    """Why the picture cannot show the lecture's triangles at this ε and window, if it cannot."""
-    e = short(epsilon)
-    if not points_apart(epsilon, half_width):
-        return (
-            f"At ε = {e} the secants hide under the tangent at this zoom: raise ε towards 0.3 or "
-            "narrow the window to see the lecture's two triangles."
-        )
+def picture_caption(
+    text: str, theta: float, epsilon: float, half_width: float, kink: bool, straight: bool
+) -> str | None:
+    """What the secant picture cannot show at this ε and window, and how to see it.
+
+    kink: f has no derivative at θ; straight: the one-sided quotient is exact for f (a
+    straight line), so the secants are the tangent at every ε.
+    """
+    e, g = short(epsilon), geometry(text, theta, epsilon, half_width)
     if epsilon > half_width:
         wide_enough = next(width for width in HALF_WIDTHS if float(width) >= epsilon)
         return (
             f"At ε = {e} the points θ ± ε lie outside the window θ ± {half_width:g}, where f is "
             f"not drawn: widen the window to θ ± {wide_enough} or more to see the secants meet f."
         )
-    return None
+    apart = points_apart(epsilon, half_width)
+    points = "" if apart else " " + _points_advice(epsilon)
+    slopes = f"{number(g.one_sided, 6)} and {number(g.two_sided, 6)}"
+    if kink:
+        return (
+            "f has a kink at θ, so it has no tangent there: the black line only has the slope "
+            f"the formula's f′ gives at θ by convention ({number(g.derivative, 6)}). The secants' "
+            f"slopes, {slopes}, do not close in on one value as ε shrinks.{points}"
+        )
+    hidden = hidden_secants(g)
+    if not hidden:
+        return None if apart else f"At ε = {e} θ ± ε stand too close to θ to label.{points}"
+    which = "both secants lie" if len(hidden) == 2 else f"the {hidden[0]} secant lies"
+    against = (
+        f"slopes {slopes}"
+        if len(hidden) == 2
+        else f"slope {number(getattr(g, hidden[0].replace('-', '_')), 6)}"
+    )
+    caption = (
+        f"At ε = {e} {which} within a line width of the tangent on this picture ({against} "
+        f"against f′(θ) = {number(g.derivative, 6)})."
+    )
+    if straight:
+        caption += " For this f they are the tangent at every ε."
+    elif parting := _parting_width(text, theta, epsilon, half_width, hidden):
+        caption += f" Narrow the window to θ ± {parting} to see the gap."
+    elif epsilon < 0.3:
+        caption += (
+            " Narrowing the window shrinks the gap along with the picture, so no window parts "
+            "them: raise ε towards 0.3 to see it."
+        )
+    return caption + points
+
+
+def _points_advice(epsilon: float) -> str:
+    # The widest window in which θ − ε, θ and θ + ε stand apart, if any.
+    fitting = [width for width in HALF_WIDTHS if points_apart(epsilon, float(width))]
+    if not fitting:
+        return "No window of the picture sets the points θ ± ε apart at this ε."
+    return f"At θ ± {fitting[-1]} the points θ ± ε and the lecture's two triangles stand apart."
+
+
+def _parting_width(
+    text: str, theta: float, epsilon: float, half_width: float, hidden: list[str]
+) -> str | None:
+    """The window, nearest to the current one, where none of the hidden secants is."""
+    parting = [
+        width
+        for width in HALF_WIDTHS
+        if float(width) >= epsilon
+        and not set(hidden) & set(hidden_secants(geometry(text, theta, epsilon, float(width))))
+    ]
+    return min(parting, key=lambda w: abs(math.log(float(w) / half_width)), default=None)
+
+
+def error_caption(dtype: str, sides: tuple[str, ...]) -> str:
+    """How to read the error chart, for the sides it has (charts.error_sides)."""
+    if not sides:
+        return (
+            f"In {dtype}. At a kink no method's error shrinks with ε and round-off does not "
+            "lift it either: the chart has no truncation side, no round-off side and no best "
+            "step to mark."
+        )
+    caption = f"In {dtype}. "
+    if len(sides) == 2:
+        caption += "Left of the two-sided curve's bottom round-off dominates, right of it "
+        caption += "truncation. "
+    return caption + (
+        "Dashed lines: the theoretical best ε of each method whose error falls with ε; "
+        "diamonds: the measured bottom of its curve; slopes are fitted on the truncation side."
+    )
 
 
 def turning_point(chosen: ErrorSweep) -> float:
@@ -142,20 +258,27 @@ def turning_point(chosen: ErrorSweep) -> float:
 
 
 def error_notice(
-    at_epsilon: dict[str, ErrorSweep], curves: dict[str, ErrorSweep], dtype: str, epsilon: float
+    at_epsilon: dict[str, ErrorSweep],
+    curves: dict[str, ErrorSweep],
+    dtype: str,
+    epsilon: float,
+    kink: bool = False,
 ) -> str:
-    """Both errors at this ε, which side of the best step it is on, and the best of each dtype."""
+    """Both errors at this ε in the chosen dtype, which side of the best step it is on, and
+    the best of each dtype; kink: f has no derivative at θ, so there is no best step."""
     e, chosen = short(epsilon), curves[dtype]
-    one, two = (at_epsilon["float64"].methods[m].absolute_error[0] for m in ("forward", "central"))
-    notice = f"At ε = {e} in float64 the one-sided error is {number(one, 3)} and the two-sided "
+    one, two = (at_epsilon[dtype].methods[m].absolute_error[0] for m in ("forward", "central"))
+    notice = f"At ε = {e} in {dtype} the one-sided error is {number(one, 3)} and the two-sided "
     notice += f"error {number(two, 3)}."
-    forward, central = chosen.methods["forward"], chosen.methods["central"]
-    if math.isnan(forward.truncation_slope) and not is_exact_for_f(chosen, "forward"):
-        notice += (
-            " The one-sided error does not shrink with ε, the mark of a kink at θ where no "
-            "derivative exists, and a gradient check fails there honestly."
+    if kink:
+        return notice + (
+            " f has a kink at θ, where no derivative exists: the quotients keep their values "
+            "as ε shrinks instead of closing in on one slope, and their errors are measured "
+            "against the value the formula's f′ takes there by convention. A gradient check "
+            "fails there honestly."
         )
-    elif is_exact_for_f(chosen, "central"):
+    central = chosen.methods["central"]
+    if is_exact_for_f(chosen, "central"):
         notice += f" For this f the two-sided quotient has no truncation error in {dtype}."
     elif epsilon > central.best_epsilon:
         notice += (

@@ -2,6 +2,8 @@
 builders. Expected numbers come from core, never typed in (except the lecture's own)."""
 
 import json
+import re
+from decimal import Decimal
 
 import numpy as np
 import pytest
@@ -10,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from charts import numerical_gradients as charts
 from core.finite_differences import (
     error_sweep,
+    has_kink,
     one_sided_difference,
     secant_geometry,
     two_sided_difference,
@@ -233,3 +236,118 @@ def test_number_formats_for_latex():
     assert charts.tex(charts.number(float("nan"))) == r"\text{undefined}"
     assert charts.tex("-0.25", subtracted=True) == r"\left(-0.25\right)"
     assert charts.tex("-2e-08", subtracted=True) == r"\left(-2 \cdot 10^{-8}\right)"
+
+
+# ---------------------------------------------------------------- honest at every setting
+
+
+def written_decimal(latex: str) -> Decimal:
+    """A number as the page writes it in LaTeX (3 \\cdot 10^{-5}, \\left(-2\\right)), exactly."""
+    text = latex.replace(r"\left(", "").replace(r"\right)", "").strip()
+    mantissa, _, power = text.partition(r"10^{")
+    mantissa = mantissa.replace(r"\cdot", "").strip() or "1"
+    return Decimal(mantissa) * (Decimal(10) ** int(power.rstrip("}")) if power else 1)
+
+
+def live_quotients(at: AppTest) -> list[tuple[Decimal, Decimal, Decimal, int, str]]:
+    """(f(θ+ε), f(θ) or f(θ−ε), ε, 1 or 2, the result) of each quotient as written."""
+    found = []
+    for latex in at.latex:
+        match = re.fullmatch(
+            r"\\frac\{(.+) - (.+)\}\{(2 \\cdot )?(.+)\} = (.+)", latex.value.strip("$\n")
+        )
+        if match and r"\theta" not in latex.value:
+            plus, other, two, step, result = match.groups()
+            found.append((*map(written_decimal, (plus, other, step)), 2 if two else 1, result))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("choice", "theta", "step"),
+    [
+        ("θ³", "1.0", "1e-12"),
+        ("θ³", "1.0", "3e-16"),
+        ("exp θ", "0.5", "1e-8"),
+        ("θ³", "1.0", "0.01"),
+    ],
+)
+def test_the_written_subtraction_gives_the_written_quotient(choice, theta, step):
+    # The lesson of a tiny ε is in f's last digits: written too short, f(θ+ε) − f(θ) over ε
+    # gave 3 where the page said 3.00026670175.
+    at = open_page({"ng_f": choice, "ng_theta": theta, "ng_eps": step})
+    f = parse_formula({"θ³": "theta**3", "exp θ": "exp(theta)"}[choice])
+    geometry = secant_geometry(f.f, f.df, float(theta), float(step), 1.0)
+    quotients = live_quotients(at)
+    assert [q[4] for q in quotients] == [
+        charts.tex(charts.number(geometry.one_sided)),
+        charts.tex(charts.number(geometry.two_sided)),
+    ]
+    for plus, other, epsilon, steps, result in quotients:
+        by_hand = float((plus - other) / (steps * epsilon))
+        assert charts.tex(charts.number(by_hand)) == result
+
+
+def test_the_notice_gives_the_errors_of_the_chosen_precision():
+    at = open_page({"ng_dtype": "float32"})
+    cube = parse_formula("theta**3")
+    at_step = error_sweep(cube.f, cube.df, 1.0, (0.01,), np.float32, ("forward", "central"))
+    one, two = (at_step.methods[m].absolute_error[0] for m in ("forward", "central"))
+    assert at.info[0].value.startswith(
+        f"At ε = 0.01 in float32 the one-sided error is {charts.number(one, 3)} and the "
+        f"two-sided error {charts.number(two, 3)}."
+    )
+
+
+def test_at_the_lecture_step_the_picture_says_the_secants_lie_within_a_line_width():
+    at = open_page()
+    cube = parse_formula("theta**3")
+    geometry = secant_geometry(cube.f, cube.df, 1.0, 0.01, 1.0)
+    assert charts.hidden_secants(geometry) == ["one-sided", "two-sided"]
+    caption = " ".join(c.value for c in at.caption)
+    assert "both secants lie within a line width of the tangent" in caption
+    assert f"slopes {charts.number(geometry.one_sided, 6)} and" in caption
+    assert "hide under" not in caption
+    wide = secant_geometry(cube.f, cube.df, 1.0, 0.3, 1.0)
+    assert charts.hidden_secants(wide) == []
+    assert "line width" not in " ".join(c.value for c in open_page({"ng_eps": "0.3"}).caption)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"ng_f": "|θ|", "ng_theta": "0.0"},
+        {"ng_f": "max(θ, 0)", "ng_theta": "0.0", "ng_eps": "0.03", "ng_zoom": "0.1"},
+        {"ng_f": "max(θ, 0)", "ng_theta": "0.0", "ng_eps": "1e-5", "ng_zoom": "0.1"},
+    ],
+)
+def test_at_a_kink_no_sentence_or_label_claims_a_tangent_a_best_step_or_exactness(query):
+    at = open_page(query)
+    f = parse_formula({"|θ|": "abs(theta)", "max(θ, 0)": "max(theta, 0)"}[query["ng_f"]])
+    assert has_kink(f.f, 0.0)
+    picture, errors = specs(at)
+    curves = picture["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert not any(label.startswith("tangent") for label in curves)
+    legend = errors["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert not any("exact" in label or "slope ≈" in label for label in legend)
+    assert texts(errors) == [f"your ε = {query.get('ng_eps', '0.01')}"]  # no side labels
+    sweep = error_sweep(f.f, f.df, 0.0, methods=("forward", "central", "richardson"))
+    assert charts.sweep_frames(sweep, kink=True)[1].empty  # no best-ε rule or diamond
+    assert charts.error_sides(sweep, kink=True) == ()
+    words = " ".join(c.value for c in at.caption) + at.info[0].value
+    assert "kink" in words
+    for claim in ("hide under", "within a line width", "on the truncation side", "best step ("):
+        assert claim not in words
+
+
+def test_side_labels_and_best_steps_only_where_the_curves_have_those_sides():
+    # θ³ at θ = 0: f(0) = 0 leaves no round-off to rise, so only a truncation side.
+    cube = parse_formula("theta**3")
+    sweep = error_sweep(cube.f, cube.df, 0.0, methods=("forward", "central", "richardson"))
+    assert charts.error_sides(sweep) == ("truncation",)
+    best = charts.sweep_frames(sweep)[1]
+    assert list(best["series"]) == [
+        method for method, errors in sweep.methods.items() if np.isfinite(errors.truncation_slope)
+    ]
+    spec = specs(open_page({"ng_theta": "0.0"}))[1]
+    assert "← round-off dominates" not in texts(spec)
+    assert "truncation dominates →" in texts(spec)
