@@ -57,7 +57,8 @@ def sidebar_controls() -> tuple[str, float, int, tuple]:
 def deep_controls() -> tuple[str, int, int]:
     """Activation, depth L and width n of the deep network."""
     row = st.columns(3)
-    activation = row[0].radio("Activation", ("tanh", "relu"), key="wi_deep_act", horizontal=True,
+    # ReLU first: the method's default is He, which is made for it (tanh's is Xavier).
+    activation = row[0].radio("Activation", ("relu", "tanh"), key="wi_deep_act", horizontal=True,
                               **URL)  # fmt: skip
     depth = row[1].slider("Layers L", 2, 30, 10, key="wi_depth", **URL)
     width = row[2].select_slider("Units per layer n", (10, 25, 50, 100, 200, 500), 100,

@@ -140,7 +140,13 @@ def test_changing_method_and_multiplier_changes_the_formula_and_numbers():
 def test_deep_network_table_is_the_simulation_of_core():
     at = open_page(FAST)
     signals = simulate_random_network(
-        10, 100, "tanh", "he", np.random.default_rng(0), 1.0, distribution="normal"
+        10,
+        100,
+        at.radio(key="wi_deep_act").value,
+        "he",
+        np.random.default_rng(0),
+        1.0,
+        distribution="normal",
     )
     table = at.dataframe[0].value
     assert list(table["layer l"]) == list(range(1, 11))
@@ -156,8 +162,9 @@ def test_deep_network_table_is_the_simulation_of_core():
     ("query", "phrase"),
     [
         ({"wi_init": "random × 0.01"}, "The signal vanishes"),  # the CS231n collapse to 0
-        ({"wi_init": "random × 10"}, "The units saturate"),  # …and saturation at ±1
-        ({"wi_init": "Xavier"}, "The signal keeps its scale"),
+        ({"wi_init": "random × 10", "wi_deep_act": "tanh"}, "The units saturate"),  # at ±1
+        ({"wi_init": "Xavier", "wi_deep_act": "tanh"}, "The signal keeps its scale"),
+        ({"wi_init": "He"}, "The signal keeps its scale"),  # the default: ReLU with He
         ({"wi_init": "random × 10", "wi_deep_act": "relu"}, "The signal explodes"),
         ({"wi_init": "zeros"}, "Nothing gets through"),
     ],
