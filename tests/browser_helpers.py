@@ -1,5 +1,6 @@
 """The running app in headless Chromium: a server, a browser, waiting for script runs,
-and a page's controls and outputs, read and moved the way a visitor would.
+and a page's controls and outputs, read and moved the way a visitor would, beside the
+messages the server sent to draw them.
 
 Used by the browser tests (fixtures in conftest.py) and by tests/screenshots.py.
 
@@ -327,12 +328,88 @@ def chart_pictures(tab) -> list[str]:
     )
 
 
+def chart_texts(tab) -> list[list[tuple[str, str, float]]]:
+    """Per chart, (role, text, font size in px) of every text Vega drew in its SVG. The
+    role is the part drawing it ("axis-label", "axis-title", "title-text", "legend-label",
+    "mark" for a text mark...). Empty for a chart drawn on a canvas."""
+    return tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(
+        """(charts) => charts.map((chart) =>
+            [...chart.querySelectorAll("svg.marks text")].map((text) => [
+                [...text.closest('[class*="role-"]').classList]
+                    .find((name) => name.startsWith("role-")).slice(5),
+                text.textContent,
+                parseFloat(text.getAttribute("font-size")),
+            ]))"""
+    )
+
+
+def chart_heights(tab) -> list[float]:
+    """The height each chart takes on the page, in px."""
+    return tab.locator('[data-testid="stVegaLiteChart"]').evaluate_all(
+        "(charts) => charts.map((chart) => chart.getBoundingClientRect().height)"
+    )
+
+
 def exceptions(tab) -> list[str]:
     return tab.locator('[data-testid="stException"]').all_inner_texts()
 
 
 def notices(tab) -> list[str]:
     return tab.locator('[data-testid="stAlert"]').all_inner_texts()
+
+
+# ------------------------------------------------------------------ what the server sends
+
+
+def listen_to_server(tab) -> list[bytes]:
+    """Collect every message the server sends this tab from now on (call before goto).
+
+    Each is a serialized ForwardMsg, Streamlit's protocol: the elements of each script run
+    as the browser receives them, a chart with the tables it draws.
+    """
+    frames: list[bytes] = []
+
+    def on_socket(socket) -> None:
+        socket.on("framereceived", lambda frame: isinstance(frame, bytes) and frames.append(frame))
+
+    tab.on("websocket", on_socket)
+    return frames
+
+
+def charts_by_download(frames: list[bytes]) -> dict[str, list]:
+    """The tables each chart drew (DataFrames, in the order Vega-Lite names them), by the
+    key of the "Chart data (CSV)" button under it (ui.charts.show puts it right after).
+
+    Charts are read from the latest message for each place on the page.
+    """
+    import pyarrow as pa
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    elements = {}  # delta path → element, the latest run's
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        assert message.WhichOneof("type") != "ref_hash", "a message came from the browser's cache"
+        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
+            elements[tuple(message.metadata.delta_path)] = message.delta.new_element
+    tables = {}
+    for path, element in elements.items():
+        if element.WhichOneof("type") == "download_button":
+            chart = elements.get((*path[:-1], path[-1] - 1))
+            assert chart is not None and chart.WhichOneof("type") == "vega_lite_chart", path
+            key = element.download_button.id.rsplit("-", 1)[-1]  # ids end with the user's key
+            tables[key] = [
+                pa.ipc.open_stream(dataset.data.data).read_pandas()
+                for dataset in chart.vega_lite_chart.datasets
+            ]
+    return tables
+
+
+def download(tab, key: str) -> Path:
+    """Click the download button with this key and wait for its file; the file's path."""
+    with tab.expect_download() as started:
+        # The button is drawn twice, with and without its tooltip; one of them is shown.
+        control_box(tab, key).locator("button:visible").click()
+    return Path(started.value.path())
 
 
 # ------------------------------------------------------------------ screenshots
