@@ -1,0 +1,261 @@
+"""The app in headless Chromium as a lecturer uses it: the walkthrough from its first step
+to its last, presentation mode, and each chart's "Chart data (CSV)" download.
+
+The steps come from ui.walkthrough.STEPS and the fonts from charts.common, never copied.
+Screenshots of every step and of presentation mode go to test-artifacts/ (ignored by git).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pandas as pd
+import pytest
+
+from charts.common import LABEL_FONT_SIZE, PRESENTATION_SCALE, TITLE_FONT_SIZE
+from tests.browser_helpers import (
+    Control,
+    chart_heights,
+    chart_pictures,
+    chart_texts,
+    charts_by_download,
+    control_box,
+    controls,
+    download,
+    exceptions,
+    listen_to_server,
+    move,
+    page_url,
+    rerun_after,
+    save_screenshot,
+    wait_for_app,
+    wait_until,
+)
+from ui.ideas import IDEAS
+from ui.presentation import KEY as PRESENT
+from ui.walkthrough import KEY as STEP
+from ui.walkthrough import STEPS
+
+pytestmark = pytest.mark.browser
+
+BANNER = "Lecture walkthrough · step"  # the caption at the top of ui.walkthrough's banner
+
+
+def open_page(tab, url: str) -> None:
+    tab.goto(url)
+    wait_for_app(tab)
+    assert exceptions(tab) == [], f"{url} shows an exception"
+
+
+def idea_of(path: str):
+    return next(idea for idea in IDEAS if idea.path == path)
+
+
+def query(tab) -> dict[str, list[str]]:
+    return parse_qs(urlparse(tab.url).query)
+
+
+def plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+# ------------------------------------------------------------------ the walkthrough
+
+
+def banner(tab):
+    """The walkthrough's bordered box: the innermost block holding its caption."""
+    caption = tab.locator('[data-testid="stCaptionContainer"]').filter(has_text=BANNER)
+    return tab.locator('[data-testid="stVerticalBlock"]').filter(has=caption).last
+
+
+def press(tab, label: str, number: int) -> None:
+    """Press the banner's Previous or Next and wait until step `number` is shown: a step on
+    another page switches page, a run after the one the click started."""
+    rerun_after(tab, banner(tab).get_by_role("button", name=label, exact=True).click)
+    caption = f"step {number} of {len(STEPS)} ·"
+    tab.locator('[data-testid="stCaptionContainer"]').filter(has_text=caption).wait_for()
+    wait_for_app(tab)
+
+
+def assert_shows_step(tab, number: int) -> None:
+    step = STEPS[number - 1]
+    idea = idea_of(step.page)
+    assert exceptions(tab) == [], f"step {number} shows an exception"
+    text = plain(banner(tab).inner_text())
+    assert f"{BANNER} {number} of {len(STEPS)} · {idea.title}" in text, text
+    assert plain(step.moment) in text and plain(step.notice) in text, (number, text)
+    url = urlparse(tab.url)
+    assert query(tab)[STEP] == [str(number)], tab.url
+    assert url.path == f"/{Path(step.page).stem}", tab.url
+    assert tab.get_by_role("heading", level=1).all_inner_texts()[:1] == [idea.title]
+    current = tab.locator('[data-testid="stSidebarNavLink"][aria-current="page"]')
+    assert current.inner_text().splitlines()[-1].strip() == idea.title
+    # The controls the step sets are the shown page's own.
+    missing = [key for key in step.settings if control_box(tab, key).count() != 1]
+    assert not missing, f"step {number}: no control {missing} on {idea.title}"
+
+
+def test_walkthrough_from_the_sidebar_through_every_step_to_the_end(app_url, page):
+    """Start it, Next through every step; at each change of page, Previous once and back."""
+    open_page(page, app_url)
+    start = page.get_by_role("button", name="Start the lecture walkthrough")
+    rerun_after(page, start.click)
+    page.locator('[data-testid="stCaptionContainer"]').filter(has_text=BANNER).wait_for()
+    wait_for_app(page)
+    for number in range(1, len(STEPS) + 1):
+        assert_shows_step(page, number)
+        save_screenshot(page, f"walkthrough_step_{number:02d}")
+        if number > 1 and STEPS[number - 1].page != STEPS[number - 2].page:
+            press(page, "Previous", number - 1)
+            assert_shows_step(page, number - 1)
+            press(page, "Next", number)
+            assert_shows_step(page, number)
+        if number < len(STEPS):
+            press(page, "Next", number + 1)
+    assert banner(page).get_by_role("button", name="Next").is_disabled()  # the end
+
+
+def test_a_walkthrough_link_opens_its_step(app_url, page):
+    open_page(page, f"{app_url}/?{STEP}=7")
+    page.locator('[data-testid="stCaptionContainer"]').filter(has_text=BANNER).wait_for()
+    wait_for_app(page)
+    assert_shows_step(page, 7)
+
+
+# ------------------------------------------------------------------ presentation mode
+
+LABEL_PX = (LABEL_FONT_SIZE, round(LABEL_FONT_SIZE * PRESENTATION_SCALE))  # laptop, projector
+TITLE_PX = (TITLE_FONT_SIZE, round(TITLE_FONT_SIZE * PRESENTATION_SCALE))
+FOLDED = "More settings"  # ui.presentation.secondary's expander
+
+
+def drawn_fonts(tab) -> list[set[float]]:
+    """Per chart, the font sizes of its axis labels, then per chart those of its title."""
+    texts = chart_texts(tab)
+    return [
+        {size for role, _, size in chart if role == part}
+        for part in ("axis-label", "title-text")
+        for chart in texts
+    ]
+
+
+def expected_fonts(tab, presenting: bool) -> list[set[float]]:
+    count = len(chart_pictures(tab))
+    return [{LABEL_PX[presenting]}] * count + [{TITLE_PX[presenting]}] * count
+
+
+def not_enlarged(laptop: list, projector: list) -> list:
+    """Texts drawn once in both modes (by part and text) that presentation mode did not
+    make larger: legends, and labels that marks draw inside the chart, as well."""
+    missed = []
+    for small, large in zip(laptop, projector, strict=True):
+        once = [
+            {(role, text): size for role, text, size in chart if text.strip()}
+            for chart in (small, large)
+        ]
+        counts = [Counter((role, text) for role, text, _ in chart) for chart in (small, large)]
+        missed += [
+            (part, once[0][part], once[1][part])
+            for part in once[0].keys() & once[1].keys()
+            if counts[0][part] == counts[1][part] == 1 and once[1][part] <= once[0][part]
+        ]
+    return missed
+
+
+def folded_away(tab) -> dict[str, bool]:
+    """The controls inside a "More settings" expander, each with whether it is open."""
+    inside = {}
+    for control in controls(tab):
+        box = control_box(tab, control.key)
+        expander = box.locator("xpath=ancestor::*[@data-testid='stExpander']")
+        if expander.count() and FOLDED in expander.first.inner_text():
+            inside[control.key] = box.evaluate("(box) => box.closest('details').open")
+    return inside
+
+
+def presentation_toggle_is_on(tab) -> bool:
+    return control_box(tab, PRESENT).locator('input[type="checkbox"]').is_checked()
+
+
+def test_presentation_mode_enlarges_chart_fonts_and_folds_secondary_controls(
+    app_url, page, open_tab_in
+):
+    idea = idea_of("pages/numerical_gradients.py")
+    open_page(page, page_url(app_url, idea.path))
+    assert wait_until(page, lambda: drawn_fonts(page) == expected_fonts(page, False), 5_000), (
+        drawn_fonts(page)
+    )
+    laptop_texts, laptop_heights = chart_texts(page), chart_heights(page)
+    keys = [control.key for control in controls(page)]
+    assert folded_away(page) == {}
+    assert page.locator('[data-testid="stExpander"]').filter(has_text=FOLDED).count() == 0
+
+    move(page, Control(PRESENT, "toggle", True))
+    assert query(page)[PRESENT] == ["true"]
+    assert wait_until(page, lambda: drawn_fonts(page) == expected_fonts(page, True), 5_000), (
+        drawn_fonts(page)
+    )
+    assert not_enlarged(laptop_texts, chart_texts(page)) == []
+    heights = chart_heights(page)
+    assert all(tall > short for short, tall in zip(laptop_heights, heights, strict=True))
+    secondary = folded_away(page)
+    assert secondary and not any(secondary.values()), secondary  # inside, and closed
+    assert not any(control_box(page, key).is_visible() for key in secondary)
+    assert [control.key for control in controls(page)] == keys  # folded, not dropped
+    save_screenshot(page, f"presenting_{Path(idea.path).stem}")
+
+    # A lecturer's link, in a new session, and the walkthrough keeping the mode across pages.
+    elsewhere = open_tab_in()
+    first, second = next(
+        (number, number + 1)
+        for number in range(1, len(STEPS))
+        if STEPS[number - 1].page == idea.path and STEPS[number].page != idea.path
+    )
+    open_page(elsewhere, page_url(app_url, idea.path, {PRESENT: "true", STEP: str(first)}))
+    assert presentation_toggle_is_on(elsewhere)
+    press(elsewhere, "Next", second)
+    assert_shows_step(elsewhere, second)
+    assert query(elsewhere)[PRESENT] == ["true"] and presentation_toggle_is_on(elsewhere)
+    assert wait_until(
+        elsewhere, lambda: drawn_fonts(elsewhere) == expected_fonts(elsewhere, True), 5_000
+    ), drawn_fonts(elsewhere)
+    assert folded_away(elsewhere) and not any(folded_away(elsewhere).values())
+    save_screenshot(elsewhere, f"presenting_{Path(STEPS[second - 1].page).stem}")
+
+
+# ------------------------------------------------------------------ CSV downloads
+
+
+def as_csv_reads_it(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as it comes back from a CSV file: the same text round trip as the download."""
+    return pd.read_csv(io.StringIO(frame.to_csv(index=False)))
+
+
+@pytest.mark.parametrize("stem", ["vanishing_exploding", "numerical_gradients"])
+def test_every_chart_downloads_the_tables_it_draws_as_csv(app_url, page, stem):
+    """Each chart's CSV holds, part by part (its chart_part column), the tables the browser
+    received to draw that chart: same columns, same rows, same values."""
+    idea = next(idea for idea in IDEAS if Path(idea.path).stem == stem)
+    frames = listen_to_server(page)
+    open_page(page, page_url(app_url, idea.path))
+    drawn = charts_by_download(frames)
+    assert len(drawn) == len(chart_pictures(page)) > 0, list(drawn)
+    for key, tables in drawn.items():
+        csv = pd.read_csv(download(page, key))
+        distinct = []  # a table drawn by several layers is sent once per layer, written once
+        for table in map(as_csv_reads_it, tables):
+            if not any(table.equals(other) for other in distinct):
+                distinct.append(table)
+        assert set(csv.columns) - {"chart_part"} == set().union(*(t.columns for t in distinct))
+        assert len(csv) == sum(len(table) for table in distinct), key
+        parts = [part for _, part in csv.groupby("chart_part", sort=False)]
+        assert len(parts) == len(distinct), key
+        for part, table in zip(parts, distinct, strict=True):
+            written = as_csv_reads_it(part[table.columns])  # the other parts' columns dropped
+            pd.testing.assert_frame_equal(
+                written, table, check_dtype=False, check_exact=False, rtol=1e-12
+            )
