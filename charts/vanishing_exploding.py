@@ -286,16 +286,21 @@ def backward_frames(s: RandomNetworkSignals) -> tuple[pd.DataFrame, pd.DataFrame
             "dW_norm": ("‖dW[l]‖_F", "simulated"),
         },
     )
+    if s.forward_nonfinite_layer is not None:  # nothing came back: say why, once
+        lost = f"{s.dtype}: none, Z[{s.forward_nonfinite_layer}] overflowed"
+        return frame, pd.DataFrame({"layer": [s.depth], "label": [lost]})
     return frame, _breaks(s.backward_nonfinite_layer, s.backward_zero_layer, s.dtype)
 
 
 def histogram_frame(s: RandomNetworkSignals) -> pd.DataFrame:
-    """(layer, low, high, fraction) for ``histogram_chart``, one row per layer and bin."""
+    """(layer, low, high, fraction) for ``histogram_chart``, one row per layer and bin;
+    a layer with no finite activation (lost to overflow) has no rows and stays blank."""
     edges = s.bin_edges
     return pd.DataFrame(
         [
             (l, edges[b], edges[b + 1], share)
             for l, row in zip(s.layers, s.A_histogram, strict=True)
+            if row.sum() > 0
             for b, share in enumerate(row)
         ],
         columns=["layer", "low", "high", "fraction"],

@@ -252,3 +252,14 @@ def test_the_live_sigma_w2_formula_squares_sigma_in_parentheses(scale):
     sigma_w2, _ = variance_latex(net)
     assert re.search(r"\\left\([^()]*\\right\)\^2", sigma_w2)  # (8.84 × 10^{-4})^2
     assert not re.search(r"\}\^2", sigma_w2)  # never a double superscript, 10^{-4}^2
+
+
+def test_after_a_forward_overflow_the_backward_chart_names_it_once_and_lost_layers_are_blank():
+    s = simulate_random_network(200, 64, "relu", "he", np.random.default_rng(0), 10.0,
+                                dtype="float32")  # fmt: skip
+    k = s.forward_nonfinite_layer
+    assert k is not None and k < 200
+    _, marks = charts.backward_frames(s)
+    assert list(marks["layer"]) == [200] and f"Z[{k}] overflowed" in marks["label"].iloc[0]
+    shown = set(charts.histogram_frame(s)["layer"])
+    assert max(shown) < s.depth and all(s.A_histogram[l - 1].sum() > 0 for l in shown)
