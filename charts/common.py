@@ -54,8 +54,13 @@ def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.Top
     return build
 
 
-def finish(chart: alt.TopLevelMixin, title: str, *, height: int | None = 320) -> alt.TopLevelMixin:
+def finish(
+    chart: alt.TopLevelMixin, title: str | list[str], *, height: int | None = 320
+) -> alt.TopLevelMixin:
     """Give a chart its title, height and readable fonts (the one place they are set).
+
+    A title given as a list is drawn one line per item: short lines fit a half-width chart
+    on a projector, where a long one is cut off with "…".
 
     height=None leaves the height to the parts, for concatenated and faceted charts,
     which have no height of their own.

@@ -64,13 +64,20 @@ def band_frame(low: float = FLOOR, high: float = 1.0) -> pd.DataFrame:
 
 def block_frame(result: GradientCheckResult) -> pd.DataFrame:
     """One row per block of θ: block, difference, shown (clipped to FLOOR for the log
-    axis), label, verdict (its band), outline (dark for the largest difference)."""
+    axis), label, verdict (its band), outlined, outline (its colour: dark or none).
+
+    Outlined are the blocks in the bug band; where there are none but the check is not
+    great, the block with the largest difference. A great check outlines nothing.
+    """
     frame = pd.DataFrame({"block": list(result.per_block), "difference": result.per_block.values()})
     frame["shown"] = frame["difference"].clip(lower=FLOOR)
     frame["label"] = frame["difference"].map(sci)
     frame["verdict"] = frame["difference"].map(verdict_for)
-    largest = frame["difference"].idxmax()
-    frame["outline"] = np.where(frame.index == largest, "#222222", "transparent")
+    outlined = frame["verdict"] == "bug"
+    if not outlined.any() and result.verdict != "great":
+        outlined = frame.index == frame["difference"].idxmax()
+    frame["outlined"] = outlined
+    frame["outline"] = np.where(outlined, "#222222", "transparent")
     return frame
 
 
@@ -152,6 +159,28 @@ def sweep_frame(sweeps: dict[str, EpsilonSweep]) -> pd.DataFrame:
     return frame
 
 
+def check_mark(result: GradientCheckResult, dtype: str) -> pd.DataFrame:
+    """The page's own check as one point for the ε sweep: epsilon, difference, shown,
+    dtype, label (what it checked and its difference)."""
+    what = "directions" if result.indices is None else "coordinates"
+    label = f"this check, {len(result.approx):,} {what}: {sci(result.difference)}"
+    return pd.DataFrame({
+        "epsilon": [result.epsilon], "difference": [result.difference],
+        "shown": [max(result.difference, FLOOR)], "dtype": [dtype], "label": [label],
+    })  # fmt: skip
+
+
+def is_u_shaped(differences: np.ndarray) -> bool:
+    """Whether a curve of differences against ε falls to a bottom inside the range and
+    rises again on both sides, tenfold or more."""
+    values = np.asarray(differences, dtype=float)
+    if values.size < 3 or not np.all(np.isfinite(values)):
+        return False
+    bottom = int(np.argmin(values))
+    lowest = max(values[bottom], FLOOR)
+    return 0 < bottom < values.size - 1 and min(values[0], values[-1]) >= 10 * lowest
+
+
 def epsilon_marks(marks: dict[str, float]) -> pd.DataFrame:
     """Rules on the sweep: one row per distinct ε with its labels joined ("your ε = …")."""
     frame = pd.DataFrame({"label": list(marks), "epsilon": list(marks.values())})
@@ -177,34 +206,40 @@ def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
         scale=alt.Scale(type="log", domain=[low, high], nice=False),
         axis=_AXIS,
     )
-    lane = alt.Y("lane:N", axis=None, title=None)  # one row: the bar fills the plot's height
+    # The bar's height as 0 … 1, in two strips: the band names along the top, the check's
+    # mark and label below them, so that the mark never crosses a name.
+    height = alt.Scale(domain=[0, 1], nice=False, zero=False)
+
+    def row(value: float) -> alt.Y:
+        return alt.Y(datum=value, type="quantitative", scale=height, axis=None, title=None)
+
     tooltip = [alt.Tooltip("verdict:N"), alt.Tooltip("meaning:N")]
-    base = alt.Chart(bands.assign(lane=""))
+    base = alt.Chart(bands)
     bar = base.mark_rect(opacity=0.85).encode(
         x=x,
         x2="high:Q",
-        y=lane,
+        y=row(0.0),
+        y2=alt.Y2(datum=1.0),
         color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
         tooltip=tooltip,
     )
-    names = base.mark_text(fontSize=15, fontWeight="bold", color="white", dy=-12).encode(
-        x="middle:Q", y=lane, text="verdict:N"
+    names = base.mark_text(fontSize=15, fontWeight="bold", color="white").encode(
+        x="middle:Q", y=row(0.8), text="verdict:N"
     )
     at = min(max(difference, low), high)
     left = at < 1e-4  # the label goes to the roomier side of the mark
-    marked = alt.Chart(alt.Data(values=[{"lane": ""}])).encode(
-        x=alt.X(datum=at, type="quantitative")
+    marked = alt.Chart(alt.Data(values=[{}])).encode(x=alt.X(datum=at, type="quantitative"))
+    rule = marked.mark_rule(color="#222222", strokeWidth=4).encode(
+        y=row(0.0), y2=alt.Y2(datum=0.62)
     )
-    rule = marked.mark_rule(color="#222222", strokeWidth=4)
     label = marked.mark_text(
         align="left" if left else "right",
         dx=8 if left else -8,
-        dy=14,
         fontSize=14,
         fontWeight="bold",
         color="#222222",
         text=f"this check: {sci(difference)}",
-    ).encode(y=lane)
+    ).encode(y=row(0.3))
     chart = alt.layer(bar, names, rule, label)
     return finish(chart, "Where the difference falls among the lecture's bands", height=170)
 
@@ -253,13 +288,49 @@ def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
             tooltip=tooltip,
         )
     )
-    labels = (
-        alt.Chart(frame)
-        .mark_text(dy=-8, fontSize=12)
-        .encode(x=x, y=alt.Y("shown:Q", scale=y_scale), text="label:N")
-    )
-    chart = alt.layer(background, bars, labels)
-    return finish(chart, "Difference per block: the broken block stands out", height=360)
+
+    # Upright labels side by side ran into each other on a projector: they stand on end,
+    # inside a bar tall enough to hold one, else above it.
+    def labels(inside: bool) -> alt.Chart:
+        where = f"datum.shown {'>=' if inside else '<'} {_TALL_BAR}"
+        return (
+            alt.Chart(frame)
+            .transform_filter(where)
+            .mark_text(
+                angle=270,
+                align="right" if inside else "left",
+                dx=-6 if inside else 6,
+                baseline="middle",
+                fontSize=12,
+                fontWeight="bold" if inside else "normal",
+                color="white" if inside else "#222222",
+            )
+            .encode(x=x, y=alt.Y("shown:Q", scale=y_scale), text="label:N")
+        )
+
+    chart = alt.layer(background, bars, labels(True), labels(False))
+    return finish(chart, _block_title(frame), height=360)
+
+
+_TALL_BAR = 1e-12  # a bar from FLOOR up to here has room for its label inside
+
+
+_DECADES_PER_CHARACTER = 0.15  # a bold 13 px label on a projector, on the sweep's ε axis
+
+
+def _no_room_right(epsilon: float, label: str, largest: float) -> bool:
+    # Whether a label starting at ε would run past the largest ε of the axis.
+    return math.log10(largest / epsilon) < _DECADES_PER_CHARACTER * len(label)
+
+
+def _block_title(frame: pd.DataFrame) -> list[str]:
+    """The block chart's title, two short lines (a projector has room for little more)."""
+    outlined = frame[frame["outlined"]]
+    if outlined.empty:
+        return ["Difference per block", "no block stands out"]
+    if (outlined["verdict"] == "bug").all():
+        return ["Difference per block", "outlined: in the bug band"]
+    return ["Difference per block", "outlined: the largest"]
 
 
 @memoized
@@ -274,7 +345,7 @@ def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLe
     high = float(max(frame["approx"].max(), frame["analytic"].max()))
     diagonal = pd.DataFrame({"analytic": [low, high], "approx": [low, high]})
     x_title = "backprop dθ·u" if directions else "backprop dθᵢ"
-    y_title = "two-sided difference along u" if directions else "two-sided difference dθ_approx[i]"
+    y_title = "two-sided, along u" if directions else "two-sided dθ_approx[i]"
     axis = alt.Axis(format=".3~g")  # 0.02 and 5.55e-12 alike
     x = alt.X("analytic:Q", title=x_title, scale=alt.Scale(zero=False), axis=axis)
     y = alt.Y("approx:Q", title=y_title, scale=alt.Scale(zero=False), axis=axis)
@@ -304,17 +375,27 @@ def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLe
         )
     )
     chart = alt.layer(line, points).interactive()
-    return finish(chart, "Numerical against analytical, per component (y = x dashed)", height=360)
+    title = ["Numerical against analytical", "per component, y = x dashed"]
+    return finish(chart, title, height=360)
 
 
 @memoized
-def sweep_chart(frame: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame) -> alt.TopLevelMixin:
+def sweep_chart(
+    frame: pd.DataFrame,
+    bands: pd.DataFrame,
+    marks: pd.DataFrame,
+    check: pd.DataFrame,
+    sampled: int,
+) -> alt.TopLevelMixin:
     """The difference against ε on log-log axes, one curve per dtype, over the bands.
 
     frame: from sweep_frame; bands: from band_frame (cut here to the plotted range);
-    marks: from epsilon_marks, drawn as labelled vertical rules, one label row each.
+    marks: from epsilon_marks, drawn as labelled vertical rules, one label row each;
+    check: from check_mark, the page's own check drawn as a labelled diamond (it may have
+    checked other components than the sweep); sampled: coordinates per block the sweep
+    checks at each ε, named in the title.
     """
-    bottom = float(frame["shown"].min())
+    bottom = float(min(frame["shown"].min(), check["shown"].min()))
     low = max(FLOOR, 10.0 ** (math.floor(math.log10(bottom)) - 2))  # room for the labels
     y_scale = alt.Scale(type="log", domain=[low, 1.0], nice=False)
     x_scale = alt.Scale(type="log")
@@ -370,12 +451,52 @@ def sweep_chart(frame: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame) -
         .mark_rule(color="#222222", strokeWidth=1.5, strokeDash=[3, 3])
         .encode(x=alt.X("epsilon:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N")])
     )
-    labels = (
-        alt.Chart(marks)
-        .mark_text(align="left", dx=4, fontSize=13, fontWeight="bold", color="#222222")
-        .encode(x=alt.X("epsilon:Q", scale=x_scale), y=alt.Y("at:Q", scale=y_scale), text="label:N")
-        # along the bottom, one row (half a decade) per rule, below the curves
-        .transform_calculate(at=f"{low} * pow(10, 0.3 + 0.55 * datum.row)")
+    # Along the bottom, one row (half a decade) per rule, below the curves; a label with no
+    # room right of its rule reads leftwards from it, so it stays inside the chart.
+    largest = float(frame["epsilon"].max())
+    room = [_no_room_right(row.epsilon, row.label, largest) for row in marks.itertuples()]
+    marks = marks.assign(leftwards=room)
+
+    def labels(leftwards: bool) -> alt.Chart:
+        return (
+            alt.Chart(marks)
+            .transform_filter(f"{'' if leftwards else '!'}datum.leftwards")
+            .transform_calculate(at=f"{low} * pow(10, 0.3 + 0.55 * datum.row)")
+            .mark_text(
+                align="right" if leftwards else "left",
+                dx=-4 if leftwards else 4,
+                fontSize=13,
+                fontWeight="bold",
+                color="#222222",
+            )
+            .encode(
+                x=alt.X("epsilon:Q", scale=x_scale),
+                y=alt.Y("at:Q", scale=y_scale),
+                text="label:N",
+            )
+        )
+
+    here = alt.Chart(check).encode(
+        x=alt.X("epsilon:Q", scale=x_scale),
+        y=alt.Y("shown:Q", scale=y_scale),
+        tooltip=[alt.Tooltip("label:N", title="check")],
     )
-    chart = alt.layer(background, lines, rules, labels)
-    return finish(chart, "The difference against ε for this network: a U", height=480)
+    diamond = here.mark_point(
+        shape="diamond", size=220, filled=True, color="#222222", stroke="white", strokeWidth=1.5
+    )
+    leftwards = _no_room_right(float(check["epsilon"].iloc[0]), check["label"].iloc[0], largest)
+    named = here.mark_text(
+        align="right" if leftwards else "left",
+        dx=-12 if leftwards else 12,
+        fontSize=13,
+        fontWeight="bold",
+        color="#222222",
+    ).encode(text="label:N")
+    chart = alt.layer(background, lines, rules, labels(False), labels(True), diamond, named)
+    curves = frame[(frame["dtype"] == "float64") & (frame["curve"] == "all checked components")]
+    shape = ": a U" if is_u_shaped(curves["difference"].to_numpy()) else ""
+    title = [
+        f"The difference against ε{shape}",
+        f"curves: {sampled} sampled coordinates per block · ◆ this page's check",
+    ]
+    return finish(chart, title, height=480)

@@ -41,6 +41,8 @@ FULL_LIMIT = 3_000  # parameters this page checks in full, keeping a rerun under
 SWEEP_K = 5  # coordinates per block at each ε of the sweep
 NO_BUG = "none"
 URL = {"bind": "query-params"}
+# The names stay the options (links and the walkthrough use them); what each does is here.
+BUG_HELP = "\n".join(f"- **{bug.name}**: {bug.description}" for bug in PLANTED_BUGS.values())
 
 
 class Network(NamedTuple):
@@ -113,7 +115,7 @@ def network_controls() -> tuple[Network, Setting]:
                                      help="Below 1 the check keeps one dropout mask fixed, and "
                                           "also reports what a fresh mask per call would do.")
         bug = st.selectbox("Planted bug in backprop", [NO_BUG, *PLANTED_BUGS], key="gc_bug",
-                           **URL)
+                           **URL, help=BUG_HELP)
         if bug != NO_BUG:
             st.caption(PLANTED_BUGS[bug].description)
     # fmt: on
@@ -234,15 +236,31 @@ def check_notices(
 def sweep_marks(epsilon: float) -> dict[str, float]:
     """The ε values the sweep marks: the course's, the learner's and this project's."""
     return {f"course's {short(COURSE_EPSILON)}": COURSE_EPSILON, "your ε": epsilon,
-            f"this project's default {short(DEFAULT_EPSILON)}": DEFAULT_EPSILON}  # fmt: skip
+            f"default {short(DEFAULT_EPSILON)}": DEFAULT_EPSILON}  # fmt: skip
 
 
-def sweep_caption(sweeps: dict) -> str:
+def sweep_caption(sweeps: dict, result: GradientCheckResult, dtype: str) -> str:
+    """What the sweep's points check, and how the page's own check (the diamond) differs."""
     caption = f"Each point checks the same {sweeps['float64'].components} components ({SWEEP_K} "
     caption += "random coordinates per block) at one ε, in float64 and in float32."
     if any(sweep.kinked.any() for sweep in sweeps.values()):
         caption += " Dashed: the same without the components that crossed a ReLU kink."
-    return caption
+    caption += (
+        f" The diamond is the check above: its {len(result.approx):,} components at your "
+        f"ε in {dtype}."
+    )
+    sweep, epsilon = sweeps[dtype], result.epsilon
+    if not np.isclose(sweep.epsilons, epsilon, rtol=1e-9, atol=0).any():
+        return caption
+    sampled = sweep.difference_at(epsilon)
+    if max(sampled, result.difference) <= 2 * max(min(sampled, result.difference), 1e-300):
+        return caption
+    return caption + (
+        f" At ε = {short(epsilon)} the sample reads {sci(sampled)} and the check "
+        f"{sci(result.difference)}: the sample takes {SWEEP_K} coordinates from every block "
+        "whatever its size, so a block weighs differently in it, and a bug confined to a "
+        "few blocks moves the two by different amounts. Neither is wrong."
+    )
 
 
 def sweep_notice(sweeps: dict, epsilon: float, bug: str | None, terms: DifferenceTerms) -> str:
