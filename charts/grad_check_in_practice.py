@@ -20,7 +20,7 @@ from core.gradient_check import VERDICT_BANDS, verdict_for
 
 FLOOR = 1e-16
 """Differences below this (an exact 0 included) are drawn at it: a log axis has no 0."""
-TOP = 2.0  # a relative difference is at most 1, so the axis ends just above it
+TOP = 5.0  # a relative difference is at most 1: the axis ends far enough above for a point at 1
 BAND_COLORS = {"great": "#54a24b", "suspicious": "#f2b701", "bug": "#e45756"}
 CORRECT, BUGGY, OTHER, KINK = "#4c78a8", "#e45756", "#b0b0b0", "#7b3fa0"
 _DIFFERENCE_TITLE = "difference (log scale)"
@@ -413,6 +413,7 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixi
         )
     )
     chart = alt.layer(_bands(_bottom(lines["difference"]), scale), drawn, labels)
-    return finish(
-        chart, "The check along a training run (purple: components that met a kink)", height=400
-    )
+    title = "The check along a training run"
+    if len(kinks):
+        title = [title, "purple numbers: components of the correct code's check that met a kink"]
+    return finish(chart, title, height=400)

@@ -320,7 +320,7 @@ class RunSettings(NamedTuple):
 
 def run_controls() -> RunSettings:
     activation = st.segmented_control(
-        "Hidden units", ACTIVATIONS, default="relu", required=True, key="gp_act", **URL,
+        "Hidden activation", ACTIVATIONS, default="relu", required=True, key="gp_act", **URL,
         help="ReLU and leaky ReLU have a kink at 0, where a two-sided difference can lie; "
         "tanh has none.",
     )  # fmt: skip
@@ -376,11 +376,17 @@ def hiding_with_numbers(run: practice.TrainingChecks, s: RunSettings) -> str:
 
 
 def run_caption(run: practice.TrainingChecks, epsilon: float) -> str:
-    return (
+    caption = (
         f"{run.parameters} parameters, {run.examples} examples: a full check at each of "
         f"{SNAPSHOTS + 1} snapshots with ε = {epsilon:g}; the bug lines leave kinked components "
         f"out. Without dropout, {', '.join(run.unchanged)} changes nothing."
     )
+    if (run.kinked > 0).any():
+        caption += (
+            " A purple number over a point of the correct code counts the components whose "
+            "check met a kink there: θ ± ε put some unit's pre-activation on both sides of 0."
+        )
+    return caption
 
 
 def run_notice(run: practice.TrainingChecks, s: RunSettings) -> str:

@@ -5,6 +5,7 @@ import json
 
 import numpy as np
 import pytest
+from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from charts import grad_check_in_practice as charts
@@ -237,3 +238,43 @@ def test_cost_frame_has_the_three_series_per_network():
     assert list(frame["series"]) == list(charts.COST_SERIES.values())
     assert frame["ratio"].tolist() == pytest.approx([15.0, 2 * 15 * 5e-5 / 2e-4, 5.0])
     assert np.all(frame["network"] == "2 → 2 → 2 → 1")
+
+
+# ---------------------------------------------------------------- labels that say what they show
+
+
+def chart_table(at: AppTest, name: str, layer: int):
+    """The DataFrame one layer of a chart draws (Streamlit ships it as Arrow)."""
+    chart = at.get("vega_lite_chart")[CHARTS.index(name)]
+    data_name = json.loads(chart.proto.spec)["layer"][layer]["data"]["name"]
+    found = next(d for d in chart.proto.datasets if d.name == data_name)
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(found.data.data)
+
+
+def test_the_run_control_is_named_for_what_it_chooses(page):
+    control = page.segmented_control(key="gp_act")
+    assert control.label == "Hidden activation"
+    assert set(control.options) == {"relu", "leaky_relu", "tanh"}
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_purple_numbers_are_named_and_explained_only_where_a_check_met_a_kink(activation):
+    at = open_page({"gp_eps": "1e-2", "gp_act": activation})
+    kinks = chart_table(at, "training", 2)
+    assert (len(kinks) > 0) == (activation == "relu")  # tanh has no kink to meet
+    title = specs(at)["training"]["title"]
+    lines = [title] if isinstance(title, str) else title
+    caption = " ".join(c.value for c in at.caption)
+    if len(kinks):
+        assert "purple numbers: components" in lines[1]
+        assert "A purple number over a point of the correct code counts the components" in caption
+    else:
+        assert lines == ["The check along a training run"]
+        assert "purple" not in caption
+
+
+def test_a_difference_of_1_is_drawn_whole_below_the_top_of_the_axis(page):
+    fresh = chart_table(page, "dropout", 1)
+    top = specs(page)["dropout"]["layer"][1]["encoding"]["y"]["scale"]["domain"][1]
+    assert fresh["difference"].max() > 0.5  # the fresh masks' points sit near 1
+    assert np.log10(top / fresh["difference"].max()) >= 0.5  # half a decade of room above
