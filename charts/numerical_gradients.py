@@ -330,11 +330,14 @@ def error_chart(
     where the labels "← round-off dominates" and "truncation dominates →" sit; sides: which
     of the two the curves have (from error_sides), the only labels drawn.
     """
-    color = _color(errors, "method", "method · slope fitted on the truncation side")
+    fitted = "truncation" in sides
+    color = _color(errors, "method", "method · fitted slope" if fitted else "method")
     by_method = alt.Color("method", type="nominal", scale=_scale(errors, "method"), legend=None)
     x_axis = alt.Axis(values=_DECADES, format=".0e")
-    # Five decades of headroom above the largest error keep three rows of labels clear.
-    headroom = {"domainMax": float(errors["error"].max()) * 1e5} if len(errors) else {}
+    # Rows of labels 24 px apart (a projector's larger font fits) need eight decades of
+    # headroom above the largest error to stay clear of the curves; one row needs five.
+    room = 1e8 if sides else 1e5
+    headroom = {"domainMax": float(errors["error"].max()) * room} if len(errors) else {}
     y_scale = alt.Scale(type="log", **headroom)
 
     def x(field: str) -> alt.X:
@@ -391,7 +394,7 @@ def error_chart(
     current_label = current.mark_text(
         align="left" if epsilon < 1e-2 else "right", dx=5 if epsilon < 1e-2 else -5,
         fontSize=13, fontWeight="bold", text=f"your ε = {epsilon_text}", clip=True,
-    ).encode(y=alt.YValue(50))  # fmt: skip
+    ).encode(y=alt.YValue(60 if sides else 12))  # below the side labels, if any  # fmt: skip
     # The truncation side can be too narrow for its label, so that one ends at the largest
     # step, a row lower, with its arrow still pointing away from the turning point.
     largest = float(errors["epsilon"].max()) if len(errors) else turning_point
@@ -402,7 +405,7 @@ def error_chart(
         .encode(x=alt.X(datum=x_at, type="quantitative"), y=alt.YValue(y_at))
         for side, text, (x_at, align, dx, y_at) in (
             ("round-off", "← round-off dominates", (turning_point, "right", -6, 12)),
-            ("truncation", "truncation dominates →", (largest, "right", -4, 30)),
+            ("truncation", "truncation dominates →", (largest, "right", -4, 36)),
         )
         if side in sides
     ]  # fmt: skip

@@ -58,8 +58,9 @@ lecture.latex(
 )
 live.markdown(f"**With θ = {t} and ε = {e}**, in float64, against f′(θ) = {number(g.derivative)}")
 live.markdown(f"f(θ+ε) = f({t}+{e}) = {fp}  ·  f(θ) = {f0}  ·  f(θ−ε) = f({t}−{e}) = {fm}")
-live.latex(rf"\frac{{{tex(fp)} - {tex(f0, True)}}}{{{tex(e)}}} = {tex(number(g.one_sided))}")
-live.latex(
+quotients = live if panel.fits_beside(fp, fm) else st.container()  # long digits: full width
+quotients.latex(rf"\frac{{{tex(fp)} - {tex(f0, True)}}}{{{tex(e)}}} = {tex(number(g.one_sided))}")
+quotients.latex(
     rf"\frac{{{tex(fp)} - {tex(fm, True)}}}{{2 \cdot {tex(e)}}} = {tex(number(g.two_sided))}"
 )
 

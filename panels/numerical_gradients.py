@@ -121,6 +121,13 @@ def shown_numbers(g: SecantGeometry) -> Shown:
 
 
 _MAX_EXTRA_PLACES = 6
+_BESIDE = 30  # digits the two-sided numerator may have to fit in the column beside the lecture's
+
+
+def fits_beside(f_plus: str, f_minus: str) -> bool:
+    """Whether the quotients written with these numbers fit beside the lecture's (at a tiny
+    ε the digits that show the round-off need the page's full width)."""
+    return len(f_plus) + len(f_minus) <= _BESIDE
 
 
 def _decade(value: float) -> int:
@@ -178,7 +185,7 @@ def picture_caption(
         )
     apart = points_apart(epsilon, half_width)
     points = "" if apart else " " + _points_advice(epsilon)
-    slopes = f"{number(g.one_sided, 6)} and {number(g.two_sided, 6)}"
+    slopes = f"{number(g.one_sided)} and {number(g.two_sided)}"
     if kink:
         return (
             "f has a kink at θ, so it has no tangent there: the black line only has the slope "
@@ -192,7 +199,7 @@ def picture_caption(
     against = (
         f"slopes {slopes}"
         if len(hidden) == 2
-        else f"slope {number(getattr(g, hidden[0].replace('-', '_')), 6)}"
+        else f"slope {number(getattr(g, hidden[0].replace('-', '_')))}"
     )
     caption = (
         f"At ε = {e} {which} within a line width of the tangent on this picture ({against} "

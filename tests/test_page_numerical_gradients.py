@@ -351,3 +351,11 @@ def test_side_labels_and_best_steps_only_where_the_curves_have_those_sides():
     spec = specs(open_page({"ng_theta": "0.0"}))[1]
     assert "← round-off dominates" not in texts(spec)
     assert "truncation dominates →" in texts(spec)
+
+
+@pytest.mark.parametrize(("step", "beside"), [("0.01", True), ("1e-12", False)])
+def test_quotients_with_long_digits_take_the_full_width(step, beside):
+    at = open_page({"ng_eps": step})
+    live = at.columns[1]
+    assert (len(live.latex) == 2) == beside  # else below both columns, where they fit
+    assert len(live_quotients(at)) == 2
