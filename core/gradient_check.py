@@ -376,9 +376,12 @@ def check_network(
     positive_float(keep_prob, "keep_prob")
     number_of_layers(parameters)
     dtype = _dtype_of(parameters)
-    params = {key: as_matrix(value, key).astype(dtype) for key, value in parameters.items()}
-    X = as_matrix(X, "X").astype(dtype)
-    Y = as_matrix(Y, "Y").astype(dtype)
+    # read only from here on, so arrays already in the check's dtype are not copied
+    params = {
+        key: as_matrix(value, key).astype(dtype, copy=False) for key, value in parameters.items()
+    }
+    X = as_matrix(X, "X").astype(dtype, copy=False)
+    Y = as_matrix(Y, "Y").astype(dtype, copy=False)
     theta, layout = parameters_to_vector(params)
     if mode == "full":
         _check_full_size(layout.size)
@@ -394,7 +397,7 @@ def check_network(
             f"J(θ) = {claimed.cost} is not finite: the network overflows at these parameters. "
             "Check it at a smaller weight scale."
         )
-    d_theta = gradients_to_vector(claimed.grads, layout).astype(np.float64)
+    d_theta = gradients_to_vector(claimed.grads, layout).astype(np.float64, copy=False)
     net = _Network(params, X, Y, activation, float(lambd), float(keep_prob), _Buffers())
 
     if mode == "directions":
