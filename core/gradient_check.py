@@ -407,7 +407,7 @@ def check_network(
             theta,
             d_theta,
             k,
-            lambda count: _random_directions(count, layout.size, dtype, rng),
+            lambda V: _random_directions(V, rng),
             epsilon,
             lambda count: masks,
         )
@@ -614,6 +614,7 @@ def _coordinate_costs(
     J_plus, J_minus = np.empty((2, len(indices)), net.X.dtype)
     crossings = np.zeros(len(indices), dtype=np.int64)
     squares = _sum_of_squares(net.parameters)
+    above = None
     for block in layout.blocks:
         where = np.flatnonzero((indices >= block.start) & (indices < block.stop))
         rows, cols = np.unravel_index(indices[where] - block.start, block.shape)
@@ -621,7 +622,8 @@ def _coordinate_costs(
         if len(where) == block.size:  # the whole block, in order
             rows, cols = np.arange(block.shape[0])[:, None], np.arange(block.shape[1])[None, :]
         l = int(block.name[1:])
-        above = _above(net, cache, l, masks) if l < net.L else None
+        if l < net.L and (above is None or above.l != l):
+            above = _above(net, cache, l, masks)  # once for W[l] and b[l]
         # Z, A and the example costs of both nudges of a coordinate: 3 × 2m numbers
         row_bytes = cols.shape[1] * 6 * net.X.shape[1] * net.X.itemsize
         for part in _chunks(np.arange(len(rows)), row_bytes):
@@ -638,10 +640,11 @@ def _coordinate_costs(
 class _Above(NamedTuple):
     """What a change of A[l] meets in layer l+1, from θ's forward pass."""
 
+    l: int
     W_T: np.ndarray  # W[l+1]ᵀ: row i is the column of W[l+1] that A[l][i, :] enters through
     Z_T: np.ndarray  # Z[l+1]ᵀ: row n is example n
     w_max: np.ndarray  # max over units u of |W[l+1][u, i]|, (n[l],)
-    Z_min: np.ndarray  # min over units u of |Z[l+1][u, n]|, (m,)
+    margin: np.ndarray  # half the least |Z[l+1][u, n]| over units u, (m,); see _later_layers
     W_L: np.ndarray | None  # W[L] with g folded in per example, (m, n[L−1]); see _later_layers
 
 
@@ -656,8 +659,8 @@ def _above(net: _Network, cache: ForwardCache, l: int, masks: Masks) -> _Above:
         if masks:
             W_L *= masks[l + 1].T / net.keep_prob
     return _Above(
-        np.ascontiguousarray(W.T), np.ascontiguousarray(Z.T), np.abs(W).max(axis=0),
-        np.abs(Z).min(axis=0), W_L,
+        l, np.ascontiguousarray(W.T), np.ascontiguousarray(Z.T), np.abs(W).max(axis=0),
+        0.5 * np.abs(Z).min(axis=0), W_L,
     )  # fmt: skip
 
 
@@ -741,21 +744,25 @@ def _later_layers(
     right = np.stack([w, Z_theta], axis=1)
     Z_L = np.empty((G, 2, C), w.dtype)
     crossings = np.zeros((G, C), dtype=np.int64)
-    near = np.arange(G)
     if above.W_L is not None:
         # Z[l+1] is the last hidden layer and g is ReLU-like: in a group whose every unit
-        # keeps θ's side of 0 (|ΔA|·|W[l+1][u, i]| < |Z[l+1][u, n]|), g folds into W[L]
+        # keeps θ's side of 0, g folds into W[L]. |ΔA|·max|W[l+1][:, i]| below half of
+        # min|Z[l+1][:, n]| leaves no unit of the group a way across, round-off included.
         W_L = above.W_L[examples]
         reach = np.abs(delta_A).max(axis=(1, 2)) * above.w_max[units]
-        near = np.flatnonzero(~(reach < 0.5 * above.Z_min[examples]))  # NaN counts as near
+        near = np.flatnonzero(~(reach < above.margin[examples]))  # NaN counts as near
     for part in _chunks(np.arange(G), 2 * C * n * w.itemsize):  # Z[l+1] kept cache-sized
         start, stop = part[0], part[-1] + 1
         Z = net.buffers("Z_next", (stop - start, 2 * C, n), w.dtype)
         np.matmul(left[start:stop], right[start:stop], out=Z)
-        if above.W_L is not None:
-            np.matmul(Z, W_L[start:stop, :, None], out=Z_L[start:stop].reshape(-1, 2 * C, 1))
-            Z_L[start:stop] += net.parameters[f"b{net.L}"][0, 0]
-        # the groups near a kink, or all for other networks, go through g itself
+        if above.W_L is None:  # other networks: every group through the later layers
+            Z_L[start:stop], crossings[start:stop] = _forward_examples(
+                net, l + 1, Z.reshape(-1, 2, C, n), masks, examples[start:stop]
+            )
+            continue
+        np.matmul(Z, W_L[start:stop, :, None], out=Z_L[start:stop].reshape(-1, 2 * C, 1))
+        Z_L[start:stop] += net.parameters[f"b{net.L}"][0, 0]
+        # the groups near a kink go through g itself, and count their crossings
         inside = near[(near >= start) & (near < stop)]
         if inside.size:
             Z_L[inside], crossings[inside] = _forward_examples(
@@ -804,13 +811,13 @@ def _costs_along(
     theta: np.ndarray,
     d_theta: np.ndarray,
     count: int,
-    vectors: Callable[[int], np.ndarray],
+    vectors: Callable[[np.ndarray], np.ndarray],
     epsilon: float,
     masks_for: Callable[[int], Masks],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """J(θ + ε·v), J(θ − ε·v), kink crossings and dθ·v for ``count`` vectors v.
 
-    Each chunk of vectors comes from ``vectors(c)`` as a (c, P) array, and its 2c
+    Each chunk of vectors is written by ``vectors`` into a (c, P) array it returns, and its 2c
     networks, θ + ε·v first, run through the forward pass together, each with its own
     parameters; ``masks_for(2c)`` gives their dropout masks (the fixed ones, or fresh ones
     per evaluation, (2c, n[l], m)).
@@ -819,17 +826,19 @@ def _costs_along(
     W1, b1 = net.parameters["W1"], net.parameters["b1"]
     Z1 = W1 @ net.X + b1
     units = sum(net.parameters[f"b{l}"].shape[0] for l in range(1, net.L + 1))
-    # θ ± ε·v, and Z and A of every layer, for both networks of a vector
-    vector_bytes = 2 * (layout.size + 2 * units * m) * net.X.itemsize
+    # v, ε·v and θ ± ε·v (4P numbers), and Z, A and their sides 0 < Z of every layer of
+    # both networks of a vector (about 6 per unit and example)
+    vector_bytes = (4 * layout.size + 6 * units * m) * net.X.itemsize
     J_plus, J_minus, crossings, analytic = [], [], [], []
     for part in _chunks(np.arange(count), vector_bytes):
         c = len(part)
-        V = vectors(c)
-        step = epsilon * V
+        V = vectors(net.buffers("V", (c, layout.size), theta.dtype))
+        step = np.multiply(V, epsilon, out=net.buffers("step", V.shape, V.dtype))
         # Z[1] = W[1] X + b[1] is linear in W[1] and b[1]: Z[1](θ ± ε·v) = Z[1] ± ΔZ[1],
         # one (c·n[1], n[0]) @ (n[0], m) product for the chunk
         W1_step = step[:, layout["W1"].start : layout["W1"].stop].reshape(-1, W1.shape[1])
-        dZ1 = (W1_step @ net.X).reshape(c, *Z1.shape)
+        dZ1 = net.buffers("dZ1", (c, *Z1.shape), Z1.dtype)
+        np.matmul(W1_step, net.X, out=dZ1.reshape(-1, m))
         dZ1 += step[:, layout["b1"].start : layout["b1"].stop, None]
         Z = net.buffers("Z1", (2 * c, *Z1.shape), Z1.dtype)
         np.add(Z1, dZ1, out=Z[:c])
@@ -884,11 +893,11 @@ def _fresh_mask_difference(
     """The difference on coordinates ``sample`` when every evaluation draws a new mask."""
     done = 0
 
-    def unit_vectors(count: int) -> np.ndarray:
+    def unit_vectors(E: np.ndarray) -> np.ndarray:
         nonlocal done
-        E = np.zeros((count, layout.size), theta.dtype)
-        E[np.arange(count), sample[done : done + count]] = 1
-        done += count
+        E[...] = 0
+        E[np.arange(len(E)), sample[done : done + len(E)]] = 1
+        done += len(E)
         return E
 
     def fresh_masks(count: int) -> Masks:
@@ -913,15 +922,15 @@ def _chunks(items: np.ndarray, item_bytes: int) -> list[np.ndarray]:
     return [items[start : start + per_chunk] for start in range(0, len(items), per_chunk)]
 
 
-def _random_directions(count: int, size: int, dtype, rng: np.random.Generator) -> np.ndarray:
-    """``count`` random unit vectors, (count, size): each coordinate ±1/√size with even
+def _random_directions(V: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """V, (count, P), filled with random unit vectors: each coordinate ±1/√P with even
     odds, one random bit each, drawn a vector at a time so that batching never changes them."""
-    bits = [
-        np.unpackbits(rng.integers(0, 256, -(-size // 8), np.uint8), count=size)
-        for _ in range(count)
-    ]
-    coordinate = np.dtype(dtype).type(1 / np.sqrt(size))
-    return np.stack(bits) * (2 * coordinate) - coordinate
+    coordinate = V.dtype.type(1 / np.sqrt(V.shape[1]))
+    for v in V:
+        bits = np.unpackbits(rng.integers(0, 256, -(-len(v) // 8), np.uint8), count=len(v))
+        np.multiply(bits, 2 * coordinate, out=v)
+        v -= coordinate
+    return V
 
 
 def _sample(layout: Layout, k: int, rng: np.random.Generator) -> np.ndarray:

@@ -675,7 +675,7 @@ def test_directions_equal_the_plain_difference_along_the_same_directions(
     rng = np.random.default_rng(5)
     masks = network.dropout_masks(layer_dims, M, keep_prob, rng) if keep_prob < 1 else None
     theta, layout = network.parameters_to_vector(parameters)
-    directions = gc._random_directions(7, theta.size, dtype, rng)
+    directions = gc._random_directions(np.empty((7, theta.size), dtype), rng)
     np.testing.assert_allclose(np.linalg.norm(directions, axis=1), 1, rtol=1e-6)
     reference, crossings = plain_differences(
         parameters, X.astype(dtype), Y.astype(dtype), directions, *settings.values(), masks,
