@@ -20,8 +20,11 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLevelMixin:
     """Share of A[l] per value bin, one row per layer (the CS231n figure as a heatmap).
 
-    histograms: columns layer, low, high (bin edges of A), share (0…1).
+    histograms: columns layer, low, high (bin edges of A), share (0…1). ReLU's bins
+    below 0 are left out: A = max(0, Z) never falls there.
     """
+    if activation == "relu":
+        histograms = histograms[histograms["high"] > 0]
     chart = (
         alt.Chart(histograms)
         # each cell reaches 5 % into the next, so no hairline gaps show between them

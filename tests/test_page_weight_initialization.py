@@ -154,7 +154,9 @@ def test_deep_network_table_is_the_simulation_of_core():
     np.testing.assert_allclose(table["Var(Z[l]) theory"], signals.Z_rms_theory**2)
     np.testing.assert_allclose(table["Var(Z[l]) measured"], signals.Z_rms**2)
     shares = chart_data(at, 0)[0]
-    assert len(shares) == signals.A_histogram.size
+    drawn = signals.bin_edges[1:] > 0  # ReLU's bins below 0 are not drawn
+    assert len(shares) == signals.A_histogram[:, drawn].size
+    np.testing.assert_allclose(signals.A_histogram[:, ~drawn], 0.0)  # nothing left out
     np.testing.assert_allclose(shares.groupby("layer")["share"].sum(), 1.0)
 
 
@@ -305,3 +307,11 @@ def test_the_courses_outcome_is_quoted_only_beside_the_run_that_repeats_it(query
     assert not at.exception
     notices = " ".join(e.value for e in [*at.info, *at.success, *at.warning])
     assert ("The course's He run" in notices or "course's random × 10" in notices) is quoted
+
+
+def test_the_relu_heatmap_starts_at_the_bin_that_holds_zero():
+    signals = simulate_random_network(3, 20, "relu", "he", np.random.default_rng(0), m=16)
+    frame = charts.histogram_frame(signals)
+    spec = charts.activation_heatmap(frame, "relu").to_dict()
+    low, high = spec["encoding"]["x"]["scale"]["domain"]
+    assert low < 0 <= low + (frame["high"] - frame["low"]).max() and high == frame["high"].max()
