@@ -18,8 +18,35 @@ PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop scre
 
 
 MEMO_SIZE = 128  # charts kept, over every builder and session (a few MB at most)
-_memo: OrderedDict[bytes, alt.TopLevelMixin] = OrderedDict()
-_memo_lock = threading.Lock()
+
+
+class BoundedCache:
+    """A thread-safe dict that keeps the ``size`` entries used last, for caches shared by
+    every session of the server."""
+
+    def __init__(self, size: int = MEMO_SIZE) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_memo = BoundedCache()
 
 
 def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
@@ -40,15 +67,10 @@ def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.Top
             key = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL)).digest()
         except (pickle.PicklingError, TypeError, AttributeError):
             return builder(*args, **kwargs)
-        with _memo_lock:
-            if (chart := _memo.get(key)) is not None:
-                _memo.move_to_end(key)
-                return chart
+        if (chart := _memo.get(key)) is not None:
+            return chart
         chart = builder(*args, **kwargs)
-        with _memo_lock:
-            _memo[key] = chart
-            while len(_memo) > MEMO_SIZE:
-                _memo.popitem(last=False)
+        _memo.put(key, chart)
         return chart
 
     return build

@@ -8,14 +8,13 @@ it draws, and presentation mode enlarges its fonts.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 from streamlit import dataframe_util
 
-from charts.common import MEMO_SIZE, chart_data, enlarge, fit_for_projector
+from charts.common import BoundedCache, chart_data, enlarge, fit_for_projector
 from ui.presentation import presenting
 
 
@@ -56,17 +55,14 @@ alt.data_transformers.register("keep_frame", _keep_frame)
 # The spec of each chart as sent, its tables already Arrow bytes, by the chart's identity:
 # a memoized builder (charts.common.memoized) hands the same chart to every rerun that
 # draws it from the same tables, so neither the spec nor its tables are made again.
-_drawn: OrderedDict[tuple[int, bool], tuple[alt.TopLevelMixin, dict]] = OrderedDict()
-_drawn_lock = threading.Lock()
+_drawn = BoundedCache()  # (id of the chart, presenting) → (the chart, its spec)
 
 
 def _drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
     key = (id(chart), present)
-    with _drawn_lock:
-        kept = _drawn.get(key)
-        if kept is not None and kept[0] is chart:  # the id of a chart still alive
-            _drawn.move_to_end(key)
-            return kept[1]
+    kept = _drawn.get(key)
+    if kept is not None and kept[0] is chart:  # the id of a chart still alive
+        return kept[1]
     spec = fit_for_projector(vega_lite_spec(enlarge(chart))) if present else vega_lite_spec(chart)
     tables = spec["datasets"].items()
     # Streamlit passes bytes through as Arrow IPC, and copies the spec's top level before
@@ -74,10 +70,7 @@ def _drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
     spec["datasets"] = {
         name: dataframe_util.convert_anything_to_arrow_bytes(table) for name, table in tables
     }
-    with _drawn_lock:
-        _drawn[key] = (chart, spec)
-        while len(_drawn) > MEMO_SIZE:
-            _drawn.popitem(last=False)
+    _drawn.put(key, (chart, spec))
     return spec
 
 
