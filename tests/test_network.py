@@ -323,3 +323,30 @@ def test_bad_training_settings_are_refused(kwargs, message):
     parameters = random_parameters([3, 2, 1], rng)
     with pytest.raises(ValueError, match=message):
         network.train(*random_data(3, 4, rng), parameters, **kwargs)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
+@pytest.mark.parametrize("lambd", [0.0, 0.7])
+@pytest.mark.parametrize("dims", [[2, 1], [3, 6, 1], [2, 10, 5, 1]])
+def test_training_without_dropout_takes_the_textbook_steps(activation, lambd, dims):
+    """train's fused loop (bias folded into W, buffers reused) against plain steps of
+    cost_and_gradients: the same J at every iteration and the same θ at the end."""
+    rng = np.random.default_rng(17)
+    parameters = random_parameters(dims, rng)
+    X, Y = random_data(dims[0], 40, rng)
+    theta, costs = {key: value.copy() for key, value in parameters.items()}, []
+    for _ in range(300):
+        step = network.cost_and_gradients(theta, X, Y, activation, lambd)
+        costs.append(step.cost)
+        theta = {key: value - 0.2 * step.grads["d" + key] for key, value in theta.items()}
+    costs.append(network.compute_cost(theta, X, Y, activation, lambd))
+    run = network.train(
+        X, Y, parameters, activation=activation, learning_rate=0.2, num_iterations=300,
+        lambd=lambd, snapshot_every=100,
+    )  # fmt: skip
+    np.testing.assert_allclose(run.costs, costs, rtol=1e-10, atol=1e-13)
+    for key in parameters:
+        np.testing.assert_allclose(run.parameters[key], theta[key], rtol=1e-9, atol=1e-12)
+        assert run.parameters[key].flags.c_contiguous and run.parameters[key].shape == (
+            parameters[key].shape
+        )
