@@ -357,6 +357,18 @@ class TrainingResult:
             )
         return TrainingResult(self.snapshots[iterations // every], self.costs[: iterations + 1])
 
+    def extended(self, later: TrainingResult) -> TrainingResult:
+        """This run followed by ``later``, a run that started from this one's parameters:
+        one run, as if trained in one go (a long training can be made in pieces)."""
+        every = self.snapshot_every
+        if later.snapshot_every != every or (every and self.iterations % every):
+            raise ValueError(
+                "Only runs with the same snapshot_every join, the first ending on a snapshot; "
+                f"got {every} after {self.iterations:,} iterations and {later.snapshot_every}."
+            )
+        costs = np.concatenate([self.costs, later.costs[1:]])  # later.costs[0] is our last
+        return TrainingResult(later.parameters, costs, self.snapshots + later.snapshots[1:], every)
+
 
 def train(
     X: np.ndarray,

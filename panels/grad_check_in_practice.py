@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
+import workers
 from charts import grad_check_in_practice as charts
 from charts.numerical_gradients import tex
 from core import check_practice as practice
@@ -30,7 +31,6 @@ BUG_EDGE = VERDICT_BANDS[-2].below  # where the verdict "bug" begins
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 LAB = " → ".join(map(str, (2, *practice.LAB_HIDDEN, 1)))  # the lab network's layers
 LATE = "l2_missing_in_dW"  # the bug section 5 follows: the one measured to hide at first
-cached = st.cache_data(max_entries=16, show_spinner=False)
 # A chart comes back as the same object, not a copy, so that ui.charts reuses its spec.
 viewed = st.cache_resource(max_entries=16, show_spinner=False)
 
@@ -63,7 +63,7 @@ def width_control() -> str:
 @st.cache_data(max_entries=len(WIDTHS), show_spinner="Timing checks against training steps…")
 def check_cost(width: int) -> practice.CheckCost:
     X, Y, parameters = practice.lab((width, width))
-    return practice.check_cost(parameters, X, Y, np.random.default_rng(0))
+    return workers.run(practice.check_cost, parameters, X, Y, np.random.default_rng(0))
 
 
 @viewed
@@ -149,7 +149,7 @@ def reveal_control(where, seed: int) -> bool:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def puzzle_view(seed: int):
-    puzzle = practice.component_puzzle(seed)
+    puzzle = workers.run(practice.component_puzzle, seed)
     return puzzle, charts.block_chart(charts.block_frame(puzzle.result.per_block))
 
 
@@ -207,7 +207,8 @@ def lambda_control() -> str:
 @st.cache_data(max_entries=1, show_spinner="Checking at every λ…")
 def regularization() -> practice.RegularizationSweep:
     X, Y, parameters = practice.lab()
-    return practice.regularization_sweep(parameters, X, Y, [float(text) for text in LAMBDAS])
+    lambdas = [float(text) for text in LAMBDAS]
+    return workers.run(practice.regularization_sweep, parameters, X, Y, lambdas)
 
 
 @viewed
@@ -261,7 +262,8 @@ def keep_prob_control() -> str:
 @st.cache_data(max_entries=1, show_spinner="Checking at every keep_prob…")
 def dropout() -> practice.DropoutSweep:
     X, Y, parameters = practice.lab()
-    return practice.dropout_sweep(parameters, X, Y, [float(text) for text in KEEP_PROBS])
+    keep_probs = [float(text) for text in KEEP_PROBS]
+    return workers.run(practice.dropout_sweep, parameters, X, Y, keep_probs)
 
 
 @viewed
@@ -332,29 +334,24 @@ def run_controls() -> RunSettings:
     return RunSettings(activation, lambd, iterations, epsilon)
 
 
-@cached
+@st.cache_data(max_entries=16, show_spinner="Training…")
 def training(lambd: float, iterations: int, activation: str) -> tuple[practice.Snapshot, ...]:
-    """The run's snapshots. Draws its own progress bar (replayed on a cache hit)."""
+    """The run's snapshots (at most 3,000 steps: well under a second)."""
     X, Y, parameters = practice.lab()
-    bar = st.progress(0.0, text="Training…")
-
-    def report(i: int, J: float) -> None:
-        bar.progress(i / iterations, f"Training: iteration {i:,} of {iterations:,}, J = {J:.4g}")
-
-    snapshots = practice.train_with_snapshots(
-        parameters, X, Y, lambd=lambd, learning_rate=LEARNING_RATE, num_iterations=iterations,
-        snapshots=SNAPSHOTS, activation=activation, progress=report,
+    return workers.run(
+        practice.train_with_snapshots, parameters, X, Y, lambd=lambd,
+        learning_rate=LEARNING_RATE, num_iterations=iterations, snapshots=SNAPSHOTS,
+        activation=activation,
     )  # fmt: skip
-    bar.empty()
-    return snapshots
 
 
 @st.cache_resource(max_entries=32, show_spinner="Checking every snapshot…")
 def training_view(lambd: float, iterations: int, epsilon: float, activation: str, _snapshots):
     X, Y, _ = practice.lab()
-    run = practice.checks_along_training(
-        _snapshots, X, Y, lambd=lambd, activation=activation, epsilon=epsilon
-    )
+    run = workers.run(
+        practice.checks_along_training, _snapshots, X, Y, lambd=lambd, activation=activation,
+        epsilon=epsilon,
+    )  # fmt: skip
     return run, charts.training_chart(*charts.training_frames(run, LATE))
 
 

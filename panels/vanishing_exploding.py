@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
+import workers
 from charts.vanishing_exploding import power_of_ten
 from core.activations import ACTIVATIONS
 from core.initialization import METHOD_NAMES, METHODS, init_std
@@ -169,7 +170,9 @@ def simulate(network: Network) -> RandomNetworkSignals:
     """The simulation of ``network``, seeded by its own seed (core refuses what it cannot do)."""
     depth, width, activation, method, scale, dtype, seed = network
     rng = np.random.default_rng(seed)
-    return simulate_random_network(depth, width, activation, method, rng, scale, dtype=dtype)
+    return workers.run(
+        simulate_random_network, depth, width, activation, method, rng, scale, dtype=dtype
+    )
 
 
 def _number(value: float) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+import workers
 from core import datasets, initialization, network, propagation
 from core.initialization import PRESETS
 from ui.presentation import secondary
@@ -24,6 +25,7 @@ MAX_ITERATIONS, ITERATION_STEP = 15_000, 100
 # A training runs to the first horizon at or past the slider, keeping a snapshot every
 # ITERATION_STEP steps: short runs stay quick, and the slider never retrains.
 HORIZONS = (1_000, MAX_ITERATIONS)
+PIECE = 1_000  # steps per call to a worker process; the progress bar moves between calls
 COURSE_SETTING = ("circles", (10, 5), MAX_ITERATIONS, 0.01)  # data, hidden, iterations, α
 URL = {"bind": "query-params"}
 
@@ -114,9 +116,10 @@ def names_table() -> pd.DataFrame:
 def simulated(depth, width, activation, name, v, seed) -> propagation.RandomNetworkSignals:
     rng, preset = np.random.default_rng(seed), PRESETS[name]
     # normal: the course's randn (the simulation's default is the cheaper uniform)
-    return propagation.simulate_random_network(
-        depth, width, activation, preset.method, rng, preset.std_scale(v), distribution="normal"
-    )
+    return workers.run(
+        propagation.simulate_random_network, depth, width, activation, preset.method, rng,
+        preset.std_scale(v), distribution="normal",
+    )  # fmt: skip
 
 
 def signal_notice(signals: propagation.RandomNetworkSignals, activation: str) -> tuple[str, str]:
@@ -161,27 +164,29 @@ def horizon(iterations: int) -> int:
 
 @st.cache_resource(max_entries=48, show_spinner=False)
 def _training(data_name, hidden, steps, rate, name, v, seed):
-    """(data, TrainingResult of ``steps`` iterations with snapshots). Draws its own
-    progress bar: Streamlit replays a bar made inside on a cache hit, but fails on one
-    made outside and passed in. A resource, not data: every rerun would otherwise unpickle
-    all the snapshots; nobody changes them."""
+    """(data, TrainingResult of ``steps`` iterations with snapshots), trained in a worker
+    process a piece at a time, the progress bar moving between pieces. Draws its own bar:
+    Streamlit replays a bar made inside on a cache hit, but fails on one made outside and
+    passed in. A resource, not data: every rerun would otherwise unpickle all the
+    snapshots; nobody changes them."""
     rng, preset = np.random.default_rng(seed), PRESETS[name]
     data = datasets.toy_split(data_name, rng)
     start = initialization.initialize_parameters(
         (2, *hidden, 1), preset.method, rng, preset.std_scale(v)
     )
+    run = None
     bar = st.progress(0.0, text=f"Training with {name} initialization…")
-
-    def report(i: int, J: float) -> None:
-        bar.progress(i / steps, f"{name}: iteration {i:,} of {steps:,}, J = {J:.4g}")
-
-    result = network.train(
-        data.X_train, data.Y_train, start, activation="relu", learning_rate=rate,
-        num_iterations=steps, progress=report, progress_every=max(steps // 40, 1),
-        snapshot_every=ITERATION_STEP,
-    )  # fmt: skip
+    for done in range(0, steps, PIECE):
+        piece = workers.run(
+            network.train, data.X_train, data.Y_train, run.parameters if run else start,
+            activation="relu", learning_rate=rate, num_iterations=min(PIECE, steps - done),
+            snapshot_every=ITERATION_STEP,
+        )  # fmt: skip
+        run = piece if run is None else run.extended(piece)
+        bar.progress(run.iterations / steps, f"{name}: iteration {run.iterations:,} of "
+                     f"{steps:,}, J = {run.costs[-1]:.4g}")  # fmt: skip
     bar.empty()
-    return data, result
+    return data, run
 
 
 def trained(data_name, hidden, iterations, rate, name, v, seed):
@@ -194,8 +199,7 @@ def trained(data_name, hidden, iterations, rate, name, v, seed):
             data.X_train, data.Y_train, result.parameters, activation="relu",
             learning_rate=rate, num_iterations=iterations - stop,
         )  # fmt: skip
-        costs = np.concatenate([result.costs, rest.costs[1:]])
-        result = network.TrainingResult(rest.parameters, costs)
+        result = result.extended(rest)
     return data, result
 
 

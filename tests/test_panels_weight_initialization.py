@@ -4,6 +4,7 @@ without running the page. Expected values come from core."""
 import numpy as np
 import pytest
 
+import workers
 from core import datasets, initialization, network
 from panels import weight_initialization as panel
 
@@ -36,9 +37,9 @@ def test_moving_the_iterations_slider_within_a_horizon_never_retrains(monkeypatc
     steps = (300, 1_000, 100, 700)
     runs = {iterations: direct(iterations) for iterations in steps}
     panel._training.clear()
-    calls = []
-    real_train = network.train
-    monkeypatch.setattr(network, "train", lambda *a, **k: calls.append(k) or real_train(*a, **k))
+    calls = []  # every training goes through a worker process, in pieces
+    real_run = workers.run
+    monkeypatch.setattr(workers, "run", lambda *a, **k: calls.append(k) or real_run(*a, **k))
     for iterations, alone in runs.items():
         result = trained(iterations)
         np.testing.assert_array_equal(result.costs, alone.costs)
