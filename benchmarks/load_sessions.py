@@ -25,14 +25,15 @@ Reported:
     press to the moment the app root's data-test-script-state turned from running to
     notRunning (a MutationObserver records it, so waiting adds nothing), and the part
     of it before the run started; the same with one session alone, for comparison;
-  * the server's resident memory (VmRSS from /proc, sampled every 0.2 s): its peak with
+  * the server's resident memory, its worker processes' included (VmRSS from /proc,
+    summed, sampled every 0.2 s): its peak with
     one session moving sliders after it has opened every page once, its peak with all
     sessions, and (peak with all − peak with one) / (sessions − 1), the memory each
     extra session costs, caches filled by its settings included; and its RSS once the
     other sessions have closed;
-  * the server's CPU use while all sessions move (cores, from /proc): near one core it
-    is the bottleneck (its script runs share one Python interpreter), well below it the
-    browsers are.
+  * the server's CPU use while all sessions move (cores, from /proc), in its own process
+    and in its workers (workers/): near one core in its own process it is the bottleneck
+    (its script runs share one Python interpreter).
 
 Targets (issue 6): no errors, 95th percentile under 1 s, under 20 MB per extra session.
 The browsers run on the same machine as the server and take CPU from it.
@@ -109,21 +110,51 @@ FOCUS_A_SLIDER = """
 # ------------------------------------------------------------------ memory
 
 
+def _family(pid: int) -> list[int]:
+    """The process and every process below it (the server's workers), from /proc."""
+    children: dict[int, list[int]] = defaultdict(list)
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                children[int(stat.read().rsplit(")", 1)[1].split()[1])].append(int(entry))
+        except OSError:  # it ended meanwhile
+            continue
+    family, todo = [], [pid]
+    while todo:
+        family.append(todo.pop())
+        todo.extend(children[family[-1]])
+    return family
+
+
 def _rss_bytes(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    """Resident memory of the server and its workers (shared pages counted in each)."""
+    total = 0
+    for member in _family(pid):
+        try:
+            with open(f"/proc/{member}/status") as status:
+                total += next(
+                    int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:")
+                )
+        except (OSError, StopIteration):  # ended meanwhile, or a zombie
+            if member == pid:
+                raise RuntimeError(f"no VmRSS for process {pid}") from None
+    return total
 
 
-def _cpu_seconds(pid: int | None) -> float | None:
-    """CPU time the process has used so far (user + system), from /proc."""
+def _cpu_seconds(pid: int | None) -> tuple[float, float] | None:
+    """CPU time used so far (user + system) by the server's own process and by the
+    processes below it (its workers), from /proc."""
     if pid is None:
         return None
-    with open(f"/proc/{pid}/stat") as stat:
-        fields = stat.read().rsplit(")", 1)[1].split()  # after "pid (name)"
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    used = []
+    for member in _family(pid):
+        try:
+            with open(f"/proc/{member}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()  # after "pid (name)"
+        except OSError:
+            continue
+        used.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+    return used[0], sum(used[1:])
 
 
 def _listening_pid(port: int) -> int | None:
@@ -295,8 +326,12 @@ def report_server(after, busy, before, cores_note: str, warm_up, first_page: str
     """The server's memory after the sessions closed, its CPU use, and one session alone."""
     if after is not None:
         print(f"server RSS 10 s after the other sessions closed: {after / 2**20:.0f} MB")
-        cores = (busy[0] - before[0]) / (busy[1] - before[1])
-        print(f"server CPU while all sessions moved: {cores:.2f} cores on average {cores_note}")
+        wall = busy[1] - before[1]
+        own, workers = ((now - then) / wall for now, then in zip(busy[0], before[0], strict=True))
+        print(
+            f"server CPU while all sessions moved: {own + workers:.2f} cores on average, "
+            f"{own:.2f} in its own process and {workers:.2f} in its workers {cores_note}"
+        )
     alone = warm_up.latencies[first_page]
     if alone:
         print(
@@ -336,7 +371,7 @@ def report(results, sessions, seconds, pause_s, one_session, all_sessions) -> No
     extra = (all_sessions - one_session) / max(sessions - 1, 1)
     mb = 2**20
     print(
-        f"server peak RSS: {one_session / mb:.0f} MB with 1 session, "
+        f"server peak RSS (with its workers): {one_session / mb:.0f} MB with 1 session, "
         f"{all_sessions / mb:.0f} MB with {sessions}; {extra / mb:.1f} MB per extra session"
     )
 
