@@ -11,6 +11,9 @@ from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
+from streamlit import dataframe_util
+
+import workers
 
 TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
@@ -52,12 +55,14 @@ _memo = BoundedCache()
 def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
     """The chart builder, returning the chart it built before from equal arguments.
 
-    Building an Altair chart costs milliseconds per encoding, and a rerun redraws every
-    chart although a control changes one or two: in one process serving many sessions
-    that was most of a rerun. The key is a digest of the pickled arguments, so equal
-    tables give the same chart and different ones never do; arguments that cannot be
-    pickled are built afresh. The chart is shared, so nobody may change it (Altair's
-    ``properties`` and ``to_dict`` copy) or the tables passed in.
+    Building an Altair chart and its spec costs tens of milliseconds, and a rerun redraws
+    every chart although a control changes one or two: in one process serving many
+    sessions that was most of a rerun. The key is a digest of the pickled arguments, so
+    equal tables give the same chart and different ones never do. A new chart is built
+    in a worker process (``workers``) with its spec, so the interpreter every session
+    shares only unpickles them; arguments that cannot be pickled are built here, afresh
+    each time. The chart is shared, so nobody may change it (Altair's ``properties`` and
+    ``to_dict`` copy) or the tables passed in.
     """
 
     @functools.wraps(builder)
@@ -69,11 +74,84 @@ def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.Top
             return builder(*args, **kwargs)
         if (chart := _memo.get(key)) is not None:
             return chart
-        chart = builder(*args, **kwargs)
+        chart, spec = workers.run(_built_and_drawn, build, args, kwargs)
+        _drawn.put((id(chart), False), (chart, spec))
         _memo.put(key, chart)
         return chart
 
     return build
+
+
+def _built_and_drawn(build: Callable, args: tuple, kwargs: dict) -> tuple[alt.TopLevelMixin, dict]:
+    # In a worker: the memoized builder's own body, then the spec drawn_spec would make.
+    chart = build.__wrapped__(*args, **kwargs)
+    return chart, _arrow_spec(vega_lite_spec(chart))
+
+
+# ---------------------------------------------------------------- specs as sent
+
+
+# Altair's data transformers and themes are process-wide settings: one conversion at a time.
+_conversion_lock = threading.Lock()
+
+
+def _keep_frame(data: pd.DataFrame, datasets: dict) -> dict:
+    # An Altair data transformer: the table stays a DataFrame, sent as Arrow by Streamlit.
+    name = f"data-{len(datasets)}"
+    datasets[name] = data
+    return {"name": name}
+
+
+alt.data_transformers.register("keep_frame", _keep_frame)
+
+
+def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
+    """The chart as a Vega-Lite dict whose ``datasets`` are the chart's DataFrames.
+
+    What ``st.altair_chart`` does, less the JSON-schema validation of the whole spec,
+    which is most of the cost of drawing a chart and runs under a lock shared by every
+    session. The chart builders' specs are validated by the tests instead
+    (tests/test_chart_specs.py).
+    """
+    datasets: dict[str, pd.DataFrame] = {}
+    with (
+        _conversion_lock,
+        alt.theme.enable("none"),
+        alt.data_transformers.enable("keep_frame", datasets=datasets),
+    ):
+        spec = chart.to_dict(validate=False)
+    spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    return spec
+
+
+def _arrow_spec(spec: dict) -> dict:
+    # Streamlit passes bytes through as Arrow IPC, and copies the spec's top level before
+    # it changes anything, so one spec serves every session.
+    tables = spec["datasets"].items()
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(table) for name, table in tables
+    }
+    return spec
+
+
+# The spec of each chart as sent, its tables already Arrow bytes, by the chart's identity:
+# a memoized builder hands the same chart to every rerun that draws it from the same
+# tables, so neither the spec nor its tables are made again.
+_drawn = BoundedCache()  # (id of the chart, presenting) → (the chart, its spec)
+
+
+def drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
+    """The chart's spec as Streamlit sends it (tables as Arrow bytes), with projector fonts
+    when ``present``; made once per chart and shared by every session."""
+    key = (id(chart), present)
+    kept = _drawn.get(key)
+    if kept is not None and kept[0] is chart:  # the id of a chart still alive
+        return kept[1]
+    spec = _arrow_spec(
+        fit_for_projector(vega_lite_spec(enlarge(chart))) if present else vega_lite_spec(chart)
+    )
+    _drawn.put(key, (chart, spec))
+    return spec
 
 
 def finish(

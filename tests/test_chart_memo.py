@@ -1,15 +1,24 @@
 """Charts are built once per distinct input and their specs sent from a cache, shared by
 every session: equal tables give the same chart, different ones never do."""
 
+import os
+
 import altair as alt
 import pandas as pd
 import pyarrow as pa
+import pytest
 
+import workers
 from charts import common
 from charts.common import memoized
-from ui import charts as ui_charts
 
 built = []
+
+
+@pytest.fixture
+def here(monkeypatch):
+    """Charts built in this process, where ``built`` can count them."""
+    monkeypatch.setattr(workers, "_pool", workers.Pool(0))
 
 
 @memoized
@@ -22,7 +31,7 @@ def frame(scale: float = 1.0) -> pd.DataFrame:
     return pd.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.0, scale, 4 * scale]})
 
 
-def test_equal_tables_give_the_same_chart_and_different_ones_a_new_one():
+def test_equal_tables_give_the_same_chart_and_different_ones_a_new_one(here):
     built.clear()
     first = line_chart(frame(), "a")
     assert line_chart(frame(), "a") is first  # a new but equal table
@@ -31,7 +40,7 @@ def test_equal_tables_give_the_same_chart_and_different_ones_a_new_one():
     assert built == ["a", "a", "b"]
 
 
-def test_a_builder_with_arguments_that_cannot_be_pickled_builds_every_time():
+def test_a_builder_with_arguments_that_cannot_be_pickled_builds_every_time(here):
     built.clear()
     unpicklable = frame().assign(y=frame()["y"])
     unpicklable.attrs["hook"] = lambda: None  # lambdas do not pickle
@@ -48,10 +57,23 @@ def test_the_memo_keeps_at_most_its_size():
 
 def test_a_drawn_spec_is_made_once_per_chart_with_its_tables_as_arrow():
     chart = line_chart(frame(3.0), "e")
-    spec = ui_charts._drawn_spec(chart, present=False)
-    assert ui_charts._drawn_spec(chart, present=False) is spec
-    assert ui_charts._drawn_spec(chart, present=True) is not spec  # larger fonts
+    spec = common.drawn_spec(chart, present=False)
+    assert common.drawn_spec(chart, present=False) is spec
+    assert common.drawn_spec(chart, present=True) is not spec  # larger fonts
     ((name, data),) = spec["datasets"].items()
     table = pa.ipc.open_stream(data).read_pandas()
     pd.testing.assert_frame_equal(table[["x", "y"]], frame(3.0))
     assert spec["data"] == {"name": name}
+
+
+@memoized
+def titled_by_process(frame: pd.DataFrame) -> alt.Chart:
+    return alt.Chart(frame).mark_line().encode(x="x:Q", y="y:Q").properties(title=str(os.getpid()))
+
+
+def test_a_new_chart_is_built_and_drawn_in_a_worker_process():
+    chart = titled_by_process(frame(5.0))
+    assert chart.title != str(os.getpid())  # built elsewhere
+    spec = common.drawn_spec(chart, present=False)  # drawn there too: no new spec here
+    assert spec["title"] == chart.title and isinstance(spec["datasets"]["data-0"], bytes)
+    assert spec == common._arrow_spec(common.vega_lite_spec(chart))

@@ -1,6 +1,6 @@
 """Every chart a page draws is valid Vega-Lite.
 
-The app skips Altair's schema checks while it draws (charts/__init__.py, ui/charts.py),
+The app skips Altair's schema checks while it draws (charts/__init__.py, charts/common.py),
 so they run here instead, on the finished spec of every chart of every page, at the
 defaults and in presentation mode (which rewrites the fonts of every chart).
 """
@@ -13,7 +13,7 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from streamlit.testing.v1 import AppTest
 
-from ui.charts import vega_lite_spec
+from charts.common import vega_lite_spec
 from ui.ideas import IDEAS
 
 SCHEMA = alt.vegalite.v6.schema.core.load_schema()

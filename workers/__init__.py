@@ -7,7 +7,8 @@ turns shared with theirs). ``run(function, *args)`` sends such a call to one of 
 worker processes and waits without holding the interpreter: the server keeps answering
 other sessions on one core while the call runs on another.
 
-A worker is ``python -m workers.serve``: it imports numpy and core once, then answers
+A worker is ``python -m workers.serve``: it imports core and the chart builders once
+(with numpy, pandas and Altair), then answers
 pickled calls on its stdin with pickled results on its stdout, one at a time, until its
 stdin closes. (multiprocessing's own pools are not used: they re-run the ``__main__``
 module in every worker, and under ``streamlit run`` that is the app itself.)
@@ -68,11 +69,12 @@ class Worker:
         )  # fmt: skip
 
     def call(self, function: Callable[..., T], args: tuple, kwargs: dict) -> T:
-        try:
-            pickle.dump((function, args, kwargs), self.process.stdin, pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps((function, args, kwargs), pickle.HIGHEST_PROTOCOL)  # whole, or
+        try:  # nothing: a half-written request would garble the next one
+            self.process.stdin.write(request)
             self.process.stdin.flush()
             succeeded, value = pickle.load(self.process.stdout)  # waits without the GIL
-        except (OSError, EOFError, pickle.UnpicklingError) as error:
+        except Exception as error:  # a closed pipe, or an answer cut short or garbled
             raise WorkerDied(f"worker {self.process.pid}: {error!r}") from error
         if not succeeded:
             raise value

@@ -8,15 +8,18 @@ so that stdout carries answers only.
 
 from __future__ import annotations
 
+import importlib
 import pickle
 import sys
 
-import core  # noqa: F401  (imported once, before the first call, with numpy)
+PRELOAD = ("core", "charts.common")  # what most calls need, imported before the first
 
 
 def serve() -> None:
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
-    sys.stdout = sys.stderr
+    sys.stdout = sys.stderr  # before any import can print
+    for module in PRELOAD:
+        importlib.import_module(module)
     while True:
         try:
             function, args, kwargs = pickle.load(requests)
