@@ -164,9 +164,16 @@ def finish(
 
     height=None leaves the height to the parts, for concatenated and faceted charts,
     which have no height of their own.
+
+    Sets them on the chart it is given, a builder's new chart, and returns it: Altair's
+    ``properties`` would copy it, and copying a layered chart merges its layers' parameters
+    again, which was half the time of building one.
     """
-    sized = {} if height is None else {"height": height}
-    return chart.properties(title=title, config=_with_fonts(chart, 1.0), **sized)
+    chart.title = title
+    chart.config = _with_fonts(chart, 1.0)
+    if height is not None:
+        chart.height = height
+    return chart
 
 
 def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.TopLevelMixin:

@@ -77,3 +77,21 @@ def test_a_new_chart_is_built_and_drawn_in_a_worker_process():
     spec = common.drawn_spec(chart, present=False)  # drawn there too: no new spec here
     assert spec["title"] == chart.title and isinstance(spec["datasets"]["data-0"], bytes)
     assert spec == common._arrow_spec(common.vega_lite_spec(chart))
+
+
+def test_altairs_class_table_is_kept_and_equal_to_a_new_one():
+    from altair.utils import schemapi
+
+    classes = list(schemapi._subclasses(schemapi.SchemaBase))
+    kept = schemapi._FromDict(classes).class_dict
+    assert schemapi._FromDict(iter(classes)).class_dict is kept  # built once
+    fresh: dict = {}
+    for tp in classes:
+        if tp._schema is not None:
+            fresh.setdefault(schemapi._FromDict.hash_schema(tp._schema), []).append(tp)
+    assert dict(kept) == fresh
+    encoded = alt.Chart().mark_point().encode(x="size:Q", color=alt.value("red"))
+    assert encoded.to_dict()["encoding"] == {
+        "x": {"field": "size", "type": "quantitative"},
+        "color": {"value": "red"},
+    }
