@@ -17,6 +17,7 @@ import workers
 from core import datasets, initialization, network, propagation
 from core.initialization import PRESETS
 from ui.presentation import secondary
+from workers.shared import Shared
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}  # larger: over 2 s to train
@@ -162,36 +163,62 @@ def horizon(iterations: int) -> int:
     return next(h for h in HORIZONS if h >= iterations)
 
 
-@st.cache_resource(max_entries=48, show_spinner=False)
-def _training(data_name, hidden, steps, rate, name, v, seed):
+def _training(key: tuple, between) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
     """(data, TrainingResult of ``steps`` iterations with snapshots), trained in a worker
-    process a piece at a time, the progress bar moving between pieces. Draws its own bar:
-    Streamlit replays a bar made inside on a cache hit, but fails on one made outside and
-    passed in. A resource, not data: every rerun would otherwise unpickle all the
-    snapshots; nobody changes them."""
+    process a piece at a time, ``between`` pieces (see ``workers.shared.Shared``)."""
+    data_name, hidden, steps, rate, name, v, seed = key
     rng, preset = np.random.default_rng(seed), PRESETS[name]
     data = datasets.toy_split(data_name, rng)
     start = initialization.initialize_parameters(
         (2, *hidden, 1), preset.method, rng, preset.std_scale(v)
     )
     run = None
-    bar = st.progress(0.0, text=f"Training with {name} initialization…")
     for done in range(0, steps, PIECE):
+        J = f", J = {run.costs[-1]:.4g}" if run else ""
+        between(done / steps, f"{name}: iteration {done:,} of {steps:,}{J}")
         piece = workers.run(
             network.train, data.X_train, data.Y_train, run.parameters if run else start,
             activation="relu", learning_rate=rate, num_iterations=min(PIECE, steps - done),
             snapshot_every=ITERATION_STEP,
         )  # fmt: skip
         run = piece if run is None else run.extended(piece)
-        bar.progress(run.iterations / steps, f"{name}: iteration {run.iterations:,} of "
-                     f"{steps:,}, J = {run.costs[-1]:.4g}")  # fmt: skip
-    bar.empty()
     return data, run
+
+
+# Every session's trainings, and the ones next to a visitor's on the v and α sliders,
+# trained ahead in a worker nobody else needs: moving either slider one step is instant.
+TRAININGS = Shared(_training, size=64)
+
+
+def _neighbours(key: tuple) -> list[tuple]:
+    """The trainings one step away on the v and α sliders, the one after in v first."""
+    near = []
+    for values, index in ((MULTIPLIERS, 5), (RATES, 3)):  # v and α in the key
+        i = values.index(key[index])
+        for j in (i + 1, i - 1):
+            if 0 <= j < len(values):
+                changed = list(key)
+                changed[index] = values[j]
+                near.append(tuple(changed))
+    return near
+
+
+def training(key: tuple) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
+    """The training of ``key``, shared, with a progress bar while it is made; then its
+    neighbours are prefetched."""
+    if TRAININGS.kept(key):
+        result = TRAININGS.get(key)
+    else:
+        bar = st.progress(0.0, text=f"Training with {key[4]} initialization…")
+        result = TRAININGS.get(key, bar.progress)
+        bar.empty()
+    TRAININGS.prefetch(reversed(_neighbours(key)))  # the first one is wanted most
+    return result
 
 
 def trained(data_name, hidden, iterations, rate, name, v, seed):
     """(data, TrainingResult) of ``iterations`` steps, sliced from a cached longer run."""
-    data, run = _training(data_name, hidden, horizon(iterations), rate, name, v, seed)
+    data, run = training((data_name, hidden, horizon(iterations), rate, name, v, seed))
     stop = iterations - iterations % ITERATION_STEP
     result = run.after(stop)
     if stop < iterations:  # a link's value between the slider's steps: train the rest

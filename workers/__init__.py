@@ -108,6 +108,10 @@ class Pool:
         self._idle.put(worker)
         return value
 
+    def idle(self) -> bool:
+        """Whether a call now would not wait for a worker."""
+        return self.size > 0 and (not self._idle.empty() or len(self._started) < self.size)
+
     def _take(self) -> Worker:
         with self._lock:
             if self._idle.empty() and len(self._started) < self.size:
@@ -134,14 +138,24 @@ def run(function: Callable[..., T], /, *args, **kwargs) -> T:
     Exceptions the function raises (a ``ValueError`` from core's checks) come back as
     they are; only a worker's death makes the call run in this process instead.
     """
-    global _pool
-    with _pool_lock:
-        if _pool is None:
-            _pool = Pool(worker_count())
-        pool = _pool
+    pool = _the_pool()
     if pool.size == 0 or pool.broken:
         return function(*args, **kwargs)
     try:
         return pool.run(function, args, kwargs)
     except WorkerDied:
         return function(*args, **kwargs)
+
+
+def idle() -> bool:
+    """Whether a call now would find a worker free (with no workers: never)."""
+    pool = _the_pool()
+    return not pool.broken and pool.idle()
+
+
+def _the_pool() -> Pool:
+    global _pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = Pool(worker_count())
+        return _pool
