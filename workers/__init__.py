@@ -15,8 +15,8 @@ module in every worker, and under ``streamlit run`` that is the app itself.)
 ``function`` must be importable by name (a function of ``core``), and its arguments and
 result must pickle; numpy arrays and core's results do.
 
-``LAB_WORKERS`` sets how many workers there may be (default: the usable cores, at most
-4; 0 runs every call in the server's own process). They start on first use. If one dies,
+``LAB_WORKERS`` sets how many workers there are (default: twice the usable cores, at most
+4; 0 runs every call in the server's own process). They all start on first use. If one dies,
 the call runs here instead and no worker is used again by this process: a page never
 fails because a worker did.
 """
@@ -43,14 +43,16 @@ _log = logging.getLogger(__name__)
 
 
 def worker_count() -> int:
-    """How many workers there may be: ``LAB_WORKERS`` if set, else the usable cores."""
+    """How many workers there are: ``LAB_WORKERS`` if set, else twice the usable cores
+    (at most MAX_WORKERS). More workers than cores let the system share the cores among
+    calls, so a short one (a chart) never queues behind a long one (a piece of training)."""
     text = os.environ.get(ENVIRONMENT, "").strip()
     if text.isdigit() and int(text) <= MAX_WORKERS:
         return int(text)
     if text:
         _log.warning("%s=%r is not a whole number from 0 to %d; using the cores.", ENVIRONMENT,
                      text, MAX_WORKERS)  # fmt: skip
-    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+    return min(2 * len(os.sched_getaffinity(0)), MAX_WORKERS)
 
 
 class WorkerDied(Exception):
@@ -86,17 +88,18 @@ class Worker:
 
 
 class Pool:
-    """Up to ``size`` workers, each serving one call at a time; a call waits for a free one."""
+    """``size`` workers, each serving one call at a time; a call waits for a free one."""
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()  # the warmest one first
-        self._started: list[Worker] = []
-        self._lock = threading.Lock()
+        self._started = [Worker() for _ in range(size)]  # all at once: a fixed cost, paid
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()  # before the first visitor
+        for worker in self._started:
+            self._idle.put(worker)
         self.broken = False
 
     def run(self, function: Callable[..., T], args: tuple, kwargs: dict) -> T:
-        worker = self._take()
+        worker = self._idle.get()
         try:
             value = worker.call(function, args, kwargs)
         except WorkerDied:
@@ -110,14 +113,7 @@ class Pool:
 
     def idle(self) -> bool:
         """Whether a call now would not wait for a worker."""
-        return self.size > 0 and (not self._idle.empty() or len(self._started) < self.size)
-
-    def _take(self) -> Worker:
-        with self._lock:
-            if self._idle.empty() and len(self._started) < self.size:
-                self._started.append(Worker())
-                return self._started[-1]
-        return self._idle.get()
+        return not self._idle.empty()
 
     def _break(self, dead: Worker) -> None:
         _log.warning("A worker process died; heavy calls now run in the server's process.")
