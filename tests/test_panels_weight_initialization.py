@@ -1,6 +1,8 @@
 """The weight initialization page's training slices and sentences, straight from core
 without running the page. Expected values come from core."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -39,9 +41,15 @@ def test_moving_the_iterations_slider_within_a_horizon_never_retrains(monkeypatc
     runs = {iterations: direct(iterations) for iterations in steps}
     monkeypatch.setattr(panel, "TRAININGS", Shared(panel._training, size=8))
     monkeypatch.setattr(panel.TRAININGS, "prefetch", lambda keys: None)  # this test's alone
-    calls = []  # every training goes through a worker process, in pieces
-    real_run = workers.run
-    monkeypatch.setattr(workers, "run", lambda *a, **k: calls.append(k) or real_run(*a, **k))
+    calls = []  # this thread's trainings (others may still prefetch for earlier tests)
+    real_run, me = workers.run, threading.current_thread()
+
+    def counted(*args, **kwargs):
+        if threading.current_thread() is me:
+            calls.append(kwargs)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(workers, "run", counted)
     for iterations, alone in runs.items():
         result = trained(iterations)
         np.testing.assert_array_equal(result.costs, alone.costs)
