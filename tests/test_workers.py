@@ -78,5 +78,5 @@ def test_what_a_call_prints_does_not_garble_its_answer():
 )
 def test_the_worker_count_comes_from_the_environment_within_bounds(monkeypatch, setting, expected):
     monkeypatch.setenv(workers.ENVIRONMENT, setting)
-    cores = min(2 * len(os.sched_getaffinity(0)), workers.MAX_WORKERS)
+    cores = min(len(os.sched_getaffinity(0)), workers.MAX_WORKERS)
     assert workers.worker_count() == (cores if expected is None else expected)

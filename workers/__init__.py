@@ -15,8 +15,8 @@ module in every worker, and under ``streamlit run`` that is the app itself.)
 ``function`` must be importable by name (a function of ``core``), and its arguments and
 result must pickle; numpy arrays and core's results do.
 
-``LAB_WORKERS`` sets how many workers there are (default: twice the usable cores, at most
-4; 0 runs every call in the server's own process). They all start on first use. If one dies,
+``LAB_WORKERS`` sets how many workers there are (default: the usable cores, at most 4;
+0 runs every call in the server's own process). They all start on first use. If one dies,
 the call runs here instead and no worker is used again by this process: a page never
 fails because a worker did.
 """
@@ -43,16 +43,16 @@ _log = logging.getLogger(__name__)
 
 
 def worker_count() -> int:
-    """How many workers there are: ``LAB_WORKERS`` if set, else twice the usable cores
-    (at most MAX_WORKERS). More workers than cores let the system share the cores among
-    calls, so a short one (a chart) never queues behind a long one (a piece of training)."""
+    """How many workers there are: ``LAB_WORKERS`` if set, else the usable cores (at most
+    MAX_WORKERS). More would take CPU from the server's own process, which every session
+    needs: with 20 sessions on 2 cores, 4 workers made the runs wait longer to start."""
     text = os.environ.get(ENVIRONMENT, "").strip()
     if text.isdigit() and int(text) <= MAX_WORKERS:
         return int(text)
     if text:
         _log.warning("%s=%r is not a whole number from 0 to %d; using the cores.", ENVIRONMENT,
                      text, MAX_WORKERS)  # fmt: skip
-    return min(2 * len(os.sched_getaffinity(0)), MAX_WORKERS)
+    return min(len(os.sched_getaffinity(0)), MAX_WORKERS)
 
 
 class WorkerDied(Exception):
