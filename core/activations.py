@@ -56,3 +56,25 @@ def activate(Z: np.ndarray, name: str) -> np.ndarray:
 def activation_derivative(Z: np.ndarray, name: str) -> np.ndarray:
     """g'(Z) for the named activation (ReLU's derivative at exactly 0 is taken as 0)."""
     return _PAIRS[check_activation(name)].derivative(Z)
+
+
+def activate_into(Z: np.ndarray, name: str, out: np.ndarray) -> np.ndarray:
+    """A = g(Z) written into ``out`` (for loops that reuse their arrays); ReLU and tanh
+    without a temporary."""
+    if name == "relu":
+        return np.maximum(Z, 0.0, out=out)
+    if name == "tanh":
+        return np.tanh(Z, out=out)
+    out[...] = activate(Z, name)
+    return out
+
+
+def derivative_into(Z: np.ndarray, A: np.ndarray, name: str, out: np.ndarray) -> np.ndarray:
+    """g′(Z) written into ``out``, given A = g(Z) too: tanh′ = 1 − A², read off A."""
+    if name == "relu":
+        return np.greater(Z, 0.0, out=out)  # 1.0 or 0.0, and 0 at exactly 0, as above
+    if name == "tanh":
+        np.square(A, out=out)
+        return np.subtract(1.0, out, out=out)
+    out[...] = activation_derivative(Z, name)
+    return out

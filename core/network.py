@@ -28,7 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from core._checks import as_matrix, positive_int
-from core.activations import activate, activation_derivative, check_activation, sigmoid
+from core.activations import (
+    activate,
+    activate_into,
+    activation_derivative,
+    check_activation,
+    derivative_into,
+    sigmoid,
+)
 
 MAX_ITERATIONS = 100_000
 
@@ -463,7 +470,7 @@ def _fused_steps(X, Y, params, activation, learning_rate, lambd):
         for l in range(L):  # Z[l] = W[l] A[l−1] + b[l];  A[l] = g(Z[l])
             np.matmul(Wb[l], A[l], out=Z[l])
             if l < L - 1:
-                _activate_into(Z[l], activation, A[l + 1][:-1])
+                activate_into(Z[l], activation, A[l + 1][:-1])
         np.logaddexp(0.0, Z[-1], out=softplus)
         J = (softplus.sum() - Z[-1][0] @ y) / m
         if lambd:
@@ -477,31 +484,10 @@ def _fused_steps(X, Y, params, activation, learning_rate, lambd):
             np.matmul(dZ[l], A[l].T, out=step[l])  # α·[dW[l] db[l]] (data term)
             if l:  # dZ[l−1] = W[l]ᵀ dZ[l] ⊙ g′(Z[l−1]), with W[l] before its step
                 np.matmul(Wb[l][:, :-1].T, dZ[l], out=dZ[l - 1])
-                dZ[l - 1] *= _derivative_into(Z[l - 1], A[l][:-1], activation, spare[l - 1])
+                dZ[l - 1] *= derivative_into(Z[l - 1], A[l][:-1], activation, spare[l - 1])
             if lambd:
                 Wb[l][:, :-1] *= shrink  # − α·(λ/m)·W[l]
             Wb[l] -= step[l]
-
-
-def _activate_into(Z: np.ndarray, activation: str, out: np.ndarray) -> None:
-    if activation == "relu":
-        np.maximum(Z, 0.0, out=out)
-    elif activation == "tanh":
-        np.tanh(Z, out=out)
-    else:
-        out[...] = activate(Z, activation)
-
-
-def _derivative_into(Z: np.ndarray, A: np.ndarray, activation: str, out: np.ndarray):
-    """g′(Z[l]) written into ``out``; ReLU's and tanh's read A[l] = g(Z[l])."""
-    if activation == "relu":
-        np.greater(Z, 0.0, out=out)  # 1.0 or 0.0: ReLU′, 0 at exactly 0
-    elif activation == "tanh":
-        np.square(A, out=out)
-        np.subtract(1.0, out, out=out)  # 1 − tanh²(Z)
-    else:
-        out[...] = activation_derivative(Z, activation)
-    return out
 
 
 def predict_probability(

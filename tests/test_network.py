@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core import network
+from core import activations, network
 from core.activations import ACTIVATIONS
 
 LAYER_SIZES = [[3, 1], [3, 4, 1], [4, 5, 3, 1], [2, 6, 6, 4, 1]]
@@ -350,3 +350,15 @@ def test_training_without_dropout_takes_the_textbook_steps(activation, lambd, di
         assert run.parameters[key].flags.c_contiguous and run.parameters[key].shape == (
             parameters[key].shape
         )
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
+def test_activations_written_in_place_equal_the_plain_ones(activation):
+    Z = np.random.default_rng(18).standard_normal((4, 7))
+    Z[0, 0] = 0.0  # ReLU′ at exactly 0 is 0 in both
+    A = activations.activate_into(Z, activation, np.empty_like(Z))
+    np.testing.assert_array_equal(A, activations.activate(Z, activation))
+    derivative = activations.derivative_into(Z, A, activation, np.empty_like(Z))
+    np.testing.assert_allclose(
+        derivative, activations.activation_derivative(Z, activation), rtol=1e-15, atol=1e-15
+    )
