@@ -6,7 +6,6 @@ import functools
 import hashlib
 import pickle
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 import altair as alt
@@ -14,6 +13,7 @@ import pandas as pd
 from streamlit import dataframe_util
 
 import workers
+from workers.shared import BoundedCache
 
 TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
@@ -23,33 +23,7 @@ PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop scre
 MEMO_SIZE = 128  # charts kept, over every builder and session (a few MB at most)
 
 
-class BoundedCache:
-    """A thread-safe dict that keeps the ``size`` entries used last, for caches shared by
-    every session of the server."""
-
-    def __init__(self, size: int = MEMO_SIZE) -> None:
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key):
-        with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key, value) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-
-_memo = BoundedCache()
+_memo = BoundedCache(MEMO_SIZE)
 
 
 def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
@@ -137,7 +111,7 @@ def _arrow_spec(spec: dict) -> dict:
 # The spec of each chart as sent, its tables already Arrow bytes, by the chart's identity:
 # a memoized builder hands the same chart to every rerun that draws it from the same
 # tables, so neither the spec nor its tables are made again.
-_drawn = BoundedCache()  # (id of the chart, presenting) → (the chart, its spec)
+_drawn = BoundedCache(MEMO_SIZE)  # (id of the chart, presenting) → (the chart, its spec)
 
 
 def drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:

@@ -8,6 +8,7 @@ slider only slices a run already made.
 """
 
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -163,7 +164,19 @@ def horizon(iterations: int) -> int:
     return next(h for h in HORIZONS if h >= iterations)
 
 
-def _training(key: tuple, between) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
+class TrainingKey(NamedTuple):
+    """One training of the page: what it trains on, how far, and from which start."""
+
+    data: str
+    hidden: tuple[int, ...]
+    steps: int
+    rate: float
+    name: str
+    v: float
+    seed: int
+
+
+def _training(key: TrainingKey, between) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
     """(data, TrainingResult of ``steps`` iterations with snapshots), trained in a worker
     process a piece at a time, ``between`` pieces (see ``workers.shared.Shared``)."""
     data_name, hidden, steps, rate, name, v, seed = key
@@ -190,26 +203,23 @@ def _training(key: tuple, between) -> tuple[datasets.TrainTestSplit, network.Tra
 TRAININGS = Shared(_training, size=64)
 
 
-def _neighbours(key: tuple) -> list[tuple]:
+def _neighbours(key: TrainingKey) -> list[TrainingKey]:
     """The trainings one step away on the v and α sliders, the one after in v first."""
     near = []
-    for values, index in ((MULTIPLIERS, 5), (RATES, 3)):  # v and α in the key
-        i = values.index(key[index])
-        for j in (i + 1, i - 1):
-            if 0 <= j < len(values):
-                changed = list(key)
-                changed[index] = values[j]
-                near.append(tuple(changed))
+    for values, field in ((MULTIPLIERS, "v"), (RATES, "rate")):
+        i = values.index(getattr(key, field))
+        steps = [j for j in (i + 1, i - 1) if 0 <= j < len(values)]
+        near += [key._replace(**{field: values[j]}) for j in steps]
     return near
 
 
-def training(key: tuple) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
+def training(key: TrainingKey) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
     """The training of ``key``, shared, with a progress bar while it is made; then its
     neighbours are prefetched."""
     if TRAININGS.kept(key):
         result = TRAININGS.get(key)
     else:
-        bar = st.progress(0.0, text=f"Training with {key[4]} initialization…")
+        bar = st.progress(0.0, text=f"Training with {key.name} initialization…")
         result = TRAININGS.get(key, bar.progress)
         bar.empty()
     TRAININGS.prefetch(reversed(_neighbours(key)))  # the first one is wanted most
@@ -218,7 +228,7 @@ def training(key: tuple) -> tuple[datasets.TrainTestSplit, network.TrainingResul
 
 def trained(data_name, hidden, iterations, rate, name, v, seed):
     """(data, TrainingResult) of ``iterations`` steps, sliced from a cached longer run."""
-    data, run = training((data_name, hidden, horizon(iterations), rate, name, v, seed))
+    data, run = training(TrainingKey(data_name, hidden, horizon(iterations), rate, name, v, seed))
     stop = iterations - iterations % ITERATION_STEP
     result = run.after(stop)
     if stop < iterations:  # a link's value between the slider's steps: train the rest

@@ -84,14 +84,14 @@ def test_a_diverged_training_is_an_error_that_says_what_to_lower():
 
 
 def test_the_trainings_one_step_away_on_v_and_alpha_are_the_neighbours():
-    key = ("circles", (10, 5), 15_000, 0.01, "He", 1.0, 0)
+    key = panel.TrainingKey("circles", (10, 5), 15_000, 0.01, "He", 1.0, 0)
     assert panel._neighbours(key) == [
         ("circles", (10, 5), 15_000, 0.01, "He", 2.0, 0),
         ("circles", (10, 5), 15_000, 0.01, "He", 0.5, 0),
         ("circles", (10, 5), 15_000, 0.03, "He", 1.0, 0),
         ("circles", (10, 5), 15_000, 0.003, "He", 1.0, 0),
     ]
-    edge = ("moons", (5,), 1_000, 0.3, "zeros", 100.0, 4)
+    edge = panel.TrainingKey("moons", (5,), 1_000, 0.3, "zeros", 100.0, 4)
     assert panel._neighbours(edge) == [
         ("moons", (5,), 1_000, 0.3, "zeros", 10.0, 4),
         ("moons", (5,), 1_000, 0.1, "zeros", 100.0, 4),

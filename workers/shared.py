@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 import workers
@@ -14,11 +15,37 @@ Between = Callable[[float, str], None]  # (fraction done, what is under way)
 POLL_S = 0.05
 
 
+class BoundedCache:
+    """A thread-safe dict that keeps the ``size`` entries used last, for caches shared by
+    every session of the server. None is never kept: ``get`` returns it for a miss."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class Shared:
-    """``get(key)`` returns the kept result, waits for one under way, or computes it with
-    ``compute(key, between)``. ``prefetch(keys)`` computes keys in a background thread,
-    newest request first, so that the setting a visitor is likely to pick next (the
-    neighbouring values of a slider) is ready when they do.
+    """``get(key)`` returns the kept result (never None), waits for one under way, or
+    computes it with ``compute(key, between)``. ``prefetch(keys)`` computes keys in a
+    background thread, newest request first, so that the setting a visitor is likely to
+    pick next (the neighbouring values of a slider) is ready when they do.
 
     ``compute`` calls ``between(done, text)`` between pieces of its work. For a visitor it
     draws their progress bar; for a prefetch it waits until a worker is free (see
@@ -29,8 +56,8 @@ class Shared:
 
     def __init__(self, compute: Callable[[Hashable, Between], object], size: int,
                  backlog: int = 4) -> None:  # fmt: skip
-        self.compute, self.size, self.backlog = compute, size, backlog
-        self._kept: dict = {}  # key → result, least recently used first
+        self.compute, self.backlog = compute, backlog
+        self._kept = BoundedCache(size)
         self._under_way: dict = {}  # key → Event set when it is kept (or has failed)
         self._asked: set = set()  # keys under way that a visitor waits for
         self._wanted: list = []  # keys to prefetch, newest last
@@ -40,10 +67,9 @@ class Shared:
 
     def get(self, key: Hashable, between: Between = lambda done, text: None):
         while True:
-            with self._lock:
-                if key in self._kept:
-                    self._kept[key] = self._kept.pop(key)  # now the most recently used
-                    return self._kept[key]
+            with self._lock:  # kept, under way or ours: decided at once
+                if (result := self._kept.get(key)) is not None:
+                    return result
                 event = self._under_way.get(key)
                 if event is None:
                     self._under_way[key] = event = threading.Event()
@@ -53,15 +79,14 @@ class Shared:
         return self._computed(key, event, between)
 
     def kept(self, key: Hashable) -> bool:
-        with self._lock:
-            return key in self._kept
+        return self._kept.get(key) is not None
 
     def prefetch(self, keys) -> None:
         if workers.worker_count() == 0:
             return
         with self._lock:
             for key in keys:
-                if key not in self._kept and key not in self._under_way:
+                if self._kept.get(key) is None and key not in self._under_way:
                     self._wanted = [*(k for k in self._wanted if k != key), key]
             del self._wanted[: -self.backlog]  # older requests: their visitor moved on
             if self._wanted and self._thread is None:
@@ -72,10 +97,8 @@ class Shared:
     def _computed(self, key, event: threading.Event, between: Between):
         try:
             result = self.compute(key, between)
-            with self._lock:
-                self._kept[key] = result
-                while len(self._kept) > self.size:
-                    del self._kept[next(iter(self._kept))]
+            with self._lock:  # kept before it stops being under way
+                self._kept.put(key, result)
             return result
         finally:
             with self._lock:
@@ -89,7 +112,7 @@ class Shared:
                 while not self._wanted:
                     self._more.wait()
                 key = self._wanted.pop()
-                if key in self._kept or key in self._under_way:
+                if self._kept.get(key) is not None or key in self._under_way:
                     continue
                 self._under_way[key] = event = threading.Event()
 
