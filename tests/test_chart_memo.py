@@ -7,10 +7,14 @@ import altair as alt
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 import workers
 from charts import common
 from charts.common import memoized
+from ui.ideas import IDEAS
+from workers.shared import BoundedCache
 
 built = []
 
@@ -95,3 +99,24 @@ def test_altairs_class_table_is_kept_and_equal_to_a_new_one():
         "x": {"field": "size", "type": "quantitative"},
         "color": {"value": "red"},
     }
+
+
+@pytest.mark.parametrize("idea", IDEAS, ids=lambda idea: idea.title)
+def test_layers_passed_through_give_the_specs_altair_would(idea, here, monkeypatch):
+    api = alt.vegalite.v6.api
+
+    def specs() -> list[str]:
+        monkeypatch.setattr(common, "_memo", BoundedCache(common.MEMO_SIZE))
+        monkeypatch.setattr(common, "_drawn", BoundedCache(common.MEMO_SIZE))
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file("../app.py").run(timeout=30).switch_page(idea.path)
+        at.run(timeout=60)
+        assert not at.exception
+        return [chart.proto.spec for chart in at.get("vega_lite_chart")]
+
+    passed_through = specs()
+    assert passed_through
+    for name in ("_remove_duplicate_params", "_combine_subchart_params"):
+        monkeypatch.setattr(api, name, getattr(api, name).__wrapped__)  # Altair's own
+    assert specs() == passed_through
