@@ -8,6 +8,7 @@ from panels import weight_initialization as panel
 from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
+from ui.tables import show_figures
 
 run_inside_app()
 st.title("Weight initialization")
@@ -46,7 +47,7 @@ except ValueError as error:  # core refuses what it cannot do, with the reason
 show(charts.activation_heatmap(charts.histogram_frame(signals), deep_act), "activations_by_layer")
 level, text = panel.signal_notice(signals, deep_act)
 getattr(st, level)(text)
-st.dataframe(charts.variance_table(signals).style.format("{:.4g}"), hide_index=True)
+show_figures(charts.variance_table(signals), "{:.4g}")
 
 st.header("Training a small network")
 st.write(
@@ -79,7 +80,7 @@ st.markdown(panel.symmetry_lines(result.parameters))
 
 st.subheader("All six, on the same data from the same seed")
 if (table := panel.comparison(training, v, seed)) is not None:
-    st.dataframe(table.style.format(panel.TABLE_FORMATS), hide_index=True)
+    show_figures(table, panel.TABLE_FORMATS)
 else:
     st.caption("The table appears here; trainings already run are taken from the cache.")
 link.report()
