@@ -85,25 +85,3 @@ def test_a_server_without_workers_never_prefetches(monkeypatch):
     shared.prefetch(["p"])
     time.sleep(0.2)
     assert compute.calls == [] and not shared.kept("p")
-
-
-def test_a_prefetch_waits_while_this_process_runs_a_visitors_script(monkeypatch):
-    monkeypatch.setattr(workers, "worker_count", lambda: 2)
-    monkeypatch.setattr(workers, "idle", lambda: True)  # a worker is free all along
-    started = threading.Event()
-
-    def compute(key, between):
-        between(0.0, "starting")
-        started.set()
-        return {"key": key}
-
-    shared, stop = Shared(compute, size=4), threading.Event()
-    script = threading.Thread(target=lambda: [None for _ in iter(stop.is_set, True)])
-    script.start()  # a script run keeps this process busy
-    try:
-        shared.prefetch(["p"])
-        assert not started.wait(0.5)
-    finally:
-        stop.set()
-        script.join()
-    assert started.wait(5) and shared.get("p") == {"key": "p"}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -14,7 +13,6 @@ import workers
 _log = logging.getLogger(__name__)
 Between = Callable[[float, str], None]  # (fraction done, what is under way)
 POLL_S = 0.05
-QUIET = 0.25  # of a core: this process's use at which a prefetch yields to its visitors
 
 
 class BoundedCache:
@@ -43,22 +41,6 @@ class BoundedCache:
         return len(self._items)
 
 
-class _Clock:
-    """This process's CPU use since the last reset, in cores (all its threads)."""
-
-    def __init__(self) -> None:
-        self.reset()
-
-    def reset(self) -> None:
-        self.cpu, self.wall = time.process_time(), time.monotonic()
-
-    def quiet(self) -> bool:
-        cpu, wall = time.process_time() - self.cpu, time.monotonic() - self.wall
-        quiet = cpu < QUIET * wall
-        self.reset()
-        return quiet
-
-
 class Shared:
     """``get(key)`` returns the kept result (never None), waits for one under way, or
     computes it with ``compute(key, between)``. ``prefetch(keys)`` computes keys in a
@@ -67,11 +49,9 @@ class Shared:
 
     ``compute`` calls ``between(done, text)`` between pieces of its work. For a visitor it
     draws their progress bar; for a prefetch it waits until a worker is free (see
-    ``workers.idle``) and this process was quiet (under ``QUIET`` of a core since the
-    last piece: no visitor's script was running), so prefetching only ever uses a worker
-    and a core nobody else wants, and a server without workers never prefetches. Once a
-    visitor asks for a key being prefetched, the prefetch stops waiting and the visitor
-    waits for it.
+    ``workers.idle``), so prefetching only ever uses a worker nobody else wants, and a
+    server without workers never prefetches. Once a visitor asks for a key being
+    prefetched, the prefetch stops waiting and the visitor waits for it.
     """
 
     def __init__(self, compute: Callable[[Hashable, Between], object], size: int,
@@ -136,14 +116,9 @@ class Shared:
                     continue
                 self._under_way[key] = event = threading.Event()
 
-            clock = _Clock()
-
-            def between(done: float, text: str, key=key, clock=clock) -> None:
-                # the next piece once a worker is free and this process, which runs every
-                # visitor's script, was quiet (waiting for a visitor stops at once)
-                while key not in self._asked and not (clock.quiet() and workers.idle()):
+            def between(done: float, text: str, key=key) -> None:
+                while not workers.idle() and key not in self._asked:
                     threading.Event().wait(POLL_S)
-                clock.reset()
 
             try:
                 self._computed(key, event, between)
