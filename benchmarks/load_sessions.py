@@ -4,7 +4,7 @@ Run from the project root (needs Playwright and Debian's Chromium, as the browse
 
     OPENBLAS_NUM_THREADS=1 python -m benchmarks.load_sessions [--sessions 20]
         [--seconds 60] [--pause 0.5] [--url http://host:port --pid PID]
-        [--client browser|protocol]
+        [--client browser|protocol] [--lockstep]
 
 With --client protocol no browser is used: each session is a websocket speaking
 Streamlit's own protocol (benchmarks/protocol_client.py), and the time is measured from
@@ -15,7 +15,11 @@ like the tests) and stops it afterwards. One headless Chromium opens a browser c
 per session (each its own Streamlit session), each on a page of the lecture in turn
 (ui.ideas.IDEAS), and every session moves a random slider of its page one step with the
 keyboard (ArrowRight, or ArrowLeft at the end of its range), waits for the script run
-it caused to finish, pauses, and moves again, until the time is up.
+it caused to finish, pauses, and moves again, until the time is up. Sessions keep
+people's rhythm: each makes its first move at a random moment within the first pause
+and then pauses ½ to 1½ times --pause at random. With --lockstep all twenty move at the
+same instant and pause exactly --pause, so their runs keep arriving together: the
+harshest case, kept for comparison.
 
 Reported:
   * script runs completed, errors (runs that show an exception; must be 0) and moves
@@ -236,11 +240,26 @@ async def open_session(browser, url: str, opening: asyncio.Semaphore | None = No
     return context, tab
 
 
-async def move_sliders(tab, page: str, until: float, pause_s: float, seed: int, results):
+def pauses(rng: random.Random, pause_s: float, lockstep: bool):
+    """The waits of one session: before its first move, then after each run.
+
+    In lockstep every session moves at the same instant and pauses exactly ``pause_s``;
+    otherwise, as people do, each starts at a random moment within the first pause and
+    pauses a random ½ to 1½ times ``pause_s`` (the same on average).
+    """
+    yield 0.0 if lockstep else rng.uniform(0.0, pause_s)
+    while True:
+        yield pause_s if lockstep else rng.uniform(0.5, 1.5) * pause_s
+
+
+async def move_sliders(tab, page: str, until: float, pause_s: float, seed: int, results,
+                       lockstep: bool = False):  # fmt: skip
     """Move random sliders one step at a time until `until` (time.monotonic())."""
     from playwright.async_api import Error as PlaywrightError
 
     rng = random.Random(seed)
+    waits = pauses(random.Random(-1 - seed), pause_s, lockstep)
+    await asyncio.sleep(next(waits))
     while time.monotonic() < until:
         try:
             move = await tab.evaluate(FOCUS_A_SLIDER, [rng.random(), rng.random()])
@@ -265,10 +284,11 @@ async def move_sliders(tab, page: str, until: float, pause_s: float, seed: int, 
         results.waits.append((started_at - move["pressedAt"]) / 1000)
         if shown:
             results.errors.append(f"{page}: {shown[0][:200]}")
-        await asyncio.sleep(pause_s)
+        await asyncio.sleep(next(waits))
 
 
-async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float):
+async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
+               lockstep: bool):  # fmt: skip
     from playwright.async_api import async_playwright
 
     sys.path.insert(0, str(ROOT))
@@ -304,7 +324,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             until = wall_before + seconds
             await asyncio.gather(
                 *(
-                    move_sliders(tab, page, until, pause_s, seed, results)
+                    move_sliders(tab, page, until, pause_s, seed, results, lockstep)
                     for seed, (tab, page) in enumerate(zip(tabs, pages, strict=True))
                 )
             )
@@ -317,7 +337,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             after = memory.peak()
             await context.close()
         await browser.close()
-    report(results, sessions, seconds, pause_s, one_session, all_sessions)
+    report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
     cores_note = f"(this machine has {os.cpu_count()}; the rest went to the browsers and others)"
     report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
 
@@ -344,9 +364,10 @@ def _p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else 0
 
 
-def report(results, sessions, seconds, pause_s, one_session, all_sessions) -> None:
+def report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions) -> None:
     every = [value for values in results.latencies.values() for value in values]
-    print(f"{sessions} sessions for {seconds:g} s, {pause_s:g} s pause after each run")
+    rhythm = "in lockstep" if lockstep else "on average, each session starting at random"
+    print(f"{sessions} sessions for {seconds:g} s, {pause_s:g} s pause after each run {rhythm}")
     print(f"script runs completed: {len(every)}")
     print(f"errors (exceptions shown): {len(results.errors)}")
     for error in results.errors[:5]:
@@ -381,6 +402,12 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0, help="how long all move")
     parser.add_argument("--pause", type=float, default=0.5, help="seconds between moves")
+    parser.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="every session moves at the same instant and pauses exactly --pause (default: "
+        "each starts at a random moment and pauses ½ to 1½ times --pause)",
+    )
     parser.add_argument("--url", help="a running server; default: start one")
     parser.add_argument("--pid", type=int, help="the server's process (default: found)")
     parser.add_argument(
@@ -404,9 +431,10 @@ def main() -> None:
         if args.client == "protocol":
             from benchmarks import protocol_client
 
-            asyncio.run(protocol_client.load(url, pid, args.sessions, args.seconds, args.pause))
+            load_with = protocol_client.load
         else:
-            asyncio.run(load(url, pid, args.sessions, args.seconds, args.pause))
+            load_with = load
+        asyncio.run(load_with(url, pid, args.sessions, args.seconds, args.pause, args.lockstep))
 
 
 if __name__ == "__main__":

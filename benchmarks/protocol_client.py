@@ -204,9 +204,15 @@ def _read_element(element, run: Run) -> None:
 # ------------------------------------------------------------------ the benchmark
 
 
-async def move_sliders(session, page: str, until: float, pause_s: float, seed: int, results):
-    """Move random sliders one step at a time until `until` (time.monotonic())."""
+async def move_sliders(session, page: str, until: float, pause_s: float, seed: int, results,
+                       lockstep: bool = False):  # fmt: skip
+    """Move random sliders one step at a time until `until` (time.monotonic()), pausing as
+    ``load_sessions.pauses`` says."""
+    from benchmarks.load_sessions import pauses
+
     rng = random.Random(seed)
+    waits = pauses(random.Random(-1 - seed), pause_s, lockstep)
+    await asyncio.sleep(next(waits))
     while time.monotonic() < until:
         if not session.move_a_slider(rng):
             results.errors.append(f"{page}: no slider to move")
@@ -219,7 +225,7 @@ async def move_sliders(session, page: str, until: float, pause_s: float, seed: i
         results.latencies[page].append(run.finished_s)
         results.waits.append(run.started_s)
         results.errors.extend(f"{page}: {exception}" for exception in run.exceptions)
-        await asyncio.sleep(pause_s)
+        await asyncio.sleep(next(waits))
 
 
 async def open_session(url: str, page: str, results, opening: asyncio.Semaphore | None = None):
@@ -230,7 +236,8 @@ async def open_session(url: str, page: str, results, opening: asyncio.Semaphore 
     return session
 
 
-async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float):
+async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
+               lockstep: bool):  # fmt: skip
     """As load_sessions.load, with protocol sessions instead of browser tabs."""
     from benchmarks import load_sessions as bench
     from ui.ideas import IDEAS
@@ -259,7 +266,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
         until = wall_before + seconds
         await asyncio.gather(
             *(
-                move_sliders(session, page, until, pause_s, seed, results)
+                move_sliders(session, page, until, pause_s, seed, results, lockstep)
                 for seed, (session, page) in enumerate(zip(every, pages, strict=True))
             )
         )
@@ -273,7 +280,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
         after = memory.peak()
         await first.close()
     print("client: the Streamlit protocol over websockets, no browser")
-    bench.report(results, sessions, seconds, pause_s, one_session, all_sessions)
+    bench.report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
     for error in warm_up.errors[:5]:
         print(f"    while warming up: {error}")
     own_cores = own / (busy[1] - wall_before)
