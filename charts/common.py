@@ -6,9 +6,10 @@ import functools
 import hashlib
 import pickle
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 import altair as alt
+import numpy as np
 import pandas as pd
 from streamlit import dataframe_util
 
@@ -18,6 +19,29 @@ from workers.shared import BoundedCache
 TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
 PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop screen
+
+
+def long_frame(parts: Iterable[Mapping[str, object]]) -> pd.DataFrame:
+    """The parts one under another in one table. Each part maps every column to a
+    sequence (all of the part's length) or to one value for all of its rows (a label).
+
+    The same table as concatenating a DataFrame per part, but built once: with pandas'
+    Arrow-backed strings every frame with a label column costs a third of a millisecond,
+    in the interpreter every session shares.
+    """
+    parts = list(parts)
+    rows = [next((len(value) for value in part.values() if np.ndim(value)), 1) for part in parts]
+
+    def column(name: str) -> np.ndarray:
+        pieces = [part[name] for part in parts]
+        return np.concatenate(
+            [
+                np.asarray(v) if np.ndim(v) else np.repeat(v, n)
+                for v, n in zip(pieces, rows, strict=True)
+            ]
+        )
+
+    return pd.DataFrame({name: column(name) for name in parts[0]})
 
 
 MEMO_SIZE = 128  # charts kept, over every builder and session (a few MB at most)

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, memoized
+from charts.common import finish, long_frame, memoized
 from core.check_practice import CheckCost, DropoutSweep, RegularizationSweep, TrainingChecks
 from core.gradient_check import VERDICT_BANDS, verdict_for
 
@@ -222,10 +222,8 @@ CODES = {"correct": "correct dW (with (λ/m)·W)", "buggy": "bug: (λ/m)·W left
 
 def lambda_frame(sweep: RegularizationSweep) -> pd.DataFrame:
     """One row per λ and code: λ and the difference (floored)."""
-    return pd.concat(
-        pd.DataFrame(
-            {"lambda": sweep.lambdas, "code": CODES[key], "difference": _floor(getattr(sweep, key))}
-        )
+    return long_frame(
+        {"lambda": sweep.lambdas, "code": CODES[key], "difference": _floor(getattr(sweep, key))}
         for key in CODES
     )
 
@@ -269,15 +267,9 @@ MASKS = {"fresh": "a fresh mask at every evaluation", "fixed": "one mask, kept f
 
 def dropout_frame(sweep: DropoutSweep) -> pd.DataFrame:
     """One row per keep_prob and way of masking: keep_prob and the difference (floored)."""
-    return pd.concat(
-        pd.DataFrame(
-            {
-                "keep_prob": sweep.keep_probs,
-                "mask": MASKS[key],
-                "difference": _floor(getattr(sweep, key)),
-            }
-        )
-        for key in MASKS
+    return long_frame(
+        {"keep_prob": sweep.keep_probs, "mask": mask, "difference": _floor(getattr(sweep, key))}
+        for key, mask in MASKS.items()
     )
 
 
@@ -329,17 +321,15 @@ def training_frames(checks: TrainingChecks, late: str) -> tuple[pd.DataFrame, pd
     series = [("correct", "", checks.correct), ("without", "", checks.correct_without_kinks)]
     series += [("late", late, checks.bugs[late])]
     series += [("other", bug, values) for bug, values in checks.bugs.items() if bug != late]
-    lines = pd.concat(
-        pd.DataFrame(
-            {
-                "iteration": checks.iterations,
-                "line": TRAINING_LINES[key][0].format(bug=bug),
-                "kind": key,
-                "bug": bug,
-                "difference": _floor(values),
-                "J": checks.costs,
-            }
-        )
+    lines = long_frame(
+        {
+            "iteration": checks.iterations,
+            "line": TRAINING_LINES[key][0].format(bug=bug),
+            "kind": key,
+            "bug": bug,
+            "difference": _floor(values),
+            "J": checks.costs,
+        }
         for key, bug, values in series
     )
     met = checks.kinked > 0

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, memoized
+from charts.common import finish, long_frame, memoized
 from core.gradient_check import VERDICT_BANDS, EpsilonSweep, GradientCheckResult, verdict_for
 from core.network import Layout
 
@@ -144,17 +144,15 @@ def sweep_frame(sweeps: dict[str, EpsilonSweep]) -> pd.DataFrame:
             curves["without kink crossings"] = sweep.without_kinks
         for curve, values in curves.items():
             parts.append(
-                pd.DataFrame(
-                    {
-                        "epsilon": sweep.epsilons,
-                        "difference": values,
-                        "dtype": dtype,
-                        "curve": curve,
-                        "kinked": sweep.kinked,
-                    }
-                )
+                {
+                    "epsilon": sweep.epsilons,
+                    "difference": values,
+                    "dtype": dtype,
+                    "curve": curve,
+                    "kinked": sweep.kinked,
+                }
             )
-    frame = pd.concat(parts, ignore_index=True)
+    frame = long_frame(parts)
     frame["shown"] = frame["difference"].clip(lower=FLOOR)
     return frame
 

@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, memoized
+from charts.common import finish, long_frame, memoized
 
 STAGE_SIZE = 220  # px: the three stage panels are square, so equal units look equal
 CONTOUR_SIZE = 360
@@ -21,8 +21,8 @@ SET_COLOURS = alt.Scale(domain=["training", "test"], range=["#4c78a8", "#f58518"
 
 def points_frame(sets: dict[str, np.ndarray], column: str) -> pd.DataFrame:
     """Long DataFrame of columns example, <column>, x1, x2 from {label: X (2, m)}."""
-    return pd.concat(
-        pd.DataFrame({"example": range(X.shape[1]), column: label, "x1": X[0], "x2": X[1]})
+    return long_frame(
+        {"example": range(X.shape[1]), column: label, "x1": X[0], "x2": X[1]}
         for label, X in sets.items()
     )
 

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, memoized
+from charts.common import finish, long_frame, memoized
 from core.finite_differences import ErrorSweep, MethodErrors, SecantGeometry, is_exact_for_f
 
 COLORS = {
@@ -161,8 +161,8 @@ def secant_frames(
         (f"one-sided secant · slope {g.one_sided:.8g}", "forward", g.one_sided_secant),
         (f"two-sided secant · slope {g.two_sided:.8g}", "central", g.two_sided_secant),
     ]
-    curves = pd.concat(
-        pd.DataFrame({"theta": g.grid, "value": values, "curve": label, "series": series})
+    curves = long_frame(
+        {"theta": g.grid, "value": values, "curve": label, "series": series}
         for label, series, values in lines
     ).replace([math.inf, -math.inf], math.nan)  # f's poles and domain edges become gaps
     left, right = g.theta - g.epsilon, g.theta + g.epsilon
@@ -223,13 +223,13 @@ def sweep_frames(sweep: ErrorSweep, kink: bool = False) -> tuple[pd.DataFrame, p
     """The frames error_chart draws: each method's errors (finite ones), and the best steps
     of the methods whose curve has a truncation side to be best against (none at a kink)."""
     labels = {method: method_label(sweep, method, kink) for method in sweep.methods}
-    errors = pd.concat(
-        pd.DataFrame({
+    errors = long_frame(
+        {
             "epsilon": sweep.epsilons, "error": result.absolute_error,
             "method": labels[method], "series": method,
-        }).dropna()
+        }
         for method, result in sweep.methods.items()
-    )  # fmt: skip
+    ).dropna()  # fmt: skip
     best = pd.DataFrame([
         {
             "method": labels[method], "series": method,

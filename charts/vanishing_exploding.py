@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, memoized
+from charts.common import finish, long_frame, memoized
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
 DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279a2"])
@@ -253,12 +253,9 @@ def linear_frames(signal: DeepLinearSignal) -> tuple[pd.DataFrame, pd.DataFrame,
 def _long(s: RandomNetworkSignals, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
     """(layer, quantity, source, value) rows of the named per-layer arrays of s, keeping
     only values a log axis can show (no 0, inf or NaN)."""
-    frame = pd.concat(
-        [
-            pd.DataFrame({"layer": s.layers, "quantity": q, "source": src, "value": getattr(s, n)})
-            for n, (q, src) in columns.items()
-        ],
-        ignore_index=True,
+    frame = long_frame(
+        {"layer": s.layers, "quantity": q, "source": src, "value": getattr(s, n)}
+        for n, (q, src) in columns.items()
     )
     return frame[np.isfinite(frame["value"]) & (frame["value"] > 0)]
 

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, memoized
+from charts.common import finish, long_frame, memoized
 from core.datasets import Grid, TrainTestSplit
 from core.propagation import RandomNetworkSignals
 
@@ -222,22 +222,20 @@ def points_frame(data: TrainTestSplit, *, with_test: bool) -> pd.DataFrame:
     sets = [("train", data.X_train, data.Y_train)]
     if with_test:
         sets.append(("test", data.X_test, data.Y_test))
-    return pd.concat(
-        pd.DataFrame({"x1": X[0], "x2": X[1], "label": Y[0].astype(int).astype(str), "set": name})
+    return long_frame(
+        {"x1": X[0], "x2": X[1], "label": Y[0].astype(int).astype(str), "set": name}
         for name, X, Y in sets
     )
 
 
 def weights_frame(parameters: dict[str, np.ndarray], names: tuple[str, ...]) -> pd.DataFrame:
     """matrix, unit (row i), input (column j), value for the weight matrices named."""
-    return pd.concat(
-        pd.DataFrame(
-            {
-                "matrix": name,
-                "unit": np.indices(parameters[name].shape)[0].ravel() + 1,
-                "input": np.indices(parameters[name].shape)[1].ravel() + 1,
-                "value": parameters[name].ravel(),
-            }
-        )
+    return long_frame(
+        {
+            "matrix": name,
+            "unit": np.indices(parameters[name].shape)[0].ravel() + 1,
+            "input": np.indices(parameters[name].shape)[1].ravel() + 1,
+            "value": parameters[name].ravel(),
+        }
         for name in names
     )
