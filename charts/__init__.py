@@ -43,8 +43,7 @@ def _unless_plain(combine, plain_result):
     def combined(*args):
         *params, subcharts = args
         plain = all(
-            type(chart) is alt.Chart and chart._get("params") is alt.Undefined
-            for chart in subcharts
+            type(chart) is alt.Chart and chart.params is alt.Undefined for chart in subcharts
         )
         if plain and all(given is alt.Undefined for given in params):
             return plain_result(list(subcharts))
