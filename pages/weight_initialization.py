@@ -47,7 +47,7 @@ except ValueError as error:  # core refuses what it cannot do, with the reason
 show(charts.activation_heatmap(charts.histogram_frame(signals), deep_act), "activations_by_layer")
 level, text = panel.signal_notice(signals, deep_act)
 getattr(st, level)(text)
-show_figures(charts.variance_table(signals), "{:.4g}")
+show_figures(charts.variance_table(signals), "%.4g")
 
 st.header("Training a small network")
 st.write(

@@ -301,8 +301,8 @@ def symmetry_lines(params: dict[str, np.ndarray]) -> str:
 # ---------------------------------------------------------------- all six compared
 
 TABLE_KEY = "wi_table"
-TABLE_FORMATS = {"J at the start": "{:.4g}", "J at the end": "{:.4g}"}
-TABLE_FORMATS |= {"train accuracy": "{:.1%}", "test accuracy": "{:.1%}"}
+TABLE_FORMATS = {"J at the start": "%.4g", "J at the end": "%.4g"}  # see ui.tables
+TABLE_FORMATS |= {"train accuracy": "percent", "test accuracy": "percent"}
 
 
 def comparison(training: tuple, v: float, seed: int) -> pd.DataFrame | None:

@@ -148,12 +148,15 @@ def test_deep_network_table_is_the_simulation_of_core():
         1.0,
         distribution="normal",
     )
-    table = at.dataframe[0].value  # the figures as shown, to 4 significant digits
+    table = at.dataframe[0].value
     assert list(table["layer l"]) == list(range(1, 11))
-    assert table["Var(W[l]) = σ²"].iloc[0] == "0.02"
-    shown = {column: table[column].astype(float) for column in table.columns[1:]}
-    np.testing.assert_allclose(shown["Var(Z[l]) theory"], signals.Z_rms_theory**2, rtol=5e-4)
-    np.testing.assert_allclose(shown["Var(Z[l]) measured"], signals.Z_rms**2, rtol=5e-4)
+    np.testing.assert_allclose(table["Var(W[l]) = σ²"], 2 / 100)
+    np.testing.assert_allclose(table["Var(Z[l]) theory"], signals.Z_rms_theory**2)
+    np.testing.assert_allclose(table["Var(Z[l]) measured"], signals.Z_rms**2)
+    shown = json.loads(at.dataframe[0].proto.columns)  # to 4 significant digits, as numbers
+    assert {c: config["type_config"] for c, config in shown.items() if "type_config" in config} == {
+        column: {"type": "number", "format": "%.4g"} for column in table.columns[1:]
+    }
     shares = chart_data(at, 0)[0]
     drawn = signals.bin_edges[1:] > 0  # ReLU's bins below 0 are not drawn
     assert len(shares) == signals.A_histogram[:, drawn].size
@@ -187,10 +190,11 @@ def test_compare_all_six_runs_every_method_on_the_same_data():
     broken = dict(zip(table["initialization"], table["symmetry broken"], strict=True))
     assert broken["zeros"] == False and broken["He"] == True  # noqa: E712 (numpy bools)
     data, result = training(at, "random × 10")
-    row = table.set_index("initialization").loc["random × 10"]  # as shown
-    assert float(row["J at the start"]) == pytest.approx(result.costs[0], rel=5e-4)
-    accuracy = network.accuracy(data.X_test, data.Y_test, result.parameters)
-    assert row["test accuracy"] == f"{accuracy:.1%}"
+    row = table.set_index("initialization").loc["random × 10"]
+    assert row["J at the start"] == pytest.approx(result.costs[0])
+    assert row["test accuracy"] == pytest.approx(
+        network.accuracy(data.X_test, data.Y_test, result.parameters)
+    )
     at.run()  # the table stays for the same settings…
     assert len(at.dataframe) == 2
     at.slider(key="wi_iter").set_value(300).run()  # …and goes when they change
