@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import pickle
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -66,13 +67,16 @@ def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.Top
     @functools.wraps(builder)
     def build(*args, **kwargs) -> alt.TopLevelMixin:
         try:
-            call = (builder.__module__, builder.__qualname__, args, sorted(kwargs.items()))
-            key = hashlib.blake2b(pickle.dumps(call, protocol=pickle.HIGHEST_PROTOCOL)).digest()
+            call = pickle.dumps(
+                (builder.__module__, builder.__qualname__, args, sorted(kwargs.items())),
+                protocol=pickle.HIGHEST_PROTOCOL,
+            )
         except (pickle.PicklingError, TypeError, AttributeError):
             return builder(*args, **kwargs)
+        key = hashlib.blake2b(call).digest()
         if (chart := _memo.get(key)) is not None:
             return chart
-        chart, spec = workers.run(_built_and_drawn, build, args, kwargs)
+        chart, spec = workers.run(_built_and_drawn, call)  # the arguments pickled once
         _drawn.put((id(chart), False), (chart, spec))
         _memo.put(key, chart)
         return chart
@@ -80,9 +84,12 @@ def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.Top
     return build
 
 
-def _built_and_drawn(build: Callable, args: tuple, kwargs: dict) -> tuple[alt.TopLevelMixin, dict]:
-    # In a worker: the memoized builder's own body, then the spec drawn_spec would make.
-    chart = build.__wrapped__(*args, **kwargs)
+def _built_and_drawn(call: bytes) -> tuple[alt.TopLevelMixin, dict]:
+    # In a worker: the memoized builder's own body on the pickled call its key was made
+    # from, then the spec drawn_spec would make.
+    module, name, args, kwargs = pickle.loads(call)
+    build = functools.reduce(getattr, name.split("."), importlib.import_module(module))
+    chart = build.__wrapped__(*args, **dict(kwargs))
     return chart, _arrow_spec(vega_lite_spec(chart))
 
 
