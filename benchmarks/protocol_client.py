@@ -280,9 +280,10 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
         after = memory.peak()
         await first.close()
     print("client: the Streamlit protocol over websockets, no browser")
-    bench.report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
+    verdict = bench.report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
     for error in warm_up.errors[:5]:
         print(f"    while warming up: {error}")
     own_cores = own / (busy[1] - wall_before)
     cores_note = f"(this client's: {own_cores:.2f} cores)"
     bench.report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
+    print(verdict)
