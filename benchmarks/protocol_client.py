@@ -24,7 +24,9 @@ and exceptions (``element.exception``), which count as errors.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
+import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,53 +239,102 @@ async def open_session(url: str, page: str, results, opening: asyncio.Semaphore 
 
 
 async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
-               lockstep: bool):  # fmt: skip
-    """As load_sessions.load, with protocol sessions instead of browser tabs."""
+               lockstep: bool, browsers: int = 0):  # fmt: skip
+    """As load_sessions.load, with protocol sessions instead of browser tabs; with
+    ``browsers``, that many of the sessions (the 2nd, 3rd, …: each on a different page
+    while there are pages) are Chromium tabs instead, timed from the key press to the end
+    of the run in the browser, as load_sessions does."""
     from benchmarks import load_sessions as bench
     from ui.ideas import IDEAS
 
     pages = [IDEAS[i % len(IDEAS)].path for i in range(sessions)]
+    browsers = max(0, min(browsers, sessions - 1))
     results, warm_up = bench.Results(), bench.Results()  # all sessions; the first alone
-    with bench.MemorySampler(pid) as memory:
-        # One session opens every page once (imports, first runs), then moves sliders.
-        for idea in IDEAS:
-            session = await open_session(url, idea.path, warm_up)
-            await session.close()
-        first = await open_session(url, pages[0], warm_up)
-        memory.reset()
-        one_until = time.monotonic() + min(seconds, 20)
-        await move_sliders(first, pages[0], one_until, pause_s, 0, warm_up)
-        one_session = memory.peak()
-        # Then all of them at once, the first one included.
-        opening = asyncio.Semaphore(4)
-        others = await asyncio.gather(
-            *(open_session(url, page, results, opening) for page in pages[1:])
-        )
-        every = [first, *others]
-        memory.reset()
-        cpu_before, wall_before = bench._cpu_seconds(pid), time.monotonic()
-        own_before = time.process_time()
-        until = wall_before + seconds
-        await asyncio.gather(
-            *(
-                move_sliders(session, page, until, pause_s, seed, results, lockstep)
-                for seed, (session, page) in enumerate(zip(every, pages, strict=True))
+    seen = bench.Results()  # the browser tabs' runs (also counted in results)
+    async with contextlib.AsyncExitStack() as chromium:  # closes the browser, if any
+        with bench.MemorySampler(pid) as memory:
+            # One session opens every page once (imports, first runs), then moves sliders.
+            for idea in IDEAS:
+                session = await open_session(url, idea.path, warm_up)
+                await session.close()
+            first = await open_session(url, pages[0], warm_up)
+            memory.reset()
+            one_until = time.monotonic() + min(seconds, 20)
+            await move_sliders(first, pages[0], one_until, pause_s, 0, warm_up)
+            one_session = memory.peak()
+            # Then all of them at once, the first one included.
+            tabs = await _chromium_tabs(chromium, url, pages[1 : 1 + browsers]) if browsers else []
+            opening = asyncio.Semaphore(4)
+            others = await asyncio.gather(
+                *(open_session(url, page, results, opening) for page in pages[1 + browsers :])
             )
-        )
-        all_sessions = memory.peak()
-        busy = bench._cpu_seconds(pid), time.monotonic()
-        own = time.process_time() - own_before
-        for session in others:
-            await session.close()
-        await asyncio.sleep(10)  # the server drops a session once its socket closes
-        memory.reset()
-        after = memory.peak()
-        await first.close()
-    print("client: the Streamlit protocol over websockets, no browser")
+            protocol = [(0, first), *enumerate(others, 1 + browsers)]  # (seed, session)
+            memory.reset()
+            cpu_before, wall_before = bench._cpu_seconds(pid), time.monotonic()
+            own_before = time.process_time()
+            until = wall_before + seconds
+            await asyncio.gather(
+                *(
+                    bench.move_sliders(tab, page, until, pause_s, seed, seen, lockstep)
+                    for seed, (tab, page) in enumerate(zip(tabs, pages[1:], strict=False), 1)
+                ),
+                *(
+                    move_sliders(session, pages[seed], until, pause_s, seed, results, lockstep)
+                    for seed, session in protocol
+                ),
+            )
+            all_sessions = memory.peak()
+            busy = bench._cpu_seconds(pid), time.monotonic()
+            own = (time.process_time() - own_before) / (busy[1] - wall_before)
+            for session in others:
+                await session.close()
+            await chromium.aclose()  # before measuring what the server keeps
+            await asyncio.sleep(10)  # the server drops a session once its socket closes
+            memory.reset()
+            after = memory.peak()
+            await first.close()
+    results.merge(seen)
+    print("client: the Streamlit protocol over websockets, no browser" if not browsers else
+          f"client: the Streamlit protocol over websockets, and {browsers} sessions in "
+          "headless Chromium")  # fmt: skip
     verdict = bench.report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
     for error in warm_up.errors[:5]:
         print(f"    while warming up: {error}")
-    own_cores = own / (busy[1] - wall_before)
-    cores_note = f"(this client's: {own_cores:.2f} cores)"
+    if browsers:
+        _report_browsers(seen, browsers)
+    cores_note = f"(this client's: {own:.2f} cores{', its browser not counted' * bool(browsers)})"
     bench.report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
     print(verdict)
+
+
+async def _chromium_tabs(stack: contextlib.AsyncExitStack, url: str, pages: list[str]):
+    """One headless Chromium, with a tab (its own context and session) open on each page,
+    as load_sessions.open_session returns them; closed when ``stack`` closes."""
+    from playwright.async_api import async_playwright
+
+    from benchmarks import load_sessions as bench
+    from tests.browser_helpers import CHROMIUM, CHROMIUM_FLAGS, page_url
+
+    playwright = await stack.enter_async_context(async_playwright())
+    browser = await playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+    )
+    stack.push_async_callback(browser.close)
+    return [await bench.open_session(browser, page_url(url, page)) for page in pages]
+
+
+def _report_browsers(seen, browsers: int) -> None:
+    """The runs timed in Chromium tabs, among all the sessions' (a browser draws the result
+    before its script state turns to notRunning only for the elements it has; charts
+    are drawn by Vega right after)."""
+    from benchmarks import load_sessions as bench
+
+    times = [value for values in seen.latencies.values() for value in values]
+    if not times:
+        print(f"in the {browsers} Chromium tabs: no run finished")
+        return
+    print(
+        f"in the {browsers} Chromium tabs: {len(times)} runs, {len(seen.errors)} errors, "
+        f"{len(seen.failures)} unfinished; key press to the next frame painted after the "
+        f"run: median {statistics.median(times):.3f} s, 95th percentile {bench._p95(times):.3f} s"
+    )

@@ -51,3 +51,15 @@ def test_lockstep_moves_at_once_and_pauses_exactly():
 def test_unmeasured_memory_is_left_out_not_failed():
     line = targets(results(), [0.1] * 20, float("nan"))
     assert "MB" not in line and line.count(": met") == 2
+
+
+def test_browser_tabs_runs_join_the_rest_and_their_errors_count():
+    protocol, tabs = results(), results(failures=1)
+    protocol.latencies["pages/a.py"] = [0.1, 0.2]
+    tabs.latencies["pages/a.py"], tabs.latencies["pages/b.py"] = [0.3], [0.4]
+    tabs.waits = [0.05]
+    protocol.merge(tabs)
+    assert protocol.latencies == {"pages/a.py": [0.1, 0.2, 0.3], "pages/b.py": [0.4]}
+    assert protocol.waits == [0.05] and len(protocol.failures) == 1
+    every = [value for values in protocol.latencies.values() for value in values]
+    assert "1 errors: MISSED" in targets(protocol, every, 4.5)
