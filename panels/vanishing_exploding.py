@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 import workers
-from charts.vanishing_exploding import power_of_ten
+from charts.vanishing_exploding import power_of_ten, shown_bins
 from core.activations import ACTIVATIONS
 from core.initialization import METHOD_NAMES, METHODS, init_std
 from core.propagation import (
@@ -244,9 +244,10 @@ def notice(net: RandomNetworkSignals) -> tuple[str, str]:
 
 def histogram_caption(net: RandomNetworkSignals) -> str:
     """How to read the histogram: its bins, and what saturation and ReLU look like."""
-    edges = net.bin_edges
+    edges, bins = net.bin_edges, shown_bins(net)
+    kept = "" if len(bins) == len(edges) - 1 else " (ReLU's bins below 0 are left out: A ≥ 0)"
     return (
-        f"{len(edges) - 1} bins from {edges[0]:g} to {edges[-1]:g}; values "
+        f"{len(bins)} bins from {edges[bins.start]:.2g} to {edges[-1]:g}{kept}; values "
         "beyond them are counted in the end bins. Bright bands at tanh's ±1 or sigmoid's 0 and "
         "1 are saturated units. ReLU puts about half the units at 0 in every layer; a collapsed "
         "signal puts all of them there."

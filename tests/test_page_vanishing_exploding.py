@@ -263,3 +263,17 @@ def test_after_a_forward_overflow_the_backward_chart_names_it_once_and_lost_laye
     assert list(marks["layer"]) == [200] and f"Z[{k}] overflowed" in marks["label"].iloc[0]
     shown = set(charts.histogram_frame(s)["layer"])
     assert max(shown) < s.depth and all(s.A_histogram[l - 1].sum() > 0 for l in shown)
+
+
+def test_relu_histogram_starts_at_the_bin_holding_zero_and_says_so():
+    from panels.vanishing_exploding import histogram_caption
+
+    relu = simulate_random_network(5, 64, "relu", "he", np.random.default_rng(0), 1.0)
+    frame = charts.histogram_frame(relu)
+    assert frame["low"].min() < 0 < frame["high"].min()  # the bin of ReLU's zeros is kept
+    assert np.allclose(frame.groupby("layer")["fraction"].sum(), 1.0)  # nothing was lost
+    assert len(frame) == 5 * len(charts.shown_bins(relu)) < 5 * (len(relu.bin_edges) - 1)
+    assert "below 0 are left out" in histogram_caption(relu)
+    leaky = simulate_random_network(5, 64, "leaky_relu", "he", np.random.default_rng(0), 1.0)
+    assert charts.histogram_frame(leaky)["low"].min() == leaky.bin_edges[0]
+    assert "left out" not in histogram_caption(leaky)
