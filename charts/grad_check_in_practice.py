@@ -17,6 +17,7 @@ import pandas as pd
 from charts.common import finish, long_frame, memoized
 from core.check_practice import CheckCost, DropoutSweep, RegularizationSweep, TrainingChecks
 from core.gradient_check import VERDICT_BANDS, verdict_for
+from core.network import bug_label
 
 FLOOR = 1e-16
 """Differences below this (an exact 0 included) are drawn at it: a log axis has no 0."""
@@ -324,9 +325,9 @@ def training_frames(checks: TrainingChecks, late: str) -> tuple[pd.DataFrame, pd
     lines = long_frame(
         {
             "iteration": checks.iterations,
-            "line": TRAINING_LINES[key][0].format(bug=bug),
+            "line": TRAINING_LINES[key][0].format(bug=bug_label(bug)),
             "kind": key,
-            "bug": bug,
+            "bug": bug_label(bug),
             "difference": _floor(values),
             "J": checks.costs,
         }

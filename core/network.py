@@ -47,7 +47,8 @@ MAX_ITERATIONS = 100_000
 class PlantedBug:
     """A deliberate mistake in the backward pass, for the gradient-checking lab."""
 
-    name: str
+    name: str  # the key in PLANTED_BUGS, check functions and links
+    label: str  # what a person reads: a few words
     description: str
     blocks: tuple[str, ...]  # the gradient blocks it corrupts ("*": several, see description)
     needs: str = ""  # the setting without which it changes nothing
@@ -58,27 +59,32 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
     for bug in (
         PlantedBug(
             "dW2_doubled",
+            "dW[2] doubled",
             "dW[2] is multiplied by 2 (e.g. a stray factor from a copied formula).",
             ("W2",),
         ),
         PlantedBug(
             "db1_not_averaged",
+            "db[1] not divided by m",
             "db[1] sums dZ[1] over the examples but forgets to divide by m.",
             ("b1",),
         ),
         PlantedBug(
             "l2_missing_in_dW",
+            "L2 term left out of dW",
             "The cost has the L2 term (λ/2m)·Σ‖W‖², but every dW leaves out its gradient (λ/m)·W.",
             ("*",),
             needs="λ > 0",
         ),
         PlantedBug(
             "activation_derivative_wrong",
+            "g(Z[1]) in place of g′(Z[1])",
             "Layer 1 multiplies dA[1] by g(Z[1]) instead of g′(Z[1]).",
             ("W1", "b1"),
         ),
         PlantedBug(
             "dropout_mask_forgotten",
+            "dropout mask forgotten in backprop",
             "The backward pass forgets to apply the dropout mask D[l] (and 1/keep_prob) to dA[l], "
             "so every layer below the output gets a wrong dW and db.",
             ("*",),
@@ -86,6 +92,12 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
         ),
     )
 }
+
+
+def bug_label(bug: str) -> str:
+    """A planted bug as a person reads it, in quotes ("dW[2] doubled"); other text as it is
+    (a select's "none")."""
+    return f"“{PLANTED_BUGS[bug].label}”" if bug in PLANTED_BUGS else bug
 
 
 def check_bug(bug: str | None) -> str | None:

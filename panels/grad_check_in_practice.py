@@ -17,7 +17,7 @@ from charts.numerical_gradients import tex
 from core import check_practice as practice
 from core.datasets import COURSE_TRAIN_SIZE
 from core.gradient_check import VERDICT_BANDS, verdict_for
-from core.network import PLANTED_BUGS
+from core.network import PLANTED_BUGS, bug_label
 
 URL = {"bind": "query-params"}
 WIDTHS = ("2", "4", "8", "16", "32", "64")
@@ -376,7 +376,7 @@ def run_caption(run: practice.TrainingChecks, epsilon: float) -> str:
     caption = (
         f"{run.parameters} parameters, {run.examples} examples: a full check at each of "
         f"{SNAPSHOTS + 1} snapshots with ε = {epsilon:g}; the bug lines leave kinked components "
-        f"out. Without dropout, {', '.join(run.unchanged)} changes nothing."
+        f"out. Without dropout, {', '.join(map(bug_label, run.unchanged))} changes nothing."
     )
     if (run.kinked > 0).any():
         caption += (
@@ -396,13 +396,13 @@ def _late_bug_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
     if LATE in practice.hidden_at_initialization(run):
         caught = [bug for bug, values in run.bugs.items() if verdict_for(values[0]) == "bug"]
         return (
-            f"Measured over the planted bugs, the check at initialization lets only {LATE} "
-            f"through: {late[0]:.1e} ({verdict_for(late[0])}) at the start, {late[-1]:.1e} "
-            f"after {s.iterations:,} iterations. Its error (λ/m)·W follows the weights (‖W‖ "
-            f"{run.weight_norm[0]:.1f} → {run.weight_norm[-1]:.1f}), while the gradient it hides "
-            f"behind shrinks as the network learns (‖dθ‖ {run.gradient_norm[0]:.2g} → "
-            f"{run.gradient_norm[-1]:.2g}). The other {len(caught)} planted bugs that change "
-            f"dθ here score a bug from the start."
+            "Measured over the planted bugs, the check at initialization lets only "
+            f"{bug_label(LATE)} through: {late[0]:.1e} ({verdict_for(late[0])}) at the start, "
+            f"{late[-1]:.1e} after {s.iterations:,} iterations. Its error (λ/m)·W follows the "
+            f"weights (‖W‖ {run.weight_norm[0]:.1f} → {run.weight_norm[-1]:.1f}), while the "
+            f"gradient it hides behind shrinks as the network learns (‖dθ‖ "
+            f"{run.gradient_norm[0]:.2g} → {run.gradient_norm[-1]:.2g}). The other "
+            f"{len(caught)} planted bugs that change dθ here score a bug from the start."
         )
     if verdict_for(late[0]) == "bug":
         return (

@@ -362,3 +362,11 @@ def test_activations_written_in_place_equal_the_plain_ones(activation):
     np.testing.assert_allclose(
         derivative, activations.activation_derivative(Z, activation), rtol=1e-15, atol=1e-15
     )
+
+
+def test_every_planted_bug_has_its_own_short_label_and_quoted_labels_read_as_words():
+    labels = [bug.label for bug in network.PLANTED_BUGS.values()]
+    assert len(set(labels)) == len(labels) and all(0 < len(label) <= 40 for label in labels)
+    assert all("_" not in label for label in labels)  # words, not identifiers
+    assert network.bug_label("dW2_doubled") == "“dW[2] doubled”"
+    assert network.bug_label("none") == "none" and network.bug_label("") == ""

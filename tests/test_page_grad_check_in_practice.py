@@ -83,7 +83,7 @@ def test_training_notice_names_the_bug_found_hiding_at_initialization(page, lab)
     run = practice.checks_along_training(snapshots, lab.X, lab.Y, lambd=0.01)
     late = run.bugs["l2_missing_in_dW"]
     notice = notices(page)["training"]
-    assert "lets only l2_missing_in_dW through" in notice
+    assert "lets only “L2 term left out of dW” through" in notice
     assert f"{late[0]:.1e} (suspicious) at the start, {late[-1]:.1e} after 300" in notice
     assert not page.get("progress")  # the bar is gone once training ends
 
@@ -106,7 +106,7 @@ def test_tanh_meets_no_kink_where_relu_meets_many():
     at = open_page({"gp_eps": "1e-2"})
     at.segmented_control(key="gp_act").set_value("tanh").run()
     assert "tanh has no kink" in notices(at)["training"]
-    assert "lets only l2_missing_in_dW through" in notices(at)["training"]
+    assert "lets only “L2 term left out of dW” through" in notices(at)["training"]
 
 
 def test_cost_section_reports_the_chosen_networks_parameter_count():
@@ -208,7 +208,7 @@ def test_training_chart_draws_the_run_on_a_log_axis_and_labels_the_kinks(page):
     assert domain[:3] == [
         "correct code",
         "correct code, kinks left out",
-        "planted bug l2_missing_in_dW",
+        "planted bug “L2 term left out of dW”",
     ]
     assert kinks["mark"]["type"] == "text" and kinks["encoding"]["text"]["field"] == "label"
 
