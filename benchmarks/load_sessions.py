@@ -4,15 +4,17 @@ Run from the project root (needs Playwright and Debian's Chromium, as the browse
 
     OPENBLAS_NUM_THREADS=1 python -m benchmarks.load_sessions [--sessions 20]
         [--seconds 60] [--pause 2] [--url http://host:port --pid PID]
-        [--client browser|protocol [--browsers K]] [--lockstep]
+        [--client browser|protocol [--browsers K]] [--lockstep] [--alone]
 
 With --client protocol no browser is used: each session is a websocket speaking
 Streamlit's own protocol (benchmarks/protocol_client.py), and the time is measured from
 sending the rerun to the server's `script_finished` for the run it caused. With
 --browsers K, K of the sessions are Chromium tabs all the same, timed as below and also
 reported apart: twenty tabs drawing charts on the server's own machine take its CPU
-(on 2 cores they leave the server about a tenth of a core), so the server is loaded by
-twenty sessions while only a few need drawing.
+(on 2 cores they left the server 0.12–0.16 cores), so the server is loaded by
+twenty sessions while only a few need drawing. With --alone, one tab visits each page in
+turn for --seconds (try --seconds 20 --pause 0.5) and the report gives, per page, the
+times one person sees and the CPU the browser spends on each run.
 
 Without --url it starts `streamlit run app.py` on a free port (with one BLAS thread,
 like the tests) and stops it afterwards. One headless Chromium opens a browser context
@@ -30,12 +32,15 @@ issue's targets are judged on (1 s and --lockstep are stress cases beyond it).
 Reported:
   * script runs completed, errors (runs that show an exception; must be 0) and moves
     whose run did not finish within 30 s;
-  * the time from the key press to the rendered result of the run it caused, median and
+  * the time from the key press to the painted result of the run it caused, median and
     95th percentile, overall and per page: measured in the tab, from just before the key
     press to the first frame painted after the app root's data-test-script-state turned
-    from running to notRunning (a MutationObserver records the turn; the elements and
-    the charts Vega drew by then are on screen), and the part of it before the run
-    started; the same with one session alone, for comparison;
+    from running to notRunning (a MutationObserver records the turn and, two animation
+    frames later, the paint; the run's elements are on screen, though Vega may still be
+    drawing a chart), and the part of it before the run started; the same with one
+    session alone, for comparison. A fragment's rerun served from caches may never show
+    "running": a run the server reports finished (script_finished on the tab's
+    websocket) while the tab stays idle counts too, timed two frames after the report;
   * the server's resident memory, its worker processes' included (VmRSS from /proc,
     summed, sampled every 0.2 s): its peak with
     one session moving sliders after it has opened every page once, its peak with all
@@ -55,6 +60,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import statistics
@@ -70,9 +76,12 @@ ROOT = Path(__file__).resolve().parents[1]
 RUN_TIMEOUT_MS = 30_000
 OPEN_TIMEOUT_MS = 120_000
 
-# Counts script runs and notes when the last one finished, from the first run on.
+# Counts script runs and notes when the last one finished, from the first run on, and
+# when the first frame after it was painted: a callback of the frame after that one runs
+# once it is on screen, with the run's elements (Vega may still be drawing a chart).
 WATCH_RUNS = """
-window.__load = {started: 0, finished: 0, startedAt: 0, finishedAt: 0, changedAt: 0};
+window.__load = {started: 0, finished: 0, startedAt: 0, finishedAt: 0, changedAt: 0,
+                 paintedFor: 0, paintedAt: 0};
 new MutationObserver((records) => {
   for (const record of records) {
     const state = record.target.getAttribute("data-test-script-state");
@@ -83,6 +92,11 @@ new MutationObserver((records) => {
     if (state === "notRunning" && record.oldValue === "running") {
       window.__load.finished += 1;
       window.__load.finishedAt = performance.now();
+      const run = window.__load.finished;
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        window.__load.paintedFor = run;
+        window.__load.paintedAt = performance.now();
+      }));
     }
     window.__load.changedAt = performance.now();
   }
@@ -115,14 +129,20 @@ IDLE = """
 }
 """
 
-# Once a run has finished: how many runs have started, when the last one did, and when
-# the frame after the one that drew its result was painted (a callback in the next frame
-# runs once the frame before it, with the run's elements and whatever charts Vega drew
-# meanwhile, has been painted).
+# Once a run has finished after `finished` runs had: how many runs have started, when
+# the last one did, and when its result was painted (see WATCH_RUNS). A run the tab never
+# showed as running (see ServerRuns) is timed by two frames from now instead.
 PAINTED = """
-async () => {
-  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  return [window.__load.started, window.__load.startedAt, performance.now()];
+async (finished) => {
+  const runs = window.__load;
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  if (runs.finished > finished) {
+    while (runs.paintedFor < runs.finished) await frame();
+    return [runs.started, runs.startedAt, runs.paintedAt];
+  }
+  await frame();
+  await frame();
+  return [runs.started, runs.startedAt, performance.now()];
 }
 """
 
@@ -139,7 +159,7 @@ FOCUS_A_SLIDER = """
   const [value, low, high] = [slider.value, slider.min, slider.max].map(Number);
   const left = value >= high || (value > low && turn < 0.3);
   return {key: left ? "ArrowLeft" : "ArrowRight", started: window.__load.started,
-          pressedAt: performance.now()};
+          finished: window.__load.finished, pressedAt: performance.now()};
 }
 """
 
@@ -183,15 +203,28 @@ def _cpu_seconds(pid: int | None) -> tuple[float, float] | None:
     processes below it (its workers), from /proc."""
     if pid is None:
         return None
-    used = []
-    for member in _family(pid):
+    family = _family(pid)
+    return _used(family[:1]), _used(family[1:])
+
+
+def _used(pids: list[int]) -> float:
+    """CPU seconds (user + system) used so far by these processes, from /proc."""
+    total = 0.0
+    for pid in pids:
         try:
-            with open(f"/proc/{member}/stat") as stat:
+            with open(f"/proc/{pid}/stat") as stat:
                 fields = stat.read().rsplit(")", 1)[1].split()  # after "pid (name)"
-        except OSError:
+        except OSError:  # it ended meanwhile
             continue
-        used.append((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
-    return used[0], sum(used[1:])
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def _browser_cpu(server: int | None) -> float:
+    """CPU seconds used so far by the processes this one started other than the server and
+    its workers: Playwright's driver and Chromium."""
+    ours = set(_family(os.getpid())) - {os.getpid()}
+    return _used(sorted(ours - set(_family(server) if server else [])))
 
 
 def _listening_pid(port: int) -> int | None:
@@ -257,6 +290,10 @@ class Results:
         self.failures: list[str] = []  # moves whose run did not finish in time
         self.waits: list[float] = []  # seconds from key press to the (last) run's start
 
+    def every(self) -> list[float]:
+        """Every run's time, all pages together."""
+        return [value for values in self.latencies.values() for value in values]
+
     def merge(self, other: Results) -> None:
         """Adds another set of sessions' runs to these."""
         for page, values in other.latencies.items():
@@ -272,37 +309,56 @@ class ServerRuns:
     rerun served from caches can start and end within one React commit, so the app
     root's state never reads "running": only this says such a run took place."""
 
+    SMALL = 1024  # bytes: a script_finished message is a few dozen; charts are far larger
+
     def __init__(self, tab) -> None:
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         self._message, self._cut_short = ForwardMsg, ForwardMsg.FINISHED_EARLY_FOR_RERUN
         self.finished = 0
+        self._changed = asyncio.Event()
         tab.on("websocket", lambda socket: socket.on("framereceived", self._on_frame))
 
     def _on_frame(self, frame) -> None:
-        if not isinstance(frame, bytes):
-            return
+        if not isinstance(frame, bytes) or len(frame) > self.SMALL:
+            return  # not parsed: this process shares the machine it measures
         message = self._message.FromString(frame)
         if message.WhichOneof("type") == "script_finished":
             self.finished += message.script_finished != self._cut_short
+            self._changed.set()
+
+    async def beyond(self, count: int) -> None:
+        """Returns once the server has finished more than ``count`` runs for the tab."""
+        while self.finished <= count:
+            self._changed.clear()
+            await self._changed.wait()
 
 
-async def run_finished(tab, runs: ServerRuns, started: int, finished: int) -> bool:
+async def run_finished(tab, runs: ServerRuns, move: dict, finished: int) -> bool:
     """Wait until the run a key press caused has finished in the tab: the app root's
-    state turned from running to notRunning after ``started`` runs, or, for a run too
-    quick to show that, the server has finished a run since it had ``finished`` and the
-    tab is idle (seen up to a quarter of a second late). False after RUN_TIMEOUT_MS."""
+    state turned from running to notRunning after ``move["started"]`` runs, or, for a
+    run too quick to show that, the server has finished a run since it had ``finished``
+    and the tab, two frames later, is idle. False after RUN_TIMEOUT_MS."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    deadline = time.monotonic() + RUN_TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        try:
-            await tab.wait_for_function(RUN_FINISHED, arg=started, timeout=250)
-            return True
-        except PlaywrightTimeout:
-            if runs.finished > finished and await tab.evaluate(IDLE, 0):
-                return True
-    return False
+    seen = asyncio.ensure_future(
+        tab.wait_for_function(RUN_FINISHED, arg=move["started"], timeout=RUN_TIMEOUT_MS)
+    )
+    told = asyncio.ensure_future(runs.beyond(finished))
+    try:
+        await asyncio.wait({seen, told}, return_when=asyncio.FIRST_COMPLETED)
+        if seen.done():
+            seen.result()  # raises if it timed out
+        else:  # the tab had two frames to take the server's messages in
+            await tab.evaluate("new Promise((done) => requestAnimationFrame(() => "
+                               "requestAnimationFrame(done)))")  # fmt: skip
+            await tab.wait_for_function(IDLE, arg=0, timeout=RUN_TIMEOUT_MS)
+        return True
+    except PlaywrightTimeout:
+        return False
+    finally:
+        told.cancel()
+        seen.cancel()
 
 
 async def open_session(browser, url: str, opening: asyncio.Semaphore | None = None):
@@ -359,10 +415,11 @@ async def move_sliders(opened, page: str, until: float, pause_s: float, seed: in
                 return
             finished = runs.finished
             await tab.keyboard.press(move["key"])
-            if not await run_finished(tab, runs, move["started"], finished):
-                results.failures.append(f"{page}: no run finished within {RUN_TIMEOUT_MS} ms")
+            if not await run_finished(tab, runs, move, finished):
+                limit = RUN_TIMEOUT_MS / 1000
+                results.failures.append(f"{page}: no run finished within {limit:g} s")
                 continue
-            started, started_at, painted_at = await tab.evaluate(PAINTED)
+            started, started_at, painted_at = await tab.evaluate(PAINTED, move["finished"])
             shown = await tab.locator('[data-testid="stException"]').all_inner_texts()
         except PlaywrightError as error:
             results.failures.append(f"{page}: {str(error).splitlines()[0][:200]}")
@@ -375,20 +432,30 @@ async def move_sliders(opened, page: str, until: float, pause_s: float, seed: in
         await asyncio.sleep(next(waits))
 
 
-async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
-               lockstep: bool):  # fmt: skip
+async def launch_chromium(stack: contextlib.AsyncExitStack):
+    """Headless Chromium, as the browser tests start it; closed when ``stack`` closes."""
     from playwright.async_api import async_playwright
 
+    from tests.browser_helpers import CHROMIUM, CHROMIUM_FLAGS
+
+    playwright = await stack.enter_async_context(async_playwright())
+    browser = await playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
+    )
+    stack.push_async_callback(browser.close)
+    return browser
+
+
+async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
+               lockstep: bool):  # fmt: skip
     sys.path.insert(0, str(ROOT))
-    from tests.browser_helpers import CHROMIUM, CHROMIUM_FLAGS, page_url
+    from tests.browser_helpers import page_url
     from ui.ideas import IDEAS
 
     pages = [IDEAS[i % len(IDEAS)].path for i in range(sessions)]
     results, warm_up = Results(), Results()  # all sessions; the first one alone
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-        )
+    async with contextlib.AsyncExitStack() as stack:
+        browser = await launch_chromium(stack)
         with MemorySampler(pid) as memory:
             # One session opens every page once (imports, first runs), then moves sliders.
             first = await open_session(browser, page_url(url, IDEAS[-1].path))
@@ -424,11 +491,35 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             memory.reset()
             after = memory.peak()
             await first[0].close()
-        await browser.close()
     verdict = report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
     cores_note = f"(this machine has {os.cpu_count()}; the rest went to the browsers and others)"
     report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
     print(verdict)
+
+
+async def alone(url: str, pid: int | None, seconds: float, pause_s: float) -> None:
+    """One Chromium tab on each page in turn, moving sliders for ``seconds``: what one
+    person sees, and the CPU their browser spends on each run."""
+    from tests.browser_helpers import page_url
+    from ui.ideas import IDEAS
+
+    print(f"one Chromium tab per page, {seconds:g} s each, {pause_s:g} s pause on average")
+    print(f"{'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}{'browser CPU s/run':>19s}")
+    async with contextlib.AsyncExitStack() as stack:
+        browser = await launch_chromium(stack)
+        for idea in IDEAS:
+            opened = await open_session(browser, page_url(url, idea.path))
+            results, before = Results(), _browser_cpu(pid)
+            await move_sliders(opened, idea.path, time.monotonic() + seconds, pause_s, 0, results)
+            per_run = (_browser_cpu(pid) - before) / max(len(results.every()), 1)
+            times = results.every() or [float("nan")]
+            print(f"{idea.path:36s}{len(results.every()):6d}{statistics.median(times):10.3f}"
+                  f"{_p95(times):9.3f}{per_run:19.3f}")  # fmt: skip
+            for problem in (results.errors + results.failures)[:3]:
+                print(f"    {problem}")
+            await opened[0].close()
+    print("(browser CPU: Chromium and Playwright's driver, pauses included; a tab at rest "
+          "uses under 0.01 cores)")  # fmt: skip
 
 
 def report_server(after, busy, before, cores_note: str, warm_up, first_page: str) -> None:
@@ -455,7 +546,7 @@ def _p95(values: list[float]) -> float:
 
 def report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions) -> str:
     """Prints the figures; returns the targets line (see ``targets``), printed last."""
-    every = [value for values in results.latencies.values() for value in values]
+    every = results.every()
     rhythm = "in lockstep" if lockstep else "on average, each session starting at random"
     print(f"{sessions} sessions for {seconds:g} s, {pause_s:g} s pause after each run {rhythm}")
     print(f"script runs completed: {len(every)}")
@@ -468,7 +559,7 @@ def report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessi
         print(f"    {failure}")
     if every:
         print(
-            "key press to end of run (in a tab: to the next painted frame): median "
+            "key press to result (a tab: painted; a protocol session: script_finished): median "
             f"{statistics.median(every):.3f} s, 95th percentile {_p95(every):.3f} s, worst "
             f"{max(every):.3f} s; of which from key press to the run's start: median "
             f"{statistics.median(results.waits):.3f} s"
@@ -480,13 +571,19 @@ def report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessi
     if one_session is None:
         print("server memory: unknown (pass --pid, or run the server on this machine)")
         return targets(results, every, float("nan"))
-    extra = (all_sessions - one_session) / max(sessions - 1, 1)
-    mb = 2**20
+    extra, mb = mb_per_session(one_session, all_sessions, sessions), 2**20
     print(
         f"server peak RSS (with its workers): {one_session / mb:.0f} MB with 1 session, "
-        f"{all_sessions / mb:.0f} MB with {sessions}; {extra / mb:.1f} MB per extra session"
+        f"{all_sessions / mb:.0f} MB with {sessions}; {extra:.1f} MB per extra session"
     )
-    return targets(results, every, extra / mb)
+    return targets(results, every, extra)
+
+
+def mb_per_session(one_session: int | None, all_sessions: int | None, sessions: int) -> float:
+    """(peak with all − peak with one) / (sessions − 1), in MB; NaN when not measured."""
+    if one_session is None or all_sessions is None:
+        return float("nan")
+    return (all_sessions - one_session) / max(sessions - 1, 1) / 2**20
 
 
 TARGETS = {"errors": 0, "p95_s": 1.0, "mb_per_session": 20.0}  # issue 6
@@ -527,12 +624,22 @@ def main() -> None:
         "(benchmarks/protocol_client.py)",
     )
     parser.add_argument(
+        "--alone",
+        action="store_true",
+        help="instead: one Chromium tab on each page in turn for --seconds (try --seconds 20 "
+        "--pause 0.5): the time one person sees, and the browser's CPU per run",
+    )
+    parser.add_argument(
         "--browsers",
         type=int,
         default=0,
         help="with --client protocol: how many of the sessions are Chromium tabs instead",
     )
     args = parser.parse_args()
+    if args.browsers and args.client != "protocol":
+        parser.error("--browsers goes with --client protocol (the browser client is all tabs)")
+    if not 0 <= args.browsers < args.sessions:
+        parser.error(f"--browsers must be from 0 to {args.sessions - 1}, fewer than --sessions")
     sys.path.insert(0, str(ROOT))
     from tests.browser_helpers import streamlit_server
 
@@ -544,7 +651,9 @@ def main() -> None:
     with server as url:
         pid = args.pid or _listening_pid(urlparse(url).port or 80)
         settings = (url, pid, args.sessions, args.seconds, args.pause, args.lockstep)
-        if args.client == "protocol":
+        if args.alone:
+            asyncio.run(alone(url, pid, args.seconds, args.pause))
+        elif args.client == "protocol":
             from benchmarks import protocol_client
 
             asyncio.run(protocol_client.load(*settings, browsers=args.browsers))

@@ -15,7 +15,8 @@ not move keep their values on the server.
 
 A session costs the client a socket and a few protobuf parses per run, so twenty of
 them leave the CPU to the server: the latencies are the server's own (plus loopback),
-without the time a browser takes to draw the result.
+without the time a browser takes to draw the result (except for the tabs that
+``--browsers`` adds, which are timed as load_sessions times its tabs).
 
 What a run shows is read from its deltas: sliders (``element.slider``) to move next,
 and exceptions (``element.exception``), which count as errors.
@@ -242,13 +243,15 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
                lockstep: bool, browsers: int = 0):  # fmt: skip
     """As load_sessions.load, with protocol sessions instead of browser tabs; with
     ``browsers``, that many of the sessions (the 2nd, 3rd, …: each on a different page
-    while there are pages) are Chromium tabs instead, timed from the key press to the end
-    of the run in the browser, as load_sessions does."""
+    while there are pages) are Chromium tabs instead, timed from the key press to the
+    painted result, as load_sessions does. The report's figures and per-page table are
+    then the protocol sessions'; the tabs' have a line of their own; the targets line
+    counts every run of both."""
     from benchmarks import load_sessions as bench
     from ui.ideas import IDEAS
 
     pages = [IDEAS[i % len(IDEAS)].path for i in range(sessions)]
-    browsers = max(0, min(browsers, sessions - 1))
+    tab_pages = pages[1 : 1 + browsers]  # main() checks that 0 <= browsers < sessions
     results, warm_up = bench.Results(), bench.Results()  # all sessions; the first alone
     seen = bench.Results()  # the browser tabs' runs (also counted in results)
     async with contextlib.AsyncExitStack() as chromium:  # closes the browser, if any
@@ -263,7 +266,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             await move_sliders(first, pages[0], one_until, pause_s, 0, warm_up)
             one_session = memory.peak()
             # Then all of them at once, the first one included.
-            tabs = await _chromium_tabs(chromium, url, pages[1 : 1 + browsers]) if browsers else []
+            tabs = await _chromium_tabs(chromium, url, tab_pages) if browsers else []
             opening = asyncio.Semaphore(4)
             others = await asyncio.gather(
                 *(open_session(url, page, results, opening) for page in pages[1 + browsers :])
@@ -276,7 +279,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             await asyncio.gather(
                 *(
                     bench.move_sliders(tab, page, until, pause_s, seed, seen, lockstep)
-                    for seed, (tab, page) in enumerate(zip(tabs, pages[1:], strict=False), 1)
+                    for seed, (tab, page) in enumerate(zip(tabs, tab_pages, strict=True), 1)
                 ),
                 *(
                     move_sliders(session, pages[seed], until, pause_s, seed, results, lockstep)
@@ -293,15 +296,18 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             memory.reset()
             after = memory.peak()
             await first.close()
-    results.merge(seen)
     print("client: the Streamlit protocol over websockets, no browser" if not browsers else
           f"client: the Streamlit protocol over websockets, and {browsers} sessions in "
-          "headless Chromium")  # fmt: skip
+          f"headless Chromium; runs, times and pages below are the {sessions - browsers} "
+          "protocol sessions', the tabs' come after them")  # fmt: skip
     verdict = bench.report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessions)
     for error in warm_up.errors[:5]:
         print(f"    while warming up: {error}")
     if browsers:
         _report_browsers(seen, browsers)
+        results.merge(seen)
+        mb = bench.mb_per_session(one_session, all_sessions, sessions)
+        verdict = bench.targets(results, results.every(), mb) + " (every run, tabs' included)"
     cores_note = f"(this client's: {own:.2f} cores{', its browser not counted' * bool(browsers)})"
     bench.report_server(after, busy, (cpu_before, wall_before), cores_note, warm_up, pages[0])
     print(verdict)
@@ -310,31 +316,24 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
 async def _chromium_tabs(stack: contextlib.AsyncExitStack, url: str, pages: list[str]):
     """One headless Chromium, with a tab (its own context and session) open on each page,
     as load_sessions.open_session returns them; closed when ``stack`` closes."""
-    from playwright.async_api import async_playwright
-
     from benchmarks import load_sessions as bench
-    from tests.browser_helpers import CHROMIUM, CHROMIUM_FLAGS, page_url
+    from tests.browser_helpers import page_url
 
-    playwright = await stack.enter_async_context(async_playwright())
-    browser = await playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS
-    )
-    stack.push_async_callback(browser.close)
+    browser = await bench.launch_chromium(stack)
     return [await bench.open_session(browser, page_url(url, page)) for page in pages]
 
 
 def _report_browsers(seen, browsers: int) -> None:
-    """The runs timed in Chromium tabs, among all the sessions' (a browser draws the result
-    before its script state turns to notRunning only for the elements it has; charts
-    are drawn by Vega right after)."""
+    """The runs timed in the Chromium tabs, to the first frame painted after each run
+    (load_sessions.WATCH_RUNS)."""
     from benchmarks import load_sessions as bench
 
-    times = [value for values in seen.latencies.values() for value in values]
+    times = seen.every()
     if not times:
         print(f"in the {browsers} Chromium tabs: no run finished")
         return
     print(
         f"in the {browsers} Chromium tabs: {len(times)} runs, {len(seen.errors)} errors, "
-        f"{len(seen.failures)} unfinished; key press to the next frame painted after the "
-        f"run: median {statistics.median(times):.3f} s, 95th percentile {bench._p95(times):.3f} s"
+        f"{len(seen.failures)} unfinished; key press to the painted result: median "
+        f"{statistics.median(times):.3f} s, 95th percentile {bench._p95(times):.3f} s"
     )
