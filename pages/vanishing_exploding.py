@@ -8,6 +8,7 @@ from panels import vanishing_exploding as panel
 from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
+from ui.presentation import presenting
 
 run_inside_app()
 st.title("Vanishing & exploding gradients")
@@ -19,53 +20,64 @@ st.write(
     "their way back, and past some depth the numbers no longer fit in a float at all."
 )
 
-st.header("The lecture's deep linear network")
-a, L = panel.linear_controls()
-signal = deep_linear_signal(a, L)
-lecture, live = st.columns(2)
-lecture.latex(r"\hat y = W^{[L]}\,(a I)^{L-1}\,x = a^{L-1}\,x")
-live.latex(panel.linear_latex(signal))
-for column, dtype in zip(st.columns(2), DTYPES, strict=True):
-    column.metric(
-        f"{dtype} over these {L} layers",
-        panel.gives_out(signal.limits[dtype]),
-        help="inf: overflow. subnormal: fewer significant bits. 0: underflow.",
-    )
-show(charts.linear_depth_chart(*charts.linear_frames(signal)), "deep_linear_network")
-st.info(panel.linear_notice(signal))
 
-st.header("Random networks: activations and gradients through depth", anchor="random-networks")
-st.write(
-    "Real networks draw W[l] at random. Whether a signal survives depth depends on the "
-    "weights' variance and the activation; theory (dashed) predicts the simulation (solid)."
-)
-network = panel.network_controls()
-try:
-    net = panel.simulate(network)
-except ValueError as error:
-    st.error(f"Could not simulate this network: {error}")
-else:
+@st.fragment  # moving its controls reruns this section only
+def linear_section():
+    st.header("The lecture's deep linear network")
+    a, L = panel.linear_controls()
+    signal = deep_linear_signal(a, L)
     lecture, live = st.columns(2)
-    lecture.latex(r"\operatorname{Var}(W^{[l]}) = \sigma_w^2 / n^{[l-1]}")
-    lecture.latex(
-        r"\chi = \frac{\operatorname{Var}(dA^{[l-1]})}{\operatorname{Var}(dA^{[l]})} = "
-        r"\sigma_w^2\,\mathbb{E}\left[g'(z)^2\right]"
+    lecture.latex(r"\hat y = W^{[L]}\,(a I)^{L-1}\,x = a^{L-1}\,x")
+    live.latex(panel.linear_latex(signal))
+    for column, dtype in zip(st.columns(2), DTYPES, strict=True):
+        column.metric(
+            f"{dtype} over these {L} layers",
+            panel.gives_out(signal.limits[dtype]),
+            help="inf: overflow. subnormal: fewer significant bits. 0: underflow.",
+        )
+    show(charts.linear_depth_chart(*charts.linear_frames(signal)), "deep_linear_network")
+    st.info(panel.linear_notice(signal))
+
+
+def random_section():
+    st.header("Random networks: activations and gradients through depth", anchor="random-networks")
+    st.write(
+        "Real networks draw W[l] at random. Whether a signal survives depth depends on the "
+        "weights' variance and the activation; theory (dashed) predicts the simulation (solid)."
     )
-    lecture.caption("σ_w² = 1 is the course's Xavier, 2 is He; χ > 1 explodes, χ < 1 vanishes.")
-    for formula in panel.variance_latex(net):
-        live.latex(formula)
-    level, text = panel.notice(net)
-    getattr(st, level)(text)
-    passes = (
-        (charts.forward_frames(net), "Forward: activations", "rms of Z[l] (log scale)"),
-        (charts.backward_frames(net), "Backward: gradients", "gradient size (log scale)"),
-    )
-    for column, (frames, title, y_title) in zip(st.columns(2), passes, strict=True):
-        chart = charts.per_layer_chart(*frames, depth=net.depth, title=title, y_title=y_title)
-        show(chart, title.split(":")[0].lower(), column)
-    histogram = charts.histogram_chart(
-        charts.histogram_frame(net), depth=net.depth, value_title=f"A[l] = {net.activation}(Z[l])"
-    )
-    show(histogram, "activation_histograms")
-    st.caption(panel.histogram_caption(net))
+    network = panel.network_controls()
+    try:
+        net = panel.simulate(network)
+    except ValueError as error:
+        st.error(f"Could not simulate this network: {error}")
+    else:
+        lecture, live = st.columns(2)
+        lecture.latex(r"\operatorname{Var}(W^{[l]}) = \sigma_w^2 / n^{[l-1]}")
+        lecture.latex(
+            r"\chi = \frac{\operatorname{Var}(dA^{[l-1]})}{\operatorname{Var}(dA^{[l]})} = "
+            r"\sigma_w^2\,\mathbb{E}\left[g'(z)^2\right]"
+        )
+        lecture.caption("σ_w² = 1 is the course's Xavier, 2 is He; χ > 1 explodes, χ < 1 vanishes.")
+        for formula in panel.variance_latex(net):
+            live.latex(formula)
+        level, text = panel.notice(net)
+        getattr(st, level)(text)
+        passes = (
+            (charts.forward_frames(net), "Forward: activations", "rms of Z[l] (log scale)"),
+            (charts.backward_frames(net), "Backward: gradients", "gradient size (log scale)"),
+        )
+        for column, (frames, title, y_title) in zip(st.columns(2), passes, strict=True):
+            chart = charts.per_layer_chart(*frames, depth=net.depth, title=title, y_title=y_title)
+            show(chart, title.split(":")[0].lower(), column)
+        value = f"A[l] = {net.activation}(Z[l])"
+        histogram = charts.histogram_chart(
+            charts.histogram_frame(net), depth=net.depth, value_title=value
+        )
+        show(histogram, "activation_histograms")
+        st.caption(panel.histogram_caption(net))
+
+
+linear_section()
+# A fragment cannot draw in the sidebar, where presentation mode puts the seed control.
+(random_section if presenting() else st.fragment(random_section))()
 link.report()

@@ -33,21 +33,28 @@ st.caption(
     "their **Xavier / Glorot** is √(2/(n[l−1] + n[l]))."
 )
 
-st.header("Through a deep network")
-st.write(
-    "Random inputs X ~ N(0, 1) pushed through L layers of n units with this initialization "
-    "and zero biases: each row of the heatmap is one layer's histogram of activations."
-)
-deep_act, depth, width = panel.deep_controls()
-try:
-    signals = panel.simulated(depth, width, deep_act, name, v, seed)
-except ValueError as error:  # core refuses what it cannot do, with the reason
-    st.error(str(error))
-    st.stop()
-show(charts.activation_heatmap(charts.histogram_frame(signals), deep_act), "activations_by_layer")
-level, text = panel.signal_notice(signals, deep_act)
-getattr(st, level)(text)
-show_figures(charts.variance_table(signals), "%.4g")
+
+@st.fragment  # moving its controls reruns this section only
+def deep_section(name: str, v: float, seed: int):
+    st.header("Through a deep network")
+    st.write(
+        "Random inputs X ~ N(0, 1) pushed through L layers of n units with this initialization "
+        "and zero biases: each row of the heatmap is one layer's histogram of activations."
+    )
+    deep_act, depth, width = panel.deep_controls()
+    try:
+        signals = panel.simulated(depth, width, deep_act, name, v, seed)
+    except ValueError as error:  # core refuses what it cannot do, with the reason
+        st.error(str(error))
+        return
+    heatmap = charts.activation_heatmap(charts.histogram_frame(signals), deep_act)
+    show(heatmap, "activations_by_layer")
+    level, text = panel.signal_notice(signals, deep_act)
+    getattr(st, level)(text)
+    show_figures(charts.variance_table(signals), "%.4g")
+
+
+deep_section(name, v, seed)
 
 st.header("Training a small network")
 st.write(
