@@ -352,8 +352,9 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixi
     with how many of its components did.
 
     lines: columns iteration, line (legend label), kind (a TRAINING_LINES key), bug (the
-    planted bug's name, or ""), difference, J. kinks: the checks of the correct code that
-    met a kink: iteration, difference, kinked (components), crossings, label.
+    planted bug's label in quotes, core.network.bug_label, or ""), difference, J.
+    kinks: the checks of the correct code that met a kink: iteration, difference, kinked
+    (components), crossings, label.
     """
     y, scale = _difference_y(lines)
     last = int(lines["iteration"].max())

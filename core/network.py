@@ -95,8 +95,8 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
 
 
 def bug_label(bug: str) -> str:
-    """A planted bug as a person reads it, in quotes ("dW[2] doubled"); other text as it is
-    (a select's "none")."""
+    """A planted bug as a person reads it, in curly quotes (“dW[2] doubled”); other text as
+    it is (a select's "none")."""
     return f"“{PLANTED_BUGS[bug].label}”" if bug in PLANTED_BUGS else bug
 
 

@@ -245,9 +245,10 @@ def notice(net: RandomNetworkSignals) -> tuple[str, str]:
 def histogram_caption(net: RandomNetworkSignals) -> str:
     """How to read the histogram: its bins, and what saturation and ReLU look like."""
     edges, bins = net.bin_edges, shown_bins(net)
-    kept = "" if len(bins) == len(edges) - 1 else " (ReLU's bins below 0 are left out: A ≥ 0)"
+    first = f"{edges[0]:g}" if bins.start == 0 else "the one holding 0"
+    kept = "" if bins.start == 0 else " (ReLU's bins wholly below 0 are left out: A ≥ 0)"
     return (
-        f"{len(bins)} bins from {edges[bins.start]:.2g} to {edges[-1]:g}{kept}; values "
+        f"{len(bins)} bins from {first} to {edges[-1]:g}{kept}; values "
         "beyond them are counted in the end bins. Bright bands at tanh's ±1 or sigmoid's 0 and "
         "1 are saturated units. ReLU puts about half the units at 0 in every layer; a collapsed "
         "signal puts all of them there."
