@@ -292,22 +292,14 @@ def backward_frames(s: RandomNetworkSignals) -> tuple[pd.DataFrame, pd.DataFrame
 def histogram_frame(s: RandomNetworkSignals) -> pd.DataFrame:
     """(layer, low, high, fraction) for ``histogram_chart``, one row per layer and bin;
     a layer with no finite activation (lost to overflow) has no rows and stays blank.
-    ReLU's bins below the one holding 0 are left out: A = max(0, Z) never falls there."""
-    edges = s.bin_edges
+    Only the bins A[l] can fall in are drawn (``reachable_bins``: ReLU's start at 0)."""
+    edges, bins = s.bin_edges, s.reachable_bins
     return pd.DataFrame(
         [
             (l, edges[b], edges[b + 1], row[b])
             for l, row in zip(s.layers, s.A_histogram, strict=True)
             if row.sum() > 0
-            for b in shown_bins(s)
+            for b in bins
         ],
         columns=["layer", "low", "high", "fraction"],
     )
-
-
-def shown_bins(s: RandomNetworkSignals) -> range:
-    """The histogram bins the chart draws: all, or for ReLU those from the one holding 0."""
-    bins = len(s.bin_edges) - 1
-    if s.activation != "relu":
-        return range(bins)
-    return range(max(int(np.searchsorted(s.bin_edges, 0.0, side="right")) - 1, 0), bins)

@@ -20,11 +20,10 @@ FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLevelMixin:
     """Share of A[l] per value bin, one row per layer (the CS231n figure as a heatmap).
 
-    histograms: columns layer, low, high (bin edges of A), share (0…1). ReLU's bins
-    below 0 are left out: A = max(0, Z) never falls there.
+    histograms: columns layer, low, high (bin edges of A), share (0…1), as
+    ``histogram_frame`` makes it (ReLU's bins below 0 left out: A = max(0, Z) never falls
+    there).
     """
-    if activation == "relu":
-        histograms = histograms[histograms["high"] > 0]
     chart = (
         alt.Chart(histograms)
         # each cell reaches 5 % into the next, so no hairline gaps show between them
@@ -175,14 +174,17 @@ def weights_heatmap(weights: pd.DataFrame) -> alt.TopLevelMixin:
 
 
 def histogram_frame(signals: RandomNetworkSignals) -> pd.DataFrame:
-    """One row per (layer, bin) of ``signals.A_histogram``: layer, low, high, share."""
-    layers, bins = np.indices(signals.A_histogram.shape)
+    """One row per layer and bin A[l] can fall in (``reachable_bins``) of
+    ``signals.A_histogram``: layer, low, high, share."""
+    reachable = signals.reachable_bins
+    layers, bins = np.indices((signals.depth, len(reachable)))
+    bins = bins + reachable.start
     return pd.DataFrame(
         {
             "layer": signals.layers[layers.ravel()],
             "low": signals.bin_edges[bins.ravel()],
             "high": signals.bin_edges[bins.ravel() + 1],
-            "share": signals.A_histogram.ravel(),
+            "share": signals.A_histogram[layers.ravel(), bins.ravel()],
         }
     )
 

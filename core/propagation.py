@@ -311,6 +311,15 @@ class RandomNetworkSignals:
         """l = 1 … L, shape (L,)."""
         return np.arange(1, self.depth + 1)
 
+    @property
+    def reachable_bins(self) -> range:
+        """The histogram bins A[l] can fall in: all, or for ReLU (A = max(0, Z) ≥ 0) those
+        from the one holding 0 on."""
+        bins = len(self.bin_edges) - 1
+        if self.activation != "relu":
+            return range(bins)
+        return range(max(int(np.searchsorted(self.bin_edges, 0.0, side="right")) - 1, 0), bins)
+
 
 @dataclass(frozen=True)
 class _RandomNetwork:

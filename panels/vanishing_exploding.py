@@ -12,7 +12,7 @@ import numpy as np
 import streamlit as st
 
 import workers
-from charts.vanishing_exploding import power_of_ten, shown_bins
+from charts.vanishing_exploding import power_of_ten
 from core.activations import ACTIVATIONS
 from core.initialization import METHOD_NAMES, METHODS, init_std
 from core.propagation import (
@@ -244,7 +244,7 @@ def notice(net: RandomNetworkSignals) -> tuple[str, str]:
 
 def histogram_caption(net: RandomNetworkSignals) -> str:
     """How to read the histogram: its bins, and what saturation and ReLU look like."""
-    edges, bins = net.bin_edges, shown_bins(net)
+    edges, bins = net.bin_edges, net.reachable_bins
     first = f"{edges[0]:g}" if bins.start == 0 else "the one holding 0"
     kept = "" if bins.start == 0 else " (ReLU's bins wholly below 0 are left out: A ≥ 0)"
     return (

@@ -61,5 +61,4 @@ def test_browser_tabs_runs_join_the_rest_and_their_errors_count():
     protocol.merge(tabs)
     assert protocol.latencies == {"pages/a.py": [0.1, 0.2, 0.3], "pages/b.py": [0.4]}
     assert protocol.waits == [0.05] and len(protocol.failures) == 1
-    every = [value for values in protocol.latencies.values() for value in values]
-    assert "1 errors: MISSED" in targets(protocol, every, 4.5)
+    assert "1 errors: MISSED" in targets(protocol, protocol.every(), 4.5)

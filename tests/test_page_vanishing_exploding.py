@@ -272,7 +272,7 @@ def test_relu_histogram_starts_at_the_bin_holding_zero_and_says_so():
     frame = charts.histogram_frame(relu)
     assert frame["low"].min() < 0 < frame["high"].min()  # the bin of ReLU's zeros is kept
     assert np.allclose(frame.groupby("layer")["fraction"].sum(), 1.0)  # nothing was lost
-    assert len(frame) == 5 * len(charts.shown_bins(relu)) < 5 * (len(relu.bin_edges) - 1)
+    assert len(frame) == 5 * len(relu.reachable_bins) < 5 * (len(relu.bin_edges) - 1)
     assert "from the one holding 0" in histogram_caption(relu)
     leaky = simulate_random_network(5, 64, "leaky_relu", "he", np.random.default_rng(0), 1.0)
     assert charts.histogram_frame(leaky)["low"].min() == leaky.bin_edges[0]
