@@ -4,7 +4,7 @@ Run from the project root (needs Playwright and Debian's Chromium, as the browse
 
     OPENBLAS_NUM_THREADS=1 python -m benchmarks.load_sessions [--sessions 20]
         [--seconds 60] [--pause 2] [--url http://host:port --pid PID]
-        [--client browser|protocol [--browsers K]] [--lockstep] [--alone]
+        [--client browser|protocol [--browsers K [--tour]]] [--lockstep] [--alone]
 
 With --client protocol no browser is used: each session is a websocket speaking
 Streamlit's own protocol (benchmarks/protocol_client.py), and the time is measured from
@@ -12,9 +12,13 @@ sending the rerun to the server's `script_finished` for the run it caused. With
 --browsers K, K of the sessions are Chromium tabs all the same, timed as below and also
 reported apart: twenty tabs drawing charts on the server's own machine take its CPU
 (on 2 cores they left the server 0.12–0.16 cores), so the server is loaded by
-twenty sessions while only a few need drawing. With --alone, one tab visits each page in
-turn for --seconds (try --seconds 20 --pause 0.5) and the report gives, per page, the
-times one person sees and the CPU the browser spends on each run.
+twenty sessions while only a few need drawing. With --tour as well, each tab visits
+every page in turn (a new session on each, so the server keeps its twenty), and its
+figures are also given per page: with --browsers 1, one person in a lecture hall whose
+own browser draws their results while twenty sessions load the server. With --alone,
+one tab visits each page in turn for --seconds (try --seconds 20 --pause 0.5) and the
+report gives, per page, the times one person sees and the CPU the browser spends on
+each run.
 
 Without --url it starts `streamlit run app.py` on a free port (with one BLAS thread,
 like the tests) and stops it afterwards. One headless Chromium opens a browser context
@@ -635,7 +639,15 @@ def main() -> None:
         default=0,
         help="with --client protocol: how many of the sessions are Chromium tabs instead",
     )
+    parser.add_argument(
+        "--tour",
+        action="store_true",
+        help="with --browsers: each tab visits every page in turn, in a new session each "
+        "(a person in a lecture hall, whose own browser draws while others load the server)",
+    )
     args = parser.parse_args()
+    if args.tour and not args.browsers:
+        parser.error("--tour goes with --browsers")
     if args.browsers and args.client != "protocol":
         parser.error("--browsers goes with --client protocol (the browser client is all tabs)")
     if not 0 <= args.browsers < args.sessions:
@@ -656,7 +668,7 @@ def main() -> None:
         elif args.client == "protocol":
             from benchmarks import protocol_client
 
-            asyncio.run(protocol_client.load(*settings, browsers=args.browsers))
+            asyncio.run(protocol_client.load(*settings, browsers=args.browsers, tour=args.tour))
         else:
             asyncio.run(load(*settings))
 

@@ -240,14 +240,16 @@ async def open_session(url: str, page: str, results, opening: asyncio.Semaphore 
 
 
 async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
-               lockstep: bool, browsers: int = 0):  # fmt: skip
+               lockstep: bool, browsers: int = 0, tour: bool = False):  # fmt: skip
     """As load_sessions.load, with protocol sessions instead of browser tabs; with
     ``browsers``, that many of the sessions (the 2nd, 3rd, …: each on a different page
     while there are pages) are Chromium tabs instead, timed from the key press to the
     painted result, as load_sessions does. The report's figures and per-page table are
     then the protocol sessions'; the tabs' have a line of their own; the targets line
-    counts every run of both."""
+    counts every run of both. With ``tour``, each tab visits every page in turn (see
+    ``_tour``) and the tabs' figures are also given per page."""
     from benchmarks import load_sessions as bench
+    from tests.browser_helpers import page_url
     from ui.ideas import IDEAS
 
     pages = [IDEAS[i % len(IDEAS)].path for i in range(sessions)]
@@ -266,7 +268,8 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             await move_sliders(first, pages[0], one_until, pause_s, 0, warm_up)
             one_session = memory.peak()
             # Then all of them at once, the first one included.
-            tabs = await _chromium_tabs(chromium, url, tab_pages) if browsers else []
+            browser = await bench.launch_chromium(chromium) if browsers else None
+            tabs = [await bench.open_session(browser, page_url(url, page)) for page in tab_pages]
             opening = asyncio.Semaphore(4)
             others = await asyncio.gather(
                 *(open_session(url, page, results, opening) for page in pages[1 + browsers :])
@@ -278,7 +281,9 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             until = wall_before + seconds
             await asyncio.gather(
                 *(
-                    bench.move_sliders(tab, page, until, pause_s, seed, seen, lockstep)
+                    _tour(browser, url, tab, page, until, pause_s, seed, seen, lockstep)
+                    if tour
+                    else bench.move_sliders(tab, page, until, pause_s, seed, seen, lockstep)
                     for seed, (tab, page) in enumerate(zip(tabs, tab_pages, strict=True), 1)
                 ),
                 *(
@@ -304,7 +309,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
     for error in warm_up.errors[:5]:
         print(f"    while warming up: {error}")
     if browsers:
-        _report_browsers(seen, browsers)
+        _report_browsers(seen, browsers, tour)
         results.merge(seen)
         mb = bench.mb_per_session(one_session, all_sessions, sessions)
         verdict = bench.targets(results, results.every(), mb) + " (every run, tabs' included)"
@@ -313,19 +318,37 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
     print(verdict)
 
 
-async def _chromium_tabs(stack: contextlib.AsyncExitStack, url: str, pages: list[str]):
-    """One headless Chromium, with a tab (its own context and session) open on each page,
-    as load_sessions.open_session returns them; closed when ``stack`` closes."""
+async def _tour(browser, url: str, opened, page: str, until: float, pause_s: float, seed: int,
+                results, lockstep: bool) -> None:  # fmt: skip
+    """A Chromium tab (``opened``, as load_sessions.open_session returns it, on ``page``)
+    that visits every page of the lecture in turn, starting with its own, moving sliders
+    on each for an equal share of the time until ``until``. Each visit is a new session,
+    opened once the one before has closed, so the server keeps its number of sessions."""
     from benchmarks import load_sessions as bench
     from tests.browser_helpers import page_url
 
-    browser = await bench.launch_chromium(stack)
-    return [await bench.open_session(browser, page_url(url, page)) for page in pages]
+    for k, (path, leave) in enumerate(tour_plan(page, time.monotonic(), until)):
+        if k:
+            await opened[0].close()
+            opened = await bench.open_session(browser, page_url(url, path))
+        await bench.move_sliders(opened, path, leave, pause_s, seed * 100 + k, results, lockstep)
 
 
-def _report_browsers(seen, browsers: int) -> None:
+def tour_plan(page: str, began: float, until: float) -> list[tuple[str, float]]:
+    """Every page of the lecture (ui.ideas.IDEAS) in turn, from ``page`` on and round to
+    the one before it, each with the moment to leave it: equal shares of began … until."""
+    from ui.ideas import IDEAS
+
+    paths = [idea.path for idea in IDEAS]
+    start = paths.index(page)
+    share = (until - began) / len(paths)
+    tour = paths[start:] + paths[:start]
+    return [(path, began + (k + 1) * share) for k, path in enumerate(tour)]
+
+
+def _report_browsers(seen, browsers: int, per_page: bool = False) -> None:
     """The runs timed in the Chromium tabs, to the first frame painted after each run
-    (load_sessions.WATCH_RUNS)."""
+    (load_sessions.WATCH_RUNS); with ``per_page``, also page by page."""
     from benchmarks import load_sessions as bench
 
     times = seen.every()
@@ -337,3 +360,7 @@ def _report_browsers(seen, browsers: int) -> None:
         f"{len(seen.failures)} unfinished; key press to the painted result: median "
         f"{statistics.median(times):.3f} s, 95th percentile {bench._p95(times):.3f} s"
     )
+    if per_page:
+        for page, values in sorted(seen.latencies.items()):
+            print(f"    {page:36s}{len(values):6d}{statistics.median(values):10.3f}"
+                  f"{bench._p95(values):9.3f}")  # fmt: skip

@@ -1,10 +1,13 @@
 """The load benchmark's verdict line and its schedule (benchmarks/load_sessions.py)."""
 
+import itertools
 import random
 
 import pytest
 
 from benchmarks.load_sessions import Results, pauses, targets
+from benchmarks.protocol_client import tour_plan
+from ui.ideas import IDEAS
 
 
 def results(errors: int = 0, failures: int = 0) -> Results:
@@ -62,3 +65,13 @@ def test_browser_tabs_runs_join_the_rest_and_their_errors_count():
     assert protocol.latencies == {"pages/a.py": [0.1, 0.2, 0.3], "pages/b.py": [0.4]}
     assert protocol.waits == [0.05] and len(protocol.failures) == 1
     assert "1 errors: MISSED" in targets(protocol, protocol.every(), 4.5)
+
+
+def test_a_touring_tab_visits_every_page_once_from_its_own_for_equal_shares():
+    paths = [idea.path for idea in IDEAS]
+    plan = tour_plan(paths[2], 100.0, 160.0)
+    assert [path for path, _ in plan] == paths[2:] + paths[:2]
+    leaves = [100.0] + [leave for _, leave in plan]
+    assert leaves[-1] == pytest.approx(160.0)
+    shares = [b - a for a, b in itertools.pairwise(leaves)]
+    assert shares == pytest.approx([60.0 / len(paths)] * len(paths))
