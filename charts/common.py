@@ -175,7 +175,7 @@ def finish(
     again, which was half the time of building one.
     """
     chart.title = title
-    chart.config = _with_fonts(chart, 1.0)
+    chart.config = _config(chart, 1.0)
     if height is not None:
         chart.height = height
     return chart
@@ -186,7 +186,7 @@ def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.
     as much taller (when it has a height of its own), so the larger text still fits."""
     height = getattr(chart, "height", alt.Undefined)
     taller = {"height": round(height * scale)} if isinstance(height, int | float) else {}
-    return chart.properties(config=_with_fonts(chart, scale), **taller)
+    return chart.properties(config=_config(chart, scale), **taller)
 
 
 def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
@@ -214,13 +214,17 @@ def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
     return spec
 
 
-def _with_fonts(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
+def _config(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
+    """The chart's config with its fonts ``scale`` times the usual size."""
     # One properties() call instead of a configure_* chain: each step copies the chart,
     # and copying a layered chart re-merges its layers (tens of ms per copy).
     config = alt.Config() if chart.config is alt.Undefined else chart.config.copy()
     title, label = round(TITLE_FONT_SIZE * scale), round(LABEL_FONT_SIZE * scale)
     config["title"] = alt.TitleConfig(fontSize=title, anchor="start")
     config["axis"] = alt.AxisConfig(labelFontSize=label, titleFontSize=label)
+    # Streamlit's theme pushes every axis's end labels inward (labelFlush); on a heatmap's
+    # rows or columns that sets the first label off its cell.
+    config["axisBand"] = alt.AxisConfig(labelFlush=False)
     config["legend"] = alt.LegendConfig(
         labelFontSize=label, titleFontSize=label, labelLimit=round(220 * scale)
     )

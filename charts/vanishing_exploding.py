@@ -33,6 +33,12 @@ _LOG_AXIS = alt.Axis(
 )
 
 
+# A tick's value as superscript digits, in Vega's expression language: 10⁻³, 10³⁵².
+_RAISED_EXPONENT = "'' + datum.value"
+for _digit, _raised in zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻", strict=True):
+    _RAISED_EXPONENT = f"replace({_RAISED_EXPONENT}, regexp('{_digit}', 'g'), '{_raised}')"
+
+
 @memoized
 def linear_depth_chart(signal: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame):
     """log10 |A[l]| against the layer l, with the float types' limits.
@@ -56,7 +62,7 @@ def linear_depth_chart(signal: pd.DataFrame, bands: pd.DataFrame, marks: pd.Data
         axis=alt.Axis(tickMinStep=1, format="d"),
     )
     y_axis = alt.Axis(
-        labelExpr="'10^' + datum.value",
+        labelExpr=f"'10' + {_RAISED_EXPONENT}",
         tickMinStep=1,
         title="|A[l]| = aˡ · x  (powers of ten)",
     )
@@ -280,7 +286,7 @@ def backward_frames(s: RandomNetworkSignals) -> tuple[pd.DataFrame, pd.DataFrame
         {
             "dA_rms": ("rms of dA[l]", "simulated"),
             "dA_rms_theory": ("rms of dA[l]", "theory"),
-            "dW_norm": ("‖dW[l]‖_F", "simulated"),
+            "dW_norm": ("Frobenius norm of dW[l]", "simulated"),
         },
     )
     if s.forward_nonfinite_layer is not None:  # nothing came back: say why, once

@@ -242,14 +242,28 @@ def notice(net: RandomNetworkSignals) -> tuple[str, str]:
     return "success", f"{name} with {g} keeps both within ×2 across {L} layers. " + text
 
 
+# What the histogram of each activation shows, in a sentence.
+HISTOGRAM_READING = {
+    "linear": "A linear network only rescales its input: each row keeps the bell shape of Z, "
+    "narrower or wider as the signal fades or grows.",
+    "relu": "ReLU puts about half the units at 0 in every layer; a collapsed signal puts all "
+    "of them there.",
+    "leaky_relu": "Leaky ReLU squeezes the negative half towards 0 (slope 0.01), so a bright "
+    "band just below 0 is half the units; a collapsed signal puts all of them there.",
+    "tanh": "Bright bands at −1 and 1 are saturated units, where tanh′ is nearly 0 and the "
+    "gradient stops; a collapsed signal gathers at 0.",
+    "sigmoid": "Bright bands at 0 and 1 are saturated units, where σ′ is nearly 0 and the "
+    "gradient stops; σ(0) = 0.5, so a collapsed signal gathers there.",
+}
+
+
 def histogram_caption(net: RandomNetworkSignals) -> str:
-    """How to read the histogram: its bins, and what saturation and ReLU look like."""
+    """How to read the histogram: its bins, and what the chosen activation looks like."""
     edges, bins = net.bin_edges, net.reachable_bins
-    first = f"{edges[0]:g}" if bins.start == 0 else "the one holding 0"
+    low, high = (f"{edge:g}".replace("-", "−") for edge in (edges[0], edges[-1]))
+    first = low if bins.start == 0 else "the one holding 0"
     kept = "" if bins.start == 0 else " (ReLU's bins wholly below 0 are left out: A ≥ 0)"
     return (
-        f"{len(bins)} bins from {first} to {edges[-1]:g}{kept}; values "
-        "beyond them are counted in the end bins. Bright bands at tanh's ±1 or sigmoid's 0 and "
-        "1 are saturated units. ReLU puts about half the units at 0 in every layer; a collapsed "
-        "signal puts all of them there."
+        f"{len(bins)} bins from {first} to {high}{kept}; values beyond them are "
+        f"counted in the end bins. {HISTOGRAM_READING[net.activation]}"
     )

@@ -32,6 +32,8 @@ def test_every_chart_on_a_page_is_valid_vega_lite(idea, present):
     for spec in specs:
         validate_jsonschema(spec, SCHEMA)  # raises on the first schema violation
         assert "datasets" not in spec or not spec["datasets"]  # tables travel as Arrow
+        # heatmap rows and columns: each label on its cell, not pushed in by the theme
+        assert spec["config"]["axisBand"] == {"labelFlush": False}
 
 
 def test_an_invalid_spec_is_caught_by_the_check():

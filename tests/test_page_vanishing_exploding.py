@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts import vanishing_exploding as charts
+from core.activations import ACTIVATIONS
 from core.initialization import METHODS
 from core.propagation import (
     MAX_LINEAR_DEPTH,
@@ -114,7 +115,17 @@ def test_moving_the_linear_sliders_shows_what_core_computes():
     assert at.metric[0].value == f"0 from layer {signal.limits['float32'].underflow_layer}"
     assert at.metric[1].value == f"0 from layer {signal.limits['float64'].underflow_layer}"
     line = specs(at)[0]["layer"][1]
-    assert line["encoding"]["y"]["axis"]["labelExpr"].startswith("'10^'")
+    assert tick_label(line["encoding"]["y"]["axis"]["labelExpr"], -443) == "10⁻⁴⁴³"
+
+
+def tick_label(expression: str, value: int) -> str:
+    """What the axis's labelExpr, '10' + replace(…replace('' + datum.value, regexp('d',
+    'g'), 'r')…), makes of a tick ``value``: its replacements applied in order."""
+    prefix, chain = expression.split(" + ", 1)
+    label = str(value)
+    for digit, raised in re.findall(r"regexp\('(.)', 'g'\), '(.)'\)", chain):
+        label = label.replace(digit, raised)
+    return prefix.strip("'") + label
 
 
 def test_a_equal_to_one_is_the_knife_edge():
@@ -277,3 +288,14 @@ def test_relu_histogram_starts_at_the_bin_holding_zero_and_says_so():
     leaky = simulate_random_network(5, 64, "leaky_relu", "he", np.random.default_rng(0), 1.0)
     assert charts.histogram_frame(leaky)["low"].min() == leaky.bin_edges[0]
     assert "left out" not in histogram_caption(leaky)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_histogram_caption_reads_the_chosen_activation(activation):
+    from panels.vanishing_exploding import HISTOGRAM_READING, histogram_caption
+
+    net = simulate_random_network(3, 16, activation, "xavier", np.random.default_rng(0), 1.0)
+    caption = histogram_caption(net)
+    assert caption.endswith(HISTOGRAM_READING[activation]) and "-" not in caption
+    others = [text for name, text in HISTOGRAM_READING.items() if name != activation]
+    assert not any(text in caption for text in others)
