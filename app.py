@@ -4,10 +4,12 @@ import streamlit as st
 
 from ui.ideas import IDEAS
 from ui.links import drop_unusable_values
+from ui.page_style import style_page
 from ui.presentation import presentation_toggle
 from ui.walkthrough import walkthrough
 
 st.set_page_config(page_title="Optimization Setup Lab", page_icon=":material/tune:", layout="wide")
+style_page()
 
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 pages = {idea.path: st.Page(idea.path, title=idea.title, icon=idea.icon) for idea in IDEAS}

@@ -22,6 +22,21 @@ LABEL_FONT_SIZE = 13
 PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop screen
 
 
+def raised(text: str) -> str:
+    """A Vega expression: the string ``text`` (an expression) with its digits and minus
+    signs as superscripts, "-12" as "⁻¹²"."""
+    for digit, superscript in zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻", strict=True):
+        text = f"replace({text}, regexp('{digit}', 'g'), '{superscript}')"
+    return text
+
+
+_EXPONENT = "log(datum.value) / LN10"
+_AT_A_POWER = f"abs({_EXPONENT} - round({_EXPONENT})) < 1e-6"
+_ROUNDED = f"'' + round({_EXPONENT})"
+POWER_OF_TEN_LABEL = f"{_AT_A_POWER} ? '10' + {raised(_ROUNDED)} : ''"
+"""A log axis's (or legend's) label expression: 10⁻⁸ at each power of ten, none between."""
+
+
 def long_frame(parts: Iterable[Mapping[str, object]]) -> pd.DataFrame:
     """The parts one under another in one table. Each part maps every column to a
     sequence (all of the part's length) or to one value for all of its rows (a label).

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
 from core.check_practice import CheckCost, DropoutSweep, RegularizationSweep, TrainingChecks
 from core.gradient_check import VERDICT_BANDS, verdict_for
 from core.network import bug_label
@@ -25,7 +25,7 @@ TOP = 5.0  # a relative difference is at most 1: the axis ends far enough above 
 BAND_COLORS = {"great": "#54a24b", "suspicious": "#f2b701", "bug": "#e45756"}
 CORRECT, BUGGY, OTHER, KINK = "#4c78a8", "#e45756", "#b0b0b0", "#7b3fa0"
 _DIFFERENCE_TITLE = "difference (log scale)"
-_LOG_AXIS = alt.Axis(format=".0e", title=_DIFFERENCE_TITLE)
+_LOG_AXIS = alt.Axis(labelExpr=POWER_OF_TEN_LABEL, title=_DIFFERENCE_TITLE)
 
 
 def _floor(values) -> np.ndarray:

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
 from core.gradient_check import VERDICT_BANDS, EpsilonSweep, GradientCheckResult, verdict_for
 from core.network import Layout
 
@@ -30,7 +30,7 @@ MAX_POINTS = 1500
 
 _VERDICT_SCALE = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
 _DECADES = [10.0**k for k in range(-16, 1, 2)]
-_AXIS = alt.Axis(values=_DECADES, format=".0e")
+_AXIS = alt.Axis(values=_DECADES, labelExpr=POWER_OF_TEN_LABEL)
 
 
 def sci(value: float) -> str:
@@ -397,7 +397,7 @@ def sweep_chart(
     low = max(FLOOR, 10.0 ** (math.floor(math.log10(bottom)) - 2))  # room for the labels
     y_scale = alt.Scale(type="log", domain=[low, 1.0], nice=False)
     x_scale = alt.Scale(type="log")
-    x_axis = alt.Axis(values=[10.0**k for k in range(-12, 0)], format=".0e")
+    x_axis = alt.Axis(values=[10.0**k for k in range(-12, 0)], labelExpr=POWER_OF_TEN_LABEL)
     shown_bands = bands.assign(low=bands["low"].clip(lower=low))
     shown_bands = shown_bands[shown_bands["low"] < shown_bands["high"]]
     background = (
@@ -419,7 +419,9 @@ def sweep_chart(
                 "shown:Q",
                 title="relative difference (log scale)",
                 scale=y_scale,
-                axis=alt.Axis(format=".0e", values=[10.0**k for k in range(-16, 1)]),
+                axis=alt.Axis(
+                    labelExpr=POWER_OF_TEN_LABEL, values=[10.0**k for k in range(-16, 1)]
+                ),
             ),
             color=alt.Color(
                 "dtype:N",

@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
 
 STAGE_SIZE = 220  # px: the three stage panels are square, so equal units look equal
 CONTOUR_SIZE = 360
@@ -153,7 +153,9 @@ def contour_chart(
                     "excess:Q",
                     title="J − J*",
                     scale=alt.Scale(type="log", scheme="blues", reverse=True),
-                    legend=alt.Legend(format=".0e", orient="bottom", gradientLength=200),
+                    legend=alt.Legend(
+                        labelExpr=POWER_OF_TEN_LABEL, orient="bottom", gradientLength=200
+                    ),
                 ),
             ),
             tooltip=[alt.Tooltip("excess:Q", title="J − J*", format=".3~e")],

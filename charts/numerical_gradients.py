@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
 from core.finite_differences import ErrorSweep, MethodErrors, SecantGeometry, is_exact_for_f
 
 COLORS = {
@@ -333,7 +333,7 @@ def error_chart(
     fitted = "truncation" in sides
     color = _color(errors, "method", "method · fitted slope" if fitted else "method")
     by_method = alt.Color("method", type="nominal", scale=_scale(errors, "method"), legend=None)
-    x_axis = alt.Axis(values=_DECADES, format=".0e")
+    x_axis = alt.Axis(values=_DECADES, labelExpr=POWER_OF_TEN_LABEL)
     # Rows of labels 24 px apart (a projector's larger font fits) need eight decades of
     # headroom above the largest error to stay clear of the curves; one row needs five.
     room = 1e8 if sides else 1e5
@@ -345,8 +345,8 @@ def error_chart(
                      scale=alt.Scale(type="log"), axis=x_axis)  # fmt: skip
 
     def y(field: str) -> alt.Y:
-        return alt.Y(field, type="quantitative", scale=y_scale,
-                     title="absolute error (log scale)", axis=alt.Axis(format=".0e"))  # fmt: skip
+        return alt.Y(field, type="quantitative", scale=y_scale, title="absolute error (log scale)",
+                     axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL))  # fmt: skip
 
     lines = (
         alt.Chart(errors)

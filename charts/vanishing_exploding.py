@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized
+from charts.common import finish, long_frame, memoized, raised
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
 DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279a2"])
@@ -31,12 +31,6 @@ _LOG_AXIS = alt.Axis(
     "datum.value >= 1e4 || datum.value < 1e-3 ? "
     "replace(format(datum.value, '.0e'), 'e+', 'e') : format(datum.value, '~g')"
 )
-
-
-# A tick's value as superscript digits, in Vega's expression language: 10⁻³, 10³⁵².
-_RAISED_EXPONENT = "'' + datum.value"
-for _digit, _raised in zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻", strict=True):
-    _RAISED_EXPONENT = f"replace({_RAISED_EXPONENT}, regexp('{_digit}', 'g'), '{_raised}')"
 
 
 @memoized
@@ -62,7 +56,7 @@ def linear_depth_chart(signal: pd.DataFrame, bands: pd.DataFrame, marks: pd.Data
         axis=alt.Axis(tickMinStep=1, format="d"),
     )
     y_axis = alt.Axis(
-        labelExpr=f"'10' + {_RAISED_EXPONENT}",
+        labelExpr="'10' + " + raised("'' + datum.value"),  # its values are log10 |A[l]|
         tickMinStep=1,
         title="|A[l]| = aˡ · x  (powers of ten)",
     )
