@@ -11,9 +11,9 @@ Streamlit's own protocol (benchmarks/protocol_client.py), and the time is measur
 sending the rerun to the server's `script_finished` for the run it caused. With
 --browsers K, K of the sessions are Chromium tabs all the same, timed as below and also
 reported apart: twenty tabs drawing charts on the server's own machine take its CPU
-(on 2 cores they left the server 0.12–0.16 cores), so the server is loaded by
+(on 2 cores they left the server 0.12–0.23 cores), so the server is loaded by
 twenty sessions while only a few need drawing. With --tour as well, each tab visits
-every page in turn (a new session on each, so the server keeps its twenty), and its
+every page in turn (a new session on each, so twenty sessions keep moving), and its
 figures are also given per page: with --browsers 1, one person in a lecture hall whose
 own browser draws their results while twenty sessions load the server. With --alone,
 one tab visits each page in turn for --seconds (try --seconds 20 --pause 0.5) and the

@@ -323,14 +323,22 @@ async def _tour(browser, url: str, opened, page: str, until: float, pause_s: flo
     """A Chromium tab (``opened``, as load_sessions.open_session returns it, on ``page``)
     that visits every page of the lecture in turn, starting with its own, moving sliders
     on each for an equal share of the time until ``until``. Each visit is a new session,
-    opened once the one before has closed, so the server keeps its number of sessions."""
+    opened once the one before has closed, so the number of sessions moving sliders stays
+    the same (the server keeps a closed session's state for a while, for a reconnection).
+    A visit that cannot open counts as a failure and ends the tour."""
+    from playwright.async_api import Error as PlaywrightError
+
     from benchmarks import load_sessions as bench
     from tests.browser_helpers import page_url
 
     for k, (path, leave) in enumerate(tour_plan(page, time.monotonic(), until)):
         if k:
             await opened[0].close()
-            opened = await bench.open_session(browser, page_url(url, path))
+            try:
+                opened = await bench.open_session(browser, page_url(url, path))
+            except PlaywrightError as error:  # on a machine too busy to open it in time
+                results.failures.append(f"{path} (opening): {str(error).splitlines()[0][:200]}")
+                return
         await bench.move_sliders(opened, path, leave, pause_s, seed * 100 + k, results, lockstep)
 
 
@@ -361,6 +369,7 @@ def _report_browsers(seen, browsers: int, per_page: bool = False) -> None:
         f"{statistics.median(times):.3f} s, 95th percentile {bench._p95(times):.3f} s"
     )
     if per_page:
+        print(f"    {'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}")
         for page, values in sorted(seen.latencies.items()):
             print(f"    {page:36s}{len(values):6d}{statistics.median(values):10.3f}"
                   f"{bench._p95(values):9.3f}")  # fmt: skip

@@ -30,9 +30,10 @@ def raised(text: str) -> str:
     return text
 
 
-_EXPONENT = "log(datum.value) / LN10"
-_AT_A_POWER = f"abs({_EXPONENT} - round({_EXPONENT})) < 1e-6"
-_ROUNDED = f"'' + round({_EXPONENT})"
+EXPONENT = "log(datum.value) / LN10"
+"""log10 of a tick's value, in Vega's expression language."""
+_AT_A_POWER = f"abs({EXPONENT} - round({EXPONENT})) < 1e-6"
+_ROUNDED = f"'' + round({EXPONENT})"
 POWER_OF_TEN_LABEL = f"{_AT_A_POWER} ? '10' + {raised(_ROUNDED)} : ''"
 """A log axis's (or legend's) label expression: 10⁻⁸ at each power of ten, none between."""
 
@@ -177,7 +178,8 @@ def drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
 def finish(
     chart: alt.TopLevelMixin, title: str | list[str], *, height: int | None = 320
 ) -> alt.TopLevelMixin:
-    """Give a chart its title, height and readable fonts (the one place they are set).
+    """Give a chart its title, height, readable fonts and heatmap labels on their cells
+    (the one place they are set).
 
     A title given as a list is drawn one line per item: short lines fit a half-width chart
     on a projector, where a long one is cut off with "…".
@@ -230,7 +232,8 @@ def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
 
 
 def _config(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
-    """The chart's config with its fonts ``scale`` times the usual size."""
+    """The chart's config: fonts ``scale`` times the usual size, heatmap labels on their
+    cells."""
     # One properties() call instead of a configure_* chain: each step copies the chart,
     # and copying a layered chart re-merges its layers (tens of ms per copy).
     config = alt.Config() if chart.config is alt.Undefined else chart.config.copy()

@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized, raised
+from charts.common import EXPONENT, finish, long_frame, memoized, raised
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
 DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279a2"])
@@ -23,13 +23,14 @@ _PALETTE = ("#4c78a8", "#f58518", "#54a24b")
 _BROKEN = "#d62728"  # rules where a simulated signal overflowed or became exactly 0
 _LABEL_WIDTH = 0.25  # a rule's label spans about this share of the x range
 # Log axes label only 1, 2 and 5 times a power of ten (Vega labels 600, 70, 8 otherwise):
-# 0.5, 10, 200 as they are, 1e20 and 1e-7 in short scientific notation.
-_MANTISSA = "datum.value / pow(10, floor(log(datum.value) / LN10))"
+# 0.5, 10, 200 as they are, 10²⁰ and 5·10⁻⁷ with the power raised.
+_DECADE = f"floor({EXPONENT} + 1e-9)"  # 1e-7 is in decade −7, though its log is a hair below
+_MANTISSA = f"datum.value / pow(10, {_DECADE})"
+_SCIENTIFIC = f"replace(round({_MANTISSA}) + '·', '1·', '') + '10' + " + raised(f"'' + {_DECADE}")
 _LOG_AXIS = alt.Axis(
     labelExpr=f"indexof([1, 2, 5], round({_MANTISSA})) < 0 "
     f"|| abs({_MANTISSA} - round({_MANTISSA})) > 1e-6 ? '' : "
-    "datum.value >= 1e4 || datum.value < 1e-3 ? "
-    "replace(format(datum.value, '.0e'), 'e+', 'e') : format(datum.value, '~g')"
+    f"datum.value >= 1e4 || datum.value < 1e-3 ? {_SCIENTIFIC} : format(datum.value, '~g')"
 )
 
 

@@ -129,14 +129,19 @@ def _new_puzzle() -> None:
     st.session_state["gp_guess"] = None
 
 
+# The guesses as the select shows them (and the URL keeps them), each to its bug's name.
+GUESSES = {bug.label: name for name, bug in PLANTED_BUGS.items()}
+
+
 def puzzle_controls() -> tuple[int, str | None]:
-    """The puzzle number and the visitor's guess (None until one is chosen)."""
+    """The puzzle number and the visitor's guess: a planted bug's name, None until one is
+    chosen."""
     number, new, pick = st.columns([1, 1, 2], vertical_alignment="bottom")
     seed = number.number_input("Puzzle number", 0, MAX_SEED, 0, key="gp_seed", **URL)
     new.button("New puzzle", on_click=_new_puzzle, icon=":material/casino:")
-    guess = pick.selectbox("Your guess: which bug?", list(PLANTED_BUGS), index=None,
+    shown = pick.selectbox("Your guess: which bug?", list(GUESSES), index=None,
                            key="gp_guess", placeholder="Choose a planted bug", **URL)  # fmt: skip
-    return seed, guess
+    return seed, GUESSES.get(shown)
 
 
 def reveal_control(where, seed: int) -> bool:
@@ -179,9 +184,9 @@ def puzzle_hint(puzzle: practice.Puzzle) -> str:
 def puzzle_answer(puzzle: practice.Puzzle, guess: str | None) -> tuple[bool, str]:
     """Whether the guess is right, and the answer that says so."""
     right = guess == puzzle.bug
-    opening = "Right" if right else "No guess" if guess is None else f"Not {guess}"
+    opening = "Right" if right else "No guess" if guess is None else f"Not {bug_label(guess)}"
     return right, (
-        f"{opening}: the planted bug is **{puzzle.bug}**. "
+        f"{opening}: the planted bug is **{bug_label(puzzle.bug)}**. "
         f"{PLANTED_BUGS[puzzle.bug].description} It broke {', '.join(_broken(puzzle))}."
     )
 

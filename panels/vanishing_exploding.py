@@ -13,7 +13,7 @@ import streamlit as st
 
 import workers
 from charts.vanishing_exploding import power_of_ten
-from core.activations import ACTIVATIONS
+from core.activations import ACTIVATIONS, LEAKY_RELU_SLOPE
 from core.initialization import METHOD_NAMES, METHODS, init_std
 from core.propagation import (
     DTYPES,
@@ -244,12 +244,13 @@ def notice(net: RandomNetworkSignals) -> tuple[str, str]:
 
 # What the histogram of each activation shows, in a sentence.
 HISTOGRAM_READING = {
-    "linear": "A linear network only rescales its input: each row keeps the bell shape of Z, "
-    "narrower or wider as the signal fades or grows.",
+    "linear": "A linear network only rescales its input: each column keeps the bell shape of "
+    "Z, narrower or wider as the signal fades or grows.",
     "relu": "ReLU puts about half the units at 0 in every layer; a collapsed signal puts all "
     "of them there.",
-    "leaky_relu": "Leaky ReLU squeezes the negative half towards 0 (slope 0.01), so a bright "
-    "band just below 0 is half the units; a collapsed signal puts all of them there.",
+    "leaky_relu": f"Leaky ReLU multiplies the negative half by {LEAKY_RELU_SLOPE:g}, which "
+    "gathers it in the bin holding 0: about half the units land there, as with ReLU; a "
+    "collapsed signal puts all of them there.",
     "tanh": "Bright bands at −1 and 1 are saturated units, where tanh′ is nearly 0 and the "
     "gradient stops; a collapsed signal gathers at 0.",
     "sigmoid": "Bright bands at 0 and 1 are saturated units, where σ′ is nearly 0 and the "

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from charts import grad_check_in_practice as charts
 from core import check_practice as practice
 from core.gradient_check import VERDICT_BANDS
-from core.network import PLANTED_BUGS
+from core.network import PLANTED_BUGS, bug_label
 
 PAGE = "../pages/grad_check_in_practice.py"
 SLIDERS = ("gp_width", "gp_lambda", "gp_keep", "gp_run_lambda", "gp_iters", "gp_eps")
@@ -120,13 +120,14 @@ def test_the_puzzle_reveals_a_right_and_a_wrong_guess():
     wrong = next(name for name in PLANTED_BUGS if name != bug)
     at = open_page({"gp_seed": "7"})
     assert "Choose a guess, then reveal" in notices(at)["blocks"]
-    at.selectbox(key="gp_guess").set_value(bug).run()
+    at.selectbox(key="gp_guess").set_value(PLANTED_BUGS[bug].label).run()  # as it reads
     at.button(key="gp_reveal").click().run()
-    assert at.success[0].value.startswith(f"Right: the planted bug is **{bug}**")
+    assert at.success[0].value.startswith(f"Right: the planted bug is **{bug_label(bug)}**")
     assert PLANTED_BUGS[bug].description in at.success[0].value
-    at.selectbox(key="gp_guess").set_value(wrong).run()
+    at.selectbox(key="gp_guess").set_value(PLANTED_BUGS[wrong].label).run()
     at.button(key="gp_reveal").click().run()
-    assert at.warning[0].value.startswith(f"Not {wrong}: the planted bug is **{bug}**")
+    answer = f"Not {bug_label(wrong)}: the planted bug is **{bug_label(bug)}**"
+    assert at.warning[0].value.startswith(answer)
 
 
 def test_a_new_puzzle_draws_another_seed_and_hides_the_answer():

@@ -11,8 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts import vanishing_exploding as charts
-from charts.common import raised
-from core.activations import ACTIVATIONS
+from core.activations import LEAKY_RELU_SLOPE
 from core.initialization import METHODS
 from core.propagation import (
     MAX_LINEAR_DEPTH,
@@ -21,6 +20,7 @@ from core.propagation import (
     deep_linear_signal,
     simulate_random_network,
 )
+from tests import vega_expressions
 
 PAGE = "../pages/vanishing_exploding.py"
 TITLE = "Vanishing & exploding gradients"
@@ -116,8 +116,26 @@ def test_moving_the_linear_sliders_shows_what_core_computes():
     assert at.metric[0].value == f"0 from layer {signal.limits['float32'].underflow_layer}"
     assert at.metric[1].value == f"0 from layer {signal.limits['float64'].underflow_layer}"
     line = specs(at)[0]["layer"][1]
-    # log10 |A[l]| as 10 with a superscript (tests/test_chart_specs.py reads the expression)
-    assert line["encoding"]["y"]["axis"]["labelExpr"] == "'10' + " + raised("'' + datum.value")
+    label = line["encoding"]["y"]["axis"]["labelExpr"]  # its ticks are log10 |A[l]|
+    shown = [vega_expressions.label(label, k) for k in (-443.0, 0.0, 12.0)]
+    assert shown == ["10⁻⁴⁴³", "10⁰", "10¹²"]
+
+
+def label_expressions(spec) -> list[str]:
+    """Every labelExpr in a chart's spec."""
+    if isinstance(spec, dict):
+        found = [spec["labelExpr"]] if "labelExpr" in spec else []
+        return found + [e for value in spec.values() for e in label_expressions(value)]
+    return [e for value in spec for e in label_expressions(value)] if isinstance(spec, list) else []
+
+
+def test_the_random_networks_log_axes_label_1_2_and_5_times_a_power_of_ten():
+    at = open_page()
+    (forward,) = set(label_expressions(specs(at)[1]))
+    assert set(label_expressions(specs(at)[2])) == {forward}  # both sides read alike
+    ticks = (0.5, 200, 600, 1e20, 5e-7, 7e-5, 1e-7)
+    labels = ["0.5", "200", "", "10²⁰", "5·10⁻⁷", "", "10⁻⁷"]
+    assert [vega_expressions.label(forward, tick) for tick in ticks] == labels
 
 
 def test_a_equal_to_one_is_the_knife_edge():
@@ -282,12 +300,19 @@ def test_relu_histogram_starts_at_the_bin_holding_zero_and_says_so():
     assert "left out" not in histogram_caption(leaky)
 
 
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_histogram_caption_reads_the_chosen_activation(activation):
-    from panels.vanishing_exploding import HISTOGRAM_READING, histogram_caption
+@pytest.mark.parametrize(
+    ("activation", "said", "unsaid"),
+    [
+        ("linear", "bell shape", "saturated"),
+        ("relu", "half the units at 0", "saturated"),
+        ("leaky_relu", f"by {LEAKY_RELU_SLOPE:g}", "saturated"),
+        ("tanh", "at −1 and 1 are saturated", "ReLU"),
+        ("sigmoid", "at 0 and 1 are saturated", "tanh"),
+    ],
+)
+def test_histogram_caption_reads_the_chosen_activation(activation, said, unsaid):
+    from panels.vanishing_exploding import histogram_caption
 
     net = simulate_random_network(3, 16, activation, "xavier", np.random.default_rng(0), 1.0)
     caption = histogram_caption(net)
-    assert caption.endswith(HISTOGRAM_READING[activation]) and "-" not in caption
-    others = [text for name, text in HISTOGRAM_READING.items() if name != activation]
-    assert not any(text in caption for text in others)
+    assert said in caption and unsaid not in caption and "-" not in caption  # − for minus

@@ -4,7 +4,7 @@ running the page. Expected values come from core or from the number's own digits
 import pytest
 
 from core import check_practice as practice
-from core.network import PLANTED_BUGS
+from core.network import PLANTED_BUGS, bug_label
 from panels import grad_check_in_practice as panels
 
 
@@ -24,10 +24,17 @@ def puzzle() -> practice.Puzzle:
 def test_the_answer_names_the_bug_and_how_the_guess_did(puzzle):
     wrong = next(name for name in PLANTED_BUGS if name != puzzle.bug)
     for guess, right, opening in [(puzzle.bug, True, "Right"), (None, False, "No guess"),
-                                  (wrong, False, f"Not {wrong}")]:  # fmt: skip
+                                  (wrong, False, f"Not {bug_label(wrong)}")]:  # fmt: skip
         said_right, answer = panels.puzzle_answer(puzzle, guess)
         assert said_right is right
-        assert answer.startswith(f"{opening}: the planted bug is **{puzzle.bug}**.")
+        assert answer.startswith(f"{opening}: the planted bug is **{bug_label(puzzle.bug)}**.")
+
+
+def test_every_guess_reads_as_a_bug_and_means_that_bug():
+    assert {name: PLANTED_BUGS[name].label for name in panels.GUESSES.values()} == {
+        name: bug.label for name, bug in PLANTED_BUGS.items()
+    }
+    assert all("_" not in label for label in panels.GUESSES)  # words, not code names
 
 
 def test_the_hint_and_the_answer_name_the_same_broken_blocks(puzzle):
