@@ -94,6 +94,10 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
 }
 
 
+BUG_BY_LABEL: dict[str, str] = {bug.label: name for name, bug in PLANTED_BUGS.items()}
+"""A planted bug's name by its label: what the app's selects show and its links hold."""
+
+
 def bug_label(bug: str) -> str:
     """A planted bug as a person reads it, in curly quotes (“dW[2] doubled”); other text as
     it is (a select's "none")."""

@@ -17,7 +17,7 @@ from charts.numerical_gradients import tex
 from core import check_practice as practice
 from core.datasets import COURSE_TRAIN_SIZE
 from core.gradient_check import VERDICT_BANDS, verdict_for
-from core.network import PLANTED_BUGS, bug_label
+from core.network import BUG_BY_LABEL, PLANTED_BUGS, bug_label
 
 URL = {"bind": "query-params"}
 WIDTHS = ("2", "4", "8", "16", "32", "64")
@@ -129,19 +129,15 @@ def _new_puzzle() -> None:
     st.session_state["gp_guess"] = None
 
 
-# The guesses as the select shows them (and the URL keeps them), each to its bug's name.
-GUESSES = {bug.label: name for name, bug in PLANTED_BUGS.items()}
-
-
 def puzzle_controls() -> tuple[int, str | None]:
     """The puzzle number and the visitor's guess: a planted bug's name, None until one is
     chosen."""
     number, new, pick = st.columns([1, 1, 2], vertical_alignment="bottom")
     seed = number.number_input("Puzzle number", 0, MAX_SEED, 0, key="gp_seed", **URL)
     new.button("New puzzle", on_click=_new_puzzle, icon=":material/casino:")
-    shown = pick.selectbox("Your guess: which bug?", list(GUESSES), index=None,
+    shown = pick.selectbox("Your guess: which bug?", list(BUG_BY_LABEL), index=None,
                            key="gp_guess", placeholder="Choose a planted bug", **URL)  # fmt: skip
-    return seed, GUESSES.get(shown)
+    return seed, BUG_BY_LABEL.get(shown)
 
 
 def reveal_control(where, seed: int) -> bool:

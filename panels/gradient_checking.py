@@ -27,7 +27,7 @@ from core.gradient_check import (
     verdict_for,
 )
 from core.initialization import DTYPES, PRESETS
-from core.network import PLANTED_BUGS
+from core.network import BUG_BY_LABEL, PLANTED_BUGS
 from ui.presentation import secondary
 
 HIDDEN = {"5": (5,), "10, 5": (10, 5), "20, 10": (20, 10), "64, 32": (64, 32),
@@ -42,8 +42,7 @@ FULL_LIMIT = 3_000  # parameters this page checks in full, keeping a rerun under
 SWEEP_K = 5  # coordinates per block at each ε of the sweep
 NO_BUG = "none"
 URL = {"bind": "query-params"}
-# The names stay the options (links and the walkthrough use them); what each does is here.
-BUG_HELP = "\n".join(f"- **{bug.name}**: {bug.description}" for bug in PLANTED_BUGS.values())
+BUG_HELP = "\n".join(f"- **{bug.label}**: {bug.description}" for bug in PLANTED_BUGS.values())
 
 
 class Network(NamedTuple):
@@ -119,13 +118,14 @@ def network_controls() -> tuple[Network, Setting]:
                                      format_func=lambda x: f"{x:g}",
                                      help="Below 1 the check keeps one dropout mask fixed, and "
                                           "also reports what a fresh mask per call would do.")
-        bug = st.selectbox("Planted bug in backprop", [NO_BUG, *PLANTED_BUGS], key="gc_bug",
-                           **URL, help=BUG_HELP)
-        if bug != NO_BUG:
+        shown = st.selectbox("Planted bug in backprop", [NO_BUG, *BUG_BY_LABEL], key="gc_bug",
+                             **URL, help=BUG_HELP)
+        bug = BUG_BY_LABEL.get(shown)  # None for no bug
+        if bug:
             st.caption(PLANTED_BUGS[bug].description)
     # fmt: on
     net = Network(data, HIDDEN[hidden], init, int(seed))
-    return net, Setting(activation, lambd, keep_prob, None if bug == NO_BUG else bug)
+    return net, Setting(activation, lambd, keep_prob, bug)
 
 
 def check_controls(too_big: bool) -> tuple[float, str, str, int]:

@@ -144,6 +144,7 @@ def test_another_network_and_seed_change_the_numbers_to_cores():
     assert not any("pre-activation across 0" in c.value for c in at.caption)  # tanh: no kinks
 
 
+LINKED = {name: bug.label for name, bug in PLANTED_BUGS.items()}  # what a link holds
 BUG_QUERIES = {
     "dW2_doubled": {},
     "db1_not_averaged": {},
@@ -155,7 +156,7 @@ BUG_QUERIES = {
 
 @pytest.mark.parametrize("bug", list(PLANTED_BUGS))
 def test_each_planted_bug_gives_a_bug_verdict_and_its_block_stands_out(bug):
-    at = open_page({"gc_bug": bug, "gc_act": "tanh", **BUG_QUERIES[bug]})
+    at = open_page({"gc_bug": LINKED[bug], "gc_act": "tanh", **BUG_QUERIES[bug]})
     assert clean(at)
     assert ":red[bug]" in verdict_line(at)
     assert PLANTED_BUGS[bug].description in [c.value for c in at.caption]
@@ -171,7 +172,7 @@ def test_each_planted_bug_gives_a_bug_verdict_and_its_block_stands_out(bug):
 
 
 def test_a_bug_that_needs_a_setting_passes_without_it_and_says_so():
-    at = open_page({"gc_bug": "l2_missing_in_dW"})
+    at = open_page({"gc_bug": LINKED["l2_missing_in_dW"]})
     assert ":green[great]" in verdict_line(at)
     assert any("only matters when λ > 0" in w.value for w in at.warning)
 
@@ -253,7 +254,7 @@ def test_garbage_in_the_link_falls_back_to_defaults_with_a_notice():
 
 def test_a_link_reopens_the_exact_setting():
     query = {"gc_hidden": "64, 32", "gc_act": "leaky_relu", "gc_eps": "3e-6", "gc_k": "3",
-             "gc_bug": "dW2_doubled", "gc_mode": "sampled", "gc_data": "moons"}  # fmt: skip
+             "gc_bug": LINKED["dW2_doubled"], "gc_mode": "sampled", "gc_data": "moons"}  # fmt: skip
     at = open_page(query)
     assert at.selectbox(key="gc_hidden").value == "64, 32"
     assert at.select_slider(key="gc_eps").value == "3e-6"
@@ -373,7 +374,7 @@ def title_lines(chart_spec: dict) -> list[str]:
 
 
 def test_the_sweep_samples_and_marks_the_full_check_so_the_two_numbers_do_not_clash():
-    at = open_page({"gc_bug": "dW2_doubled"})
+    at = open_page({"gc_bug": LINKED["dW2_doubled"]})
     problem = core_problem()
     full = check_network(*problem, epsilon=DEFAULT_EPSILON, bug="dW2_doubled")
     sampled = epsilon_sweep(*problem, mode="sample", k=5, bug="dW2_doubled")
@@ -392,7 +393,7 @@ def test_the_sweep_samples_and_marks_the_full_check_so_the_two_numbers_do_not_cl
 
 @pytest.mark.parametrize("bug", ["none", "dW2_doubled"])
 def test_the_sweep_title_calls_the_curve_a_u_only_when_it_is_one(bug):
-    at = open_page({"gc_bug": bug})
+    at = open_page({"gc_bug": LINKED.get(bug, bug)})
     planted = None if bug == "none" else bug
     curve = epsilon_sweep(*core_problem(), mode="sample", k=5, bug=planted).differences
     shaped = charts.is_u_shaped(curve)
@@ -401,7 +402,7 @@ def test_the_sweep_title_calls_the_curve_a_u_only_when_it_is_one(bug):
 
 
 def test_the_verdict_mark_stays_below_the_band_names():
-    verdict = spec(open_page({"gc_bug": "dW2_doubled"}), VERDICT)
+    verdict = spec(open_page({"gc_bug": LINKED["dW2_doubled"]}), VERDICT)
     bar, names, rule, label = verdict["layer"]
     assert rule["encoding"]["y2"]["datum"] < names["encoding"]["y"]["datum"]
     assert label["encoding"]["y"]["datum"] < names["encoding"]["y"]["datum"]
@@ -414,16 +415,18 @@ def test_a_great_check_outlines_no_block_and_says_none_stands_out():
     blocks = layer_data(at, BLOCKS, 1)
     assert (blocks["outline"] == "transparent").all()
     assert title_lines(spec(at, BLOCKS)) == ["Difference per block", "no block stands out"]
-    broken = open_page({"gc_bug": "dW2_doubled"})
+    broken = open_page({"gc_bug": LINKED["dW2_doubled"]})
     assert title_lines(spec(broken, BLOCKS))[1] == "outlined: in the bug band"
 
 
-def test_the_bug_control_explains_every_planted_bug_and_keeps_its_names_as_values():
-    at = open_page({"gc_bug": "db1_not_averaged"})
+def test_the_bug_control_reads_as_words_and_explains_every_planted_bug():
+    at = open_page({"gc_bug": "db[1] not divided by m"})  # a link holds the words
     control = at.selectbox(key="gc_bug")
-    assert control.value == "db1_not_averaged"
+    assert control.value == "db[1] not divided by m"
+    assert not any("could not be used" in notice.value for notice in at.info)
+    assert PLANTED_BUGS["db1_not_averaged"].description in [c.value for c in at.caption]
     assert all(bug.description in control.help for bug in PLANTED_BUGS.values())
-    assert all(f"**{name}**" in control.help for name in PLANTED_BUGS)
+    assert all(f"**{bug.label}**" in control.help for bug in PLANTED_BUGS.values())
 
 
 def test_charts_fit_a_projector_short_title_lines_upright_labels_and_labels_inside():

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import streamlit as st
 from streamlit.runtime.state.session_state_proxy import get_session_state
 
+from core.network import PLANTED_BUGS
 from ui.ideas import IDEAS
 from ui.presentation import KEY as PRESENT
 from ui.presentation import presenting
@@ -148,7 +149,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _GC,
         "Grad check with the dW2 bug",
-        {"gc_bug": "dW2_doubled"},
+        {"gc_bug": PLANTED_BUGS["dW2_doubled"].label},
         "The verdict turns to bug, and the per-block bars point at W2: the components tell "
         "you where to look.",
     ),
