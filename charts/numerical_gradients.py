@@ -16,6 +16,7 @@ import pandas as pd
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
 from core.finite_differences import ErrorSweep, MethodErrors, SecantGeometry, is_exact_for_f
 
+_HALO = {"color": "white", "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}
 COLORS = {
     "f": "#9e9e9e",
     "tangent": "#222222",
@@ -398,16 +399,19 @@ def error_chart(
     # The truncation side can be too narrow for its label, so that one ends at the largest
     # step, a row lower, with its arrow still pointing away from the turning point.
     largest = float(errors["epsilon"].max()) if len(errors) else turning_point
+    # Each side label is drawn twice: first as a white halo, so that the rules it crosses
+    # (your ε, a theoretical best) do not strike through its words.
     side_labels = [
         alt.Chart(one_row)
-        .mark_text(align=align, dx=dx, fontSize=14, fontStyle="italic", color="#555555",
-                   text=text, clip=True)
+        .mark_text(align=align, dx=dx, fontSize=14, fontStyle="italic", text=text, clip=True,
+                   **look)
         .encode(x=alt.X(datum=x_at, type="quantitative"), y=alt.YValue(y_at))
         for side, text, (x_at, align, dx, y_at) in (
             ("round-off", "← round-off dominates", (turning_point, "right", -6, 12)),
             ("truncation", "truncation dominates →", (largest, "right", -4, 36)),
         )
         if side in sides
+        for look in (_HALO, {"color": "#555555"})
     ]  # fmt: skip
     chart = alt.layer(lines, theory, measured, current_rule, current_label, *side_labels)
     return finish(chart, "Error against the step ε", height=460)

@@ -350,7 +350,11 @@ def test_side_labels_and_best_steps_only_where_the_curves_have_those_sides():
     ]
     spec = specs(open_page({"ng_theta": "0.0"}))[1]
     assert "← round-off dominates" not in texts(spec)
-    assert "truncation dominates →" in texts(spec)
+    halo, label = [
+        layer["mark"] for layer in spec["layer"] if "dominates" in layer["mark"].get("text", "")
+    ]
+    assert halo["text"] == label["text"] == "truncation dominates →"
+    assert halo["stroke"] == halo["color"] == "white" != label["color"]  # drawn under the words
 
 
 @pytest.mark.parametrize(("step", "beside"), [("0.01", True), ("1e-12", False)])
