@@ -24,7 +24,7 @@ _BROKEN = "#d62728"  # rules where a simulated signal overflowed or became exact
 _LABEL_WIDTH = 0.25  # a rule's label spans about this share of the x range
 # Log axes label only 1, 2 and 5 times a power of ten (Vega labels 600, 70, 8 otherwise):
 # 0.5, 10, 200 as they are, 10²⁰ and 5·10⁻⁷ with the power raised.
-_DECADE = f"floor({EXPONENT} + 1e-9)"  # 1e-7 is in decade −7, though its log is a hair below
+_DECADE = f"floor({EXPONENT} + 1e-9)"  # log(1000) / LN10 is 2.9999999999999996
 _MANTISSA = f"datum.value / pow(10, {_DECADE})"
 _SCIENTIFIC = f"replace(round({_MANTISSA}) + '·', '1·', '') + '10' + " + raised(f"'' + {_DECADE}")
 _LOG_AXIS = alt.Axis(

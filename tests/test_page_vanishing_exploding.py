@@ -133,8 +133,8 @@ def test_the_random_networks_log_axes_label_1_2_and_5_times_a_power_of_ten():
     at = open_page()
     (forward,) = set(label_expressions(specs(at)[1]))
     assert set(label_expressions(specs(at)[2])) == {forward}  # both sides read alike
-    ticks = (0.5, 200, 600, 1e20, 5e-7, 7e-5, 1e-7)
-    labels = ["0.5", "200", "", "10²⁰", "5·10⁻⁷", "", "10⁻⁷"]
+    ticks = (0.5, 200, 600, 1e20, 5e-7, 7e-5, 1e-7, 1000, 1e6)  # log10(1000) = 2.99…96
+    labels = ["0.5", "200", "", "10²⁰", "5·10⁻⁷", "", "10⁻⁷", "1000", "10⁶"]
     assert [vega_expressions.label(forward, tick) for tick in ticks] == labels
 
 
