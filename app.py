@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from core.network import PLANTED_BUGS
 from ui.ideas import IDEAS
-from ui.links import drop_unusable_values
+from ui.links import mend_link
 from ui.page_style import style_page
 from ui.presentation import presentation_toggle
 from ui.walkthrough import walkthrough
@@ -14,7 +15,9 @@ style_page()
 home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
 pages = {idea.path: st.Page(idea.path, title=idea.title, icon=idea.icon) for idea in IDEAS}
 page = st.navigation({"": [home], "The six ideas": list(pages.values())})
-drop_unusable_values(page)
+# Links from before the planted bugs' selects showed words held the bugs' code names.
+OLD_BUG_NAMES = {name: bug.label for name, bug in PLANTED_BUGS.items()}
+mend_link(page, renamed={"gc_bug": OLD_BUG_NAMES, "gp_guess": OLD_BUG_NAMES})
 presentation_toggle()
 walkthrough(next((path for path, p in pages.items() if p.url_path == page.url_path), "home"))
 page.run()

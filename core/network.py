@@ -47,8 +47,8 @@ MAX_ITERATIONS = 100_000
 class PlantedBug:
     """A deliberate mistake in the backward pass, for the gradient-checking lab."""
 
-    name: str  # the key in PLANTED_BUGS, check functions and links
-    label: str  # what a person reads: a few words
+    name: str  # the key in PLANTED_BUGS and check functions
+    label: str  # what a person reads, a few words: the selects' options, links' values
     description: str
     blocks: tuple[str, ...]  # the gradient blocks it corrupts ("*": several, see description)
     needs: str = ""  # the setting without which it changes nothing

@@ -3,6 +3,8 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.network import PLANTED_BUGS
+
 
 def page_with_bound_controls():
     import streamlit as st
@@ -66,3 +68,15 @@ def test_a_value_no_control_can_take_is_dropped_before_a_widget_reads_it(page, q
     key = next(iter(query))
     assert key not in at.query_params
     assert any("could not be used" in info.value and key in info.value for info in at.info)
+
+
+@pytest.mark.parametrize(("page", "key"), [("gradient_checking", "gc_bug"),
+                                           ("grad_check_in_practice", "gp_guess")])  # fmt: skip
+def test_a_link_with_a_planted_bugs_old_code_name_still_opens_that_bug(page, key):
+    # Links once held the code name (dW2_doubled); the select now shows and links the words.
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params[key] = "dW2_doubled"
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    assert at.selectbox(key=key).value == PLANTED_BUGS["dW2_doubled"].label
+    assert not any("could not be used" in info.value for info in at.info)

@@ -370,7 +370,7 @@ def test_every_planted_bug_has_its_own_short_label_and_quoted_labels_read_as_wor
     assert all("_" not in label for label in labels)  # words, not identifiers
     assert network.bug_label("dW2_doubled") == "“dW[2] doubled”"
     assert network.bug_label("none") == "none" and network.bug_label("") == ""
-    assert {network.PLANTED_BUGS[name].label: name for name in network.BUG_BY_LABEL.values()} == (
-        network.BUG_BY_LABEL
-    )
-    assert len(network.BUG_BY_LABEL) == len(network.PLANTED_BUGS)
+    by_label = network.BUG_BY_LABEL
+    assert all(network.PLANTED_BUGS[name].label == label for label, name in by_label.items())
+    assert set(by_label.values()) == set(network.PLANTED_BUGS)
+    assert "none" not in by_label  # the selects' "no bug" option

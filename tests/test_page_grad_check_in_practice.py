@@ -160,7 +160,8 @@ def test_garbage_in_the_link_falls_back_to_defaults_with_a_notice():
                     "gp_guess": "__import__('os')", "gp_act": "sigmoid"})  # fmt: skip
     assert not at.exception
     refused = [info.value for info in at.info if "could not be used" in info.value]
-    assert refused and "gp_lambda" in refused[0]
+    assert refused and "gp_lambda" in refused[0] and "gp_guess" in refused[0]
+    assert at.selectbox(key="gp_guess").value is None
     assert at.select_slider(key="gp_lambda").value == "0.7"
     assert at.select_slider(key="gp_iters").value == "300"
     assert at.segmented_control(key="gp_act").value == "relu"

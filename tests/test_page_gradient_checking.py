@@ -247,7 +247,8 @@ def test_garbage_in_the_link_falls_back_to_defaults_with_a_notice():
                "gc_bug": "__import__('os')", "gc_mode": "fast"}  # fmt: skip
     at = open_page(garbage)
     assert not at.exception
-    assert "could not be used" in at.info[0].value
+    assert "could not be used" in at.info[0].value and "gc_bug" in at.info[0].value
+    assert at.selectbox(key="gc_bug").value == "none"
     expected = check_network(*core_problem())
     assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
 

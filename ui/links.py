@@ -13,26 +13,33 @@ instead of silently doing something else:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import streamlit as st
 
-_DROPPED = "link_dropped"  # session state: the values drop_unusable_values took out
+_DROPPED = "link_dropped"  # session state: the values mend_link took out
 
 
-def drop_unusable_values(page) -> None:
-    """Reopen ``page`` without the link's values that no control can take.
+def mend_link(page, renamed: Mapping[str, Mapping[str, str]]) -> None:
+    """Reopen ``page`` without the link's values that no control can take, and with the
+    values an older version of a control took under another name renamed.
 
     An empty value or an infinite number is never a setting, and some of Streamlit's own
     widgets raise on them as they read the URL (a number input on "inf"), before a page
-    could refuse them. app.py calls this before the page runs; the page's SharedLink
-    reports what was dropped with the rest.
+    could refuse them. ``renamed`` maps a key to {old value: the option it is now}, so a
+    link shared before an option was renamed still opens what it did. app.py calls this
+    before the page runs; the page's SharedLink reports what was dropped with the rest.
     """
     requested = st.query_params.to_dict()
     dropped = {key: text for key, text in requested.items() if _unusable(text)}
-    if dropped:
+    mended = {
+        key: renamed.get(key, {}).get(text, text)
+        for key, text in requested.items()
+        if key not in dropped
+    }
+    if dropped or mended != requested:
         st.session_state[_DROPPED] = dropped
-        kept = {key: text for key, text in requested.items() if key not in dropped}
-        st.switch_page(page, query_params=kept)
+        st.switch_page(page, query_params=mended)
 
 
 class SharedLink:
