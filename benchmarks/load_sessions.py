@@ -568,10 +568,7 @@ def report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessi
             f"{max(every):.3f} s; of which from key press to the run's start: median "
             f"{statistics.median(results.waits):.3f} s"
         )
-    print(f"{'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}")
-    for page, values in sorted(results.latencies.items()):
-        median = statistics.median(values)
-        print(f"{page:36s}{len(values):6d}{median:10.3f}{_p95(values):9.3f}")
+    print_pages(results.latencies)
     if one_session is None:
         print("server memory: unknown (pass --pid, or run the server on this machine)")
         return targets(results, every, float("nan"))
@@ -581,6 +578,14 @@ def report(results, sessions, seconds, pause_s, lockstep, one_session, all_sessi
         f"{all_sessions / mb:.0f} MB with {sessions}; {extra:.1f} MB per extra session"
     )
     return targets(results, every, extra)
+
+
+def print_pages(latencies: dict[str, list[float]], indent: str = "") -> None:
+    """A table of runs, median and 95th percentile per page."""
+    print(f"{indent}{'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}")
+    for page, values in sorted(latencies.items()):
+        median = statistics.median(values)
+        print(f"{indent}{page:36s}{len(values):6d}{median:10.3f}{_p95(values):9.3f}")
 
 
 def mb_per_session(one_session: int | None, all_sessions: int | None, sessions: int) -> float:

@@ -369,7 +369,4 @@ def _report_browsers(seen, browsers: int, per_page: bool = False) -> None:
         f"{statistics.median(times):.3f} s, 95th percentile {bench._p95(times):.3f} s"
     )
     if per_page:
-        print(f"    {'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}")
-        for page, values in sorted(seen.latencies.items()):
-            print(f"    {page:36s}{len(values):6d}{statistics.median(values):10.3f}"
-                  f"{bench._p95(values):9.3f}")  # fmt: skip
+        bench.print_pages(seen.latencies, indent="    ")
