@@ -1,23 +1,29 @@
 """Optimization Setup Lab: the entry point. Run with `streamlit run app.py`."""
 
-import streamlit as st
+import os
 
-from core.network import PLANTED_BUGS
-from ui.ideas import IDEAS
-from ui.links import mend_link
-from ui.page_style import style_page
-from ui.presentation import presentation_toggle
-from ui.walkthrough import walkthrough
+# One BLAS thread per process, set before numpy loads: many small matrix products slow
+# down badly when BLAS threads compete for two cores with twenty sessions (the heaviest
+# simulation took 2.1–3.4 s of CPU with the default threads, 0.9–1.25 s with one).
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
+
+import streamlit as st  # noqa: E402
+
+from core.network import PLANTED_BUGS  # noqa: E402
+from ui.entry import navigation  # noqa: E402
+from ui.links import mend_link  # noqa: E402
+from ui.page_style import style_page  # noqa: E402
+from ui.presentation import presentation_toggle  # noqa: E402
+from ui.walkthrough import walkthrough  # noqa: E402
 
 st.set_page_config(page_title="Optimization Setup Lab", page_icon=":material/tune:", layout="wide")
 style_page()
 
-home = st.Page("pages/home.py", title="Home", icon=":material/home:", default=True)
-pages = {idea.path: st.Page(idea.path, title=idea.title, icon=idea.icon) for idea in IDEAS}
-page = st.navigation({"": [home], "The six ideas": list(pages.values())})
+page, path = navigation()
 # Links from before the planted bugs' selects showed words held the bugs' code names.
 OLD_BUG_NAMES = {name: bug.label for name, bug in PLANTED_BUGS.items()}
 mend_link(page, renamed={"gc_bug": OLD_BUG_NAMES, "gp_guess": OLD_BUG_NAMES})
 presentation_toggle()
-walkthrough(next((path for path, p in pages.items() if p.url_path == page.url_path), "home"))
+walkthrough(path)
 page.run()

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import importlib
-import pickle
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 import altair as alt
 import numpy as np
 import pandas as pd
-from streamlit import dataframe_util
-
-import workers
-from workers.shared import BoundedCache
 
 TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
@@ -61,57 +53,6 @@ def long_frame(parts: Iterable[Mapping[str, object]]) -> pd.DataFrame:
     return pd.DataFrame({name: column(name) for name in parts[0]})
 
 
-MEMO_SIZE = 128  # charts kept, over every builder and session (a few MB at most)
-
-
-_memo = BoundedCache(MEMO_SIZE)
-
-
-def memoized(builder: Callable[..., alt.TopLevelMixin]) -> Callable[..., alt.TopLevelMixin]:
-    """The chart builder, returning the chart it built before from equal arguments.
-
-    Building an Altair chart and its spec costs tens of milliseconds, and a rerun redraws
-    every chart although a control changes one or two: in one process serving many
-    sessions that was most of a rerun. The key is a digest of the pickled arguments, so
-    equal tables give the same chart and different ones never do. A new chart is built
-    in a worker process (``workers``) with its spec, so the interpreter every session
-    shares only unpickles them; arguments that cannot be pickled are built here, afresh
-    each time. The chart is shared, so nobody may change it (Altair's ``properties`` and
-    ``to_dict`` copy) or the tables passed in.
-    """
-
-    @functools.wraps(builder)
-    def build(*args, **kwargs) -> alt.TopLevelMixin:
-        try:
-            call = pickle.dumps(
-                (builder.__module__, builder.__qualname__, args, sorted(kwargs.items())),
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        except (pickle.PicklingError, TypeError, AttributeError):
-            return builder(*args, **kwargs)
-        key = hashlib.blake2b(call).digest()
-        if (chart := _memo.get(key)) is not None:
-            return chart
-        chart, spec = workers.run(_built_and_drawn, call)  # the arguments pickled once
-        _drawn.put((id(chart), False), (chart, spec))
-        _memo.put(key, chart)
-        return chart
-
-    return build
-
-
-def _built_and_drawn(call: bytes) -> tuple[alt.TopLevelMixin, dict]:
-    # In a worker: the memoized builder's own body on the pickled call its key was made
-    # from, then the spec drawn_spec would make.
-    module, name, args, kwargs = pickle.loads(call)
-    build = functools.reduce(getattr, name.split("."), importlib.import_module(module))
-    chart = build.__wrapped__(*args, **dict(kwargs))
-    return chart, _arrow_spec(vega_lite_spec(chart))
-
-
-# ---------------------------------------------------------------- specs as sent
-
-
 # Altair's data transformers and themes are process-wide settings: one conversion at a time.
 _conversion_lock = threading.Lock()
 
@@ -126,13 +67,13 @@ def _keep_frame(data: pd.DataFrame, datasets: dict) -> dict:
 alt.data_transformers.register("keep_frame", _keep_frame)
 
 
-def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart as a Vega-Lite dict whose ``datasets`` are the chart's DataFrames.
+def vega_lite_spec(chart: alt.TopLevelMixin, present: bool = False) -> dict:
+    """The chart as a Vega-Lite dict whose ``datasets`` are the chart's DataFrames, with
+    projector fonts when ``present``.
 
     What ``st.altair_chart`` does, less the JSON-schema validation of the whole spec,
-    which is most of the cost of drawing a chart and runs under a lock shared by every
-    session. The chart builders' specs are validated by the tests instead
-    (tests/test_chart_specs.py).
+    which is most of the cost of drawing a chart. The chart builders' specs are validated
+    by the tests instead (tests/test_chart_specs.py).
     """
     datasets: dict[str, pd.DataFrame] = {}
     with (
@@ -140,39 +81,9 @@ def vega_lite_spec(chart: alt.TopLevelMixin) -> dict:
         alt.theme.enable("none"),
         alt.data_transformers.enable("keep_frame", datasets=datasets),
     ):
-        spec = chart.to_dict(validate=False)
+        spec = (enlarge(chart) if present else chart).to_dict(validate=False)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
-    return spec
-
-
-def _arrow_spec(spec: dict) -> dict:
-    # Streamlit passes bytes through as Arrow IPC, and copies the spec's top level before
-    # it changes anything, so one spec serves every session.
-    tables = spec["datasets"].items()
-    spec["datasets"] = {
-        name: dataframe_util.convert_anything_to_arrow_bytes(table) for name, table in tables
-    }
-    return spec
-
-
-# The spec of each chart as sent, its tables already Arrow bytes, by the chart's identity:
-# a memoized builder hands the same chart to every rerun that draws it from the same
-# tables, so neither the spec nor its tables are made again.
-_drawn = BoundedCache(MEMO_SIZE)  # (id of the chart, presenting) → (the chart, its spec)
-
-
-def drawn_spec(chart: alt.TopLevelMixin, present: bool) -> dict:
-    """The chart's spec as Streamlit sends it (tables as Arrow bytes), with projector fonts
-    when ``present``; made once per chart and shared by every session."""
-    key = (id(chart), present)
-    kept = _drawn.get(key)
-    if kept is not None and kept[0] is chart:  # the id of a chart still alive
-        return kept[1]
-    spec = _arrow_spec(
-        fit_for_projector(vega_lite_spec(enlarge(chart))) if present else vega_lite_spec(chart)
-    )
-    _drawn.put(key, (chart, spec))
-    return spec
+    return fit_for_projector(spec) if present else spec
 
 
 def finish(
@@ -250,35 +161,30 @@ def _config(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     return config
 
 
-def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame:
-    """Every table a chart draws, stacked, with a ``chart_part`` column naming its part
-    (not ``layer``, which many tables use for the network's layer number).
+def spec_data(spec: dict) -> pd.DataFrame:
+    """Every table a chart's spec (``vega_lite_spec``) draws, stacked, with a
+    ``chart_part`` column naming its part (not ``layer``, which many tables use for the
+    network's layer number): "chart" for the whole chart's, "layer2" or "hconcat1/layer3"
+    for a part's.
 
     Walks layers, concatenations and facets; a table shared by several parts is
-    written once. Parts without inline data (a rule at a constant) add nothing.
+    written once. Parts without a table of their own (a rule at a constant) add nothing.
     """
+    tables = spec.get("datasets", {})
     frames: list[pd.DataFrame] = []
-    seen: set[int] = set()
+    seen: set[int] = set()  # tables by identity: Altair names a shared one once per part
 
-    def visit(part, path: str) -> None:
-        data = getattr(part, "data", alt.Undefined)
-        if isinstance(data, pd.DataFrame) and id(data) not in seen:
-            seen.add(id(data))
-            frames.append(data.assign(chart_part=path))
-        for attribute in ("layer", "hconcat", "vconcat", "concat"):
-            for index, child in enumerate(_items(getattr(part, attribute, alt.Undefined))):
-                visit(child, f"{path}{attribute}{index + 1}/")
-        spec = getattr(part, "spec", alt.Undefined)
-        if spec is not alt.Undefined:
-            visit(spec, path)
+    def visit(part: dict, path: str) -> None:
+        data = part.get("data")
+        table = tables.get(data.get("name")) if isinstance(data, dict) else None
+        if isinstance(table, pd.DataFrame) and id(table) not in seen:  # not Altair's "empty"
+            seen.add(id(table))
+            frames.append(table.assign(chart_part=path or "chart"))
+        for key in ("layer", "hconcat", "vconcat", "concat"):
+            for index, child in enumerate(part.get(key, [])):
+                visit(child, f"{path}/{key}{index + 1}".lstrip("/"))
+        if isinstance(part.get("spec"), dict):
+            visit(part["spec"], path)
 
-    visit(chart, "")
-    if not frames:
-        return pd.DataFrame()
-    table = pd.concat(frames, ignore_index=True, sort=False)
-    table["chart_part"] = table["chart_part"].str.rstrip("/").replace("", "chart")
-    return table
-
-
-def _items(value) -> list:
-    return list(value) if isinstance(value, list) else []
+    visit(spec, "")
+    return pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame()

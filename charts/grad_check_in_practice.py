@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.check_practice import CheckCost, DropoutSweep, RegularizationSweep, TrainingChecks
 from core.gradient_check import VERDICT_BANDS, verdict_for
 from core.network import bug_label
@@ -126,7 +126,6 @@ def cost_frame(costs: Sequence[CheckCost]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-@memoized
 def cost_chart(frame: pd.DataFrame, chosen_P: int) -> alt.TopLevelMixin:
     """How many training steps one check costs, against the parameter count, log-log.
 
@@ -186,7 +185,6 @@ def block_frame(per_block: Mapping[str, float]) -> pd.DataFrame:
     )
 
 
-@memoized
 def block_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """The difference of each block as a bar, over the verdict bands.
 
@@ -229,7 +227,6 @@ def lambda_frame(sweep: RegularizationSweep) -> pd.DataFrame:
     )
 
 
-@memoized
 def lambda_chart(frame: pd.DataFrame, lambd: float) -> alt.TopLevelMixin:
     """The difference against λ for both codes, log-log, with the current λ marked.
 
@@ -274,7 +271,6 @@ def dropout_frame(sweep: DropoutSweep) -> pd.DataFrame:
     )
 
 
-@memoized
 def dropout_chart(frame: pd.DataFrame, keep_prob: float) -> alt.TopLevelMixin:
     """The difference of correct code against keep_prob, fresh and fixed masks.
 
@@ -346,7 +342,6 @@ def training_frames(checks: TrainingChecks, late: str) -> tuple[pd.DataFrame, pd
     return lines, kinks
 
 
-@memoized
 def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixin:
     """The difference along a training run (log y), each check that met a kink labelled
     with how many of its components did.

@@ -15,7 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.gradient_check import VERDICT_BANDS, EpsilonSweep, GradientCheckResult, verdict_for
 from core.network import Layout
 
@@ -190,7 +190,6 @@ def epsilon_marks(marks: dict[str, float]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- charts
 
 
-@memoized
 def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
     """The three bands as one horizontal bar on a log axis, the difference marked on it.
 
@@ -242,7 +241,6 @@ def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
     return finish(chart, "Where the difference falls among the lecture's bands", height=170)
 
 
-@memoized
 def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
     """The difference within each block (W1, b1, …) as bars on a log axis over the bands.
 
@@ -331,7 +329,6 @@ def _block_title(frame: pd.DataFrame) -> list[str]:
     return ["Difference per block", "outlined: the largest"]
 
 
-@memoized
 def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLevelMixin:
     """Numerical against analytical value per component, with the line y = x.
 
@@ -377,7 +374,6 @@ def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLe
     return finish(chart, title, height=360)
 
 
-@memoized
 def sweep_chart(
     frame: pd.DataFrame,
     bands: pd.DataFrame,

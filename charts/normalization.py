@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 
 STAGE_SIZE = 220  # px: the three stage panels are square, so equal units look equal
 CONTOUR_SIZE = 360
@@ -46,7 +46,6 @@ def _symmetric_domain(values: pd.Series | np.ndarray) -> list[float]:
     return [-half, half]
 
 
-@memoized
 def stages_chart(
     points: pd.DataFrame, names: tuple[str, str], units: tuple[str, str]
 ) -> alt.HConcatChart:
@@ -110,7 +109,6 @@ def contour_axes(
     return w1, w2
 
 
-@memoized
 def contour_chart(
     grid: pd.DataFrame,
     paths: pd.DataFrame,
@@ -197,7 +195,6 @@ def _edges(low: pd.Series, high: pd.Series) -> alt.Scale:
     return alt.Scale(domain=[float(low.min()), float(high.max())], nice=False, zero=False)
 
 
-@memoized
 def train_test_chart(points: pd.DataFrame, names: tuple[str, str]) -> alt.Chart:
     """Normalized training and test examples (columns set, x1, x2) on equal, centred axes."""
     axis_titles = [f"normalized {name}" for name in names]

@@ -13,7 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, memoized
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.finite_differences import ErrorSweep, MethodErrors, SecantGeometry, is_exact_for_f
 
 _HALO = {"color": "white", "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}
@@ -247,7 +247,6 @@ _BEST_COLUMNS = {"method": str, "series": str, "theory_epsilon": float, "best_ep
                  "best_error": float}  # fmt: skip
 
 
-@memoized
 def secant_chart(
     curves: pd.DataFrame, triangles: pd.DataFrame, points: pd.DataFrame
 ) -> alt.TopLevelMixin:
@@ -311,7 +310,6 @@ def secant_chart(
     return finish(chart, "Secants and tangent at θ", height=PICTURE_HEIGHT)
 
 
-@memoized
 def error_chart(
     errors: pd.DataFrame,
     best: pd.DataFrame,

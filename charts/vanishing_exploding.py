@@ -14,7 +14,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import EXPONENT, finish, long_frame, memoized, raised
+from charts.common import EXPONENT, finish, long_frame, raised
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
 DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279a2"])
@@ -34,7 +34,6 @@ _LOG_AXIS = alt.Axis(
 )
 
 
-@memoized
 def linear_depth_chart(signal: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame):
     """log10 |A[l]| against the layer l, with the float types' limits.
 
@@ -103,7 +102,6 @@ def linear_depth_chart(signal: pd.DataFrame, bands: pd.DataFrame, marks: pd.Data
     return finish(chart, "The deep linear network: ŷ through depth", height=380)
 
 
-@memoized
 def per_layer_chart(
     frame: pd.DataFrame, marks: pd.DataFrame, *, depth: int, title: str, y_title: str
 ):
@@ -183,7 +181,6 @@ def _rules(marks: pd.DataFrame, last: int, *, y: alt.Y, color, dash: list[int]) 
     return [rules, labels]
 
 
-@memoized
 def histogram_chart(frame: pd.DataFrame, *, depth: int, value_title: str):
     """The share of A[l] in each value bin, per layer: x = layer, y = value, colour = share.
 

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame, memoized
+from charts.common import finish, long_frame
 from core.datasets import Grid, TrainTestSplit
 from core.propagation import RandomNetworkSignals
 
@@ -16,7 +16,6 @@ CLASS_COLORS = alt.Scale(domain=["0", "1"], range=["#1f5fa8", "#c0392b"])
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
-@memoized
 def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLevelMixin:
     """Share of A[l] per value bin, one row per layer (the CS231n figure as a heatmap).
 
@@ -59,7 +58,6 @@ def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLeve
     )
 
 
-@memoized
 def cost_curve(costs: pd.DataFrame) -> alt.TopLevelMixin:
     """J against the iteration on a log axis. costs: columns iteration, cost (> 0)."""
     chart = (
@@ -77,7 +75,6 @@ def cost_curve(costs: pd.DataFrame) -> alt.TopLevelMixin:
     return finish(chart, "Cost during training", height=320)
 
 
-@memoized
 def decision_boundary(
     grid: pd.DataFrame, points: pd.DataFrame, step1: float, step2: float
 ) -> alt.TopLevelMixin:
@@ -143,7 +140,6 @@ def decision_boundary(
     return finish(chart, "Decision boundary: ŷ over the plane", height=300)
 
 
-@memoized
 def weights_heatmap(weights: pd.DataFrame) -> alt.TopLevelMixin:
     """The entries of W[1], W[2], … side by side; one row per unit, so identical rows mean
     copies of one unit. weights: columns matrix ("W1", …), unit, input, value."""

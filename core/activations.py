@@ -18,6 +18,9 @@ ACTIVATIONS: tuple[str, ...] = get_args(Activation)
 LEAKY_RELU_SLOPE = 0.01
 """Slope a of leaky ReLU for Z < 0: g(Z) = max(a·Z, Z)."""
 
+KINKED_ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu")
+"""Activations whose derivative jumps at Z = 0, where a two-sided difference can lie."""
+
 
 def sigmoid(Z: np.ndarray) -> np.ndarray:
     """σ(Z) = 1 / (1 + e^(−Z)), computed as exp(−log(1 + e^(−Z))), which never overflows."""

@@ -11,26 +11,14 @@ is within O(ε²) of ∂J/∂θᵢ, and the whole check is one number,
 
 read against the lecture's three bands, stated once in ``VERDICT_BANDS``.
 
-``gradient_check`` does this for any cost J(θ), the course's way: two evaluations per
-coordinate. ``check_network`` does it for the network of ``core.network`` and adds what
-the lecture warns about: a difference per block (W1, b1, …) to find the bug, planted
-bugs, a fixed dropout mask (and what a fresh mask per evaluation would do), ReLU kinks
-and float32. ``epsilon_sweep`` repeats it over a grid of ε, all else equal: the U-shaped
-curve of truncation against round-off that the choice of ``DEFAULT_EPSILON`` rests on.
-
-Why ``check_network``'s full check is fast although it evaluates J(θ ± ε·eᵢ) for every i:
-nudging W[l][i, j] changes only row i of Z[l], by ±ε·A[l−1][j, :]. The layers below l are
-untouched and never recomputed. A[l] changes in row i only, and only in the examples n
-where g moved A[l][i, n] (a ReLU unit at 0 mostly stays there): every other example keeps
-its cost ℓ⁽ⁿ⁾ = ℓ(a[L]⁽ⁿ⁾, y⁽ⁿ⁾) exactly. For a moved example Z[l+1][:, n] changes by the
-rank-1 term W[l+1][:, i]·ΔA[l][i, n], and the nudged networks go on one example at a time,
-all nudges of a row together, in chunks that cap the memory. ReLU and leaky ReLU are
-positively homogeneous, g(z) = z·s·g(s) on the side s = ±1 of 0: in the last hidden layer,
-where no unit of an example can cross 0 (its change is below its distance to 0), g folds
-into W[L] exactly; units within reach of 0 go through g itself. Each J(θ ± ε·eᵢ) is still
-the mean of m example costs of the nudged network — nothing is linearized — so the numbers
-agree with the course's loop to round-off. Directions mode runs the 2k networks θ ± ε·u,
-each with its own parameters, through one batched forward pass per chunk.
+``gradient_check`` runs this loop for any cost J(θ). ``check_network`` runs it for the
+network of ``core.network``: J(θ) is a closure over its forward pass, and the loop goes
+along coordinates eᵢ or random unit directions u. It adds what the lecture warns about: a
+difference per block (W1, b1, …) to find the bug, planted bugs, a fixed dropout mask (and
+what a fresh mask per evaluation would do), ReLU kinks and float32. By default it takes
+the loop's costs from ``core.gradient_check_fast``, the same numbers in a fraction of the
+time. ``epsilon_sweep`` repeats the check over a grid of ε: the U-shaped curve of
+truncation against round-off that ``DEFAULT_EPSILON`` rests on.
 
 Choosing ε (``DEFAULT_EPSILON`` = 1e-5), by measurement. The difference of correct float64
 networks at random initialization (He-scaled weights): median, worst, and how many checks
@@ -49,8 +37,8 @@ m = 128, 6 seeds:
 
 Above 1e-5 truncation error and kinks dominate; below it round-off grows as 1/ε (at 1e-7
 the worst case sits within 3x of the "great" edge). 1e-5 keeps every check without a kink
-at least 100x below 1e-7, and the full check within 3e-10 (‖Δ‖/‖loop‖) of the course's loop,
-whose own round-off is the limit: at 1e-6 the two agree only to 1.5e-9–4e-9. The price is
+at least 100x below 1e-7, and the fast path within 3e-10 (‖Δ‖/‖loop‖) of the loop, whose
+own round-off is the limit: at 1e-6 the two agree only to 1.5e-9–4e-9. The price is
 kinks in wide ReLU networks — at 1e-5 a unit whose pre-activation sits within ~1e-5 of 0
 is common there — which ``kinks`` reports together with the difference without them.
 The table's networks have small random biases. With b = 0, as ``initialize_parameters``
@@ -66,32 +54,33 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, get_args
 
 import numpy as np
 
+from core import gradient_check_fast as fast
 from core._checks import as_matrix, positive_float, positive_int
-from core.activations import activate
+from core.activations import KINKED_ACTIVATIONS
 from core.network import (
-    Block,
-    ForwardCache,
     Layout,
     cost_and_gradients,
-    cross_entropy,
+    cross_entropy_cost,
     dropout_masks,
     forward_propagation,
     gradients_to_vector,
-    hidden_activation,
     layer_dims_of,
     number_of_layers,
     parameters_to_vector,
+    vector_to_parameters,
 )
 
 Verdict = Literal["great", "suspicious", "bug"]
 Mode = Literal["full", "sample", "directions"]
 MODES: tuple[str, ...] = get_args(Mode)
+Method = Literal["fast", "loop"]
+METHODS: tuple[str, ...] = get_args(Method)
 
 
 class VerdictBand(NamedTuple):
@@ -134,10 +123,43 @@ MAX_FULL_PARAMETERS = 200_000
 WORST_COUNT = 5
 """How many of the worst components a result lists."""
 
-KINKED_ACTIVATIONS: tuple[str, ...] = ("relu", "leaky_relu")
-"""Hidden activations whose derivative jumps at Z = 0, where a two-sided difference can lie."""
 
-_CHUNK_BYTES = 2 * 2**20  # work memory per batch of nudged networks (best of 0.5–16 MiB)
+# ----------------------------------------------------------------------------- the formula
+
+
+class DifferenceTerms(NamedTuple):
+    """The three norms of the lecture's formula and the difference they give."""
+
+    numerator: float  # ‖dθ_approx − dθ‖₂
+    approx_norm: float  # ‖dθ_approx‖₂
+    analytic_norm: float  # ‖dθ‖₂
+    difference: float  # numerator / (approx_norm + analytic_norm), 0 when both norms are 0
+
+
+def difference_terms(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> DifferenceTerms:
+    """‖dθ_approx − dθ‖₂, ‖dθ_approx‖₂, ‖dθ‖₂ and the relative difference they make."""
+    d_theta_approx = np.asarray(d_theta_approx, dtype=np.float64)
+    d_theta = np.asarray(d_theta, dtype=np.float64)
+    numerator = float(np.linalg.norm(d_theta_approx - d_theta))
+    approx_norm, analytic_norm = (
+        float(np.linalg.norm(d_theta_approx)),
+        float(np.linalg.norm(d_theta)),
+    )
+    denominator = approx_norm + analytic_norm
+    difference = 0.0 if denominator == 0 else numerator / denominator
+    return DifferenceTerms(numerator, approx_norm, analytic_norm, difference)
+
+
+def relative_difference(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> float:
+    """‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂), and 0 when both norms are 0."""
+    return difference_terms(d_theta_approx, d_theta).difference
+
+
+def verdict_for(difference: float) -> Verdict:
+    """The band of ``VERDICT_BANDS`` that holds this difference."""
+    if not (np.isfinite(difference) and difference >= 0):
+        raise ValueError(f"A difference is a number ≥ 0; got {difference}.")
+    return next(band.verdict for band in VERDICT_BANDS if difference < band.below)
 
 
 # ----------------------------------------------------------------------------- results
@@ -195,44 +217,6 @@ class GradientCheckResult:
     kinks: KinkReport | None = None  # None when the activation has no kink
     fresh_mask_difference: float | None = None  # None without dropout
     warnings: tuple[str, ...] = ()
-
-
-# ----------------------------------------------------------------------------- the formula
-
-
-class DifferenceTerms(NamedTuple):
-    """The three norms of the lecture's formula and the difference they give."""
-
-    numerator: float  # ‖dθ_approx − dθ‖₂
-    approx_norm: float  # ‖dθ_approx‖₂
-    analytic_norm: float  # ‖dθ‖₂
-    difference: float  # numerator / (approx_norm + analytic_norm), 0 when both norms are 0
-
-
-def difference_terms(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> DifferenceTerms:
-    """‖dθ_approx − dθ‖₂, ‖dθ_approx‖₂, ‖dθ‖₂ and the relative difference they make."""
-    d_theta_approx = np.asarray(d_theta_approx, dtype=np.float64)
-    d_theta = np.asarray(d_theta, dtype=np.float64)
-    numerator = float(np.linalg.norm(d_theta_approx - d_theta))
-    approx_norm, analytic_norm = (
-        float(np.linalg.norm(d_theta_approx)),
-        float(np.linalg.norm(d_theta)),
-    )
-    denominator = approx_norm + analytic_norm
-    difference = 0.0 if denominator == 0 else numerator / denominator
-    return DifferenceTerms(numerator, approx_norm, analytic_norm, difference)
-
-
-def relative_difference(d_theta_approx: np.ndarray, d_theta: np.ndarray) -> float:
-    """‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂), and 0 when both norms are 0."""
-    return difference_terms(d_theta_approx, d_theta).difference
-
-
-def verdict_for(difference: float) -> Verdict:
-    """The band of ``VERDICT_BANDS`` that holds this difference."""
-    if not (np.isfinite(difference) and difference >= 0):
-        raise ValueError(f"A difference is a number ≥ 0; got {difference}.")
-    return next(band.verdict for band in VERDICT_BANDS if difference < band.below)
 
 
 # ----------------------------------------------------------------------------- any cost
@@ -341,28 +325,29 @@ def check_network(
     k: int = DEFAULT_K,
     rng: np.random.Generator | None = None,
     fresh_mask: bool = True,
+    method: Method = "fast",
 ) -> GradientCheckResult:
     """Check backpropagation of the network in ``core.network`` at these parameters.
 
     dθ comes from ``cost_and_gradients`` (with the planted ``bug``, if any, from
-    ``core.network.PLANTED_BUGS``); dθ_approx from J alone. ``mode`` chooses what is
-    compared:
+    ``core.network.PLANTED_BUGS``); dθ_approx from J alone, two evaluations per checked
+    component. ``mode`` chooses the components:
 
     * "full": every coordinate, 2·P evaluations of J (P = θ.size ≤ MAX_FULL_PARAMETERS);
     * "sample": k random coordinates of every block (all of a block with k or fewer);
     * "directions": k random unit directions u (entries ±1/√P with random signs),
-      comparing (J(θ+εu) − J(θ−εu))/2ε with dθ·u — 2 evaluations each, like
-      torch.autograd.gradcheck's fast mode. It tells whether dθ is wrong, not where:
-      ``per_block`` is empty.
+      comparing (J(θ+εu) − J(θ−εu))/2ε with dθ·u, like torch.autograd.gradcheck's fast
+      mode. It tells whether dθ is wrong, not where: ``per_block`` is empty.
 
     With keep_prob < 1 one dropout mask is drawn from ``rng`` and kept for every
     evaluation, so that J is one function; ``fresh_mask_difference`` is the same check
     on k coordinates per block with a new mask at every evaluation (as in training),
-    which fails even for correct code (``fresh_mask=False`` skips that comparison: its
-    full forward passes cost far more than the check itself in wide networks). For ReLU
-    and leaky ReLU, ``kinks`` lists the components whose θ − ε and θ + ε networks put a
-    hidden pre-activation on different sides of 0. float32 parameters are checked in
-    float32, with a warning.
+    which fails even for correct code (``fresh_mask=False`` skips it: its forward passes
+    cost far more than the check itself in wide networks). For ReLU and leaky ReLU,
+    ``kinks`` lists the components whose θ − ε and θ + ε networks put a hidden
+    pre-activation on different sides of 0. float32 parameters are checked in float32,
+    with a warning. ``method="loop"`` runs the course's loop, two whole forward passes
+    per component; "fast" (``core.gradient_check_fast``) gives the same numbers sooner.
 
     X is (n[0], m) and Y is (1, m) with labels 0/1; ``rng`` (default: seeded with 0, so
     the check is repeatable) draws masks, samples and directions. Nothing passed in is
@@ -372,6 +357,8 @@ def check_network(
     epsilon = _check_epsilon(epsilon)
     if mode not in MODES:
         raise ValueError(f"Unknown mode {mode!r}; choose one of {', '.join(MODES)}.")
+    if method not in METHODS:
+        raise ValueError(f"Unknown method {method!r}; choose one of {', '.join(METHODS)}.")
     k = positive_int(k, "k", maximum=MAX_K)
     positive_float(keep_prob, "keep_prob")
     number_of_layers(parameters)
@@ -398,47 +385,66 @@ def check_network(
             "Check it at a smaller weight scale."
         )
     d_theta = gradients_to_vector(claimed.grads, layout).astype(np.float64, copy=False)
-    net = _Network(params, X, Y, activation, float(lambd), float(keep_prob), _Buffers())
+
+    def J(theta: np.ndarray, masks: fast.Masks = masks) -> tuple[float, list[np.ndarray]]:
+        # J(θ) alone, by core.network's forward pass (and the sides of 0 of the hidden Z,
+        # where the kinks are)
+        nudged = vector_to_parameters(theta, layout)
+        _, cache = forward_propagation(X, nudged, activation, keep_prob, masks)
+        return cross_entropy_cost(cache.Z[-1], Y, nudged, lambd), [Z > 0 for Z in cache.Z[1:-1]]
+
+    net = fast.Network(params, X, Y, activation, float(lambd), float(keep_prob))
+
+    def along(
+        vectors: Iterator[np.ndarray], count: int, fresh: Callable[[], fast.Masks] | None = None
+    ) -> fast.TwoSidedCosts:
+        # the two-sided loop along ``count`` vectors v, run here or by the fast path;
+        # ``fresh`` draws a new dropout mask for every evaluation
+        if method == "loop":
+            cost = J if fresh is None else lambda theta: J(theta, fresh())
+            return _two_sided_loop(cost, theta, d_theta, vectors, epsilon)
+        return fast.direction_costs(
+            net, masks, theta, layout, vectors, count, d_theta, epsilon, fresh_masks=fresh
+        )
 
     if mode == "directions":
-        J_plus, J_minus, crossings, analytic = _costs_along(
-            net,
-            layout,
-            theta,
-            d_theta,
-            k,
-            lambda V: _random_directions(V, rng),
-            epsilon,
-            lambda count: masks,
-        )
-        indices = None
-        name = "u{}".format
+        indices, name = None, "u{}".format
+        costs = along(_random_directions(k, layout.size, dtype, rng), k)
     else:
         indices = np.arange(layout.size) if mode == "full" else _sample(layout, k, rng)
-        J_plus, J_minus, crossings = _coordinate_costs(net, layout, indices, epsilon, masks)
-        analytic = d_theta[indices]
+        if method == "fast":  # a row of one layer at a time, cheaper than any direction
+            costs = fast.coordinate_costs(net, masks, layout, indices, d_theta, epsilon)
+        else:
+            costs = along(_unit_vectors(indices, layout.size, dtype), len(indices))
 
         def name(position: int) -> str:
             return layout.coordinate_name(indices[position])
 
-    approx = (J_plus.astype(np.float64) - J_minus) / (2 * epsilon)
+    approx = _two_sided_differences(costs, epsilon)
     if not np.all(np.isfinite(approx)):
         raise ValueError(
             "J(θ ± ε) is not finite for some components: the network overflows near θ. "
             "Check it at a smaller weight scale or with a smaller ε."
         )
+    analytic = costs.analytic
     kinks, crossed = None, None
     if activation in KINKED_ACTIVATIONS:
-        crossed = crossings > 0
+        crossed = costs.crossings > 0
         kinks = KinkReport(
             tuple(name(position) for position in np.flatnonzero(crossed)),
-            int(crossings.sum()),
+            int(costs.crossings.sum()),
             relative_difference(approx[~crossed], analytic[~crossed]),
         )
     fresh_mask_difference = None
     if masks is not None and fresh_mask:
-        fresh_mask_difference = _fresh_mask_difference(
-            net, layout, theta, d_theta, _sample(layout, k, rng), epsilon, dims, rng
+        sample = _sample(layout, k, rng)
+        fresh = along(
+            _unit_vectors(sample, layout.size, dtype),
+            len(sample),
+            lambda: dropout_masks(dims, X.shape[1], keep_prob, rng),
+        )
+        fresh_mask_difference = relative_difference(
+            _two_sided_differences(fresh, epsilon), fresh.analytic
         )
     warnings = _precision_warnings(dtype, abs(claimed.cost), d_theta, epsilon)
     warnings += _network_warnings(kinks, len(approx), fresh_mask_difference)
@@ -456,6 +462,64 @@ def check_network(
         kinked=crossed,
         fresh_mask_difference=fresh_mask_difference,
         warnings=warnings,
+    )
+
+
+def _two_sided_loop(
+    J: Callable[[np.ndarray], tuple[float, list[np.ndarray]]],
+    theta: np.ndarray,
+    d_theta: np.ndarray,
+    vectors: Iterator[np.ndarray],
+    epsilon: float,
+) -> fast.TwoSidedCosts:
+    """The course's loop: for each vector v, J(θ + ε·v) and J(θ − ε·v), the hidden units ×
+    examples the two put on different sides of 0, and dθ·v."""
+    J_plus, J_minus, crossings, analytic = [], [], [], []
+    for v in vectors:
+        step = epsilon * v  # in θ's dtype, as θ ± ε·v is stored
+        (plus, sides_plus), (minus, sides_minus) = J(theta + step), J(theta - step)
+        J_plus.append(plus)
+        J_minus.append(minus)
+        crossings.append(
+            sum(np.count_nonzero(a != b) for a, b in zip(sides_plus, sides_minus, strict=True))
+        )
+        analytic.append(v.astype(np.float64) @ d_theta)
+    return fast.TwoSidedCosts(
+        np.array(J_plus), np.array(J_minus), np.array(crossings, np.int64), np.array(analytic)
+    )
+
+
+def _two_sided_differences(costs: fast.TwoSidedCosts, epsilon: float) -> np.ndarray:
+    # (J(θ + ε·v) − J(θ − ε·v)) / 2ε, in float64 whatever the dtype of the costs
+    return (costs.J_plus.astype(np.float64) - costs.J_minus) / (2 * epsilon)
+
+
+def _unit_vectors(indices: np.ndarray, size: int, dtype) -> Iterator[np.ndarray]:
+    """eᵢ for each i in ``indices``: the coordinates as directions."""
+    for i in indices:
+        e = np.zeros(size, dtype)
+        e[i] = 1
+        yield e
+
+
+def _random_directions(
+    count: int, size: int, dtype, rng: np.random.Generator
+) -> Iterator[np.ndarray]:
+    """``count`` random unit vectors: each coordinate ±1/√size with even odds, one random
+    bit each, drawn a vector at a time."""
+    coordinate = np.dtype(dtype).type(1 / np.sqrt(size))
+    for _ in range(count):
+        bits = np.unpackbits(rng.integers(0, 256, -(-size // 8), np.uint8), count=size)
+        yield bits * (2 * coordinate) - coordinate
+
+
+def _sample(layout: Layout, k: int, rng: np.random.Generator) -> np.ndarray:
+    """k random coordinates of every block (all of a block with k or fewer), sorted."""
+    return np.concatenate(
+        [
+            block.start + np.sort(rng.choice(block.size, min(k, block.size), replace=False))
+            for block in layout.blocks
+        ]
     )
 
 
@@ -560,386 +624,6 @@ def epsilon_sweep(
         mode=mode,
         components=len(results[0].approx),
         seconds=time.perf_counter() - start,
-    )
-
-
-class _Network(NamedTuple):
-    """The network being checked: parameters (in the dtype of the check), data, settings."""
-
-    parameters: dict[str, np.ndarray]
-    X: np.ndarray
-    Y: np.ndarray
-    activation: str
-    lambd: float
-    keep_prob: float
-    buffers: _Buffers
-
-    @property
-    def L(self) -> int:
-        return len(self.parameters) // 2
-
-
-class _Buffers:
-    """Work arrays reused from chunk to chunk, by name.
-
-    A fresh large numpy array costs a page fault per 4 KiB page when first written, and
-    the C allocator hands such memory back to the system between chunks: reusing the
-    largest arrays removed slowdowns of up to 3x that came and went from run to run.
-    """
-
-    def __init__(self) -> None:
-        self._arrays: dict[str, np.ndarray] = {}
-
-    def __call__(self, name: str, shape: tuple[int, ...], dtype) -> np.ndarray:
-        size = math.prod(shape)
-        array = self._arrays.get(name)
-        if array is None or array.size < size or array.dtype != dtype:
-            array = self._arrays[name] = np.empty(size, dtype)
-        return array[:size].reshape(shape)
-
-
-Masks = dict[int, np.ndarray] | None  # D[l], (n[l], m) or one per evaluation (B, n[l], m)
-
-
-def _coordinate_costs(
-    net: _Network, layout: Layout, indices: np.ndarray, epsilon: float, masks: Masks
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """J(θ + ε·eᵢ), J(θ − ε·eᵢ) and the kink crossings for every i in ``indices``.
-
-    A block's coordinates go in rows of θ's matrix: a full row at a time when the whole
-    block is checked, else one coordinate per row.
-    """
-    _, cache = forward_propagation(net.X, net.parameters, net.activation, net.keep_prob, masks)
-    losses = cross_entropy(cache.Z[-1].T, net.Y.T)  # the cost of each example alone, (m,)
-    J_plus, J_minus = np.empty((2, len(indices)), net.X.dtype)
-    crossings = np.zeros(len(indices), dtype=np.int64)
-    squares = _sum_of_squares(net.parameters)
-    above = None
-    for block in layout.blocks:
-        where = np.flatnonzero((indices >= block.start) & (indices < block.stop))
-        rows, cols = np.unravel_index(indices[where] - block.start, block.shape)
-        rows, cols = rows[:, None], cols[:, None]
-        if len(where) == block.size:  # the whole block, in order
-            rows, cols = np.arange(block.shape[0])[:, None], np.arange(block.shape[1])[None, :]
-        l = int(block.name[1:])
-        if l < net.L and (above is None or above.l != l):
-            above = _above(net, cache, l, masks)  # once for W[l] and b[l]
-        # Z, A and the example costs of both nudges of a coordinate: 3 × 2m numbers
-        row_bytes = cols.shape[1] * 6 * net.X.shape[1] * net.X.itemsize
-        for part in _chunks(np.arange(len(rows)), row_bytes):
-            inside = where[part[0] * cols.shape[1] : (part[-1] + 1) * cols.shape[1]]
-            J, crossed = _block_costs(
-                net, cache, above, losses, masks, squares, block, rows[part],
-                cols if len(cols) == 1 else cols[part], epsilon,
-            )  # fmt: skip
-            J_plus[inside], J_minus[inside] = J.reshape(2, -1)
-            crossings[inside] = crossed.reshape(-1)
-    return J_plus, J_minus, crossings
-
-
-class _Above(NamedTuple):
-    """What a change of A[l] meets in layer l+1, from θ's forward pass."""
-
-    l: int
-    W_T: np.ndarray  # W[l+1]ᵀ: row i is the column of W[l+1] that A[l][i, :] enters through
-    Z_T: np.ndarray  # Z[l+1]ᵀ: row n is example n
-    w_max: np.ndarray  # max over units u of |W[l+1][u, i]|, (n[l],)
-    margin: np.ndarray  # half the least |Z[l+1][u, n]| over units u, (m,); see _later_layers
-    W_L: np.ndarray | None  # W[L] with g folded in per example, (m, n[L−1]); see _later_layers
-
-
-def _above(net: _Network, cache: ForwardCache, l: int, masks: Masks) -> _Above:
-    W, Z = net.parameters[f"W{l + 1}"], cache.Z[l + 1]
-    W_L = None
-    if l + 2 == net.L and net.activation in KINKED_ACTIVATIONS:
-        # ReLU and leaky ReLU are positively homogeneous: g(z) = z·s·g(s) on the side s = ±1
-        # of 0, so where Z[L−1] keeps θ's side, A[L−1] = s·g(s) ⊙ Z[L−1] (⊙ D / keep_prob)
-        s = np.where(Z.T > 0, 1.0, -1.0).astype(Z.dtype)
-        W_L = s * activate(s, net.activation) * net.parameters[f"W{net.L}"]
-        if masks:
-            W_L *= masks[l + 1].T / net.keep_prob
-    return _Above(
-        l, np.ascontiguousarray(W.T), np.ascontiguousarray(Z.T), np.abs(W).max(axis=0),
-        0.5 * np.abs(Z).min(axis=0), W_L,
-    )  # fmt: skip
-
-
-def _block_costs(
-    net: _Network,
-    cache: ForwardCache,
-    above: _Above | None,
-    losses: np.ndarray,
-    masks: Masks,
-    squares: np.floating,
-    block: Block,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    epsilon: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """J(θ ± ε·eᵢ), shape (2, R, C), and kink crossings (R, C) for the coordinates
-    (rows[r], cols[r, c]) of one block; ``rows`` is (R, 1), ``cols`` (R, C) or (1, C)."""
-    l = int(block.name[1:])
-    m = net.X.shape[1]
-    value = net.parameters[block.name][rows, cols]
-    # the steps θᵢ ± ε really takes once stored in this dtype (exactly what the loop does)
-    step = np.stack([(value + epsilon) - value, (value - epsilon) - value])
-    # Z[l][i, :] = Σⱼ W[l][i, j] A[l−1][j, :] + b[l][i]: the nudge moves row i alone
-    source = cache.A[l - 1][cols] if block.name[0] == "W" else 1.0
-    Z_row = net.buffers("Z_row", (*step.shape, m), value.dtype)
-    np.multiply(step[..., None], source, out=Z_row)
-    Z_row += cache.Z[l][rows]
-    if l == net.L:
-        J, crossings = cross_entropy(Z_row, net.Y), np.zeros(value.shape, dtype=np.int64)
-    else:
-        crossings = _crossings(net, Z_row, pair_axis=0)
-        mask = masks[l][rows] if masks else None
-        delta_A = hidden_activation(Z_row, net.activation, net.keep_prob, mask)
-        delta_A -= cache.A[l][rows]
-        # A nudge moves the examples n where A[l][i, n] moved; the others keep their cost
-        # ℓ⁽ⁿ⁾ exactly. A group, one row and one example, goes on when any of it moved.
-        group_r, group_n = np.nonzero((delta_A != 0).any(axis=(0, 2)))
-        example_costs = net.buffers("example_costs", delta_A.shape, value.dtype)
-        example_costs[...] = losses
-        # a group's ΔA, Z[L] and costs (2C numbers each, with temporaries), and the columns
-        # of W[l+1], Z[l+1] and W[L] it meets (n[l+1] numbers each)
-        group_bytes = (24 * value.shape[1] + 5 * above.W_T.shape[1]) * value.itemsize
-        for part in _chunks(np.arange(len(group_r)), group_bytes):
-            r, n = group_r[part], group_n[part]
-            Z_L, crossed = _later_layers(net, l, above, delta_A[:, r, :, n], rows[r, 0], n, masks)
-            if crossed is not None:
-                np.add.at(crossings, r, crossed)
-            example_costs[:, r, :, n] = cross_entropy(Z_L[..., None], net.Y[0, n, None, None, None])
-        J = example_costs.sum(axis=-1) / m
-    if net.lambd:
-        if block.name[0] == "W":  # Σ‖W‖² with θᵢ replaced by θᵢ ± ε
-            squares = squares + ((value + step) ** 2 - value**2)
-        J = J + net.lambd / (2 * m) * squares
-    return J, crossings
-
-
-def _later_layers(
-    net: _Network,
-    l: int,
-    above: _Above,
-    delta_A: np.ndarray,
-    units: np.ndarray,
-    examples: np.ndarray,
-    masks: Masks,
-) -> tuple[np.ndarray, np.ndarray | None]:
-    """Z[L] of nudged networks that differ from θ's in one unit of layer l, in groups:
-    group g is unit ``units[g]`` = i and example ``examples[g]`` = n, ``delta_A`` (G, 2, C)
-    the change of A[l][i, n] for each sign and coordinate. Z[l+1][:, n] = W[l+1] A[l][:, n]
-    + b[l+1] is then θ's column plus ΔA times column i of W[l+1]: a rank-one change.
-
-    Returns Z[L] (G, 2, C) and the hidden pre-activations that changed sign (G, C), or
-    None when none did.
-    """
-    G, _, C = delta_A.shape
-    w, Z_theta = above.W_T[units], above.Z_T[examples]
-    if l + 1 == net.L:  # the output unit
-        return delta_A * w[:, :, None] + Z_theta[:, :, None], None
-    n = w.shape[1]
-    # the change as one product per group: [ΔA, 1] (2C, 2) @ [w; Z_theta] (2, n)
-    left = np.stack([delta_A.reshape(G, 2 * C), np.ones((G, 2 * C), w.dtype)], axis=2)
-    right = np.stack([w, Z_theta], axis=1)
-    Z_L = np.empty((G, 2, C), w.dtype)
-    crossings = np.zeros((G, C), dtype=np.int64)
-    if above.W_L is not None:
-        # Z[l+1] is the last hidden layer and g is ReLU-like: in a group whose every unit
-        # keeps θ's side of 0, g folds into W[L]. |ΔA|·max|W[l+1][:, i]| below half of
-        # min|Z[l+1][:, n]| leaves no unit of the group a way across, round-off included.
-        W_L = above.W_L[examples]
-        reach = np.abs(delta_A).max(axis=(1, 2)) * above.w_max[units]
-        near = np.flatnonzero(~(reach < above.margin[examples]))  # NaN counts as near
-    for part in _chunks(np.arange(G), 2 * C * n * w.itemsize):  # Z[l+1] kept cache-sized
-        start, stop = part[0], part[-1] + 1
-        Z = net.buffers("Z_next", (stop - start, 2 * C, n), w.dtype)
-        np.matmul(left[start:stop], right[start:stop], out=Z)
-        if above.W_L is None:  # other networks: every group through the later layers
-            Z_L[start:stop], crossings[start:stop] = _forward_examples(
-                net, l + 1, Z.reshape(-1, 2, C, n), masks, examples[start:stop]
-            )
-            continue
-        np.matmul(Z, W_L[start:stop, :, None], out=Z_L[start:stop].reshape(-1, 2 * C, 1))
-        Z_L[start:stop] += net.parameters[f"b{net.L}"][0, 0]
-        # the groups near a kink go through g itself, and count their crossings
-        inside = near[(near >= start) & (near < stop)]
-        if inside.size:
-            Z_L[inside], crossings[inside] = _forward_examples(
-                net, l + 1, Z[inside - start].reshape(-1, 2, C, n), masks, examples[inside]
-            )
-    return Z_L, crossings if crossings.any() else None
-
-
-def _forward_examples(
-    net: _Network, l: int, Z: np.ndarray, masks: Masks, examples: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Layers l+1 … L for nudged networks one example at a time: Z[l] is (G, 2, C, n[l]),
-    one row per group g (example ``examples[g]``), sign ± and coordinate.
-
-    Returns Z[L] as (G, 2, C) and the hidden pre-activations that changed sign, (G, C).
-    """
-    crossings = np.zeros((Z.shape[0], Z.shape[2]), dtype=np.int64)
-    for hidden in range(l, net.L):
-        crossings += _crossings(net, Z, pair_axis=1)
-        mask = masks[hidden].T[examples][:, None, None, :] if masks else None
-        A = hidden_activation(Z, net.activation, net.keep_prob, mask)
-        W, b = net.parameters[f"W{hidden + 1}"], net.parameters[f"b{hidden + 1}"]
-        Z = net.buffers(f"Z{hidden + 1}", (*A.shape[:-1], W.shape[0]), A.dtype)
-        np.matmul(A.reshape(-1, W.shape[1]), W.T, out=Z.reshape(-1, W.shape[0]))
-        Z += b.T
-    return Z[..., 0], crossings
-
-
-def _crossings(net: _Network, Z: np.ndarray, pair_axis: int) -> np.ndarray:
-    # how many entries along Z's last axis θ + ε (index 0 of pair_axis) and θ − ε (index 1)
-    # put on different sides of 0, where g′ jumps
-    shape = tuple(size for axis, size in enumerate(Z.shape[:-1]) if axis != pair_axis)
-    if net.activation not in KINKED_ACTIVATIONS:
-        return np.zeros(shape, dtype=np.int64)
-    positive = np.greater(Z, 0, out=net.buffers("positive", Z.shape, bool))
-    plus, minus = (positive[(slice(None),) * pair_axis + (side,)] for side in (0, 1))
-    changed = np.not_equal(plus, minus, out=net.buffers("changed", plus.shape, bool))
-    if not changed.any():  # the usual case, and much cheaper than counting
-        return np.zeros(shape, dtype=np.int64)
-    return changed.sum(axis=-1)
-
-
-def _costs_along(
-    net: _Network,
-    layout: Layout,
-    theta: np.ndarray,
-    d_theta: np.ndarray,
-    count: int,
-    vectors: Callable[[np.ndarray], np.ndarray],
-    epsilon: float,
-    masks_for: Callable[[int], Masks],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """J(θ + ε·v), J(θ − ε·v), kink crossings and dθ·v for ``count`` vectors v.
-
-    Each chunk of vectors is written by ``vectors`` into a (c, P) array it returns, and its 2c
-    networks, θ + ε·v first, run through the forward pass together, each with its own
-    parameters; ``masks_for(2c)`` gives their dropout masks (the fixed ones, or fresh ones
-    per evaluation, (2c, n[l], m)).
-    """
-    m = net.X.shape[1]
-    W1, b1 = net.parameters["W1"], net.parameters["b1"]
-    Z1 = W1 @ net.X + b1
-    units = sum(net.parameters[f"b{l}"].shape[0] for l in range(1, net.L + 1))
-    # v, ε·v and θ ± ε·v (4P numbers), and Z, A and their sides 0 < Z of every layer of
-    # both networks of a vector (about 6 per unit and example)
-    vector_bytes = (4 * layout.size + 6 * units * m) * net.X.itemsize
-    J_plus, J_minus, crossings, analytic = [], [], [], []
-    for part in _chunks(np.arange(count), vector_bytes):
-        c = len(part)
-        V = vectors(net.buffers("V", (c, layout.size), theta.dtype))
-        step = np.multiply(V, epsilon, out=net.buffers("step", V.shape, V.dtype))
-        # Z[1] = W[1] X + b[1] is linear in W[1] and b[1]: Z[1](θ ± ε·v) = Z[1] ± ΔZ[1],
-        # one (c·n[1], n[0]) @ (n[0], m) product for the chunk
-        W1_step = step[:, layout["W1"].start : layout["W1"].stop].reshape(-1, W1.shape[1])
-        dZ1 = net.buffers("dZ1", (c, *Z1.shape), Z1.dtype)
-        np.matmul(W1_step, net.X, out=dZ1.reshape(-1, m))
-        dZ1 += step[:, layout["b1"].start : layout["b1"].stop, None]
-        Z = net.buffers("Z1", (2 * c, *Z1.shape), Z1.dtype)
-        np.add(Z1, dZ1, out=Z[:c])
-        np.subtract(Z1, dZ1, out=Z[c:])
-        masks = masks_for(2 * c)
-        crossed = np.zeros(c, dtype=np.int64)
-        for l in range(1, net.L):
-            crossed += _crossings(net, Z.reshape(2, c, -1), pair_axis=0)
-            A = hidden_activation(Z, net.activation, net.keep_prob, masks[l] if masks else None)
-            # Z[l+1] = (W[l+1] ± ε·v_W) A[l] + (b[l+1] ± ε·v_b): each network its own W
-            W, b = (_nudged(net, layout, theta, step, f"{kind}{l + 1}") for kind in "Wb")
-            Z = net.buffers(f"Z{l + 1}", (2 * c, W.shape[1], m), Z1.dtype)
-            np.matmul(W, A, out=Z)
-            Z += b
-        J = cross_entropy(Z[:, 0, :], net.Y)
-        if net.lambd:  # Σ‖W ± ε·v_W‖² = Σ‖W‖² ± 2 W·(ε·v_W) + ‖ε·v_W‖²
-            is_W = np.concatenate(
-                [np.full(block.size, block.name[0] == "W") for block in layout.blocks]
-            )
-            cross = 2 * (step[:, is_W] @ theta[is_W])
-            squares = _sum_of_squares(net.parameters) + np.square(step[:, is_W]).sum(axis=1)
-            J = J + net.lambd / (2 * m) * np.concatenate([squares + cross, squares - cross])
-        J_plus.append(J[:c])
-        J_minus.append(J[c:])
-        crossings.append(crossed)
-        analytic.append(V.astype(np.float64, copy=False) @ d_theta)
-    return tuple(np.concatenate(values) for values in (J_plus, J_minus, crossings, analytic))
-
-
-def _nudged(
-    net: _Network, layout: Layout, theta: np.ndarray, step: np.ndarray, name: str
-) -> np.ndarray:
-    # the block ``name`` of θ + ε·v for each of the c vectors, then of θ − ε·v: (2c, *shape)
-    block = layout[name]
-    c = len(step)
-    nudged = net.buffers(name, (2, c, block.size), theta.dtype)
-    np.add(theta[block.start : block.stop], step[:, block.start : block.stop], out=nudged[0])
-    np.subtract(theta[block.start : block.stop], step[:, block.start : block.stop], out=nudged[1])
-    return nudged.reshape(2 * c, *block.shape)
-
-
-def _fresh_mask_difference(
-    net: _Network,
-    layout: Layout,
-    theta: np.ndarray,
-    d_theta: np.ndarray,
-    sample: np.ndarray,
-    epsilon: float,
-    dims: list[int],
-    rng: np.random.Generator,
-) -> float:
-    """The difference on coordinates ``sample`` when every evaluation draws a new mask."""
-    done = 0
-
-    def unit_vectors(E: np.ndarray) -> np.ndarray:
-        nonlocal done
-        E[...] = 0
-        E[np.arange(len(E)), sample[done : done + len(E)]] = 1
-        done += len(E)
-        return E
-
-    def fresh_masks(count: int) -> Masks:
-        drawn = [dropout_masks(dims, net.X.shape[1], net.keep_prob, rng) for _ in range(count)]
-        return {l: np.stack([masks[l] for masks in drawn]) for l in drawn[0]}
-
-    J_plus, J_minus, _, analytic = _costs_along(
-        net, layout, theta, d_theta, len(sample), unit_vectors, epsilon, fresh_masks
-    )
-    return relative_difference((J_plus.astype(np.float64) - J_minus) / (2 * epsilon), analytic)
-
-
-def _sum_of_squares(parameters: Mapping[str, np.ndarray], axis=None):
-    # Σₗ ‖W[l]‖²_F, the L2 term's sum (per network when the W carry a batch axis)
-    L = len(parameters) // 2
-    return sum(np.square(parameters[f"W{l}"]).sum(axis=axis) for l in range(1, L + 1))
-
-
-def _chunks(items: np.ndarray, item_bytes: int) -> list[np.ndarray]:
-    """``items`` split into runs whose working memory stays within _CHUNK_BYTES."""
-    per_chunk = max(1, _CHUNK_BYTES // item_bytes)
-    return [items[start : start + per_chunk] for start in range(0, len(items), per_chunk)]
-
-
-def _random_directions(V: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """V, (count, P), filled with random unit vectors: each coordinate ±1/√P with even
-    odds, one random bit each, drawn a vector at a time so that batching never changes them."""
-    coordinate = V.dtype.type(1 / np.sqrt(V.shape[1]))
-    for v in V:
-        bits = np.unpackbits(rng.integers(0, 256, -(-len(v) // 8), np.uint8), count=len(v))
-        np.multiply(bits, 2 * coordinate, out=v)
-        v -= coordinate
-    return V
-
-
-def _sample(layout: Layout, k: int, rng: np.random.Generator) -> np.ndarray:
-    """k random coordinates of every block (all of a block with k or fewer), sorted."""
-    return np.concatenate(
-        [
-            block.start + np.sort(rng.choice(block.size, min(k, block.size), replace=False))
-            for block in layout.blocks
-        ]
     )
 
 

@@ -430,7 +430,7 @@ def train(
     params = {key: np.array(value, dtype=float) for key, value in parameters.items()}
     if keep_prob < 1.0:
         steps = _textbook_steps(X, Y, params, activation, learning_rate, lambd, keep_prob, rng)
-    else:
+    else:  # the steps of _textbook_steps (tested equal), in half the time
         steps = _fused_steps(X, Y, params, activation, learning_rate, lambd)
     snapshots = []
     costs = np.empty(num_iterations + 1)
@@ -446,12 +446,12 @@ def train(
     return TrainingResult(final, costs, tuple(snapshots), snapshot_every)
 
 
-def _textbook_steps(X, Y, params, activation, learning_rate, lambd, keep_prob, rng):
+def _textbook_steps(X, Y, params, activation, learning_rate, lambd, keep_prob=1.0, rng=None):
     """Yield J(θ), then take θ := θ − α·dθ in ``params``, for ever: the forward and
-    backward passes above, with fresh dropout masks each time."""
+    backward passes above, with fresh dropout masks each time when keep_prob < 1."""
     dims, m = layer_dims_of(params), X.shape[1]
     while True:
-        masks = dropout_masks(dims, m, keep_prob, rng)
+        masks = dropout_masks(dims, m, keep_prob, rng) if keep_prob < 1.0 else None
         _, cache = forward_propagation(X, params, activation, keep_prob, masks)
         yield cross_entropy_cost(cache.Z[-1], Y, params, lambd)
         grads = backward_propagation(Y, cache, params, lambd)
@@ -460,9 +460,9 @@ def _textbook_steps(X, Y, params, activation, learning_rate, lambd, keep_prob, r
 
 
 def _fused_steps(X, Y, params, activation, learning_rate, lambd):
-    """The same steps as ``_textbook_steps`` without dropout, in about half the time: a
-    small network's step is some thirty numpy calls on tiny arrays, so their count and
-    their allocations are the cost, not the arithmetic.
+    """The steps of ``_textbook_steps`` without dropout, in about half the time (tested
+    equal to them): a small network's step is some thirty numpy calls on tiny arrays, so
+    their count and their allocations are the cost, not the arithmetic.
 
     b[l] rides in W[l] as a last column against a row of ones under A[l−1], so one
     matrix product gives Z[l], and one gives α·dW[l] and α·db[l] together: dZ[L] is

@@ -6,6 +6,7 @@ experiments and sentences are in panels/grad_check_in_practice.py.
 
 import streamlit as st
 
+from charts import grad_check_in_practice as charts
 from core.datasets import COURSE_TRAIN_SIZE
 from panels import grad_check_in_practice as panels
 from ui.charts import show
@@ -18,12 +19,12 @@ def cost_section() -> None:
     st.header("1 · Don't run it in training")
     st.write(panels.COST_INTRO)
     n = panels.width_control()
-    costs, chosen, chart = panels.cost_view(n)
+    costs, chosen = panels.check_costs(n)
     lecture, live = st.columns(2)
     lecture.latex(panels.COST_FORMULA)
     live.latex(panels.cost_with_numbers(chosen))
     live.caption(panels.cost_measured(n, chosen))
-    show(chart, "check_cost")
+    show(charts.cost_chart, charts.cost_frame(costs), chosen.parameters, name="check_cost")
     st.caption(panels.cost_timing(chosen))
     st.info(panels.cost_notice(n, costs, chosen))
 
@@ -33,9 +34,10 @@ def components_section() -> None:
     st.header("2 · Look at the components")
     st.write(panels.PUZZLE_INTRO)
     seed, guess = panels.puzzle_controls()
-    puzzle, chart = panels.puzzle_view(seed)
+    puzzle = panels.puzzle(seed)
     left, right = st.columns([3, 2])
-    show(chart, f"puzzle_{seed}", left)
+    show(charts.block_chart, charts.block_frame(puzzle.result.per_block), name=f"puzzle_{seed}",
+         where=left)  # fmt: skip
     right.latex(panels.BLOCK_FORMULA)
     right.latex(panels.blocks_with_numbers(puzzle))
     if not panels.reveal_control(right, seed):
@@ -54,7 +56,7 @@ def regularization_section() -> None:
     lecture, live = st.columns(2)
     lecture.latex(panels.L2_FORMULA)
     live.latex(panels.l2_with_numbers(sweep, lambd))
-    show(panels.regularization_view(lambd), "regularization")
+    show(charts.lambda_chart, charts.lambda_frame(sweep), float(lambd), name="regularization")
     st.info(panels.regularization_notice(sweep, lambd))
 
 
@@ -68,7 +70,7 @@ def dropout_section() -> None:
     lecture.latex(panels.NOISE_FORMULA)
     live.latex(panels.noise_with_numbers(sweep, keep_prob))
     live.caption(panels.NOISE_CAPTION)
-    show(panels.dropout_view(keep_prob), "dropout")
+    show(charts.dropout_chart, charts.dropout_frame(sweep), float(keep_prob), name="dropout")
     st.info(panels.dropout_notice(sweep, keep_prob))
 
 
@@ -77,11 +79,11 @@ def training_section() -> None:
     st.header("5 · At random initialization, and again after training", anchor="after-training")
     st.write(panels.TRAINING_INTRO)
     settings = panels.run_controls()
-    run, chart = panels.checked_run(settings)
+    run = panels.checked_run(settings)
     lecture, live = st.columns([2, 3])
     lecture.latex(panels.HIDING_FORMULA)
     live.latex(panels.hiding_with_numbers(run, settings))
-    show(chart, "training")
+    show(charts.training_chart, *charts.training_frames(run, panels.LATE), name="training")
     st.caption(panels.run_caption(run, settings.epsilon))
     st.info(panels.run_notice(run, settings))
 

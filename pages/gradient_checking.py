@@ -38,7 +38,7 @@ st.caption(panel.band_meaning(result.verdict))
 if (kinks := panel.kink_verdict(result)) is not None:
     st.markdown(kinks)
 bands = charts.band_frame()
-show(charts.verdict_chart(bands, result.difference), "verdict")
+show(charts.verdict_chart, bands, result.difference, name="verdict")
 terms = difference_terms(result.approx, result.analytic)
 lecture, live = st.columns(2)
 lecture.latex(
@@ -61,12 +61,12 @@ for level, text in panel.check_notices(result, terms, setting):
 st.header("Where is the bug?")
 left, right = st.columns(2)
 if result.per_block:
-    show(charts.block_chart(charts.block_frame(result), bands), "per_block", left)
+    show(charts.block_chart, charts.block_frame(result), bands, name="per_block", where=left)
 else:
     left.info("Random directions mix every block: they tell whether dθ is wrong, not where. "
               "Switch to full or sampled to find the block.")  # fmt: skip
 points = charts.coordinate_frame(result, layout)
-show(charts.coordinate_chart(points, mode == "directions"), "coordinates", right)
+show(charts.coordinate_chart, points, mode == "directions", name="coordinates", where=right)
 if len(points) < len(result.approx):
     right.caption(f"{len(points):,} of {len(result.approx):,} components drawn: the worst "
                   "third and an even spread of the rest.")  # fmt: skip
@@ -76,8 +76,8 @@ st.table(charts.worst_frame(result))
 st.header("Choosing ε", anchor="choosing-epsilon")
 marks = charts.epsilon_marks(panel.sweep_marks(epsilon))
 check = charts.check_mark(result, dtype)
-sweep = charts.sweep_chart(charts.sweep_frame(sweeps), bands, marks, check, panel.SWEEP_K)
-show(sweep, "epsilon_sweep")
+show(charts.sweep_chart, charts.sweep_frame(sweeps), bands, marks, check, panel.SWEEP_K,
+     name="epsilon_sweep")  # fmt: skip
 st.caption(panel.sweep_caption(sweeps, result, dtype))
 st.info(panel.sweep_notice(sweeps, epsilon, setting.bug, terms))
 link.report()

@@ -3,6 +3,7 @@ test set normalized with the training statistics (right) or its own (wrong)."""
 
 import streamlit as st
 
+from charts import normalization as charts
 from panels import normalizing_inputs as panel
 from ui.charts import show
 from ui.entry import run_inside_app
@@ -35,7 +36,8 @@ left.caption(
 )
 for formula in panel.feature_formulas(names, data.normalizer):
     right.latex(formula)
-show(data.stages_chart, "three_stages", width="content")
+show(charts.stages_chart, data.stage_points, names, data.meta["units"], name="three_stages",
+     width="content")  # fmt: skip
 st.dataframe(panel.statistics_frame(data), hide_index=True)
 st.info(panel.spread_notice(names, data.normalizer))
 
@@ -53,12 +55,12 @@ def cost_section(data: panel.PageData):
     fraction, tolerance = panel.descent_controls()
     X, Y, names = data.split.X_train, data.split.Y_train, data.meta["names"]
     inputs = {"raw": X, "normalized": data.normalizer.transform(X)}
-    pictures = {
-        label: panel.descent(A, Y, fraction, tolerance, label, names) for label, A in inputs.items()
-    }
-    for column, (label, (contours, _)) in zip(st.columns(2), pictures.items(), strict=True):
-        show(contours, f"contours_{label}", column, width="content")
-    raw, scaled = (facts for _, facts in pictures.values())
+    runs = {label: panel.descent_runs(A, Y, fraction, tolerance, label)
+            for label, A in inputs.items()}  # fmt: skip
+    for column, (label, (grid, paths, w_star, _)) in zip(st.columns(2), runs.items(), strict=True):
+        show(charts.contour_chart, grid, paths, w_star, *panel.contour_titles(label, names),
+             name=f"contours_{label}", where=column, width="content")  # fmt: skip
+    raw, scaled = (facts for *_, facts in runs.values())
     st.table(panel.steps_frame(raw, scaled, fraction))
     st.caption(panel.paths_caption(raw, tolerance))
     panel.descent_notice(raw, scaled, fraction)
@@ -68,11 +70,15 @@ def cost_section(data: panel.PageData):
 def test_section(data: panel.PageData):
     st.header("Normalize the test set with the training μ and σ", anchor="test-set")
     wrong = st.toggle(
-        "Normalize the test set with its own μ and σ (the mistake)", key="ni_wrong", **panel.BOUND
+        "Normalize the test set with its own μ and σ (the mistake)",
+        panel.DEFAULTS["ni_wrong"],
+        key="ni_wrong",
+        **panel.BOUND,
     )
     (_, right_rmse, _), (_, wrong_rmse, _) = data.errors[False], data.errors[True]
     left, right = st.columns([3, 2])
-    show(data.errors[wrong][0], "test_set", left, width="content")
+    show(charts.train_test_chart, data.errors[wrong][0], data.meta["names"], name="test_set",
+         where=left, width="content")  # fmt: skip
     unit = f"Root mean squared error on the test set, in {data.meta['target']}."
     right.metric("Test RMSE, training μ and σ (right)", f"{right_rmse:,.4g}", help=unit)
     right.metric(

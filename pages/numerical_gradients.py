@@ -70,14 +70,14 @@ st.caption(panel.estimates_caption(formula))
 
 left, right = st.columns(2)
 secants = secant_frames(g, panel.points_apart(epsilon, half_width), kink)
-show(secant_chart(*secants), "secants", left)
+show(secant_chart, *secants, name="secants", where=left)
 straight = is_exact_for_f(curves["float64"], "forward")
 if note := panel.picture_caption(formula.text, theta, epsilon, half_width, kink, straight):
     left.caption(note)
 chosen = curves[dtype]
 turning, sides = panel.turning_point(chosen), error_sides(chosen, kink)
-errors = error_chart(*sweep_frames(chosen, kink), epsilon, e, turning, sides)
-show(errors, f"error_vs_epsilon_{dtype}", right)
+show(error_chart, *sweep_frames(chosen, kink), epsilon, e, turning, sides,
+     name=f"error_vs_epsilon_{dtype}", where=right)  # fmt: skip
 right.caption(panel.error_caption(dtype, sides))
 st.info(panel.error_notice(at_epsilon, curves, dtype, epsilon, kink))
 

@@ -35,7 +35,7 @@ def linear_section():
             panel.gives_out(signal.limits[dtype]),
             help="inf: overflow. subnormal: fewer significant bits. 0: underflow.",
         )
-    show(charts.linear_depth_chart(*charts.linear_frames(signal)), "deep_linear_network")
+    show(charts.linear_depth_chart, *charts.linear_frames(signal), name="deep_linear_network")
     st.info(panel.linear_notice(signal))
 
 
@@ -67,13 +67,11 @@ def random_section():
             (charts.backward_frames(net), "Backward: gradients", "gradient size (log scale)"),
         )
         for column, (frames, title, y_title) in zip(st.columns(2), passes, strict=True):
-            chart = charts.per_layer_chart(*frames, depth=net.depth, title=title, y_title=y_title)
-            show(chart, title.split(":")[0].lower(), column)
+            show(charts.per_layer_chart, *frames, depth=net.depth, title=title, y_title=y_title,
+                 name=title.split(":")[0].lower(), where=column)  # fmt: skip
         value = f"A[l] = {net.activation}(Z[l])"
-        histogram = charts.histogram_chart(
-            charts.histogram_frame(net), depth=net.depth, value_title=value
-        )
-        show(histogram, "activation_histograms")
+        show(charts.histogram_chart, charts.histogram_frame(net), depth=net.depth,
+             value_title=value, name="activation_histograms")  # fmt: skip
         st.caption(panel.histogram_caption(net))
 
 

@@ -47,8 +47,8 @@ def deep_section(name: str, v: float, seed: int):
     except ValueError as error:  # core refuses what it cannot do, with the reason
         st.error(str(error))
         return
-    heatmap = charts.activation_heatmap(charts.histogram_frame(signals), deep_act)
-    show(heatmap, "activations_by_layer")
+    show(charts.activation_heatmap, charts.histogram_frame(signals), deep_act,
+         name="activations_by_layer")  # fmt: skip
     level, text = panel.signal_notice(signals, deep_act)
     getattr(st, level)(text)
     show_figures(charts.variance_table(signals), "%.4g")
@@ -70,19 +70,21 @@ score = panel.scores(data, result)
 for column, (label, value) in zip(st.columns(4), list(score.items())[:4], strict=True):
     column.metric(label.capitalize(), f"{value:.4g}" if label[0] == "J" else f"{value:.1%}")
 left, right = st.columns(2)
-show(charts.cost_curve(charts.cost_frame(result.costs)), "cost_curve", left)
+show(charts.cost_curve, charts.cost_frame(result.costs), name="cost_curve", where=left)
 grid = datasets.grid_covering(data.X_train)
 points = charts.points_frame(
-    data, with_test=right.toggle("Show test points", True, key="wi_test", **panel.URL)
+    data,
+    with_test=right.toggle(
+        "Show test points", panel.DEFAULTS["wi_test"], key="wi_test", **panel.URL
+    ),
 )
 grid_frame = charts.grid_frame(grid, network.predict_probability(grid.X, result.parameters))
-show(
-    charts.decision_boundary(grid_frame, points, grid.step1, grid.step2), "decision_boundary", right
-)
+show(charts.decision_boundary, grid_frame, points, grid.step1, grid.step2,
+     name="decision_boundary", where=right)  # fmt: skip
 level, text = panel.training_notice(name, v, training, score)
 getattr(st, level)(text)
 weights = charts.weights_frame(result.parameters, ("W1", "W2"))
-show(charts.weights_heatmap(weights), "hidden_weights")
+show(charts.weights_heatmap, weights, name="hidden_weights")
 st.markdown(panel.symmetry_lines(result.parameters))
 
 st.subheader("All six, on the same data from the same seed")

@@ -12,7 +12,6 @@ import numpy as np
 import streamlit as st
 
 import workers
-from charts import grad_check_in_practice as charts
 from charts.numerical_gradients import tex
 from core import check_practice as practice
 from core.datasets import COURSE_TRAIN_SIZE
@@ -31,17 +30,17 @@ BUG_EDGE = VERDICT_BANDS[-2].below  # where the verdict "bug" begins
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 LAB = " → ".join(map(str, (2, *practice.LAB_HIDDEN, 1)))  # the lab network's layers
 LATE = "l2_missing_in_dW"  # the bug section 5 follows: the one measured to hide at first
-# A chart comes back as the same object, not a copy, so that ui.charts reuses its spec.
-viewed = st.cache_resource(max_entries=16, show_spinner=False)
+# Every control's starting value, by widget key: the widgets and the walkthrough read it.
+DEFAULTS = {
+    "gp_width": "16", "gp_seed": 0, "gp_guess": None, "gp_lambda": "0.7", "gp_keep": "0.80",
+    "gp_act": "relu", "gp_run_lambda": "0.01", "gp_iters": "300", "gp_eps": "1e-5",
+}  # fmt: skip
 
 
 def e(value: float) -> str:
     """A difference for LaTeX, to two digits: 7.4 \\cdot 10^{-5}."""
     return tex(f"{value:.1e}".replace("e-0", "e-").replace("e+00", ""))
 
-
-# Each section's experiment, then its chart: building an Altair chart costs tens of ms, so
-# a chart is cached per setting too (shared, never changed).
 
 # ----------------------------------------------------------------------------- 1 · the cost
 
@@ -57,7 +56,8 @@ COST_FORMULA = (
 
 
 def width_control() -> str:
-    return st.select_slider("Hidden units per layer n", WIDTHS, "16", key="gp_width", **URL)
+    return st.select_slider("Hidden units per layer n", WIDTHS, DEFAULTS["gp_width"],
+                            key="gp_width", **URL)  # fmt: skip
 
 
 @st.cache_data(max_entries=len(WIDTHS), show_spinner="Timing checks against training steps…")
@@ -66,12 +66,10 @@ def check_cost(width: int) -> practice.CheckCost:
     return workers.run(practice.check_cost, parameters, X, Y, np.random.default_rng(0))
 
 
-@viewed
-def cost_view(n: str):
-    """Every width's cost (the chart draws them all), the chosen one's, and the chart."""
+def check_costs(n: str) -> tuple[list[practice.CheckCost], practice.CheckCost]:
+    """Every width's cost (the chart draws them all) and the chosen one's."""
     costs = [check_cost(int(width)) for width in WIDTHS]
-    chosen = costs[WIDTHS.index(n)]
-    return costs, chosen, charts.cost_chart(charts.cost_frame(costs), chosen.parameters)
+    return costs, costs[WIDTHS.index(n)]
 
 
 def cost_with_numbers(c: practice.CheckCost) -> str:
@@ -133,9 +131,12 @@ def puzzle_controls() -> tuple[int, str | None]:
     """The puzzle number and the visitor's guess: a planted bug's name, None until one is
     chosen."""
     number, new, pick = st.columns([1, 1, 2], vertical_alignment="bottom")
-    seed = number.number_input("Puzzle number", 0, MAX_SEED, 0, key="gp_seed", **URL)
+    seed = number.number_input("Puzzle number", 0, MAX_SEED, DEFAULTS["gp_seed"], key="gp_seed",
+                               **URL)  # fmt: skip
     new.button("New puzzle", on_click=_new_puzzle, icon=":material/casino:")
-    shown = pick.selectbox("Your guess: which bug?", list(BUG_BY_LABEL), index=None,
+    shown = pick.selectbox("Your guess: which bug?", list(BUG_BY_LABEL),
+                           index=None if DEFAULTS["gp_guess"] is None else
+                           list(BUG_BY_LABEL).index(DEFAULTS["gp_guess"]),
                            key="gp_guess", placeholder="Choose a planted bug", **URL)  # fmt: skip
     return seed, BUG_BY_LABEL.get(shown)
 
@@ -148,10 +149,9 @@ def reveal_control(where, seed: int) -> bool:
     return st.session_state.get("gp_revealed") == seed
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def puzzle_view(seed: int):
-    puzzle = workers.run(practice.component_puzzle, seed)
-    return puzzle, charts.block_chart(charts.block_frame(puzzle.result.per_block))
+@st.cache_data(max_entries=64, show_spinner=False)
+def puzzle(seed: int) -> practice.Puzzle:
+    return workers.run(practice.component_puzzle, seed)
 
 
 def blocks_with_numbers(puzzle: practice.Puzzle) -> str:
@@ -201,7 +201,8 @@ L2_FORMULA = (
 
 
 def lambda_control() -> str:
-    return st.select_slider("λ, the L2 regularization strength", LAMBDAS, "0.7", key="gp_lambda",
+    return st.select_slider("λ, the L2 regularization strength", LAMBDAS, DEFAULTS["gp_lambda"],
+                            key="gp_lambda",
                             **URL)  # fmt: skip
 
 
@@ -210,11 +211,6 @@ def regularization() -> practice.RegularizationSweep:
     X, Y, parameters = practice.lab()
     lambdas = [float(text) for text in LAMBDAS]
     return workers.run(practice.regularization_sweep, parameters, X, Y, lambdas)
-
-
-@viewed
-def regularization_view(lambd: str):
-    return charts.lambda_chart(charts.lambda_frame(regularization()), float(lambd))
 
 
 def l2_with_numbers(sweep: practice.RegularizationSweep, lambd: str) -> str:
@@ -257,7 +253,7 @@ NOISE_CAPTION = (
 
 
 def keep_prob_control() -> str:
-    return st.select_slider("keep_prob", KEEP_PROBS, "0.80", key="gp_keep", **URL)
+    return st.select_slider("keep_prob", KEEP_PROBS, DEFAULTS["gp_keep"], key="gp_keep", **URL)
 
 
 @st.cache_data(max_entries=1, show_spinner="Checking at every keep_prob…")
@@ -265,11 +261,6 @@ def dropout() -> practice.DropoutSweep:
     X, Y, parameters = practice.lab()
     keep_probs = [float(text) for text in KEEP_PROBS]
     return workers.run(practice.dropout_sweep, parameters, X, Y, keep_probs)
-
-
-@viewed
-def dropout_view(keep_prob: str):
-    return charts.dropout_chart(charts.dropout_frame(dropout()), float(keep_prob))
 
 
 def noise_with_numbers(sweep: practice.DropoutSweep, keep_prob: str) -> str:
@@ -323,15 +314,22 @@ class RunSettings(NamedTuple):
 
 def run_controls() -> RunSettings:
     activation = st.segmented_control(
-        "Hidden activation", ACTIVATIONS, default="relu", required=True, key="gp_act", **URL,
+        "Hidden activation", ACTIVATIONS, default=DEFAULTS["gp_act"], required=True, key="gp_act",
+        **URL,
         help="ReLU and leaky ReLU have a kink at 0, where a two-sided difference can lie; "
         "tanh has none.",
     )  # fmt: skip
     row = st.columns(3)
-    lambd = float(row[0].select_slider("λ of the run", RUN_LAMBDAS, "0.01", key="gp_run_lambda",
-                                       **URL))  # fmt: skip
-    iterations = int(row[1].select_slider("Iterations", ITERATIONS, "300", key="gp_iters", **URL))
-    epsilon = float(row[2].select_slider("ε of the check", EPSILONS, "1e-5", key="gp_eps", **URL))
+    lambd = float(
+        row[0].select_slider(
+            "λ of the run", RUN_LAMBDAS, DEFAULTS["gp_run_lambda"], key="gp_run_lambda", **URL
+        )
+    )
+    iterations = int(
+        row[1].select_slider("Iterations", ITERATIONS, DEFAULTS["gp_iters"], key="gp_iters", **URL)
+    )
+    epsilon = float(row[2].select_slider("ε of the check", EPSILONS, DEFAULTS["gp_eps"],
+                                         key="gp_eps", **URL))  # fmt: skip
     return RunSettings(activation, lambd, iterations, epsilon)
 
 
@@ -346,21 +344,22 @@ def training(lambd: float, iterations: int, activation: str) -> tuple[practice.S
     )  # fmt: skip
 
 
-@st.cache_resource(max_entries=32, show_spinner="Checking every snapshot…")
-def training_view(lambd: float, iterations: int, epsilon: float, activation: str, _snapshots):
+@st.cache_data(max_entries=32, show_spinner="Checking every snapshot…")
+def checks(lambd: float, iterations: int, epsilon: float, activation: str, _snapshots):
+    """The checks along the run whose snapshots are ``_snapshots`` (not hashed: they are
+    the training of the other arguments)."""
     X, Y, _ = practice.lab()
-    run = workers.run(
+    return workers.run(
         practice.checks_along_training, _snapshots, X, Y, lambd=lambd, activation=activation,
         epsilon=epsilon,
     )  # fmt: skip
-    return run, charts.training_chart(*charts.training_frames(run, LATE))
 
 
-def checked_run(s: RunSettings):
-    """The checks along the run and their chart. Training is cached apart from checking,
-    so a new ε checks the same snapshots again instead of training anew."""
+def checked_run(s: RunSettings) -> practice.TrainingChecks:
+    """The checks along the run. Training is cached apart from checking, so a new ε checks
+    the same snapshots again instead of training anew."""
     snapshots = training(s.lambd, s.iterations, s.activation)
-    return training_view(s.lambd, s.iterations, s.epsilon, s.activation, snapshots)
+    return checks(s.lambd, s.iterations, s.epsilon, s.activation, snapshots)
 
 
 def hiding_with_numbers(run: practice.TrainingChecks, s: RunSettings) -> str:

@@ -94,6 +94,14 @@ def swept(net: Network, setting: Setting, dtype: str):
     )
 
 
+# Every control's starting value, by widget key: the widgets and the walkthrough read it.
+DEFAULTS = {
+    "gc_data": datasets.TOY_SETS[0], "gc_hidden": "10, 5", "gc_act": "relu", "gc_init": "He",
+    "gc_seed": 0, "gc_lambda": 0.0, "gc_keep": 1.0, "gc_bug": NO_BUG,
+    "gc_eps": short(DEFAULT_EPSILON), "gc_dtype": "float64", "gc_mode": "full", "gc_k": DEFAULT_K,
+}  # fmt: skip
+
+
 # ---------------------------------------------------------------- controls
 
 
@@ -101,25 +109,31 @@ def network_controls() -> tuple[Network, Setting]:
     # fmt: off
     with st.sidebar:
         st.header("The network")
-        data = st.radio("Data (300 points, 2 features)", datasets.TOY_SETS, key="gc_data",
+        data = st.radio("Data (300 points, 2 features)", datasets.TOY_SETS,
+                        datasets.TOY_SETS.index(DEFAULTS["gc_data"]), key="gc_data",
                         horizontal=True, **URL)
-        hidden = st.selectbox("Hidden layers (units)", list(HIDDEN), index=1, key="gc_hidden",
+        hidden = st.selectbox("Hidden layers (units)", list(HIDDEN),
+                              list(HIDDEN).index(DEFAULTS["gc_hidden"]), key="gc_hidden",
                               **URL, help="Between 2 inputs and one sigmoid output unit. "
                                           "2 → 10 → 5 → 1 is the course's network.")
-        activation = st.selectbox("Hidden activation", ACTIVATIONS, ACTIVATIONS.index("relu"),
-                                  key="gc_act", **URL)
-        init = st.selectbox("Initialization", list(PRESETS), list(PRESETS).index("He"),
-                            key="gc_init", **URL)
-        seed = secondary().number_input("Random seed", 0, 9999, 0, key="gc_seed", **URL,
+        activation = st.selectbox("Hidden activation", ACTIVATIONS,
+                                  ACTIVATIONS.index(DEFAULTS["gc_act"]), key="gc_act", **URL)
+        init = st.selectbox("Initialization", list(PRESETS),
+                            list(PRESETS).index(DEFAULTS["gc_init"]), key="gc_init", **URL)
+        seed = secondary().number_input("Random seed", 0, 9999, DEFAULTS["gc_seed"],
+                                        key="gc_seed", **URL,
                                help="Draws the data, then the weights.")
-        lambd = st.select_slider("L2 regularization λ", LAMBDAS, 0.0, key="gc_lambda", **URL,
+        lambd = st.select_slider("L2 regularization λ", LAMBDAS, DEFAULTS["gc_lambda"],
+                                 key="gc_lambda", **URL,
                                  format_func=lambda x: f"{x:g}")
-        keep_prob = st.select_slider("Dropout keep_prob", KEEP_PROBS, 1.0, key="gc_keep", **URL,
+        keep_prob = st.select_slider("Dropout keep_prob", KEEP_PROBS, DEFAULTS["gc_keep"],
+                                     key="gc_keep", **URL,
                                      format_func=lambda x: f"{x:g}",
                                      help="Below 1 the check keeps one dropout mask fixed, and "
                                           "also reports what a fresh mask per call would do.")
-        shown = st.selectbox("Planted bug in backprop", [NO_BUG, *BUG_BY_LABEL], key="gc_bug",
-                             **URL, help=BUG_HELP)
+        bugs = [NO_BUG, *BUG_BY_LABEL]
+        shown = st.selectbox("Planted bug in backprop", bugs, bugs.index(DEFAULTS["gc_bug"]),
+                             key="gc_bug", **URL, help=BUG_HELP)
         bug = BUG_BY_LABEL.get(shown)  # None for no bug
         if bug:
             st.caption(PLANTED_BUGS[bug].description)
@@ -131,22 +145,24 @@ def network_controls() -> tuple[Network, Setting]:
 def check_controls(too_big: bool) -> tuple[float, str, str, int]:
     """ε, precision, core's mode and k; too_big: the network is too large to check in full
     here, so the full mode becomes the sampled one."""
-    if too_big and st.session_state.get("gc_mode", "full") == "full":
+    if too_big and st.session_state.get("gc_mode", DEFAULTS["gc_mode"]) == "full":
         st.session_state["gc_mode"] = "sampled"  # so the control shows what is checked
     # fmt: off
     with st.sidebar:
         st.header("The check")
-        epsilon = st.select_slider("ε (log scale)", EPSILONS, short(DEFAULT_EPSILON), key="gc_eps",
+        epsilon = st.select_slider("ε (log scale)", EPSILONS, DEFAULTS["gc_eps"], key="gc_eps",
                                    **URL, help=f"This project's default is {short(DEFAULT_EPSILON)}"
                                                f", the course's {short(COURSE_EPSILON)}.")
-        dtype = st.segmented_control("Precision", PRECISIONS, default="float64", required=True,
+        dtype = st.segmented_control("Precision", PRECISIONS, default=DEFAULTS["gc_dtype"],
+                                     required=True,
                                      key="gc_dtype", **URL)
-        mode = st.segmented_control("Mode", list(MODES), default="full", required=True,
+        mode = st.segmented_control("Mode", list(MODES), default=DEFAULTS["gc_mode"],
+                                    required=True,
                                     key="gc_mode", **URL,
                                     help=f"Full: every coordinate (up to {FULL_LIMIT:,} "
                                          "parameters here). Sampled: k random coordinates per "
                                          "block. Directions: k random directions.")
-        k = st.slider("k (coordinates per block, or directions)", 1, MAX_K, DEFAULT_K,
+        k = st.slider("k (coordinates per block, or directions)", 1, MAX_K, DEFAULTS["gc_k"],
                       key="gc_k", **URL, disabled=mode == "full" and not too_big)
     # fmt: on
     mode = MODES[mode]

@@ -5,16 +5,16 @@ stages, gradient descent on the cost before and after normalizing, and the test 
 normalized with the training statistics or its own.
 """
 
+import codecs
+import csv
 import io
 import re
 from typing import NamedTuple
 
-import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-import workers
 from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
@@ -25,7 +25,13 @@ from ui.text import latex_text, markdown_plain
 MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
 SHOWN_STEPS = 400  # steps of each path drawn; the step counts come from the closed form
 SHOWN_EXAMPLES = 2_000
-DEFAULTS = {"m": 200, "m_test": 40, "shift": 1_000, "seed": 0}
+SOURCES = ("Built-in house prices", "My CSV file")
+TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-6)
+# Every control's starting value, by widget key: the widgets and the walkthrough read it.
+DEFAULTS = {
+    "ni_src": SOURCES[0], "ni_m": 200, "ni_mt": 40, "ni_shift": 1_000, "ni_seed": 0,
+    "ni_lr": 0.5, "ni_tol": 1e-3, "ni_wrong": False,
+}  # fmt: skip
 BOUND = {"bind": "query-params"}
 # Control characters no text file holds (tab, line feed and carriage return are text).
 CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -46,12 +52,85 @@ COLUMN_KEYS = ("ni_x1", "ni_x2", "ni_y")
 FILE_KEY = "ni_file"  # session state: the upload whose columns the choices were made for
 
 
+HEADER_KB = 64  # the column names and the first row of values must end within 64 KB
+SNIFF_CHARACTERS = 4_096  # csv.Sniffer's quote search takes time quadratic in a line's length
+SEPARATORS = ",;\t|"
+
+
+class Header(NamedTuple):
+    """The first row of an uploaded table, read with the csv module before pandas."""
+
+    names: list[str]
+    separator: str  # one of SEPARATORS
+    blank_lines: int  # lines before it that hold nothing (pandas is told to skip them)
+
+
+def read_header(content: bytes) -> Header:
+    """The column names and the separator, read from the file's first HEADER_KB only, or a
+    ValueError saying why the table cannot be used.
+
+    This bounds what any upload costs before pandas sees it. pandas makes a column of
+    every name in the header, renaming duplicates in quadratic Python (40,000 columns
+    named "a" cost 18 s of CPU), and of every value in the first row beyond the header's
+    count, as a level of the row index (2.6 million values, four minutes and 5 GB), so
+    both rows must end within HEADER_KB and hold at most MAX_COLUMNS values. Later rows
+    that are too long pandas refuses itself, at once. The separator is a comma, or what
+    csv.Sniffer finds in the first lines (a semicolon, a tab or a bar); a file whose
+    separator it cannot tell is refused when its first row holds one of those."""
+    # 4 bytes more: a whole character after the rows. Shorter than csv.field_size_limit().
+    head = content[: HEADER_KB * 2**10 + 4]
+    whole = len(head) == len(content)
+    text = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=whole)
+    try:
+        separator = csv.Sniffer().sniff(text[:SNIFF_CHARACTERS], SEPARATORS).delimiter
+    except csv.Error:
+        separator = ","
+    lines = io.StringIO(text, newline="")  # "\r", "\n" and "\r\n" end a line, as in pandas
+    rows = csv.reader(lines, delimiter=separator)
+    names, blank_lines = [], 0
+    for row in rows:  # the first row with a name: pandas is told to skip the lines before it
+        if any(name.strip() for name in row):
+            names = row
+            break
+        blank_lines = rows.line_num
+    at_least = "" if whole or lines.tell() < len(text) else "at least "  # the row was cut
+    if len(names) > MAX_COLUMNS:
+        raise ValueError(
+            f"it has {at_least}{len(names):,} columns; this page needs 3 to {MAX_COLUMNS}"
+        )
+    if len(names) < 3 and separator == "," and any(other in "".join(names) for other in ";\t|"):
+        raise ValueError(
+            "it does not separate its values with commas, and its first lines show no other "
+            "separator used evenly; save it with commas between the values"
+        )
+    # The first row of values; pandas skips blank lines, which are empty or white space.
+    values = next((row for row in rows if len(row) > 1 or (row and row[0].strip())), [])
+    at_least = "" if whole or lines.tell() < len(text) else "at least "
+    if len(values) > len(names):
+        raise ValueError(
+            f"its first row of values has {at_least}{len(values):,} fields for "
+            f"{len(names)} column names; give every row one value per column"
+        )
+    if at_least:
+        raise ValueError(
+            f"its column names and first row of values do not end within its first {HEADER_KB}"
+            " KB (very long names or values, or a quote left open); this page needs 3 to "
+            f"{MAX_COLUMNS} columns of numbers"
+        )
+    return Header(names, separator, blank_lines)
+
+
 @st.cache_data(max_entries=4, show_spinner="Reading the CSV…")
 def read_csv(content: bytes) -> pd.DataFrame:
-    """The table. pandas' parser errors say where a text file breaks (a ragged row, an open
-    quote); of a binary file they only echo its tokenizer, so that refusal is reworded."""
+    """The table, after read_header has found its separator and at most MAX_COLUMNS names.
+    pandas' parser errors say where a text file breaks (a ragged row, an open quote); of a
+    binary file they only echo its tokenizer, so that refusal is reworded."""
+    header = read_header(content)
     try:
-        return pd.read_csv(io.BytesIO(content), nrows=MAX_ROWS + 1)
+        return pd.read_csv(
+            io.BytesIO(content), sep=header.separator, skiprows=header.blank_lines,
+            nrows=MAX_ROWS + 1,
+        )  # fmt: skip
     except pd.errors.ParserError:
         control = CONTROL_BYTE.search(content)
         if control is None:
@@ -63,8 +142,19 @@ def read_csv(content: bytes) -> pd.DataFrame:
         ) from None
 
 
-def _usable(values: np.ndarray) -> bool:
-    return np.issubdtype(values.dtype, np.number) and bool(np.isfinite(values).any())
+def _usable(values: np.ndarray | pd.Series) -> bool:
+    numbers = isinstance(values, np.ndarray) and np.issubdtype(values.dtype, np.number)
+    return numbers and bool(np.isfinite(values).any())
+
+
+def table_columns(table: pd.DataFrame) -> dict[str, np.ndarray | pd.Series]:
+    """The table's columns by name: numbers as arrays; text as pandas keeps it, compact,
+    until a column is chosen (as Python strings, 100 columns of short text within 5 MB
+    would take about 100 MB)."""
+    return {
+        str(name): values.to_numpy() if pd.api.types.is_numeric_dtype(values) else values
+        for name, values in table.items()
+    }
 
 
 def default_features(columns: dict[str, np.ndarray]) -> tuple[int, int]:
@@ -118,7 +208,7 @@ def csv_controls():
             raise ValueError(f"it has over {MAX_ROWS:,} rows; upload a sample of them")
         if not 3 <= table.shape[1] <= MAX_COLUMNS:
             raise ValueError(f"it has {table.shape[1]} columns; this page needs 3 to {MAX_COLUMNS}")
-        columns = {str(name): values.to_numpy() for name, values in table.items()}
+        columns = table_columns(table)
         names = list(columns)
         first, second = default_features(columns)
         _choose_for_new_file(upload.file_id, columns, (first, second))
@@ -150,54 +240,56 @@ def csv_controls():
 def data_controls():
     st.sidebar.header("Data")
     source = st.sidebar.radio(
-        "Data", ["Built-in house prices", "My CSV file"], key="ni_src", **BOUND
+        "Data", SOURCES, SOURCES.index(DEFAULTS["ni_src"]), key="ni_src", **BOUND
     )
     if source == "My CSV file":
         uploaded = csv_controls()
         if uploaded is None:
             st.sidebar.info("Showing the built-in house prices until a usable CSV is chosen.")
-        return uploaded or built_in(**DEFAULTS)
+        return uploaded or default_houses()
     more = secondary()
-    m = more.slider("Training houses m", 10, 5_000, DEFAULTS["m"], 10, key="ni_m", **BOUND)
-    m_test = more.slider("Test houses", 5, 1_000, DEFAULTS["m_test"], 5, key="ni_mt", **BOUND)
+    m = more.slider("Training houses m", 10, 5_000, DEFAULTS["ni_m"], 10, key="ni_m", **BOUND)
+    m_test = more.slider("Test houses", 5, 1_000, DEFAULTS["ni_mt"], 5, key="ni_mt", **BOUND)
     shift = more.slider(
-        "Test neighbourhood: houses larger by (sq ft)", 0, 2_000, DEFAULTS["shift"], 100,
+        "Test neighbourhood: houses larger by (sq ft)", 0, 2_000, DEFAULTS["ni_shift"], 100,
         key="ni_shift", help="Test sizes are drawn from 600–3600 sq ft plus this.", **BOUND,
     )  # fmt: skip
-    seed = more.number_input("Random seed", 0, 9_999, DEFAULTS["seed"], key="ni_seed", **BOUND)
+    seed = more.number_input("Random seed", 0, 9_999, DEFAULTS["ni_seed"], key="ni_seed", **BOUND)
     return built_in(m, m_test, shift, seed)
+
+
+def default_houses() -> tuple[datasets.TrainTestSplit, dict]:
+    """The built-in house prices at the controls' defaults."""
+    return built_in(DEFAULTS["ni_m"], DEFAULTS["ni_mt"], DEFAULTS["ni_shift"], DEFAULTS["ni_seed"])
 
 
 def descent_controls():
     left, right = st.columns([3, 2])
     fraction = left.slider(
-        "Learning rate α, as a fraction of the stability limit 2/λ_max", 0.05, 1.2, 0.5, 0.05,
+        "Learning rate α, as a fraction of the stability limit 2/λ_max", 0.05, 1.2,
+        DEFAULTS["ni_lr"], 0.05,
         key="ni_lr", help="Above 1 gradient descent diverges.", **BOUND,
     )  # fmt: skip
     tolerance = right.select_slider(
-        "Converged once the distance to w* has shrunk by", [1e-2, 1e-3, 1e-4, 1e-6], 1e-3,
+        "Converged once the distance to w* has shrunk by", TOLERANCES, DEFAULTS["ni_tol"],
         format_func=lambda value: f"{value:.0e}", key="ni_tol", **BOUND,
     )  # fmt: skip
     return fraction, tolerance
 
 
-# Functions that return a chart use cache_resource: the same object, not a copy, comes
-# back, so that ui.charts reuses its spec. Nobody changes what they return.
-@st.cache_resource(max_entries=16, show_spinner=False)
-def stages(X: np.ndarray, names: tuple[str, str], units: tuple[str, str]):
-    """The three stages' chart, the fitted Normalizer, and H = (1/m) X Xᵀ of the raw data."""
+@st.cache_data(max_entries=16, show_spinner=False)
+def stage_points(X: np.ndarray) -> tuple[pd.DataFrame, Normalizer, np.ndarray]:
+    """The examples raw, centred and scaled; the fitted Normalizer; H = (1/m) X Xᵀ."""
     H = cond.hessian(X)  # first: it refuses values too large to square, before any warning
     normalizer, shown = Normalizer().fit(X), X[:, :SHOWN_EXAMPLES]
     centred = Normalizer(with_std=False).fit(X).transform(shown)
     scaled = normalizer.transform(shown)
     sets = {"raw x": shown, "centred: x − μ": centred, "scaled: (x − μ) / σ": scaled}
-    chart = charts.stages_chart(charts.points_frame(sets, "stage"), names, units)
-    return chart, normalizer, H
+    return charts.points_frame(sets, "stage"), normalizer, H
 
 
 def path(X, Y, alpha: float, tolerance: float, run: str) -> pd.DataFrame:
-    # a worker's: on raw inputs the 400 steps take 5–10 ms in the interpreter of all sessions
-    result = workers.run(cond.gradient_descent_path, X, Y, alpha, None, SHOWN_STEPS, tolerance)
+    result = cond.gradient_descent_path(X, Y, alpha, None, SHOWN_STEPS, tolerance)
     return charts.path_frame(result.path, result.costs - result.minimum_cost, run)
 
 
@@ -212,22 +304,28 @@ def cost_window(X: np.ndarray, Y: np.ndarray, equal_aspect: bool) -> tuple[pd.Da
     return charts.grid_frame(w1, w2, excess), w_star
 
 
-@st.cache_resource(max_entries=64, show_spinner="Running gradient descent…")
-def descent(X: np.ndarray, Y: np.ndarray, fraction: float, tolerance: float, label: str, names):
-    """Contours with the paths at α = fraction · 2/λ_max and at α*; their step counts; κ."""
+@st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
+def descent_runs(X: np.ndarray, Y: np.ndarray, fraction: float, tolerance: float, label: str):
+    """The cost grid, the paths at α = fraction · 2/λ_max and at α*, w*; their step
+    counts and κ."""
     limit, best = cond.learning_rate_stability_limit(X), cond.best_stable_learning_rate(X)
     rates = {f"α = {fraction:g} · 2/λ_max": fraction * limit, "best α*": best}
     paths = pd.concat(path(X, Y, alpha, tolerance, run) for run, alpha in rates.items())
     grid, w_star = cost_window(X, Y, equal_aspect=label == "normalized")
-    titles = (f"w₁, weight of {label} {names[0]}", f"w₂, weight of {label} {names[1]}")
-    chart = charts.contour_chart(grid, paths, w_star, f"J − J* on {label} inputs", titles)
     steps = [cond.steps_to_converge(X, Y, alpha, None, tolerance) for alpha in rates.values()]
-    return chart, {"steps": steps, "kappa": cond.condition_number(X), "best": best / limit}
+    return grid, paths, w_star, {"steps": steps, "kappa": cond.condition_number(X),
+                                 "best": best / limit}  # fmt: skip
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def test_errors(split: datasets.TrainTestSplit, names: tuple[str, str]) -> dict:
-    """Per way of normalizing the test set (own statistics or not): the chart of both sets,
+def contour_titles(label: str, names: tuple[str, str]) -> tuple[str, tuple[str, str]]:
+    """The contour chart's title and its axes' titles, for ``label`` inputs."""
+    axes = (f"w₁, weight of {label} {names[0]}", f"w₂, weight of {label} {names[1]}")
+    return f"J − J* on {label} inputs", axes
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def test_sets(split: datasets.TrainTestSplit) -> dict:
+    """Per way of normalizing the test set (own statistics or not): both sets' points,
     the test RMSE of least squares fitted on the normalized training set, the test mean."""
     errors = {}
     for own in (False, True):
@@ -235,7 +333,7 @@ def test_errors(split: datasets.TrainTestSplit, names: tuple[str, str]) -> dict:
         fit = cond.fit_linear_regression(sets.X_train, split.Y_train)
         frame = charts.points_frame({"training": sets.X_train, "test": sets.X_test}, "set")
         rmse = cond.root_mean_squared_error(fit.predict(sets.X_test), split.Y_test)
-        errors[own] = charts.train_test_chart(frame, names), rmse, sets.mu_test[0, 0]
+        errors[own] = frame, rmse, sets.mu_test[0, 0]
     return errors
 
 
@@ -244,15 +342,14 @@ class PageData(NamedTuple):
 
     split: datasets.TrainTestSplit
     meta: dict  # names and units of the two features, the target's name, "csv" if uploaded
-    stages_chart: alt.HConcatChart
+    stage_points: pd.DataFrame  # the examples raw, centred and scaled (stage_points)
     normalizer: Normalizer  # fitted on split.X_train
     H: np.ndarray  # (1/m) X Xᵀ of the raw training inputs, (2, 2)
-    errors: dict  # test_errors(split, names)
+    errors: dict  # test_sets(split)
 
 
 def _prepared(split: datasets.TrainTestSplit, meta: dict) -> PageData:
-    stage = stages(split.X_train, meta["names"], meta["units"])
-    return PageData(split, meta, *stage, test_errors(split, meta["names"]))
+    return PageData(split, meta, *stage_points(split.X_train), test_sets(split))
 
 
 def usable_data() -> PageData:
@@ -266,7 +363,7 @@ def usable_data() -> PageData:
             f"These data cannot be used: {markdown_plain(error)} Showing the built-in house "
             "prices instead."
         )
-    return _prepared(*built_in(**DEFAULTS))
+    return _prepared(*default_houses())
 
 
 def tex(value: float) -> str:

@@ -27,6 +27,11 @@ PRESETS = {"θ³": "theta**3", "sin θ": "sin(theta)", "exp θ": "exp(theta)", "
 EPSILONS = [short(float(f"{m}e{k}")) for k in range(-16, 0) for m in (1, 3)] + ["1"]
 HALF_WIDTHS = ["0.01", "0.03", "0.1", "0.3", "1", "2", "3"]
 DIGITS = {"float64": 12, "float32": 7}  # significant digits worth showing
+# Every control's starting value, by widget key: the widgets and the walkthrough read it.
+DEFAULTS = {
+    "ng_f": "θ³", "ng_formula": "sin(3*theta) + theta**2/2", "ng_theta": 1.0, "ng_eps": "0.01",
+    "ng_dtype": "float64", "ng_zoom": "1",
+}  # fmt: skip
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -51,11 +56,12 @@ def geometry(text: str, theta: float, epsilon: float, half_width: float):
 def formula_controls():
     """The chosen f as a Formula; a refused typed formula falls back to the last good one."""
     choice = st.sidebar.selectbox(
-        "Function f(θ)", list(PRESETS), key="ng_f", bind="query-params",
+        "Function f(θ)", list(PRESETS), list(PRESETS).index(DEFAULTS["ng_f"]), key="ng_f",
+        bind="query-params",
         help="θ³ is the lecture's example; max(θ, 0) and |θ| have a kink at 0.",
     )  # fmt: skip
     text = PRESETS[choice] or st.sidebar.text_input(
-        "Formula in θ", "sin(3*theta) + theta**2/2", max_chars=MAX_CHARACTERS, key="ng_formula",
+        "Formula in θ", DEFAULTS["ng_formula"], max_chars=MAX_CHARACTERS, key="ng_formula",
         bind="query-params", help="θ (or theta, x), + − * / ^, pi, e and functions such as "
         "sin, exp, log, sqrt, tanh, sigmoid, abs, relu, max(θ, 0).",
     )  # fmt: skip
@@ -75,19 +81,19 @@ def formula_controls():
 def step_controls() -> tuple[float, float, str, float]:
     """θ, ε, the precision of the error curves, and the picture's half-width."""
     theta = st.sidebar.slider(
-        "θ, the point", -3.0, 3.0, 1.0, 0.05, key="ng_theta", bind="query-params",
+        "θ, the point", -3.0, 3.0, DEFAULTS["ng_theta"], 0.05, key="ng_theta", bind="query-params",
         help="Where the derivative is taken. The lecture uses θ = 1.",
     )  # fmt: skip
     epsilon = st.sidebar.select_slider(
-        "ε, the step (log scale)", EPSILONS, "0.01", key="ng_eps", bind="query-params",
+        "ε, the step (log scale)", EPSILONS, DEFAULTS["ng_eps"], key="ng_eps", bind="query-params",
         help="From 1e-16 to 1 in half-decades. The lecture uses ε = 0.01.",
     )  # fmt: skip
     dtype = st.sidebar.segmented_control(
-        "Precision of the error curves", list(DIGITS), default="float64", required=True,
+        "Precision of the error curves", list(DIGITS), default=DEFAULTS["ng_dtype"], required=True,
         key="ng_dtype", bind="query-params", help="float64 keeps ~16 digits, float32 ~7.",
     )  # fmt: skip
     half_width = secondary().select_slider(
-        "Picture window: θ ± …", HALF_WIDTHS, "1", key="ng_zoom",
+        "Picture window: θ ± …", HALF_WIDTHS, DEFAULTS["ng_zoom"], key="ng_zoom",
         bind="query-params", help="Drag or scroll on the picture to pan and zoom it as well.",
     )  # fmt: skip
     return theta, float(epsilon), dtype, float(half_width)

@@ -32,6 +32,11 @@ from ui.presentation import secondary
 PRESETS = {"1.5·I, 10 layers": (1.5, 10), "0.5·I, 10 layers": (0.5, 10)}
 PRESETS |= {"1.5·I, 2000 layers": (1.5, 2000), "0.5·I, 2000 layers": (0.5, 2000)}
 SCALES = (0.01, 0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0, 5.0, 10.0)
+# Every control's starting value, by widget key: the widgets and the walkthrough read it.
+DEFAULTS = {
+    "ve_a": 1.5, "ve_L": 10, "ve_depth": 50, "ve_width": 256, "ve_scale": 1.0,
+    "ve_g": ACTIVATIONS[1], "ve_init": "he", "ve_dtype": "float64", "ve_seed": 0,
+}  # fmt: skip
 
 
 class Network(NamedTuple):
@@ -62,7 +67,7 @@ def linear_controls() -> tuple[float, int]:
         "a, the diagonal of W[l] = a·I",
         0.5,
         1.5,
-        1.5,
+        DEFAULTS["ve_a"],
         0.01,
         key="ve_a",
         bind="query-params",
@@ -72,7 +77,7 @@ def linear_controls() -> tuple[float, int]:
         "L, the number of layers",
         2,
         2000,
-        10,
+        DEFAULTS["ve_L"],
         key="ve_L",
         bind="query-params",
         help="The output layer W[L] reads out one unit.",
@@ -126,13 +131,18 @@ def network_controls() -> Network:
     """Two rows of controls and a caption naming the chosen initialization elsewhere."""
     row = st.columns([2, 2, 3])
     depth = row[0].slider(
-        "Depth L (layers)", 2, MAX_SIMULATED_DEPTH, 50, key="ve_depth", bind="query-params"
+        "Depth L (layers)",
+        2,
+        MAX_SIMULATED_DEPTH,
+        DEFAULTS["ve_depth"],
+        key="ve_depth",
+        bind="query-params",
     )
     width = row[1].slider(
         "Width n (units per layer)",
         16,
         MAX_SIMULATED_WIDTH,
-        256,
+        DEFAULTS["ve_width"],
         16,
         key="ve_width",
         bind="query-params",
@@ -140,26 +150,39 @@ def network_controls() -> Network:
     scale = row[2].select_slider(
         "σ multiplier (scale)",
         SCALES,
-        1.0,
+        DEFAULTS["ve_scale"],
         key="ve_scale",
         bind="query-params",
         help="Multiplies every weight's standard deviation σ, so the "
         "variance by its square. For 'random' it is σ itself: the course's ×0.01 and ×10.",
     )
     row = st.columns([2, 5, 2, 1])
-    activation = row[0].selectbox("Activation g", ACTIVATIONS, 1, key="ve_g", bind="query-params")
+    activation = row[0].selectbox(
+        "Activation g",
+        ACTIVATIONS,
+        ACTIVATIONS.index(DEFAULTS["ve_g"]),
+        key="ve_g",
+        bind="query-params",
+    )
     method = row[1].selectbox(
         "Initialization",
         METHODS,
-        METHODS.index("he"),
+        METHODS.index(DEFAULTS["ve_init"]),
         key="ve_init",
         bind="query-params",
         format_func=_method_label,
     )
     dtype = row[2].segmented_control(
-        "Arithmetic", DTYPES, default="float64", required=True, key="ve_dtype", bind="query-params"
+        "Arithmetic",
+        DTYPES,
+        default=DEFAULTS["ve_dtype"],
+        required=True,
+        key="ve_dtype",
+        bind="query-params",
     )
-    seed = secondary(row[3]).number_input("Seed", 0, 9999, 0, key="ve_seed", bind="query-params")
+    seed = secondary(row[3]).number_input(
+        "Seed", 0, 9999, DEFAULTS["ve_seed"], key="ve_seed", bind="query-params"
+    )
     names = METHOD_NAMES[method]
     st.caption(f"{names.formula}  ·  PyTorch: {names.pytorch}  ·  Keras: {names.keras}")
     return Network(depth, width, activation, method, scale, dtype, seed)

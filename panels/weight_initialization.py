@@ -18,7 +18,6 @@ import workers
 from core import datasets, initialization, network, propagation
 from core.initialization import PRESETS
 from ui.presentation import secondary
-from workers.shared import Shared
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}  # larger: over 2 s to train
@@ -27,9 +26,16 @@ MAX_ITERATIONS, ITERATION_STEP = 15_000, 100
 # A training runs to the first horizon at or past the slider, keeping a snapshot every
 # ITERATION_STEP steps: short runs stay quick, and the slider never retrains.
 HORIZONS = (1_000, MAX_ITERATIONS)
-PIECE = 1_000  # steps per call to a worker process; the progress bar moves between calls
 COURSE_SETTING = ("circles", (10, 5), MAX_ITERATIONS, 0.01)  # data, hidden, iterations, α
 URL = {"bind": "query-params"}
+WIDTHS = (10, 25, 50, 100, 200, 500)
+# Every control's starting value, by widget key: the widgets and the walkthrough read it.
+DEFAULTS = {
+    "wi_init": "He", "wi_v": 1.0, "wi_seed": 0, "wi_data": datasets.TOY_SETS[0],
+    "wi_hidden": "10, 5", "wi_iter": MAX_ITERATIONS, "wi_lr": 0.01, "wi_test": True,
+    # ReLU first: the method's default is He, which is made for it (tanh's is Xavier).
+    "wi_deep_act": "relu", "wi_depth": 10, "wi_width": 100,
+}  # fmt: skip
 
 
 def sidebar_controls() -> tuple[str, float, int, tuple]:
@@ -37,22 +43,28 @@ def sidebar_controls() -> tuple[str, float, int, tuple]:
     # fmt: off
     with st.sidebar:
         st.header("Initialization")
-        name = st.selectbox("Method", list(PRESETS), index=5, key="wi_init", **URL,
+        name = st.selectbox("Method", list(PRESETS), list(PRESETS).index(DEFAULTS["wi_init"]),
+                            key="wi_init", **URL,
                             help="The course's names; the table gives PyTorch's and Keras's.")
-        v = st.select_slider("Variance multiplier v", MULTIPLIERS, 1.0, key="wi_v", **URL,
+        v = st.select_slider("Variance multiplier v", MULTIPLIERS, DEFAULTS["wi_v"], key="wi_v",
+                             **URL,
                              format_func=lambda x: f"{x:g}",
                              help="Multiplies Var(W[l]); σ grows as √v. v = 2 makes Xavier He.")
-        seed = secondary().number_input("Random seed", 0, 9999, 0, key="wi_seed", **URL,
+        seed = secondary().number_input("Random seed", 0, 9999, DEFAULTS["wi_seed"], key="wi_seed",
+                               **URL,
                                help="Draws the data, then the weights: all methods share the data.")
         st.header("Training")
-        data = st.radio("Data", datasets.TOY_SETS, key="wi_data", horizontal=True, **URL)
-        hidden = st.selectbox("Hidden layers (units)", list(HIDDEN), key="wi_hidden", **URL,
+        data = st.radio("Data", datasets.TOY_SETS, datasets.TOY_SETS.index(DEFAULTS["wi_data"]),
+                        key="wi_data", horizontal=True, **URL)
+        hidden = st.selectbox("Hidden layers (units)", list(HIDDEN),
+                              list(HIDDEN).index(DEFAULTS["wi_hidden"]), key="wi_hidden", **URL,
                               help="ReLU units; the output is one sigmoid unit. The course's "
                                    "network is 2 → 10 → 5 → 1.")
-        iterations = st.slider("Iterations", ITERATION_STEP, MAX_ITERATIONS, MAX_ITERATIONS,
+        iterations = st.slider("Iterations", ITERATION_STEP, MAX_ITERATIONS, DEFAULTS["wi_iter"],
                                ITERATION_STEP, key="wi_iter", **URL,
                                help="Steps of batch gradient descent (the course runs 15,000).")
-        rate = secondary().select_slider("Learning rate α", RATES, 0.01, key="wi_lr", **URL,
+        rate = secondary().select_slider("Learning rate α", RATES, DEFAULTS["wi_lr"], key="wi_lr",
+                                         **URL,
                                 format_func=lambda x: f"{x:g}")
     # fmt: on
     return name, v, int(seed), (data, HIDDEN[hidden], iterations, rate)
@@ -60,12 +72,12 @@ def sidebar_controls() -> tuple[str, float, int, tuple]:
 
 def deep_controls() -> tuple[str, int, int]:
     """Activation, depth L and width n of the deep network."""
-    row = st.columns(3)
-    # ReLU first: the method's default is He, which is made for it (tanh's is Xavier).
-    activation = row[0].radio("Activation", ("relu", "tanh"), key="wi_deep_act", horizontal=True,
-                              **URL)  # fmt: skip
-    depth = row[1].slider("Layers L", 2, 30, 10, key="wi_depth", **URL)
-    width = row[2].select_slider("Units per layer n", (10, 25, 50, 100, 200, 500), 100,
+    row, activations = st.columns(3), ("relu", "tanh")
+    activation = row[0].radio("Activation", activations,
+                              activations.index(DEFAULTS["wi_deep_act"]), key="wi_deep_act",
+                              horizontal=True, **URL)  # fmt: skip
+    depth = row[1].slider("Layers L", 2, 30, DEFAULTS["wi_depth"], key="wi_depth", **URL)
+    width = row[2].select_slider("Units per layer n", WIDTHS, DEFAULTS["wi_width"],
                                  key="wi_width", **URL)  # fmt: skip
     return activation, depth, width
 
@@ -176,54 +188,27 @@ class TrainingKey(NamedTuple):
     seed: int
 
 
-def _training(key: TrainingKey, between) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
-    """(data, TrainingResult of ``steps`` iterations with snapshots), trained in a worker
-    process a piece at a time, ``between`` pieces (see ``workers.shared.Shared``)."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _training(key: TrainingKey) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
+    """(data, TrainingResult of ``key.steps`` iterations with snapshots), trained in a
+    worker process and shared by every session."""
     data_name, hidden, steps, rate, name, v, seed = key
     rng, preset = np.random.default_rng(seed), PRESETS[name]
     data = datasets.toy_split(data_name, rng)
     start = initialization.initialize_parameters(
         (2, *hidden, 1), preset.method, rng, preset.std_scale(v)
     )
-    run = None
-    for done in range(0, steps, PIECE):
-        J = f", J = {run.costs[-1]:.4g}" if run else ""
-        between(done / steps, f"{name}: iteration {done:,} of {steps:,}{J}")
-        piece = workers.run(
-            network.train, data.X_train, data.Y_train, run.parameters if run else start,
-            activation="relu", learning_rate=rate, num_iterations=min(PIECE, steps - done),
-            snapshot_every=ITERATION_STEP,
-        )  # fmt: skip
-        run = piece if run is None else run.extended(piece)
+    run = workers.run(
+        network.train, data.X_train, data.Y_train, start, activation="relu",
+        learning_rate=rate, num_iterations=steps, snapshot_every=ITERATION_STEP,
+    )  # fmt: skip
     return data, run
 
 
-# Every session's trainings, and the ones next to a visitor's on the v and α sliders,
-# trained ahead in a worker nobody else needs: moving either slider one step is instant.
-TRAININGS = Shared(_training, size=64)
-
-
-def _neighbours(key: TrainingKey) -> list[TrainingKey]:
-    """The trainings one step away on the v and α sliders, the one after in v first."""
-    near = []
-    for values, field in ((MULTIPLIERS, "v"), (RATES, "rate")):
-        i = values.index(getattr(key, field))
-        steps = [j for j in (i + 1, i - 1) if 0 <= j < len(values)]
-        near += [key._replace(**{field: values[j]}) for j in steps]
-    return near
-
-
 def training(key: TrainingKey) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
-    """The training of ``key``, shared, with a progress bar while it is made; then its
-    neighbours are prefetched."""
-    if TRAININGS.kept(key):
-        result = TRAININGS.get(key)
-    else:
-        bar = st.progress(0.0, text=f"Training with {key.name} initialization…")
-        result = TRAININGS.get(key, bar.progress)
-        bar.empty()
-    TRAININGS.prefetch(reversed(_neighbours(key)))  # the first one is wanted most
-    return result
+    """The training of ``key``, with a spinner that names it while it is made."""
+    with st.spinner(f"Training with {key.name} initialization: {key.steps:,} iterations…"):
+        return _training(key)
 
 
 def trained(data_name, hidden, iterations, rate, name, v, seed):

@@ -1,5 +1,7 @@
-"""core.gradient_check: the generic check against closed forms, the network check against
-the course's loop, planted bugs caught and located, dropout, kinks, float32, bad input."""
+"""core.gradient_check: the generic check against closed forms, the network check (by its
+loop and by its fast path) against the course's loop written independently, planted bugs
+caught and located, dropout, kinks, float32, bad input. test_gradient_check_fast.py
+compares the two paths value by value."""
 
 import numpy as np
 import pytest
@@ -209,8 +211,9 @@ def test_gradient_check_refuses_a_layout_of_another_size():
 @pytest.mark.parametrize("layer_dims", [[3, 1], DIMS, [2, 6, 6, 4, 1]], ids=str)
 @pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("lambd, keep_prob", [(0.0, 1.0), (0.7, 1.0), (0.7, 0.8)])
+@pytest.mark.parametrize("method", gc.METHODS)
 def test_full_check_gives_the_same_numerical_gradient_as_the_course_loop(
-    layer_dims, activation, lambd, keep_prob
+    layer_dims, activation, lambd, keep_prob, method
 ):
     parameters, X, Y = he_network(layer_dims, seed=2)
     result = gc.check_network(
@@ -221,6 +224,7 @@ def test_full_check_gives_the_same_numerical_gradient_as_the_course_loop(
         lambd=lambd,
         keep_prob=keep_prob,
         rng=np.random.default_rng(5),
+        method=method,
     )
     masks = masks_drawn_by_check(layer_dims, keep_prob, seed=5)
     settings = (activation, lambd, keep_prob, masks, gc.DEFAULT_EPSILON)
@@ -298,9 +302,12 @@ def test_a_bug_outside_its_setting_changes_nothing_and_passes(bug, setting):
     assert gc.check_network(parameters, X, Y, bug=bug, **setting).verdict == "great"
 
 
-def test_sample_mode_checks_k_coordinates_of_every_block():
+@pytest.mark.parametrize("method", gc.METHODS)
+def test_sample_mode_checks_k_coordinates_of_every_block(method):
     parameters, X, Y = he_network(DIMS, seed=5)
-    result = gc.check_network(parameters, X, Y, activation="tanh", mode="sample", k=3)
+    result = gc.check_network(
+        parameters, X, Y, activation="tanh", mode="sample", k=3, method=method
+    )
     _, layout = network.parameters_to_vector(parameters)
     sizes = {block.name: block.size for block in layout.blocks}
     assert result.evaluations == 2 * sum(min(3, size) for size in sizes.values())
@@ -338,6 +345,52 @@ def test_directions_mode_catches_every_planted_bug(bug):
     assert result.difference > 1e-3
 
 
+def plain_differences(parameters, X, Y, vectors, activation, lambd, keep_prob, masks, epsilon):
+    """(J(θ + ε·v) − J(θ − ε·v)) / 2ε for each row v of ``vectors``, one whole forward pass
+    per evaluation."""
+    theta, layout = network.parameters_to_vector(parameters)
+    differences = []
+    for v in vectors:
+        costs = []
+        for sign in (1, -1):
+            nudged = network.vector_to_parameters(
+                theta + (sign * epsilon * v).astype(theta.dtype), layout
+            )
+            costs.append(network.compute_cost(nudged, X, Y, activation, lambd, keep_prob, masks))
+        differences.append((costs[0] - costs[1]) / (2 * epsilon))
+    return np.array(differences)
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("lambd, keep_prob", [(0.0, 1.0), (0.7, 0.8)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("method", gc.METHODS)
+def test_directions_mode_is_the_two_sided_difference_along_random_unit_vectors(
+    activation, lambd, keep_prob, dtype, method
+):
+    parameters, X, Y = he_network(DIMS, seed=34, dtype=dtype)
+    epsilon = gc.DEFAULT_EPSILON if dtype == np.float64 else 1e-2
+    settings = dict(activation=activation, lambd=lambd, keep_prob=keep_prob)
+    result = gc.check_network(
+        parameters, X, Y, epsilon=epsilon, mode="directions", k=7, rng=np.random.default_rng(5),
+        method=method, **settings,
+    )  # fmt: skip
+    # the check draws its mask first, then the directions, from the same rng
+    rng = np.random.default_rng(5)
+    masks = network.dropout_masks(DIMS, M, keep_prob, rng) if keep_prob < 1 else None
+    theta, layout = network.parameters_to_vector(parameters)
+    directions = np.array(list(gc._random_directions(7, theta.size, dtype, rng)))
+    assert directions.dtype == dtype
+    np.testing.assert_allclose(np.linalg.norm(directions, axis=1), 1, rtol=1e-6)
+    X, Y = X.astype(dtype), Y.astype(dtype)
+    reference = plain_differences(parameters, X, Y, directions, *settings.values(), masks, epsilon)
+    tolerance = 1e-9 if dtype == np.float64 else 1e-3  # float32: its round-off at ε = 1e-2
+    assert np.linalg.norm(result.approx - reference) <= tolerance * np.linalg.norm(reference)
+    claimed = network.cost_and_gradients(parameters, X, Y, **settings, masks=masks)
+    d_theta = network.gradients_to_vector(claimed.grads, layout).astype(np.float64)
+    np.testing.assert_allclose(result.analytic, directions.astype(np.float64) @ d_theta)
+
+
 def test_directions_are_unit_vectors_so_dtheta_dot_u_is_bounded_by_the_gradient_norm():
     parameters, X, Y = he_network(DIMS, seed=9)
     result = gc.check_network(parameters, X, Y, mode="directions", k=50)
@@ -347,9 +400,10 @@ def test_directions_are_unit_vectors_so_dtheta_dot_u_is_bounded_by_the_gradient_
     assert np.all(np.abs(result.analytic) <= norm * (1 + 1e-12))
 
 
-def test_dropout_passes_with_a_fixed_mask_and_fails_with_a_fresh_one():
+@pytest.mark.parametrize("method", gc.METHODS)
+def test_dropout_passes_with_a_fixed_mask_and_fails_with_a_fresh_one(method):
     parameters, X, Y = he_network(DIMS, seed=10)
-    result = gc.check_network(parameters, X, Y, activation="tanh", keep_prob=0.8)
+    result = gc.check_network(parameters, X, Y, activation="tanh", keep_prob=0.8, method=method)
     assert result.verdict == "great"
     assert result.fresh_mask_difference > 0.5
     assert any("fresh mask" in warning for warning in result.warnings)
@@ -382,9 +436,10 @@ def kinks_by_brute_force(parameters, X, Y, activation, epsilon):
 
 
 @pytest.mark.parametrize("activation", ["relu", "leaky_relu"])
-def test_relu_kinks_are_reported_where_a_pre_activation_crosses_zero(activation):
+@pytest.mark.parametrize("method", gc.METHODS)
+def test_relu_kinks_are_reported_where_a_pre_activation_crosses_zero(activation, method):
     parameters, X, Y = kinked_network(activation)
-    result = gc.check_network(parameters, X, Y, activation=activation)
+    result = gc.check_network(parameters, X, Y, activation=activation, method=method)
     expected = kinks_by_brute_force(parameters, X, Y, activation, gc.DEFAULT_EPSILON)
     assert expected  # the setup really puts a unit on the kink
     assert list(result.kinks.names) == expected
@@ -446,10 +501,11 @@ def test_float32_parameters_are_checked_in_float32_with_a_warning():
     assert gc.check_network(parameters64, X, Y, activation="tanh").warnings == ()
 
 
-def test_float32_check_matches_a_float32_course_loop():
+@pytest.mark.parametrize("method", gc.METHODS)
+def test_float32_check_matches_a_float32_course_loop(method):
     parameters, X, Y = he_network(DIMS, seed=14, dtype=np.float32)
     X32, Y32 = X.astype(np.float32), Y.astype(np.float32)
-    result = gc.check_network(parameters, X, Y, activation="tanh", epsilon=1e-3)
+    result = gc.check_network(parameters, X, Y, activation="tanh", epsilon=1e-3, method=method)
     reference = course_loop(parameters, X32, Y32, "tanh", 0.0, 1.0, None, 1e-3)
     assert np.linalg.norm(result.approx - reference) <= 1e-3 * np.linalg.norm(reference)
 
@@ -492,6 +548,7 @@ def test_the_check_is_repeatable_with_the_default_rng():
         ({"epsilon": np.nan}, "ε"),
         ({"epsilon": np.inf}, "ε"),
         ({"mode": "fast"}, "mode"),
+        ({"method": "slow"}, "method"),
         ({"mode": "sample", "k": 0}, "k"),
         ({"keep_prob": 0.0}, "keep_prob"),
         ({"keep_prob": 1.5}, "keep_prob"),
@@ -533,161 +590,6 @@ def test_full_mode_refuses_a_huge_network_and_suggests_the_cheap_modes():
     with pytest.raises(ValueError, match="mode='sample' or mode='directions'"):
         gc.check_network(parameters, X, Y)
     assert gc.check_network(parameters, X, Y, mode="directions", k=2).evaluations == 4
-
-
-# ----------------------------------------------------------------------------- the fast paths
-# check_network never runs the course's loop: it moves one row of Z[l] per nudge, carries on
-# only the examples whose activation moved, folds a ReLU-like last hidden layer into W[L]
-# where no unit can cross 0, and runs the networks of many directions together. Each path is
-# compared with the plain two-sided difference: one whole forward pass per evaluation.
-
-KINKED = list(gc.KINKED_ACTIVATIONS)
-FAST_PATH_DIMS = [[3, 1], DIMS, [3, 4, 4, 3, 1]]  # output only; fold at layer 2; fold at 3
-
-
-def plain_differences(parameters, X, Y, vectors, activation, lambd, keep_prob, masks, epsilon):
-    """(J(θ + ε·v) − J(θ − ε·v)) / 2ε for each row v of ``vectors``, one whole forward pass
-    per evaluation, and how many hidden units × examples the two put on different sides of 0."""
-    theta, layout = network.parameters_to_vector(parameters)
-    differences, crossings = [], []
-    for v in vectors:
-        costs, positive = [], []
-        for sign in (1, -1):
-            nudged = network.vector_to_parameters(
-                theta + (sign * epsilon * v).astype(theta.dtype), layout
-            )
-            costs.append(network.compute_cost(nudged, X, Y, activation, lambd, keep_prob, masks))
-            _, cache = network.forward_propagation(X, nudged, activation, keep_prob, masks)
-            positive.append([Z > 0 for Z in cache.Z[1:-1]])
-        differences.append((costs[0] - costs[1]) / (2 * epsilon))
-        crossings.append(sum(int(np.sum(a != b)) for a, b in zip(*positive, strict=True)))
-    return np.array(differences), np.array(crossings)
-
-
-def assert_same_numbers(result, reference, dtype):
-    # float64 to the loop's own round-off; float32 within the 1e-3 its round-off allows at ε = 1e-2
-    tolerance = 1e-9 if dtype == np.float64 else 1e-3
-    assert np.linalg.norm(result.approx - reference) <= tolerance * np.linalg.norm(reference)
-
-
-def assert_same_kinks(result, crossings, names):
-    if result.kinks is None:
-        return
-    assert list(result.kinks.names) == [names[i] for i in np.flatnonzero(crossings)]
-    assert result.kinks.crossings == crossings.sum()
-
-
-@pytest.mark.parametrize("layer_dims", FAST_PATH_DIMS, ids=str)
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("bug", [None, "dW2_doubled", "activation_derivative_wrong"])
-@pytest.mark.parametrize("lambd, keep_prob", [(0.0, 1.0), (0.7, 0.8)])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_full_check_equals_the_plain_two_sided_difference_and_its_kinks(
-    layer_dims, activation, bug, lambd, keep_prob, dtype
-):
-    if bug == "dW2_doubled" and len(layer_dims) < 3:
-        bug = "db1_not_averaged"  # a one-layer network has no W2
-    parameters, X, Y = he_network(layer_dims, seed=31, dtype=dtype)
-    epsilon = gc.DEFAULT_EPSILON if dtype == np.float64 else 1e-2
-    settings = dict(activation=activation, lambd=lambd, keep_prob=keep_prob)
-    result = gc.check_network(
-        parameters, X, Y, epsilon=epsilon, bug=bug, rng=np.random.default_rng(3), **settings
-    )
-    masks = masks_drawn_by_check(layer_dims, keep_prob, seed=3)
-    X, Y = X.astype(dtype), Y.astype(dtype)
-    theta, layout = network.parameters_to_vector(parameters)
-    reference, crossings = plain_differences(
-        parameters, X, Y, np.eye(theta.size), activation, lambd, keep_prob, masks, epsilon
-    )
-    assert_same_numbers(result, reference, dtype)
-    assert_same_kinks(result, crossings, [layout.coordinate_name(i) for i in range(theta.size)])
-    claimed = network.cost_and_gradients(parameters, X, Y, **settings, masks=masks, bug=bug)
-    np.testing.assert_allclose(result.analytic, network.gradients_to_vector(claimed.grads, layout))
-
-
-@pytest.mark.parametrize("layer_dims", FAST_PATH_DIMS[1:], ids=str)
-@pytest.mark.parametrize("activation", KINKED)
-@pytest.mark.parametrize("epsilon", [gc.DEFAULT_EPSILON, 0.1])
-@pytest.mark.parametrize("seed", range(4))
-def test_full_check_near_kinks_equals_the_plain_difference_and_counts_every_crossing(
-    layer_dims, activation, epsilon, seed
-):
-    # b = 0: a layer dead for an example leaves the next Z at exactly 0, and ε = 0.1 puts
-    # many units within reach of 0, so most nudged networks take the path near a kink
-    parameters, X, Y = zero_bias_network(layer_dims, seed)
-    result = gc.check_network(parameters, X, Y, activation=activation, epsilon=epsilon)
-    theta, layout = network.parameters_to_vector(parameters)
-    reference, crossings = plain_differences(
-        parameters, X, Y, np.eye(theta.size), activation, 0.0, 1.0, None, epsilon
-    )
-    assert_same_numbers(result, reference, np.float64)
-    assert_same_kinks(result, crossings, [layout.coordinate_name(i) for i in range(theta.size)])
-
-
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-def test_full_check_in_chunks_of_one_equals_the_plain_difference(activation, monkeypatch):
-    monkeypatch.setattr(gc, "_CHUNK_BYTES", 1)  # a chunk per row, per group, per direction
-    parameters, X, Y = he_network([3, 4, 4, 3, 1], seed=32)
-    result = gc.check_network(parameters, X, Y, activation=activation, lambd=0.7)
-    theta, _ = network.parameters_to_vector(parameters)
-    reference, _ = plain_differences(
-        parameters, X, Y, np.eye(theta.size), activation, 0.7, 1.0, None, gc.DEFAULT_EPSILON
-    )
-    assert_same_numbers(result, reference, np.float64)
-
-
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("keep_prob", [1.0, 0.8])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_sample_mode_equals_the_plain_difference_at_its_coordinates(activation, keep_prob, dtype):
-    parameters, X, Y = he_network([3, 4, 4, 3, 1], seed=33, dtype=dtype)
-    epsilon = gc.DEFAULT_EPSILON if dtype == np.float64 else 1e-2
-    result = gc.check_network(
-        parameters, X, Y, activation=activation, keep_prob=keep_prob, epsilon=epsilon,
-        mode="sample", k=3, rng=np.random.default_rng(4),
-    )  # fmt: skip
-    masks = masks_drawn_by_check([3, 4, 4, 3, 1], keep_prob, seed=4)
-    theta, layout = network.parameters_to_vector(parameters)
-    reference, crossings = plain_differences(
-        parameters, X.astype(dtype), Y.astype(dtype), np.eye(theta.size)[result.indices],
-        activation, 0.0, keep_prob, masks, epsilon,
-    )  # fmt: skip
-    assert_same_numbers(result, reference, dtype)
-    assert_same_kinks(result, crossings, [layout.coordinate_name(i) for i in result.indices])
-
-
-@pytest.mark.parametrize("layer_dims", FAST_PATH_DIMS, ids=str)
-@pytest.mark.parametrize("activation", ACTIVATIONS)
-@pytest.mark.parametrize("bug", [None, "db1_not_averaged"])
-@pytest.mark.parametrize("lambd, keep_prob", [(0.0, 1.0), (0.7, 0.8)])
-@pytest.mark.parametrize("dtype", [np.float64, np.float32])
-def test_directions_equal_the_plain_difference_along_the_same_directions(
-    layer_dims, activation, bug, lambd, keep_prob, dtype
-):
-    parameters, X, Y = he_network(layer_dims, seed=34, dtype=dtype)
-    epsilon = gc.DEFAULT_EPSILON if dtype == np.float64 else 1e-2
-    settings = dict(activation=activation, lambd=lambd, keep_prob=keep_prob)
-    result = gc.check_network(
-        parameters, X, Y, epsilon=epsilon, bug=bug, mode="directions", k=7,
-        rng=np.random.default_rng(5), **settings,
-    )  # fmt: skip
-    # the check draws its mask first, then the directions, from the same rng
-    rng = np.random.default_rng(5)
-    masks = network.dropout_masks(layer_dims, M, keep_prob, rng) if keep_prob < 1 else None
-    theta, layout = network.parameters_to_vector(parameters)
-    directions = gc._random_directions(np.empty((7, theta.size), dtype), rng)
-    np.testing.assert_allclose(np.linalg.norm(directions, axis=1), 1, rtol=1e-6)
-    reference, crossings = plain_differences(
-        parameters, X.astype(dtype), Y.astype(dtype), directions, *settings.values(), masks,
-        epsilon,
-    )  # fmt: skip
-    assert_same_numbers(result, reference, dtype)
-    assert_same_kinks(result, crossings, [f"u{i}" for i in range(7)])
-    claimed = network.cost_and_gradients(
-        parameters, X.astype(dtype), Y.astype(dtype), **settings, masks=masks, bug=bug
-    )
-    d_theta = network.gradients_to_vector(claimed.grads, layout).astype(np.float64)
-    np.testing.assert_allclose(result.analytic, directions.astype(np.float64) @ d_theta)
 
 
 # ----------------------------------------------------------------------------- the formula's terms

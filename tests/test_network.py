@@ -325,31 +325,31 @@ def test_bad_training_settings_are_refused(kwargs, message):
         network.train(*random_data(3, 4, rng), parameters, **kwargs)
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])
+@pytest.mark.parametrize("activation", ACTIVATIONS)
 @pytest.mark.parametrize("lambd", [0.0, 0.7])
 @pytest.mark.parametrize("dims", [[2, 1], [3, 6, 1], [2, 10, 5, 1]])
-def test_training_without_dropout_takes_the_textbook_steps(activation, lambd, dims):
-    """train's fused loop (bias folded into W, buffers reused) against plain steps of
-    cost_and_gradients: the same J at every iteration and the same θ at the end."""
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_fused_training_loop_takes_the_textbook_steps(activation, lambd, dims, dtype):
+    """train without dropout runs the fused loop (b folded into W, buffers reused); the
+    textbook loop (forward and backward propagation, θ := θ − α·dθ) gives the same J at
+    every iteration and the same θ after 300 steps. Both train float32 input in float64."""
     rng = np.random.default_rng(17)
-    parameters = random_parameters(dims, rng)
+    parameters = random_parameters(dims, rng, dtype)
     X, Y = random_data(dims[0], 40, rng)
-    theta, costs = {key: value.copy() for key, value in parameters.items()}, []
-    for _ in range(300):
-        step = network.cost_and_gradients(theta, X, Y, activation, lambd)
-        costs.append(step.cost)
-        theta = {key: value - 0.2 * step.grads["d" + key] for key, value in theta.items()}
-    costs.append(network.compute_cost(theta, X, Y, activation, lambd))
+    X = X.astype(dtype)
     run = network.train(
         X, Y, parameters, activation=activation, learning_rate=0.2, num_iterations=300,
         lambd=lambd, snapshot_every=100,
     )  # fmt: skip
+    theta = {key: np.array(value, dtype=np.float64) for key, value in parameters.items()}
+    steps = network._textbook_steps(X, Y, theta, activation, 0.2, lambd)
+    costs = [next(steps) for _ in range(301)]  # J before each of the 300 steps, and after
     np.testing.assert_allclose(run.costs, costs, rtol=1e-10, atol=1e-13)
     for key in parameters:
         np.testing.assert_allclose(run.parameters[key], theta[key], rtol=1e-9, atol=1e-12)
-        assert run.parameters[key].flags.c_contiguous and run.parameters[key].shape == (
-            parameters[key].shape
-        )
+        assert run.parameters[key].dtype == np.float64
+        assert run.parameters[key].flags.c_contiguous
+        assert run.parameters[key].shape == parameters[key].shape
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "leaky_relu", "linear"])

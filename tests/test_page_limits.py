@@ -60,7 +60,7 @@ def script_runs(monkeypatch) -> list[Timing]:
     execute = script_runner.exec_func_with_error_handling  # one call runs the script once
     # Every heavy call in this process, not in worker processes: so the CPU time and the
     # traced memory measured here are all the work a request makes.
-    monkeypatch.setattr(workers, "_pool", workers.Pool(0))
+    monkeypatch.setenv(workers.ENVIRONMENT, "0")
 
     def timed(*args, **kwargs):
         cpu, wall = time.process_time(), time.perf_counter()

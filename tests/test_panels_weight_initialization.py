@@ -1,15 +1,12 @@
 """The weight initialization page's training slices and sentences, straight from core
 without running the page. Expected values come from core."""
 
-import threading
-
 import numpy as np
 import pytest
 
 import workers
 from core import datasets, initialization, network
 from panels import weight_initialization as panel
-from workers.shared import Shared
 
 SETTING = ("circles", (5,), 0.01, "He", 1.0, 3)  # data, hidden, α, method, v, seed
 
@@ -39,14 +36,12 @@ def test_a_training_runs_to_the_first_horizon_at_or_past_the_slider(iterations, 
 def test_moving_the_iterations_slider_within_a_horizon_never_retrains(monkeypatch):
     steps = (300, 1_000, 100, 700)
     runs = {iterations: direct(iterations) for iterations in steps}
-    monkeypatch.setattr(panel, "TRAININGS", Shared(panel._training, size=8))
-    monkeypatch.setattr(panel.TRAININGS, "prefetch", lambda keys: None)  # this test's alone
-    calls = []  # this thread's trainings (others may still prefetch for earlier tests)
-    real_run, me = workers.run, threading.current_thread()
+    panel._training.clear()
+    calls = []
+    real_run = workers.run
 
     def counted(*args, **kwargs):
-        if threading.current_thread() is me:
-            calls.append(kwargs)
+        calls.append(kwargs)
         return real_run(*args, **kwargs)
 
     monkeypatch.setattr(workers, "run", counted)
@@ -81,18 +76,3 @@ def test_a_diverged_training_is_an_error_that_says_what_to_lower():
              "test accuracy": 0.5, "symmetry broken": True}  # fmt: skip
     level, text = panel.training_notice("random × 10", 100.0, panel.COURSE_SETTING, score)
     assert level == "error" and "Lower the learning rate or v" in text
-
-
-def test_the_trainings_one_step_away_on_v_and_alpha_are_the_neighbours():
-    key = panel.TrainingKey("circles", (10, 5), 15_000, 0.01, "He", 1.0, 0)
-    assert panel._neighbours(key) == [
-        ("circles", (10, 5), 15_000, 0.01, "He", 2.0, 0),
-        ("circles", (10, 5), 15_000, 0.01, "He", 0.5, 0),
-        ("circles", (10, 5), 15_000, 0.03, "He", 1.0, 0),
-        ("circles", (10, 5), 15_000, 0.003, "He", 1.0, 0),
-    ]
-    edge = panel.TrainingKey("moons", (5,), 1_000, 0.3, "zeros", 100.0, 4)
-    assert panel._neighbours(edge) == [
-        ("moons", (5,), 1_000, 0.3, "zeros", 10.0, 4),
-        ("moons", (5,), 1_000, 0.1, "zeros", 100.0, 4),
-    ]

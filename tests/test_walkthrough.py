@@ -11,10 +11,11 @@ from streamlit.testing.v1 import AppTest
 from charts.common import (
     LABEL_FONT_SIZE,
     PRESENTATION_SCALE,
-    chart_data,
     enlarge,
     finish,
     fit_for_projector,
+    spec_data,
+    vega_lite_spec,
 )
 from ui.ideas import IDEAS
 from ui.walkthrough import STEPS
@@ -168,25 +169,25 @@ def test_every_chart_offers_its_data_as_csv():
     assert len(downloads) == len(specs(at)) > 0
 
 
-def test_chart_data_stacks_every_layers_table_once():
+def test_spec_data_stacks_every_layers_table_once():
     first = pd.DataFrame({"x": [1, 2], "y": [3, 4]})
     second = pd.DataFrame({"x": [5], "label": ["best"]})
     line = alt.Chart(first).mark_line().encode(x="x", y="y")
     chart = alt.layer(line, line, alt.Chart(second).mark_point().encode(x="x"))
-    table = chart_data(alt.hconcat(chart, alt.Chart(first).mark_bar().encode(x="x")))
+    table = spec_data(vega_lite_spec(alt.hconcat(chart, alt.Chart(first).mark_bar().encode(x="x"))))
     assert len(table) == 3  # `first` once, `second` once
     assert set(table["chart_part"]) == {"hconcat1/layer1", "hconcat1/layer3"}
     assert table["label"].iloc[-1] == "best"
 
 
-def test_chart_data_keeps_a_tables_own_layer_column():
+def test_spec_data_keeps_a_tables_own_layer_column():
     frame = pd.DataFrame({"layer": [1, 2, 3], "rms": [1.0, 0.5, 0.25]})
-    table = chart_data(alt.Chart(frame).mark_line().encode(x="layer:Q", y="rms:Q"))
+    table = spec_data(vega_lite_spec(alt.Chart(frame).mark_line().encode(x="layer:Q", y="rms:Q")))
     assert list(table["layer"]) == [1, 2, 3] and set(table["chart_part"]) == {"chart"}
 
 
-def test_chart_data_of_a_chart_without_tables_is_empty():
-    assert chart_data(alt.Chart().mark_rule().encode(y=alt.datum(1))).empty
+def test_spec_data_of_a_chart_without_tables_is_empty():
+    assert spec_data(vega_lite_spec(alt.Chart().mark_rule().encode(y=alt.datum(1)))).empty
 
 
 def test_enlarge_scales_fonts_and_keeps_the_rest_of_the_config():

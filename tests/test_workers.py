@@ -1,7 +1,12 @@
 """Heavy calls in worker processes: the same results as here, errors passed back, and a
-dead worker never takes a page down."""
+dead or stuck worker never takes a page down nor keeps a visitor waiting for good."""
 
+import logging
 import os
+import signal
+import threading
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -53,30 +58,90 @@ def test_a_training_made_in_pieces_is_the_training_made_at_once():
         first.extended(network.train(X, Y, first.parameters, num_iterations=10))
 
 
-def _exit_unless_in(pid: int) -> str:
-    """Kills the worker it runs in; returns in the process ``pid``."""
-    if os.getpid() != pid:
-        os._exit(1)
-    return "computed here"
+def _report_then_sleep(folder: str, seconds: float) -> int:
+    """Writes the worker's pid into ``folder``, then works for ``seconds``."""
+    Path(folder, str(os.getpid())).touch()
+    time.sleep(seconds)
+    return os.getpid()
 
 
-def test_a_dead_worker_leaves_the_call_to_this_process_and_the_pool_unused(monkeypatch):
-    monkeypatch.setattr(workers, "_pool", workers.Pool(1))  # a pool of this test's own
-    assert workers.run(_exit_unless_in, os.getpid()) == "computed here"
-    assert workers.run(os.getpid) == os.getpid()  # from now on, here
-    assert workers._pool.broken
+def _report_then_stop(folder: str) -> None:
+    Path(folder, str(os.getpid())).touch()
+    os.kill(os.getpid(), signal.SIGSTOP)  # as `kill -STOP` from outside would
+
+
+def _state(pid: int) -> str:
+    """The process's state letter from /proc ("T" stopped, "Z" dead), or "gone"."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "gone"
+
+
+@pytest.fixture
+def two_workers(monkeypatch):
+    monkeypatch.setenv(workers.ENVIRONMENT, "2")
+    monkeypatch.setattr(workers, "_pool", None)  # a pool of this test's own
+    yield
+    if workers._pool is not None:
+        workers._pool.shutdown(wait=False, kill_workers=True)
+
+
+def test_a_worker_killed_while_three_calls_wait_costs_them_one_retry(two_workers, tmp_path):
+    results, started = [], time.perf_counter()
+
+    def visitor() -> None:
+        results.append(workers.run(_report_then_sleep, str(tmp_path), 1.0))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(3)]
+    for thread in visitors:
+        thread.start()
+    while not any(tmp_path.iterdir()):  # a worker has started a call
+        time.sleep(0.05)
+    victim = int(next(tmp_path.iterdir()).name)
+    os.kill(victim, signal.SIGKILL)
+    for thread in visitors:
+        thread.join(timeout=30)
+    assert len(results) == 3 and victim not in results  # each made again, elsewhere
+    assert time.perf_counter() - started < 30
+    assert workers.run(os.getpid) not in (os.getpid(), victim)  # later visitors: a new pool
+
+
+def test_a_stopped_worker_times_out_with_a_message_and_is_replaced(
+    two_workers, monkeypatch, tmp_path
+):
+    monkeypatch.setattr(workers, "TIMEOUT_S", 2.0)
+    with pytest.raises(workers.Unavailable, match="longer than 2 s"):
+        workers.run(_report_then_stop, str(tmp_path))
+    stuck = int(next(tmp_path.iterdir()).name)
+    assert workers.run(os.getpid) != stuck  # the next call is served by a new pool
+    deadline = time.monotonic() + 10
+    while _state(stuck) not in ("gone", "Z") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _state(stuck) in ("gone", "Z")  # killed, not left stopped
 
 
 def test_what_a_call_prints_does_not_garble_its_answer():
-    assert workers.run(print, "to stderr, not into the answer") is None
+    assert workers.run(print, "to stdout, not into the answer") is None
     assert workers.run(sum, [1, 2, 3]) == 6
+
+
+def test_no_workers_runs_the_call_here(monkeypatch):
+    monkeypatch.setenv(workers.ENVIRONMENT, "0")
+    assert workers.run(os.getpid) == os.getpid()
 
 
 @pytest.mark.parametrize(
     "setting, expected",
-    [("0", 0), ("3", 3), ("", None), ("nine", None), ("99", None), ("-1", None)],
-)
-def test_the_worker_count_comes_from_the_environment_within_bounds(monkeypatch, setting, expected):
+    [("0", 0), ("3", 3), (" 2 ", 2), ("", None), ("nine", None), ("99", None), ("-1", None),
+     ("²", None), ("３", None), ("1e0", None)],
+)  # fmt: skip
+def test_the_worker_count_comes_from_the_environment_within_bounds(
+    monkeypatch, caplog, setting, expected
+):
     monkeypatch.setenv(workers.ENVIRONMENT, setting)
     cores = min(len(os.sched_getaffinity(0)), workers.MAX_WORKERS)
-    assert workers.worker_count() == (cores if expected is None else expected)
+    with caplog.at_level(logging.WARNING, logger="workers"):
+        assert workers.worker_count() == (cores if expected is None else expected)
+    refused = expected is None and setting.strip() != ""
+    assert ("is not a whole number" in caplog.text) == refused

@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import streamlit as st
-from streamlit.runtime.state.session_state_proxy import get_session_state
 
 from core.network import PLANTED_BUGS
 from ui.ideas import IDEAS
+from ui.links import echo, url_integer
 from ui.presentation import KEY as PRESENT
 from ui.presentation import presenting
 
@@ -200,12 +200,12 @@ def current_step() -> int | None:
     text = st.query_params.get(KEY)
     if text is None:
         return None
-    number = int(text) if text.isascii() and text.isdigit() else 0  # not "²" or "٣"
-    if 1 <= number <= len(STEPS):
+    number = url_integer(text, 1, len(STEPS))  # not "²", "٣", "+3", "3e0" or 5,000 digits
+    if number is not None:
         return number
     del st.query_params[KEY]
     st.info(
-        f"The link asks for walkthrough step {text[:20]!r}, but the steps run from 1 to "
+        f"The link asks for walkthrough step {echo(text)}, but the steps run from 1 to "
         f"{len(STEPS)}. Start the walkthrough from the sidebar.",
         icon=":material/link_off:",
     )
@@ -244,41 +244,35 @@ def _reset_page_controls(step: Step) -> None:
     # before, so Previous shows what Next showed. The URL's values of those controls go
     # too: they belong to the step before and are not a link to be refused.
     prefixes = tuple({key.split("_")[0] + "_" for key in step.settings})
+    defaults = control_defaults()
     set_back = set()
     for key in [key for key in st.session_state if str(key).startswith(prefixes)]:
-        default = _widget_default(key)
-        if default is _UNKNOWN:  # not a widget, or one that cannot be set
-            del st.session_state[key]
-        else:  # set, not deleted: the browser shows a widget's value only when it is set
-            st.session_state[key] = default  # its URL value follows (a bound widget's does)
+        if key in defaults:  # set, not deleted: the browser shows a widget's value only
+            st.session_state[key] = defaults[key]  # when it is set; its URL value follows
             set_back.add(key)
+        else:  # not a control with a value (a button, an upload, a page's own note)
+            del st.session_state[key]
     for key in [key for key in st.query_params if key.startswith(prefixes)]:
         if key not in set_back:
             del st.query_params[key]
 
 
-_UNKNOWN = object()
-_SETTABLE = {"int_value", "double_value", "string_value", "bool_value"}
-_SETTABLE |= {"int_array_value", "double_array_value", "string_array_value"}
+def control_defaults() -> dict[str, Any]:
+    """Every page's controls at their defaults, by widget key: the panels' DEFAULTS, which
+    their widgets start from too."""
+    # Imported when a step is entered, not with the app: the home page needs no panel.
+    from panels import (
+        grad_check_in_practice,
+        gradient_checking,
+        normalizing_inputs,
+        numerical_gradients,
+        vanishing_exploding,
+        weight_initialization,
+    )
 
-
-def _widget_default(key: str) -> Any:
-    """The default value of the widget with ``key`` as it was last drawn, or _UNKNOWN.
-
-    Deleting a widget's key from session state resets it on the server only: the browser
-    keeps showing the old value and sends it back with the next change, so the picture
-    and the control disagree until then. Streamlit keeps no public record of a widget's
-    default; its deserializer returns it for "no value from the browser".
-    """
-    try:
-        state = get_session_state()._state  # SafeSessionState → SessionState
-        widget_id = state._key_id_mapper.get_id_from_key(key, None)
-        metadata = state._new_widget_state.widget_metadata.get(widget_id)
-        if metadata is None or metadata.value_type not in _SETTABLE:
-            return _UNKNOWN  # buttons and uploaders cannot be set through session state
-        return metadata.deserializer(None)
-    except Exception:  # another Streamlit version: fall back to deleting the key
-        return _UNKNOWN
+    panels = (normalizing_inputs, vanishing_exploding, weight_initialization,
+              numerical_gradients, gradient_checking, grad_check_in_practice)  # fmt: skip
+    return {key: value for panel in panels for key, value in panel.DEFAULTS.items()}
 
 
 def _banner(number: int, step: Step) -> None:
