@@ -1,5 +1,9 @@
 """The app's entry point and home page, run headless with Streamlit's AppTest."""
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +36,30 @@ def test_every_page_starts_inside_the_apps_navigation(path):
     source = (Path(__file__).resolve().parents[1] / path).read_text()
     assert "\nrun_inside_app()\n" in source
     assert source.index("run_inside_app()\n") < source.index("st.title(")
+
+
+BLAS_THREADS = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+if sys.argv[1] == "app":
+    assert not AppTest.from_file(sys.argv[2]).run(timeout=60).exception
+else:
+    import numpy  # noqa: F401  (numpy as any other program loads it)
+from threadpoolctl import threadpool_info
+print(json.dumps([pool["num_threads"] for pool in threadpool_info()]))
+"""
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="one core: one thread anyway")
+def test_the_app_runs_numpy_on_one_blas_thread_whatever_the_environment_says():
+    # As `streamlit run app.py` starts it: no BLAS setting in the environment.
+    environment = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+
+    def threads(how: str) -> list[int]:
+        app = str(Path(__file__).resolve().parents[1] / "app.py")
+        done = subprocess.run([sys.executable, "-c", BLAS_THREADS, how, app], env=environment,
+                              capture_output=True, text=True, timeout=120, check=True)  # fmt: skip
+        return json.loads(done.stdout.splitlines()[-1])
+
+    assert max(threads("numpy alone")) > 1  # what the app would get without its setting
+    assert threads("app") and set(threads("app")) == {1}

@@ -8,6 +8,9 @@ Screenshots of every page at its defaults go to test-artifacts/ (ignored by git)
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +27,7 @@ from tests.browser_helpers import (
     rerun_after,
     save_screenshot,
     shown_numbers,
+    streamlit_server,
     values,
     wait_for_app,
     wait_until,
@@ -181,3 +185,69 @@ def test_first_visit_to_a_page_link_gets_the_apps_navigation_and_wide_layout(
     # The centered layout caps the content at 46rem (736 px); the wide one fills stMain.
     assert block["width"] > main["width"] - 2, (block, main)
     save_screenshot(page, f"first_visit_{by_idea(idea)}", full_page=False)
+
+
+CANARY_APP = """
+import streamlit as st
+pages = [st.Page("pages/home.py", default=True), st.Page("pages/other.py")]
+page = st.navigation(pages)
+st.sidebar.write("navigation of app.py")
+page.run()
+"""
+
+
+def test_streamlit_still_runs_a_first_deep_link_without_the_entry_point(tmp_path, page):
+    """Why every page starts with ui.entry.run_inside_app: on a fresh server, Streamlit
+    runs a deep link's file from pages/ on its own, without the entry point's
+    st.navigation (streamlit/streamlit#10276). When this test fails, Streamlit has
+    changed: the first visit then goes through app.py by itself, and run_inside_app
+    can go."""
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "app.py").write_text(CANARY_APP)
+    (tmp_path / "pages" / "home.py").write_text("import streamlit as st\nst.write('home')\n")
+    (tmp_path / "pages" / "other.py").write_text("import streamlit as st\nst.write('deep')\n")
+    with streamlit_server(tmp_path) as url:
+        page.goto(f"{url}/other")
+        wait_for_app(page)
+        page.get_by_text("deep", exact=True).wait_for()  # the page ran
+        assert page.get_by_text("navigation of app.py").count() == 0
+
+
+def _worker_pids(server_port: int) -> list[int]:
+    """The pids of the worker processes (workers/) of the server on ``server_port``."""
+    commands = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            commands[int(entry.name)] = (int(stat[1]), command)  # (parent, command line)
+    server = next(pid for pid, (_, cmd) in commands.items() if f"port {server_port}" in cmd)
+    return [pid for pid, (parent, cmd) in commands.items() if parent == server and "loky" in cmd]
+
+
+def test_a_worker_killed_while_three_visitors_wait_leaves_every_page_working(
+    fresh_app_url, open_tab_in
+):
+    """kill -9 of a worker process while three visitors' trainings run: each page still
+    finishes within 30 s without an exception, and a later visitor is served."""
+    port = int(fresh_app_url.rsplit(":", 1)[1])
+    path = "pages/weight_initialization.py"
+    visitors = [open_tab_in() for _ in range(3)]
+    for seed, tab in enumerate(visitors, start=700):
+        tab.goto(page_url(fresh_app_url, path, {"wi_seed": str(seed)}), wait_until="commit")
+    deadline = time.monotonic() + 30
+    while not (pids := _worker_pids(port)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pids, "no worker process started"
+    time.sleep(0.3)  # their trainings under way
+    os.kill(pids[0], signal.SIGKILL)
+    for tab in [*visitors, open_tab_in()]:
+        if tab not in visitors:  # the later visitor
+            tab.goto(page_url(fresh_app_url, path, {"wi_seed": "703"}))
+        wait_for_app(tab, timeout_ms=30_000)
+        assert exceptions(tab) == []
+        assert tab.get_by_text("Train accuracy").first.is_visible()
+    assert pids[0] not in _worker_pids(port)  # replaced
