@@ -3,7 +3,7 @@
 Run from the project root (needs Playwright and Debian's Chromium, as the browser tests):
 
     OPENBLAS_NUM_THREADS=1 python -m benchmarks.load_sessions [--sessions 20]
-        [--seconds 60] [--pause 2] [--url http://host:port --pid PID]
+        [--seconds 60] [--pause 2] [--url http://host:port [--pid PID ...]]
         [--client browser|protocol [--browsers K [--tour]]] [--lockstep] [--alone]
 
 With --client protocol no browser is used: each session is a websocket speaking
@@ -32,6 +32,11 @@ same instant and pause exactly --pause, so their runs keep arriving together: th
 harshest case, kept for comparison. The default pause, 2 s, is a brisk person's: move a
 slider, watch the chart redraw, read what changed, move again; it is the schedule the
 issue's targets are judged on (1 s and --lockstep are stress cases beyond it).
+
+With --url, the server is the process listening on the URL's port, or the processes
+given with --pid. Behind HAProxy (scripts/serve.sh) give every replica's, as the script
+prints them: memory and CPU are then summed over the replicas and their workers, and
+each session lands on a replica as a new visitor does.
 
 Reported:
   * script runs completed, errors (runs that show an exception; must be 0) and moves
@@ -171,8 +176,8 @@ FOCUS_A_SLIDER = """
 # ------------------------------------------------------------------ memory
 
 
-def _family(pid: int) -> list[int]:
-    """The process and every process below it (the server's workers), from /proc."""
+def _family(pids: list[int]) -> list[int]:
+    """The processes and every process below them (the servers' workers), from /proc."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in filter(str.isdigit, os.listdir("/proc")):
         try:
@@ -180,35 +185,34 @@ def _family(pid: int) -> list[int]:
                 children[int(stat.read().rsplit(")", 1)[1].split()[1])].append(int(entry))
         except OSError:  # it ended meanwhile
             continue
-    family, todo = [], [pid]
+    family, todo = [], list(pids)
     while todo:
         family.append(todo.pop())
         todo.extend(children[family[-1]])
     return family
 
 
-def _rss_bytes(pid: int) -> int:
-    """Resident memory of the server and its workers (shared pages counted in each)."""
+def _rss_bytes(pids: list[int]) -> int:
+    """Resident memory of the servers and their workers (shared pages counted in each)."""
     total = 0
-    for member in _family(pid):
+    for member in _family(pids):
         try:
             with open(f"/proc/{member}/status") as status:
                 total += next(
                     int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:")
                 )
         except (OSError, StopIteration):  # ended meanwhile, or a zombie
-            if member == pid:
-                raise RuntimeError(f"no VmRSS for process {pid}") from None
+            if member in pids:
+                raise RuntimeError(f"no VmRSS for process {member}") from None
     return total
 
 
-def _cpu_seconds(pid: int | None) -> tuple[float, float] | None:
-    """CPU time used so far (user + system) by the server's own process and by the
-    processes below it (its workers), from /proc."""
-    if pid is None:
+def _cpu_seconds(pids: list[int]) -> tuple[float, float] | None:
+    """CPU time used so far (user + system) by the servers' own processes and by the
+    processes below them (their workers), from /proc."""
+    if not pids:
         return None
-    family = _family(pid)
-    return _used(family[:1]), _used(family[1:])
+    return _used(pids), _used(sorted(set(_family(pids)) - set(pids)))
 
 
 def _used(pids: list[int]) -> float:
@@ -224,11 +228,11 @@ def _used(pids: list[int]) -> float:
     return total
 
 
-def _browser_cpu(server: int | None) -> float:
-    """CPU seconds used so far by the processes this one started other than the server and
-    its workers: Playwright's driver and Chromium."""
-    ours = set(_family(os.getpid())) - {os.getpid()}
-    return _used(sorted(ours - set(_family(server) if server else [])))
+def _browser_cpu(servers: list[int]) -> float:
+    """CPU seconds used so far by the processes this one started other than the servers
+    and their workers: Playwright's driver and Chromium."""
+    ours = set(_family([os.getpid()])) - {os.getpid()}
+    return _used(sorted(ours - set(_family(servers))))
 
 
 def _listening_pid(port: int) -> int | None:
@@ -253,22 +257,36 @@ def _listening_pid(port: int) -> int | None:
     return None
 
 
-class MemorySampler:
-    """Samples a process's RSS in a thread; peak() since the last reset()."""
+def _listening_server(port: int) -> list[int]:
+    """The server listening on a local TCP port, as --pid would name it. Nothing when
+    that is HAProxy (scripts/serve.sh), which says nothing of the replicas behind it."""
+    pid = _listening_pid(port)
+    if pid is None:
+        return []
+    with open(f"/proc/{pid}/comm") as name:
+        if name.read().strip() == "haproxy":
+            print("HAProxy listens there: to measure the servers, give --pid every replica's "
+                  "process (scripts/serve.sh prints them)")  # fmt: skip
+            return []
+    return [pid]
 
-    def __init__(self, pid: int | None, every_s: float = 0.2):
-        self.pid, self.every_s = pid, every_s
+
+class MemorySampler:
+    """Samples the processes' summed RSS in a thread; peak() since the last reset()."""
+
+    def __init__(self, pids: list[int], every_s: float = 0.2):
+        self.pids, self.every_s = pids, every_s
         self._peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
 
     def _sample(self) -> None:
         while not self._stop.is_set():
-            self._peak = max(self._peak, _rss_bytes(self.pid))
+            self._peak = max(self._peak, _rss_bytes(self.pids))
             self._stop.wait(self.every_s)
 
     def __enter__(self) -> MemorySampler:
-        if self.pid is not None:
+        if self.pids:
             self._thread.start()
         return self
 
@@ -278,10 +296,10 @@ class MemorySampler:
             self._thread.join()
 
     def reset(self) -> None:
-        self._peak = _rss_bytes(self.pid) if self.pid is not None else 0
+        self._peak = _rss_bytes(self.pids) if self.pids else 0
 
     def peak(self) -> int | None:
-        return self._peak if self.pid is not None else None
+        return self._peak if self.pids else None
 
 
 # ------------------------------------------------------------------ sessions
@@ -450,7 +468,7 @@ async def launch_chromium(stack: contextlib.AsyncExitStack):
     return browser
 
 
-async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
+async def load(url: str, pids: list[int], sessions: int, seconds: float, pause_s: float,
                lockstep: bool):  # fmt: skip
     sys.path.insert(0, str(ROOT))
     from tests.browser_helpers import page_url
@@ -460,7 +478,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
     results, warm_up = Results(), Results()  # all sessions; the first one alone
     async with contextlib.AsyncExitStack() as stack:
         browser = await launch_chromium(stack)
-        with MemorySampler(pid) as memory:
+        with MemorySampler(pids) as memory:
             # One session opens every page once (imports, first runs), then moves sliders.
             first = await open_session(browser, page_url(url, IDEAS[-1].path))
             for idea in IDEAS[:-1]:
@@ -479,7 +497,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             )
             tabs = [first, *opened]
             memory.reset()
-            cpu_before, wall_before = _cpu_seconds(pid), time.monotonic()
+            cpu_before, wall_before = _cpu_seconds(pids), time.monotonic()
             until = wall_before + seconds
             await asyncio.gather(
                 *(
@@ -488,7 +506,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
                 )
             )
             all_sessions = memory.peak()
-            busy = _cpu_seconds(pid), time.monotonic()
+            busy = _cpu_seconds(pids), time.monotonic()
             for extra, *_ in opened:
                 await extra.close()
             await asyncio.sleep(10)  # the server drops a session once its socket closes
@@ -501,7 +519,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
     print(verdict)
 
 
-async def alone(url: str, pid: int | None, seconds: float, pause_s: float) -> None:
+async def alone(url: str, pids: list[int], seconds: float, pause_s: float) -> None:
     """One Chromium tab on each page in turn, moving sliders for ``seconds``: what one
     person sees, and the CPU their browser spends on each run."""
     from tests.browser_helpers import page_url
@@ -513,9 +531,9 @@ async def alone(url: str, pid: int | None, seconds: float, pause_s: float) -> No
         browser = await launch_chromium(stack)
         for idea in IDEAS:
             opened = await open_session(browser, page_url(url, idea.path))
-            results, before = Results(), _browser_cpu(pid)
+            results, before = Results(), _browser_cpu(pids)
             await move_sliders(opened, idea.path, time.monotonic() + seconds, pause_s, 0, results)
-            per_run = (_browser_cpu(pid) - before) / max(len(results.every()), 1)
+            per_run = (_browser_cpu(pids) - before) / max(len(results.every()), 1)
             times = results.every() or [float("nan")]
             print(f"{idea.path:36s}{len(results.every()):6d}{statistics.median(times):10.3f}"
                   f"{_p95(times):9.3f}{per_run:19.3f}")  # fmt: skip
@@ -624,7 +642,15 @@ def main() -> None:
         "each starts at a random moment and pauses ½ to 1½ times --pause)",
     )
     parser.add_argument("--url", help="a running server; default: start one")
-    parser.add_argument("--pid", type=int, help="the server's process (default: found)")
+    parser.add_argument(
+        "--pid",
+        type=int,
+        nargs="+",
+        action="extend",
+        default=[],
+        help="the server's process, or every replica's behind a load balancer (summed); "
+        "default: the process listening on the URL's port",
+    )
     parser.add_argument(
         "--client",
         choices=("browser", "protocol"),
@@ -666,10 +692,10 @@ def main() -> None:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the server inherits it
         server = streamlit_server()
     with server as url:
-        pid = args.pid or _listening_pid(urlparse(url).port or 80)
-        settings = (url, pid, args.sessions, args.seconds, args.pause, args.lockstep)
+        pids = args.pid or _listening_server(urlparse(url).port or 80)
+        settings = (url, pids, args.sessions, args.seconds, args.pause, args.lockstep)
         if args.alone:
-            asyncio.run(alone(url, pid, args.seconds, args.pause))
+            asyncio.run(alone(url, pids, args.seconds, args.pause))
         elif args.client == "protocol":
             from benchmarks import protocol_client
 

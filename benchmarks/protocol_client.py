@@ -239,7 +239,7 @@ async def open_session(url: str, page: str, results, opening: asyncio.Semaphore 
     return session
 
 
-async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s: float,
+async def load(url: str, pids: list[int], sessions: int, seconds: float, pause_s: float,
                lockstep: bool, browsers: int = 0, tour: bool = False):  # fmt: skip
     """As load_sessions.load, with protocol sessions instead of browser tabs; with
     ``browsers``, that many of the sessions (the 2nd, 3rd, …: each on a different page
@@ -257,7 +257,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
     results, warm_up = bench.Results(), bench.Results()  # all sessions; the first alone
     seen = bench.Results()  # the browser tabs' runs (also counted in results)
     async with contextlib.AsyncExitStack() as chromium:  # closes the browser, if any
-        with bench.MemorySampler(pid) as memory:
+        with bench.MemorySampler(pids) as memory:
             # One session opens every page once (imports, first runs), then moves sliders.
             for idea in IDEAS:
                 session = await open_session(url, idea.path, warm_up)
@@ -276,7 +276,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
             )
             protocol = [(0, first), *enumerate(others, 1 + browsers)]  # (seed, session)
             memory.reset()
-            cpu_before, wall_before = bench._cpu_seconds(pid), time.monotonic()
+            cpu_before, wall_before = bench._cpu_seconds(pids), time.monotonic()
             own_before = time.process_time()
             until = wall_before + seconds
             await asyncio.gather(
@@ -292,7 +292,7 @@ async def load(url: str, pid: int | None, sessions: int, seconds: float, pause_s
                 ),
             )
             all_sessions = memory.peak()
-            busy = bench._cpu_seconds(pid), time.monotonic()
+            busy = bench._cpu_seconds(pids), time.monotonic()
             own = (time.process_time() - own_before) / (busy[1] - wall_before)
             for session in others:
                 await session.close()

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
-from core.gradient_check import VERDICT_BANDS, EpsilonSweep, GradientCheckResult, verdict_for
+from core.epsilon_sweep import EpsilonSweep
+from core.gradient_check import VERDICT_BANDS, GradientCheckResult, verdict_for
 from core.network import Layout
 
 VERDICT_COLORS = {"great": "#54a24b", "suspicious": "#f58518", "bug": "#e45756"}

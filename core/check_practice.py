@@ -34,7 +34,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core._checks import positive_float, positive_int
+from core._checks import epsilon_value, positive_int
 from core.datasets import toy_split
 from core.gradient_check import (
     DEFAULT_EPSILON,
@@ -491,7 +491,7 @@ def checks_along_training(
     """Check the correct code and every planted bug at each snapshot (no dropout)."""
     if len(snapshots) == 0:
         raise ValueError("Give at least one snapshot to check.")
-    epsilon = positive_float(epsilon, "ε (epsilon)", below=1.0)
+    epsilon = epsilon_value(epsilon)
     layout = _layout(snapshots[0].parameters)
     names = np.array([layout.coordinate_name(i) for i in range(layout.size)])
     first = snapshots[0].parameters

@@ -15,6 +15,7 @@ from charts.gradient_checking import MARKDOWN_COLORS, number, sci
 from charts.numerical_gradients import short, tex
 from core import datasets, initialization
 from core.activations import ACTIVATIONS
+from core.epsilon_sweep import epsilon_sweep
 from core.gradient_check import (
     COURSE_EPSILON,
     DEFAULT_EPSILON,
@@ -23,7 +24,6 @@ from core.gradient_check import (
     DifferenceTerms,
     GradientCheckResult,
     check_network,
-    epsilon_sweep,
     verdict_for,
 )
 from core.initialization import DTYPES, PRESETS

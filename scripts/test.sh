@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Chromium from apt, Python tools into .venv),
+# Install everything the tests need (Chromium and HAProxy from apt, Python tools into .venv),
 # then lint, check formatting and run every test. CI runs exactly this (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+if ! command -v chromium >/dev/null 2>&1 || ! command -v haproxy >/dev/null 2>&1; then
   SUDO=""
   if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium haproxy >/dev/null
 fi
 
 python3 -m venv .venv

@@ -9,6 +9,8 @@ import pytest
 from core import gradient_check as gc
 from core import network
 from core.activations import ACTIVATIONS
+from core.epsilon_sweep import SWEEP_EPSILONS, epsilon_sweep
+from core.gradient_check_directions import random_directions
 from core.initialization import initialize_parameters
 
 DIMS = [4, 5, 3, 1]
@@ -379,7 +381,7 @@ def test_directions_mode_is_the_two_sided_difference_along_random_unit_vectors(
     rng = np.random.default_rng(5)
     masks = network.dropout_masks(DIMS, M, keep_prob, rng) if keep_prob < 1 else None
     theta, layout = network.parameters_to_vector(parameters)
-    directions = np.array(list(gc._random_directions(7, theta.size, dtype, rng)))
+    directions = np.array(list(random_directions(7, theta.size, dtype, rng)))
     assert directions.dtype == dtype
     np.testing.assert_allclose(np.linalg.norm(directions, axis=1), 1, rtol=1e-6)
     X, Y = X.astype(dtype), Y.astype(dtype)
@@ -612,7 +614,7 @@ def test_difference_terms_are_the_three_norms_of_the_lectures_formula():
 def test_epsilon_sweep_is_check_network_at_every_epsilon_of_its_grid():
     parameters, X, Y = he_network(DIMS, seed=22)
     epsilons = (1e-3, 1e-9, 1e-6)
-    sweep = gc.epsilon_sweep(parameters, X, Y, epsilons, activation="tanh", mode="sample", k=2)
+    sweep = epsilon_sweep(parameters, X, Y, epsilons, activation="tanh", mode="sample", k=2)
     np.testing.assert_array_equal(sweep.epsilons, sorted(epsilons))
     for epsilon, difference in zip(sweep.epsilons, sweep.differences, strict=True):
         alone = gc.check_network(
@@ -628,8 +630,8 @@ def test_epsilon_sweep_is_check_network_at_every_epsilon_of_its_grid():
 
 def test_epsilon_sweep_of_a_correct_float64_network_is_a_u():
     parameters, X, Y = he_network(DIMS, seed=23)
-    sweep = gc.epsilon_sweep(parameters, X, Y, activation="tanh")
-    np.testing.assert_array_equal(sweep.epsilons, gc.SWEEP_EPSILONS)
+    sweep = epsilon_sweep(parameters, X, Y, activation="tanh")
+    np.testing.assert_array_equal(sweep.epsilons, SWEEP_EPSILONS)
     bottom = int(np.argmin(sweep.differences))
     assert 0 < bottom < len(sweep.epsilons) - 1
     assert sweep.best_difference < 1e-9 < sweep.differences[0]  # round-off at ε = 1e-12
@@ -644,7 +646,7 @@ def test_epsilon_sweep_of_a_correct_float64_network_is_a_u():
 
 def test_epsilon_sweep_in_float32_fails_a_correct_gradient_at_the_courses_epsilon():
     parameters, X, Y = he_network(DIMS, seed=24, dtype=np.float32)
-    sweep = gc.epsilon_sweep(parameters, X, Y, (gc.COURSE_EPSILON, 1e-2), activation="tanh")
+    sweep = epsilon_sweep(parameters, X, Y, (gc.COURSE_EPSILON, 1e-2), activation="tanh")
     assert sweep.dtype == "float32"
     assert sweep.difference_at(gc.COURSE_EPSILON) > 1e-2
     assert gc.verdict_for(sweep.difference_at(gc.COURSE_EPSILON)) == "bug"
@@ -652,7 +654,7 @@ def test_epsilon_sweep_in_float32_fails_a_correct_gradient_at_the_courses_epsilo
 
 def test_epsilon_sweep_reports_kinks_and_the_difference_without_them():
     parameters, X, Y = he_network(DIMS, seed=25)
-    sweep = gc.epsilon_sweep(parameters, X, Y, (1e-6, 0.3), activation="relu")
+    sweep = epsilon_sweep(parameters, X, Y, (1e-6, 0.3), activation="relu")
     alone = gc.check_network(parameters, X, Y, activation="relu", epsilon=0.3)
     assert sweep.kinked[-1] == alone.kinks.count > 0
     assert sweep.without_kinks[-1] == alone.kinks.difference_without
@@ -661,19 +663,15 @@ def test_epsilon_sweep_reports_kinks_and_the_difference_without_them():
 
 def test_epsilon_sweep_with_a_planted_bug_never_gets_out_of_the_bug_band():
     parameters, X, Y = he_network(DIMS, seed=26)
-    sweep = gc.epsilon_sweep(parameters, X, Y, activation="tanh", bug="dW2_doubled")
+    sweep = epsilon_sweep(parameters, X, Y, activation="tanh", bug="dW2_doubled")
     assert sweep.best_difference > 1e-3
 
 
 def test_epsilon_sweep_draws_one_seed_from_its_rng_for_every_check():
     parameters, X, Y = he_network(DIMS, seed=27)
     options = {"activation": "tanh", "mode": "directions", "k": 3}
-    first = gc.epsilon_sweep(
-        parameters, X, Y, (1e-6, 1e-4), rng=np.random.default_rng(5), **options
-    )
-    again = gc.epsilon_sweep(
-        parameters, X, Y, (1e-6, 1e-4), rng=np.random.default_rng(5), **options
-    )
+    first = epsilon_sweep(parameters, X, Y, (1e-6, 1e-4), rng=np.random.default_rng(5), **options)
+    again = epsilon_sweep(parameters, X, Y, (1e-6, 1e-4), rng=np.random.default_rng(5), **options)
     np.testing.assert_array_equal(first.differences, again.differences)
     seed = int(np.random.default_rng(5).integers(2**63))
     alone = gc.check_network(
@@ -690,12 +688,12 @@ def test_epsilon_sweep_draws_one_seed_from_its_rng_for_every_check():
 def test_epsilon_sweep_refuses_a_bad_grid(epsilons, message):
     parameters, X, Y = he_network(DIMS, seed=28)
     with pytest.raises(ValueError, match=message):
-        gc.epsilon_sweep(parameters, X, Y, epsilons)
+        epsilon_sweep(parameters, X, Y, epsilons)
 
 
 def test_difference_at_refuses_an_epsilon_off_the_grid():
     parameters, X, Y = he_network(DIMS, seed=29)
-    sweep = gc.epsilon_sweep(parameters, X, Y, (1e-5,), activation="tanh")
+    sweep = epsilon_sweep(parameters, X, Y, (1e-5,), activation="tanh")
     with pytest.raises(ValueError, match="not on the sweep's grid"):
         sweep.difference_at(3e-5)
 

@@ -12,13 +12,13 @@ from streamlit.testing.v1 import AppTest
 from charts import gradient_checking as charts
 from core import datasets, initialization
 from core import gradient_check as gc
+from core.epsilon_sweep import epsilon_sweep
 from core.gradient_check import (
     COURSE_EPSILON,
     DEFAULT_EPSILON,
     VERDICT_BANDS,
     check_network,
     difference_terms,
-    epsilon_sweep,
 )
 from core.initialization import PRESETS
 from core.network import PLANTED_BUGS, layout_of
