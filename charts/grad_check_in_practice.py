@@ -60,7 +60,7 @@ def _bands(bottom: float, y_scale: alt.Scale) -> alt.Chart:
         .mark_rect(opacity=0.12)
         .encode(
             y=alt.Y("low:Q", scale=y_scale, axis=_LOG_AXIS),
-            y2="high:Q",
+            y2=alt.Y2("high:Q"),
             fill=fill,
             tooltip=[alt.Tooltip("meaning:N", title="verdict band")],
         )
@@ -364,7 +364,7 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixi
         .encode(
             x=x,
             y=y,
-            detail="bug:N",
+            detail=alt.Detail("bug:N"),
             color=alt.Color(
                 "line:N",
                 sort=None,
@@ -391,7 +391,7 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixi
         .encode(
             x=x,
             y=alt.Y("difference:Q", scale=scale),
-            text="label:N",
+            text=alt.Text("label:N"),
             tooltip=[
                 alt.Tooltip("iteration:Q", format=","),
                 alt.Tooltip("kinked:Q", title="components across a kink"),

@@ -215,14 +215,14 @@ def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
     base = alt.Chart(bands)
     bar = base.mark_rect(opacity=0.85).encode(
         x=x,
-        x2="high:Q",
+        x2=alt.X2("high:Q"),
         y=row(0.0),
         y2=alt.Y2(datum=1.0),
         color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
         tooltip=tooltip,
     )
     names = base.mark_text(fontSize=15, fontWeight="bold", color="white").encode(
-        x="middle:Q", y=row(0.8), text="verdict:N"
+        x=alt.X("middle:Q"), y=row(0.8), text=alt.Text("verdict:N")
     )
     at = min(max(difference, low), high)
     left = at < 1e-4  # the label goes to the roomier side of the mark
@@ -254,7 +254,7 @@ def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
         .mark_rect(opacity=0.12)
         .encode(
             y=alt.Y("low:Q", scale=y_scale),
-            y2="high:Q",
+            y2=alt.Y2("high:Q"),
             color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
         )
     )
@@ -302,7 +302,7 @@ def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
                 fontWeight="bold" if inside else "normal",
                 color="white" if inside else "#222222",
             )
-            .encode(x=x, y=alt.Y("shown:Q", scale=y_scale), text="label:N")
+            .encode(x=x, y=alt.Y("shown:Q", scale=y_scale), text=alt.Text("label:N"))
         )
 
     chart = alt.layer(background, bars, labels(True), labels(False))
@@ -402,7 +402,7 @@ def sweep_chart(
         .mark_rect(opacity=0.12)
         .encode(
             y=alt.Y("low:Q", scale=y_scale),
-            y2="high:Q",
+            y2=alt.Y2("high:Q"),
             # fill, not color: the curves' colour scale stays their own
             fill=alt.Fill("verdict:N", scale=_VERDICT_SCALE, legend=None),
         )
@@ -469,7 +469,7 @@ def sweep_chart(
             .encode(
                 x=alt.X("epsilon:Q", scale=x_scale),
                 y=alt.Y("at:Q", scale=y_scale),
-                text="label:N",
+                text=alt.Text("label:N"),
             )
         )
 
@@ -488,7 +488,7 @@ def sweep_chart(
         fontSize=13,
         fontWeight="bold",
         color="#222222",
-    ).encode(text="label:N")
+    ).encode(text=alt.Text("label:N"))
     chart = alt.layer(background, lines, rules, labels(False), labels(True), diamond, named)
     curves = frame[(frame["dtype"] == "float64") & (frame["curve"] == "all checked components")]
     shape = ": a U" if is_u_shaped(curves["difference"].to_numpy()) else ""

@@ -55,6 +55,7 @@ def stages_chart(
     hover = alt.selection_point(
         name="example", fields=["example"], on="pointerover", nearest=True, empty=False
     )
+    on_hover = {"param": hover.name, "empty": False}
     raw, centred, scaled = points["stage"].unique()
     axis_titles = {
         raw: [
@@ -74,8 +75,9 @@ def stages_chart(
             .encode(
                 x=alt.X("x1:Q", title=x_title, scale=scale),
                 y=alt.Y("x2:Q", title=y_title, scale=scale),
-                size=alt.condition(hover, alt.value(160), alt.value(28)),
-                color=alt.condition(hover, alt.value("#e45756"), alt.value("#4c78a8")),
+                # Conditions written out: alt.condition's dict costs a schema lookup.
+                size=alt.SizeValue(28, condition={**on_hover, "value": 160}),
+                color=alt.ColorValue("#4c78a8", condition={**on_hover, "value": "#e45756"}),
                 tooltip=[
                     alt.Tooltip("example:Q", title="example i"),
                     alt.Tooltip("x1:Q", format=",.4~g", title=x_title),
@@ -141,20 +143,17 @@ def contour_chart(
         .mark_rect()
         .encode(
             x=x,
-            x2="w1_end:Q",
+            x2=alt.X2("w1_end:Q"),
             y=y,
-            y2="w2_end:Q",
-            color=alt.condition(
-                alt.datum.on_level,
-                alt.value("white"),
-                alt.Color(
-                    "excess:Q",
-                    title="J − J*",
-                    scale=alt.Scale(type="log", scheme="blues", reverse=True),
-                    legend=alt.Legend(
-                        labelExpr=POWER_OF_TEN_LABEL, orient="bottom", gradientLength=200
-                    ),
+            y2=alt.Y2("w2_end:Q"),
+            color=alt.Color(
+                "excess:Q",
+                title="J − J*",
+                scale=alt.Scale(type="log", scheme="blues", reverse=True),
+                legend=alt.Legend(
+                    labelExpr=POWER_OF_TEN_LABEL, orient="bottom", gradientLength=200
                 ),
+                condition={"test": "datum.on_level", "value": "white"},
             ),
             tooltip=[alt.Tooltip("excess:Q", title="J − J*", format=".3~e")],
         )
@@ -163,9 +162,9 @@ def contour_chart(
         alt.Chart(paths)
         .mark_line(point=alt.OverlayMarkDef(size=18), strokeWidth=1.5, clip=True)
         .encode(
-            x="w1:Q",
-            y="w2:Q",
-            order="step:Q",
+            x=alt.X("w1:Q"),
+            y=alt.Y("w2:Q"),
+            order=alt.Order("step:Q"),
             color=alt.Color(
                 "run:N",
                 title="gradient descent",
@@ -173,8 +172,8 @@ def contour_chart(
                 legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
             ),
             tooltip=[
-                "run:N",
-                "step:Q",
+                alt.Tooltip("run:N"),
+                alt.Tooltip("step:Q"),
                 alt.Tooltip("w1:Q", format=".4~g"),
                 alt.Tooltip("w2:Q", format=".4~g"),
                 alt.Tooltip("excess:Q", title="J − J*", format=".3~e"),
@@ -184,7 +183,11 @@ def contour_chart(
     star = (
         alt.Chart(pd.DataFrame({"w1": [minimum[0]], "w2": [minimum[1]], "point": ["minimum w*"]}))
         .mark_point(shape="diamond", size=160, filled=True, color="#e45756")
-        .encode(x="w1:Q", y="w2:Q", tooltip=["point:N", "w1:Q", "w2:Q"])
+        .encode(
+            x=alt.X("w1:Q"),
+            y=alt.Y("w2:Q"),
+            tooltip=[alt.Tooltip("point:N"), alt.Tooltip("w1:Q"), alt.Tooltip("w2:Q")],
+        )
     )
     chart = alt.layer(heat, path, star, width=CONTOUR_SIZE, autosize=PAD)
     chart = chart.resolve_scale(color="independent")
@@ -206,7 +209,11 @@ def train_test_chart(points: pd.DataFrame, names: tuple[str, str]) -> alt.Chart:
             x=alt.X("x1:Q", title=axis_titles[0], scale=scale),
             y=alt.Y("x2:Q", title=axis_titles[1], scale=scale),
             color=alt.Color("set:N", title="set", scale=SET_COLOURS),
-            tooltip=["set:N", alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f")],
+            tooltip=[
+                alt.Tooltip("set:N"),
+                alt.Tooltip("x1:Q", format=".3f"),
+                alt.Tooltip("x2:Q", format=".3f"),
+            ],
         )
         .properties(width=CONTOUR_SIZE, autosize=PAD)
     )

@@ -34,7 +34,7 @@ def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLeve
                 title=f"activation A[l] = {activation}(Z[l])",
                 scale=alt.Scale(domain=[histograms["low"].min(), histograms["high"].max()]),
             ),
-            x2="reach:Q",
+            x2=alt.X2("reach:Q"),
             y=alt.Y("layer:O", title="layer l"),
             color=alt.Color(
                 "share:Q",
@@ -94,9 +94,9 @@ def decision_boundary(
         .mark_rect(opacity=0.55)
         .encode(
             x=alt.X("x1_low:Q", title="x₁", scale=alt.Scale(zero=False, nice=False)),
-            x2="x1_high:Q",
+            x2=alt.X2("x1_high:Q"),
             y=alt.Y("x2_low:Q", title="x₂", scale=alt.Scale(zero=False, nice=False)),
-            y2="x2_high:Q",
+            y2=alt.Y2("x2_high:Q"),
             color=alt.Color(
                 "probability:Q",
                 title="ŷ = P(class 1)",
@@ -114,8 +114,8 @@ def decision_boundary(
         alt.Chart(points)
         .mark_point(filled=True, size=36, strokeWidth=1.2)
         .encode(
-            x="x1:Q",
-            y="x2:Q",
+            x=alt.X("x1:Q"),
+            y=alt.Y("x2:Q"),
             fill=alt.Fill(
                 "label:N", title="label y", scale=CLASS_COLORS, legend=alt.Legend(orient="right")
             ),
@@ -129,8 +129,8 @@ def decision_boundary(
             ),
             stroke=alt.value("white"),
             tooltip=[
-                "set:N",
-                "label:N",
+                alt.Tooltip("set:N"),
+                alt.Tooltip("label:N"),
                 alt.Tooltip("x1:Q", format=".2f"),
                 alt.Tooltip("x2:Q", format=".2f"),
             ],
@@ -153,8 +153,8 @@ def weights_heatmap(weights: pd.DataFrame) -> alt.TopLevelMixin:
             color=color,
             tooltip=[
                 alt.Tooltip("matrix:N", title="matrix"),
-                "unit:O",
-                "input:O",
+                alt.Tooltip("unit:O"),
+                alt.Tooltip("input:O"),
                 alt.Tooltip("value:Q", title="weight", format=".4f"),
             ],
         )

@@ -130,11 +130,11 @@ _ARITHMETIC = frozenset(("add", "sub", "mul", "div", "pow", "neg"))
 
 
 def _make(op: str, *args: _Node) -> _Node:
-    """A node for op(args), simplified (0·u = 0, 1·u = u, u + 0 = u, …) and constant-folded.
+    """A node for op(args), simplified (1·u = u, u + 0 = u, …) and constant-folded.
 
     Arithmetic on numbers is folded into one number; other constant parts (π/2, ln 2,
     sin(1)) keep their shape for the LaTeX but carry their value. Raises ValueError when
-    a constant part is undefined or infinite.
+    a constant part is undefined or infinite (0/0 included).
     """
     simplified = _simplify(op, args)
     if simplified is not None:
@@ -154,7 +154,13 @@ def _make(op: str, *args: _Node) -> _Node:
 
 
 def _simplify(op: str, args: tuple[_Node, ...]) -> _Node | None:
-    """The trivially simpler node for op(args), or None when there is none."""
+    """The trivially simpler node for op(args), or None when there is none.
+
+    A simplification keeps the domain: it never drops a part that depends on θ, which
+    may be undefined somewhere (0·ln θ and 0/θ are undefined at θ = 0, not 0), so 0·u
+    and 0/u become 0 only when u is a constant, which is known to be finite and, as a
+    divisor, nonzero. u⁰ = 1 and u¹ = u agree with IEEE arithmetic for every u.
+    """
     if op in ("add", "sub"):
         a, b = args
         if _is_number(b, 0):
@@ -167,7 +173,7 @@ def _simplify(op: str, args: tuple[_Node, ...]) -> _Node | None:
     if op == "mul":
         a, b = args
         if _is_number(a, 0) or _is_number(b, 0):
-            return _ZERO
+            return _ZERO if a.value is not None and b.value is not None else None
         if _is_number(a, 1) or _is_number(a, -1):
             return b if a.value == 1 else _make("neg", b)
         if _is_number(b, 1) or _is_number(b, -1):
@@ -177,7 +183,7 @@ def _simplify(op: str, args: tuple[_Node, ...]) -> _Node | None:
         a, b = args
         if _is_number(b, 1):
             return a
-        if _is_number(a, 0):
+        if _is_number(a, 0) and b.value is not None and b.value != 0:
             return _ZERO
         if a.op == "number" and a.value < 0:  # (−c)/b = −(c/b)
             return _make("neg", _make("div", _number(-a.value), b))
@@ -411,6 +417,13 @@ class _Parser:
 # ---------------------------------------------------------------- differentiation
 
 
+def _times(u: _Node, v: _Node) -> _Node:
+    # u·v in a derivative, 0 when a factor is exactly 0 (the derivative of a constant),
+    # even where the other factor is undefined: f′ means something only where f is
+    # defined, and check_domain checks f with f′.
+    return _ZERO if _is_number(u, 0) or _is_number(v, 0) else _make("mul", u, v)
+
+
 def _derivative(node: _Node) -> _Node:
     """d node / dθ, by the chain rule, simplified on the way."""
     op, args = node.op, node.args
@@ -426,31 +439,31 @@ def _derivative(node: _Node) -> _Node:
         return _make(op, da, _derivative(args[1]))
     if op == "mul":  # (ab)′ = a′b + ab′
         b = args[1]
-        return _make("add", _make("mul", da, b), _make("mul", a, _derivative(b)))
+        return _make("add", _times(da, b), _times(a, _derivative(b)))
     if op == "div":  # (a/b)′ = (a′b − ab′) / b², or a′/b when b is constant
         b = args[1]
         if b.value is not None:
             return _make("div", da, b)
-        numerator = _make("sub", _make("mul", da, b), _make("mul", a, _derivative(b)))
+        numerator = _make("sub", _times(da, b), _times(a, _derivative(b)))
         return _make("div", numerator, _make("pow", b, _number(2)))
     if op == "pow":
         b = args[1]
         if b.value is not None:  # (aⁿ)′ = n·aⁿ⁻¹·a′
             n = b.value
-            return _make("mul", _make("mul", b, _make("pow", a, _number(n - 1))), da)
+            return _times(_make("mul", b, _make("pow", a, _number(n - 1))), da)
         # (a^b)′ = a^b·(b′·ln a + b·a′/a)
-        log_part = _make("mul", _derivative(b), _make("log", a))
-        rest = _make("mul", b, _make("div", da, a))
-        return _make("mul", node, _make("add", log_part, rest))
+        log_part = _times(_derivative(b), _make("log", a))
+        rest = _times(b, _make("div", da, a))
+        return _times(node, _make("add", log_part, rest))
     if op == "max":  # max(a, b)′ = step(a − b)·a′ + (1 − step(a − b))·b′
         b = args[1]
         a_wins = _make("step", _make("sub", a, b))
         return _make(
             "add",
-            _make("mul", a_wins, da),
-            _make("mul", _make("sub", _ONE, a_wins), _derivative(b)),
+            _times(a_wins, da),
+            _times(_make("sub", _ONE, a_wins), _derivative(b)),
         )
-    return _make("mul", _outer_derivative(op, a, node), da)
+    return _times(_outer_derivative(op, a, node), da)
 
 
 def _outer_derivative(op: str, a: _Node, node: _Node) -> _Node:

@@ -194,6 +194,19 @@ def default_target(columns: dict[str, np.ndarray], features: tuple[str, str]) ->
     return candidates[-1] if candidates else 2
 
 
+def uploaded_table(content: bytes) -> pd.DataFrame:
+    """The uploaded file's table, or a ValueError saying why it cannot be used: over MAX_MB,
+    over MAX_ROWS rows, not 3 to MAX_COLUMNS columns, or what read_csv refuses."""
+    if len(content) > MAX_MB * 2**20:
+        raise ValueError(f"it is over {MAX_MB} MB")
+    table = read_csv(content)
+    if len(table) > MAX_ROWS:
+        raise ValueError(f"it has over {MAX_ROWS:,} rows; upload a sample of them")
+    if not 3 <= table.shape[1] <= MAX_COLUMNS:
+        raise ValueError(f"it has {table.shape[1]} columns; this page needs 3 to {MAX_COLUMNS}")
+    return table
+
+
 def csv_controls():
     """The uploaded CSV as (split, meta), or None after saying why it cannot be used."""
     upload = st.sidebar.file_uploader("CSV file", type="csv", max_upload_size=MAX_MB, key="ni_csv")
@@ -201,14 +214,7 @@ def csv_controls():
     if upload is None:
         return None
     try:
-        if upload.size > MAX_MB * 2**20:
-            raise ValueError(f"it is over {MAX_MB} MB")
-        table = read_csv(upload.getvalue())
-        if len(table) > MAX_ROWS:
-            raise ValueError(f"it has over {MAX_ROWS:,} rows; upload a sample of them")
-        if not 3 <= table.shape[1] <= MAX_COLUMNS:
-            raise ValueError(f"it has {table.shape[1]} columns; this page needs 3 to {MAX_COLUMNS}")
-        columns = table_columns(table)
+        columns = table_columns(uploaded_table(upload.getvalue()))
         names = list(columns)
         first, second = default_features(columns)
         _choose_for_new_file(upload.file_id, columns, (first, second))

@@ -176,7 +176,9 @@ def test_float32_theta_stays_float32(text):
     [
         ("theta**3", r"\theta^{3}", r"3 \theta^{2}"),
         ("theta*1 + 0", r"\theta", "1"),
-        ("0*sin(theta) + theta^1", r"\theta", "1"),
+        ("0*pi + theta^1", r"\theta", "1"),
+        # 0·u stays when u depends on θ: it is undefined where u is (0·ln θ at θ = 0).
+        ("0*sin(theta) + theta^1", r"0 \sin\left(\theta\right) + \theta", "1"),
         ("2*3 + theta", r"6 + \theta", "1"),
         ("2*theta - 1/theta", r"2 \theta - \frac{1}{\theta}", r"2 + \frac{1}{\theta^{2}}"),
         ("sqrt(theta)", r"\sqrt{\theta}", r"\frac{1}{2 \sqrt{\theta}}"),

@@ -1,7 +1,12 @@
 """Uploading bad CSV files to the normalizing-inputs page: wrong encodings, ragged rows,
-huge and non-finite numbers, degenerate columns, binary garbage, files too large. Each
-one is refused with a message saying what is wrong, never a traceback, and the page
-goes on with the built-in house prices; a good file afterwards is used as usual.
+huge and non-finite numbers, degenerate columns, binary garbage, files too large, headers
+of thousands of columns. Each one is refused with a message saying what is wrong, never a
+traceback, and the page goes on with the built-in house prices; a good file afterwards is
+used as usual, and so is one separated by semicolons, tabs or bars.
+
+What an upload costs is measured the way benchmarks are, as CPU time, printed (run with
+-s to see the figures) and never asserted: the tests fail only when a refusal is missing.
+The product's bound is 2 s of CPU and 200 MB for any upload within the 5 MB limit.
 
 One AppTest per worker takes the uploads one after another, as a person trying file
 after file would (Streamlit's AppTest can set a file_uploader's value)."""
@@ -9,6 +14,7 @@ after file would (Streamlit's AppTest can set a file_uploader's value)."""
 from __future__ import annotations
 
 import codecs
+import time
 
 import numpy as np
 import pytest
@@ -19,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer
+from panels import normalizing_inputs as panel
 from tests.test_page_normalizing_inputs import built_in_split, rmse_on_test
 
 PAGE = "../pages/normalizing_inputs.py"
@@ -42,6 +49,10 @@ def upload(at: AppTest, content: bytes, name: str = "data.csv") -> AppTest:
 
 def shows_built_in_data(at: AppTest) -> bool:
     return at.metric[0].value == BUILT_IN_RMSE
+
+
+def metric_values(at: AppTest) -> list[str]:
+    return [metric.value for metric in at.metric]
 
 
 def table(header: str, rows: list[str]) -> bytes:
@@ -91,7 +102,12 @@ BAD_UPLOADS = {
     "empty file": (b"", "No columns"),
     "blank lines only": (b"\n\n \n", "No columns"),
     "two columns": (table("a,b", ["1,2"] * 20), "2 columns"),
-    "semicolons": (table("a;b;c", [f"{i};{i * i};{i % 3}" for i in range(20)]), "1 columns"),
+    "semicolons, separator unclear": (b"a;b;c\n" + b"1\n" * 20, "with commas"),
+    "first row longer than the header": (
+        table("a,b,c", ["1,2,3,4"] + ["1,2,3"] * 20),
+        "first row of values has 4 fields for 3 column names",
+    ),
+    "a trailing separator": (table("a,b,c", ["1,2,3,"] * 20), "4 fields for 3 column names"),
     "101 columns": (table(",".join(f"c{j}" for j in range(101)), ["1," * 100 + "2"] * 5), "101"),
     "100,001 rows": (table("a,b,c", ["1,2,3"] * 100_001), "over 100,000 rows"),
     "over 5 MB": (table("a,b,c", ["1.5,2.25,3.125"] * 400_000), "over 5 MB"),
@@ -191,3 +207,107 @@ def test_column_names_with_tex_and_markdown_characters_are_shown_as_typed(page):
     assert not at.exception and not at.error
     formulas = " ".join(latex.value for latex in at.latex)
     assert r"\text{area\_m2}" in formulas and r"\text{cost\_\$}" in formulas
+
+
+@pytest.mark.parametrize("separator", [";", "\t", "|"], ids=["semicolon", "tab", "bar"])
+def test_a_file_separated_by_semicolons_tabs_or_bars_is_read_like_the_comma_one(page, separator):
+    shown = metric_values(upload(page, GOOD))
+    at = upload(page, GOOD.replace(b",", separator.encode()))
+    assert not at.error, at.error[0].value
+    assert at.selectbox(key="ni_x1").options == ["a", "b", "c"]
+    assert metric_values(at) == shown and not shows_built_in_data(at)
+
+
+@pytest.mark.parametrize(
+    "prefix", [b"\n\n", b" \r\n\t\n", b",,\n"], ids=["blank", "white space", "empty fields"]
+)
+def test_lines_with_no_name_before_the_header_are_skipped(page, prefix):
+    shown = metric_values(upload(page, GOOD))
+    at = upload(page, prefix + GOOD)
+    assert not at.error and at.selectbox(key="ni_x1").options == ["a", "b", "c"]
+    assert metric_values(at) == shown
+
+
+# ---------------------------------------------------------------- hostile headers
+
+MAX_BYTES = panel.MAX_MB * 2**20
+PROBE = {
+    # name: (file content, a phrase the refusal must contain)
+    "40,000 columns named a (78 KB)": (b"a," * 39_999 + b"a\n1\n", "at least 32,771 columns"),
+    "200,000 distinct names (1.8 MB)": (
+        ",".join(f"c{i}" for i in range(200_000)).encode() + b"\n",
+        "columns; this page needs 3 to 100",
+    ),
+    "a 5 MB header": (b"a," * (MAX_BYTES // 2 - 1) + b"\n", "columns; this page needs 3 to 100"),
+    "5 MB without a line break": (b"a" * MAX_BYTES, "do not end within its first 64 KB"),
+    "a quote left open": (b'"a' + b",a" * 100_000 + b"\n1,2\n", "a quote left open"),
+    "2.6 million values in the first row": (
+        b"a,b,c\n" + b"1," * (MAX_BYTES // 2 - 8) + b"1\n",
+        "first row of values has at least",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PROBE, ids=list(PROBE))
+def test_a_header_of_thousands_of_columns_is_refused_before_pandas_reads_it(page, case):
+    content, phrase = PROBE[case]
+    assert len(content) <= MAX_BYTES
+    start = time.process_time()  # the script runs in a thread of this process
+    at = upload(page, content)
+    cpu = time.process_time() - start
+    print(f"\nupload of {case}: {cpu:.3f} s of CPU for the whole script run (bound 2 s)")
+    assert len(at.error) == 1 and phrase in at.error[0].value, [e.value for e in at.error]
+    assert shows_built_in_data(at)
+
+
+@pytest.fixture(scope="module")
+def header_cpu():
+    """(seconds of CPU, the header) of every read_csv call of the header fuzz; the worst
+    is printed when the module's tests are done."""
+    figures: list[tuple[float, str]] = []
+    yield figures
+    if figures:
+        cpu, header = max(figures)
+        print(
+            f"\nCSV header fuzz: {len(figures)} files read; the most CPU one took: {cpu:.3f} s "
+            f"({header}; bound 2 s)"
+        )
+
+
+@st.composite
+def header_files(draw) -> tuple[bytes, int, str]:
+    """A file within the 5 MB limit whose first row holds `count` names, distinct,
+    all alike or from a small set, with any of the separators; sometimes blank lines
+    before it, sometimes rows of values after it, up to the limit; what it is, in words."""
+    separator = draw(st.sampled_from(panel.SEPARATORS))
+    kind = draw(st.sampled_from(["distinct", "duplicate", "repeating"]))
+    values = draw(st.booleans())
+    name_bytes = {"distinct": 9, "duplicate": 2, "repeating": 5}[kind]  # with the separator
+    most = (MAX_BYTES - 64) // (name_bytes + 2 * values)
+    count = draw(st.one_of(st.integers(1, 2 * panel.MAX_COLUMNS), st.integers(1, most)))
+    name = {"distinct": "c{}".format, "duplicate": lambda i: "a", "repeating": "r{}".format}
+    repeat = draw(st.integers(1, 999))
+    names = (name[kind](i % repeat if kind == "repeating" else i) for i in range(count))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    blank = end * draw(st.integers(0, 2))
+    text = blank + separator.join(names) + end
+    row = separator.join(["1"] * count) + end
+    rows = draw(st.sampled_from([0, 1, (MAX_BYTES - len(text)) // len(row)])) if values else 0
+    content = (text + row * rows).encode()
+    assert len(content) <= MAX_BYTES
+    return content, count, f"{count:,} {kind} names, {separator!r}, {rows:,} rows"
+
+
+@settings(max_examples=40, deadline=None, database=None)
+@given(file=header_files())
+def test_a_header_of_any_width_within_5_mb_is_read_or_refused_cheaply(header_cpu, file):
+    content, count, header = file
+    start = time.process_time()
+    try:
+        panel.uploaded_table(content)
+        refused = False
+    except ValueError:  # pandas' errors and UnicodeDecodeError included
+        refused = True
+    header_cpu.append((time.process_time() - start, header))
+    if count > panel.MAX_COLUMNS:
+        assert refused, f"{header}: not refused"

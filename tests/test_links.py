@@ -4,6 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.network import PLANTED_BUGS
+from ui.links import ECHO_CHARACTERS, echo, refusal_notice, url_integer
 
 
 def page_with_bound_controls():
@@ -80,3 +81,79 @@ def test_a_link_with_a_planted_bugs_old_code_name_still_opens_that_bug(page, key
     assert not at.exception
     assert at.selectbox(key=key).value == PLANTED_BUGS["dW2_doubled"].label
     assert not any("could not be used" in info.value for info in at.info)
+
+
+def test_a_repeated_key_is_refused_with_all_its_values_named():
+    # Without app.py's mend_link Streamlit's slider refuses the three values as one.
+    at = run_with({"L": ["5", "inf", "7"]})
+    assert at.slider(key="L").value == 10
+    assert "` L='5', 'inf', '7' `" in at.info[0].value
+    assert "more than once" in at.info[0].value
+
+
+# ---------------------------------------------------------------- a link's text, shown back
+
+
+def code_span(markdown: str) -> str:
+    """What a code span shows (CommonMark: the fences, and one space each side, go)."""
+    fence = len(markdown) - len(markdown.lstrip("`"))
+    assert markdown.startswith("`" * fence + " ") and markdown.endswith(" " + "`" * fence)
+    inside = markdown[fence + 1 : -fence - 1]
+    assert "`" * fence not in inside  # nothing inside closes the span early
+    return inside
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("[Log in again](https://evil.example/login)", "[Log in again](https://evil.example/log…"),
+        ("![t](https://evil.example/p.png)", "![t](https://evil.example/p.png)"),
+        ("a`b``c", "a`b``c"),
+        ("`", "`"),
+        ("two\nlines\n\n# heading", "two\\nlines\\n\\n# heading"),
+        ("\u202eevil", "\\u202eevil"),
+        ("θ = ３", "θ = ３"),
+        ("", ""),
+    ],
+)
+def test_echo_shows_a_links_text_as_typed_in_one_code_span_on_one_line(text, shown):
+    markdown = echo(text)
+    assert code_span(markdown) == shown
+    assert "\n" not in markdown and len(code_span(markdown)) <= ECHO_CHARACTERS
+
+
+def test_echo_cuts_long_text_to_the_limit_with_an_ellipsis():
+    assert code_span(echo("0" * 5_000 + "3")) == "0" * (ECHO_CHARACTERS - 1) + "…"
+    assert code_span(echo("7" * ECHO_CHARACTERS)) == "7" * ECHO_CHARACTERS
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [("1", 1), ("16", 16), ("07", 7), ("0", None), ("17", None), ("007", None),
+     ("0" * 5_000 + "3", None), ("３", None), ("٣", None), ("²", None), ("+3", None),
+     ("-3", None), ("3e0", None), ("3.0", None), (" 3", None), ("3_0", None), ("", None)],
+)  # fmt: skip
+def test_url_integer_takes_plain_digits_within_bounds_only(text, number):
+    assert url_integer(text, 1, 16) == number
+
+
+def test_the_refusal_notice_names_each_refused_value():
+    notice = refusal_notice({"ve_L": ["abc"], "ve_a": ["9"]})
+    assert notice == (
+        "Some settings in the link could not be used and were reset to their defaults: "
+        "` ve_L='abc' `, ` ve_a='9' `."
+    )
+
+
+def test_the_refusal_notice_names_every_value_of_a_repeated_key_and_says_why():
+    notice = refusal_notice({"ve_L": ["5", "inf", "7"]})
+    assert "` ve_L='5', 'inf', '7' `." in notice
+    assert notice.endswith(
+        "A setting given more than once is refused as a whole: each takes one value."
+    )
+
+
+def test_the_refusal_notice_names_six_settings_and_counts_the_rest():
+    notice = refusal_notice({f"k{i}": [str(i)] for i in range(9)})
+    assert "` k5='5' ` and 3 more." in notice and "k6" not in notice
+    assert "more than once" not in notice

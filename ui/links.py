@@ -8,16 +8,52 @@ instead of silently doing something else:
     link = SharedLink()      # first thing on the page: remembers the URL as it came
     ...                      # widgets with key=... and bind="query-params"
     link.report()            # last thing: notes the values that were refused
+
+A link is anybody's text. A notice shows it back only through ``echo`` (as typed, never
+as Markdown: a link's ``[Log in](https://…)`` must not become a link on the app's own
+page), and numbers the app reads from the URL itself go through ``url_integer``.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import streamlit as st
 
-_DROPPED = "link_dropped"  # session state: the values mend_link took out
+_DROPPED = "link_dropped"  # session state: the values mend_link took out, key → values
+ECHO_CHARACTERS = 40  # of a visitor's text shown back in a notice
+SHOWN_SETTINGS = 6  # refused settings a notice names; it counts the rest
+_BACKTICKS = re.compile("`+")
+
+
+def echo(text: str) -> str:
+    """``text`` as Markdown that shows it as typed: a code span, in which nothing is a
+    link, an image, a heading or formatting. Characters that are not printable (line
+    breaks, which would end the span's paragraph; direction marks) are written as their
+    escapes, and text over ECHO_CHARACTERS characters is cut, ending in "…"."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(shown) > ECHO_CHARACTERS:
+        shown = shown[: ECHO_CHARACTERS - 1] + "…"
+    # A span opened with more backticks than any run inside it is closed only by as many;
+    # the spaces, one of which Markdown strips on each side, let the text start or end
+    # with a backtick.
+    fence = "`" * (1 + max(map(len, _BACKTICKS.findall(shown)), default=0))
+    return f"{fence} {shown} {fence}"
+
+
+def url_integer(text: str, low: int, high: int) -> int | None:
+    """The whole number ``text`` writes, if it lies in [low, high]; else None.
+
+    Only ASCII digits count, no more of them than ``high`` has: no sign, exponent,
+    spaces, underscores or other scripts' digits (Python's int() takes "+3", " 3", "3_0"
+    and "３", and raises on more than 4,300 digits).
+    """
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(high))):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
 
 
 def mend_link(page, renamed: Mapping[str, Mapping[str, str]]) -> None:
@@ -26,18 +62,20 @@ def mend_link(page, renamed: Mapping[str, Mapping[str, str]]) -> None:
 
     An empty value or an infinite number is never a setting, and some of Streamlit's own
     widgets raise on them as they read the URL (a number input on "inf"), before a page
-    could refuse them. ``renamed`` maps a key to {old value: the option it is now}, so a
-    link shared before an option was renamed still opens what it did. app.py calls this
-    before the page runs; the page's SharedLink reports what was dropped with the rest.
+    could refuse them. A key given more than once (``?ve_L=5&ve_L=7``) is no setting
+    either, as a whole: every control here takes one value, and Streamlit's widgets
+    differ in which one they would keep. ``renamed`` maps a key to {old value: the
+    option it is now}, so a link shared before an option was renamed still opens what it
+    did. app.py calls this before the page runs; the page's SharedLink reports what was
+    dropped with the rest.
     """
-    requested = st.query_params.to_dict()
-    dropped = {key: text for key, text in requested.items() if _unusable(text)}
-    mended = {
-        key: renamed.get(key, {}).get(text, text)
-        for key, text in requested.items()
-        if key not in dropped
+    requested = {key: st.query_params.get_all(key) for key in st.query_params}
+    dropped = {
+        key: values for key, values in requested.items() if len(values) != 1 or _unusable(values[0])
     }
-    if dropped or mended != requested:
+    kept = {key: values[0] for key, values in requested.items() if key not in dropped}
+    mended = {key: renamed.get(key, {}).get(text, text) for key, text in kept.items()}
+    if dropped or mended != kept:
         st.session_state[_DROPPED] = dropped
         st.switch_page(page, query_params=mended)
 
@@ -45,7 +83,8 @@ def mend_link(page, renamed: Mapping[str, Mapping[str, str]]) -> None:
 class SharedLink:
     def __init__(self) -> None:
         self.dropped = st.session_state.pop(_DROPPED, {})
-        self.requested = {**st.query_params.to_dict(), **self.dropped}
+        self.requested = {key: st.query_params.get_all(key) for key in st.query_params}
+        self.requested |= self.dropped
         # Only a link's first run can refuse it. Afterwards the URL follows the controls,
         # and a preset or walkthrough step that puts one back to its default (so that
         # Streamlit drops its value from the URL) has refused nothing.
@@ -57,21 +96,36 @@ class SharedLink:
         kept = st.query_params.to_dict()
         refused = [*self.dropped] + [
             key
-            for key, text in self.requested.items()
+            for key, values in self.requested.items()
             if self.opening
             and key not in kept
             and key not in self.dropped
             and key in st.session_state
-            and not _same_value(text, st.session_state[key])
+            and not _same_value((values or [""])[-1], st.session_state[key])
         ]
         if refused:
-            shown = ", ".join(f"{key}={self.requested[key]!r}" for key in refused[:6])
             self._notice.info(
-                f"Some settings in the link could not be used and were reset to their "
-                f"defaults: {shown}.",
+                refusal_notice({key: self.requested[key] for key in refused}),
                 icon=":material/link_off:",
             )
         return refused
+
+
+def refusal_notice(refused: Mapping[str, list[str]]) -> str:
+    """The notice for the refused settings, key → the values the link gave it, each
+    quoted and shown as typed (``echo``), the first SHOWN_SETTINGS of them by name."""
+    shown = ", ".join(
+        echo(f"{key}={', '.join(map(repr, values))}")
+        for key, values in list(refused.items())[:SHOWN_SETTINGS]
+    )
+    more = len(refused) - SHOWN_SETTINGS
+    notice = (
+        "Some settings in the link could not be used and were reset to their defaults: "
+        f"{shown}{f' and {more} more' if more > 0 else ''}."
+    )
+    if any(len(values) > 1 for values in refused.values()):
+        notice += " A setting given more than once is refused as a whole: each takes one value."
+    return notice
 
 
 def _same_value(text: str, value: object) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.links import echo
+
 KEY = "present"
 
 
@@ -20,7 +22,7 @@ def presentation_toggle() -> bool:
         text = st.query_params.get(KEY, "false")
         if text not in ("true", "false"):
             st.info(
-                f"The link's {KEY}={text[:20]!r} could not be used: it is true or false.",
+                f"The link's {echo(f'{KEY}={text!r}')} could not be used: it is true or false.",
                 icon=":material/link_off:",
             )
         st.session_state[KEY] = text == "true"

@@ -205,7 +205,7 @@ def current_step() -> int | None:
         return number
     del st.query_params[KEY]
     st.info(
-        f"The link asks for walkthrough step {echo(text)}, but the steps run from 1 to "
+        f"The link asks for walkthrough step {echo(repr(text))}, but the steps run from 1 to "
         f"{len(STEPS)}. Start the walkthrough from the sidebar.",
         icon=":material/link_off:",
     )
