@@ -11,11 +11,11 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import streamlit as st  # noqa: E402
 
 from core.network import PLANTED_BUGS  # noqa: E402
+from panels.walkthrough import walkthrough  # noqa: E402
 from ui.entry import navigation  # noqa: E402
 from ui.links import mend_link  # noqa: E402
 from ui.page_style import style_page  # noqa: E402
 from ui.presentation import presentation_toggle  # noqa: E402
-from ui.walkthrough import walkthrough  # noqa: E402
 
 st.set_page_config(page_title="Optimization Setup Lab", page_icon=":material/tune:", layout="wide")
 style_page()

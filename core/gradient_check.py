@@ -45,6 +45,8 @@ from core.gradient_check_result import (
     Component,
     GradientCheckResult,
     KinkReport,
+    Mode,
+    Verdict,
     network_warnings,
     precision_warnings,
 )
@@ -61,8 +63,6 @@ from core.network import (
     vector_to_parameters,
 )
 
-Verdict = Literal["great", "suspicious", "bug"]
-Mode = Literal["full", "sample", "directions"]
 MODES: tuple[str, ...] = get_args(Mode)
 Method = Literal["fast", "loop"]
 METHODS: tuple[str, ...] = get_args(Method)

@@ -11,12 +11,12 @@ evaluation, which makes J a different function at every call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Literal
 
 import numpy as np
 
-if TYPE_CHECKING:  # core.gradient_check imports this module
-    from core.gradient_check import Mode, Verdict
+Verdict = Literal["great", "suspicious", "bug"]
+Mode = Literal["full", "sample", "directions"]
 
 
 @dataclass(frozen=True)

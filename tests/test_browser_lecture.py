@@ -1,7 +1,7 @@
 """The app in headless Chromium as a lecturer uses it: the walkthrough from its first step
 to its last, presentation mode, and each chart's "Chart data (CSV)" download.
 
-The steps come from ui.walkthrough.STEPS and the fonts from charts.common, never copied.
+The steps come from panels.walkthrough.STEPS and the fonts from charts.common, never copied.
 Screenshots of every step and of presentation mode go to test-artifacts/ (ignored by git).
 """
 
@@ -17,6 +17,8 @@ import pandas as pd
 import pytest
 
 from charts.common import LABEL_FONT_SIZE, PRESENTATION_SCALE, TITLE_FONT_SIZE
+from panels.walkthrough import KEY as STEP
+from panels.walkthrough import STEPS
 from tests.browser_helpers import (
     Control,
     chart_heights,
@@ -37,12 +39,10 @@ from tests.browser_helpers import (
 )
 from ui.ideas import IDEAS
 from ui.presentation import KEY as PRESENT
-from ui.walkthrough import KEY as STEP
-from ui.walkthrough import STEPS
 
 pytestmark = pytest.mark.browser
 
-BANNER = "Lecture walkthrough · step"  # the caption at the top of ui.walkthrough's banner
+BANNER = "Lecture walkthrough · step"  # the caption at the top of panels.walkthrough's banner
 
 
 def open_page(tab, url: str) -> None:

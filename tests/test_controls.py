@@ -4,8 +4,8 @@ widget key), and the walkthrough resets a page's controls to the same values."""
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from panels.walkthrough import STEPS, control_defaults
 from ui.ideas import IDEAS
-from ui.walkthrough import STEPS, control_defaults
 
 APP = "../app.py"
 KINDS = ("slider", "select_slider", "number_input", "selectbox", "radio", "toggle",

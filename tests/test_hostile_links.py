@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from panels.walkthrough import STEPS
 from ui.links import ECHO_CHARACTERS, echo
-from ui.walkthrough import STEPS
 
 VANISHING = "pages/vanishing_exploding.py"
 OVERLONG = "0" * 5_000 + "3"  # past int()'s 4,300-digit limit

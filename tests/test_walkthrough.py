@@ -17,8 +17,8 @@ from charts.common import (
     spec_data,
     vega_lite_spec,
 )
+from panels.walkthrough import STEPS
 from ui.ideas import IDEAS
-from ui.walkthrough import STEPS
 
 APP = "../app.py"
 
