@@ -134,7 +134,7 @@ def test_no_workers_runs_the_call_here(monkeypatch):
 @pytest.mark.parametrize(
     "setting, expected",
     [("0", 0), ("3", 3), (" 2 ", 2), ("", None), ("nine", None), ("99", None), ("-1", None),
-     ("²", None), ("３", None), ("1e0", None)],
+     ("²", None), ("３", None), ("1e0", None), ("0" * 5000 + "1", None)],
 )  # fmt: skip
 def test_the_worker_count_comes_from_the_environment_within_bounds(
     monkeypatch, caplog, setting, expected

@@ -62,7 +62,7 @@ def worker_count() -> int:
     text = os.environ.get(ENVIRONMENT, "").strip()
     if not text:
         return cores
-    if text.isascii() and text.isdigit() and int(text) <= MAX_WORKERS:  # not "²" or "٣"
+    if len(text) <= 2 and text.isascii() and text.isdigit() and int(text) <= MAX_WORKERS:
         return int(text)
     _log.warning(
         "%s=%r is not a whole number from 0 to %d; using %d workers.",
