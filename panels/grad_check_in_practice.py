@@ -11,12 +11,12 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
-import workers
 from charts.numerical_gradients import tex
 from core import check_practice as practice
 from core.datasets import COURSE_TRAIN_SIZE
 from core.gradient_check import VERDICT_BANDS, verdict_for
 from core.network import BUG_BY_LABEL, PLANTED_BUGS, bug_label
+from ui.heavy import compute
 
 URL = {"bind": "query-params"}
 WIDTHS = ("2", "4", "8", "16", "32", "64")
@@ -63,7 +63,7 @@ def width_control() -> str:
 @st.cache_data(max_entries=len(WIDTHS), show_spinner="Timing checks against training steps…")
 def check_cost(width: int) -> practice.CheckCost:
     X, Y, parameters = practice.lab((width, width))
-    return workers.run(practice.check_cost, parameters, X, Y, np.random.default_rng(0))
+    return compute(practice.check_cost, parameters, X, Y, np.random.default_rng(0))
 
 
 def check_costs(n: str) -> tuple[list[practice.CheckCost], practice.CheckCost]:
@@ -151,7 +151,7 @@ def reveal_control(where, seed: int) -> bool:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def puzzle(seed: int) -> practice.Puzzle:
-    return workers.run(practice.component_puzzle, seed)
+    return practice.component_puzzle(seed)  # 5–10 ms: not worth a worker process
 
 
 def blocks_with_numbers(puzzle: practice.Puzzle) -> str:
@@ -210,7 +210,7 @@ def lambda_control() -> str:
 def regularization() -> practice.RegularizationSweep:
     X, Y, parameters = practice.lab()
     lambdas = [float(text) for text in LAMBDAS]
-    return workers.run(practice.regularization_sweep, parameters, X, Y, lambdas)
+    return compute(practice.regularization_sweep, parameters, X, Y, lambdas)
 
 
 def l2_with_numbers(sweep: practice.RegularizationSweep, lambd: str) -> str:
@@ -260,7 +260,7 @@ def keep_prob_control() -> str:
 def dropout() -> practice.DropoutSweep:
     X, Y, parameters = practice.lab()
     keep_probs = [float(text) for text in KEEP_PROBS]
-    return workers.run(practice.dropout_sweep, parameters, X, Y, keep_probs)
+    return compute(practice.dropout_sweep, parameters, X, Y, keep_probs)
 
 
 def noise_with_numbers(sweep: practice.DropoutSweep, keep_prob: str) -> str:
@@ -337,7 +337,7 @@ def run_controls() -> RunSettings:
 def training(lambd: float, iterations: int, activation: str) -> tuple[practice.Snapshot, ...]:
     """The run's snapshots (at most 3,000 steps: well under a second)."""
     X, Y, parameters = practice.lab()
-    return workers.run(
+    return compute(
         practice.train_with_snapshots, parameters, X, Y, lambd=lambd,
         learning_rate=LEARNING_RATE, num_iterations=iterations, snapshots=SNAPSHOTS,
         activation=activation,
@@ -349,7 +349,7 @@ def checks(lambd: float, iterations: int, epsilon: float, activation: str, _snap
     """The checks along the run whose snapshots are ``_snapshots`` (not hashed: they are
     the training of the other arguments)."""
     X, Y, _ = practice.lab()
-    return workers.run(
+    return compute(
         practice.checks_along_training, _snapshots, X, Y, lambd=lambd, activation=activation,
         epsilon=epsilon,
     )  # fmt: skip

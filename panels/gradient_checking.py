@@ -10,7 +10,6 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
-import workers
 from charts.gradient_checking import MARKDOWN_COLORS, number, sci
 from charts.numerical_gradients import short, tex
 from core import datasets, initialization
@@ -28,6 +27,7 @@ from core.gradient_check import (
 )
 from core.initialization import DTYPES, PRESETS
 from core.network import BUG_BY_LABEL, PLANTED_BUGS
+from ui.heavy import compute
 from ui.presentation import secondary
 
 HIDDEN = {"5": (5,), "10, 5": (10, 5), "20, 10": (20, 10), "64, 32": (64, 32),
@@ -82,14 +82,14 @@ def problem(net: Network, dtype: str = "float64") -> tuple[dict, np.ndarray, np.
 
 @st.cache_data(max_entries=64, show_spinner="Checking the gradient…")
 def checked(net: Network, setting: Setting, epsilon: float, dtype: str, mode: str, k: int):
-    return workers.run(
+    return compute(
         check_network, *problem(net, dtype), epsilon=epsilon, mode=mode, k=k, **setting._asdict()
     )
 
 
 @st.cache_data(max_entries=32, show_spinner="Sweeping ε from 1e-12 to 0.1 in float64 and float32…")
 def swept(net: Network, setting: Setting, dtype: str):
-    return workers.run(
+    return compute(
         epsilon_sweep, *problem(net, dtype), mode="sample", k=SWEEP_K, **setting._asdict()
     )
 

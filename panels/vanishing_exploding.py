@@ -11,7 +11,6 @@ from typing import NamedTuple
 import numpy as np
 import streamlit as st
 
-import workers
 from charts.vanishing_exploding import power_of_ten
 from core.activations import ACTIVATIONS, LEAKY_RELU_SLOPE
 from core.initialization import METHOD_NAMES, METHODS, init_std
@@ -27,6 +26,7 @@ from core.propagation import (
     gradient_variance_gain,
     simulate_random_network,
 )
+from ui.heavy import compute
 from ui.presentation import secondary
 
 PRESETS = {"1.5·I, 10 layers": (1.5, 10), "0.5·I, 10 layers": (0.5, 10)}
@@ -193,7 +193,7 @@ def simulate(network: Network) -> RandomNetworkSignals:
     """The simulation of ``network``, seeded by its own seed (core refuses what it cannot do)."""
     depth, width, activation, method, scale, dtype, seed = network
     rng = np.random.default_rng(seed)
-    return workers.run(
+    return compute(
         simulate_random_network, depth, width, activation, method, rng, scale, dtype=dtype
     )
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import workers
 from core import datasets, initialization, network, propagation
 from core.initialization import PRESETS
+from ui.heavy import compute
 from ui.presentation import secondary
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
@@ -130,7 +130,7 @@ def names_table() -> pd.DataFrame:
 def simulated(depth, width, activation, name, v, seed) -> propagation.RandomNetworkSignals:
     rng, preset = np.random.default_rng(seed), PRESETS[name]
     # normal: the course's randn (the simulation's default is the cheaper uniform)
-    return workers.run(
+    return compute(
         propagation.simulate_random_network, depth, width, activation, preset.method, rng,
         preset.std_scale(v), distribution="normal",
     )  # fmt: skip
@@ -198,7 +198,7 @@ def _training(key: TrainingKey) -> tuple[datasets.TrainTestSplit, network.Traini
     start = initialization.initialize_parameters(
         (2, *hidden, 1), preset.method, rng, preset.std_scale(v)
     )
-    run = workers.run(
+    run = compute(
         network.train, data.X_train, data.Y_train, start, activation="relu",
         learning_rate=rate, num_iterations=steps, snapshot_every=ITERATION_STEP,
     )  # fmt: skip
