@@ -145,3 +145,13 @@ def test_the_worker_count_comes_from_the_environment_within_bounds(
         assert workers.worker_count() == (cores if expected is None else expected)
     refused = expected is None and setting.strip() != ""
     assert ("is not a whole number" in caplog.text) == refused
+
+
+def test_an_idle_worker_exits_and_the_next_call_starts_another(two_workers, monkeypatch):
+    monkeypatch.setattr(workers, "IDLE_S", 1.0)
+    first = workers.run(os.getpid)
+    deadline = time.monotonic() + 20
+    while _state(first) not in ("gone", "Z") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _state(first) in ("gone", "Z")  # also how an orphaned worker ends
+    assert workers.run(sum, [2, 3]) == 5

@@ -44,6 +44,9 @@ from loky.process_executor import ShutdownExecutorError
 ENVIRONMENT = "LAB_WORKERS"
 MAX_WORKERS = 4
 TIMEOUT_S = 20.0  # one try of one call, its wait in the queue included
+# A worker idle this long exits, and a new one starts with the next call (under a second).
+# Workers do not watch the server: if it is killed outright, this is how they end.
+IDLE_S = 600.0
 ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 T = TypeVar("T")
@@ -109,7 +112,9 @@ def _the_pool() -> loky.ProcessPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = loky.ProcessPoolExecutor(max_workers=worker_count(), env=ONE_THREAD)
+            _pool = loky.ProcessPoolExecutor(
+                max_workers=worker_count(), timeout=IDLE_S, env=ONE_THREAD
+            )
         return _pool
 
 
