@@ -12,12 +12,15 @@ import streamlit as st  # noqa: E402
 
 from core.network import PLANTED_BUGS  # noqa: E402
 from panels.walkthrough import walkthrough  # noqa: E402
-from ui.entry import navigation  # noqa: E402
+from ui.entry import ROOT, navigation  # noqa: E402
 from ui.links import mend_link  # noqa: E402
 from ui.page_style import style_page  # noqa: E402
 from ui.presentation import presentation_toggle  # noqa: E402
 
-st.set_page_config(page_title="Optimization Setup Lab", page_icon=":material/tune:", layout="wide")
+# The icon is a file of the app's own: a Material icon's picture would come from Google's
+# servers, which a lecture hall without internet cannot reach.
+ICON = str(ROOT / "ui" / "favicon.png")
+st.set_page_config(page_title="Optimization Setup Lab", page_icon=ICON, layout="wide")
 style_page()
 
 page, path = navigation()

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser_helpers import (
+    _WATCH_RUNS,
     Control,
     chart_pictures,
     controls,
@@ -251,3 +252,28 @@ def test_a_worker_killed_while_three_visitors_wait_leaves_every_page_working(
         assert exceptions(tab) == []
         assert tab.get_by_text("Train accuracy").first.is_visible()
     assert pids[0] not in _worker_pids(port)  # replaced
+
+
+def test_no_page_asks_for_anything_beyond_the_app_itself(app_url, browser):
+    """A lecture hall without internet: every request a page makes goes to the app's own
+    server (the favicon included, which a Material icon would fetch from Google)."""
+    context = browser.new_context()
+    context.add_init_script(_WATCH_RUNS)
+    elsewhere: list[str] = []
+
+    def only_the_app(route) -> None:
+        url = route.request.url
+        if url.startswith((app_url, "data:", "blob:")):
+            route.continue_()
+        else:
+            elsewhere.append(url)
+            route.abort()
+
+    context.route("**/*", only_the_app)
+    tab = context.new_page()
+    try:
+        for path in ["pages/home.py", *(idea.path for idea in IDEAS)]:
+            open_page(tab, page_url(app_url, path) if path != "pages/home.py" else app_url)
+        assert elsewhere == []
+    finally:
+        context.close()
