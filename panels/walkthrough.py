@@ -285,13 +285,14 @@ def _banner(number: int, step: Step) -> None:
                 f"[:material/south: Go to the part of the page it is about](#{step.section})"
             )
         back, forward, everything, end = st.columns([1, 1, 1, 1], vertical_alignment="center")
+        # ← and → move between steps, as on a slide deck (Streamlit's own shortcuts).
         back.button(
             "Previous", icon=":material/arrow_back:", on_click=_go, args=(number - 1,),
-            disabled=number == 1, width="stretch",
+            disabled=number == 1, width="stretch", shortcut="Left",
         )  # fmt: skip
         forward.button(
             "Next", icon=":material/arrow_forward:", on_click=_go, args=(number + 1,),
-            disabled=number == len(STEPS), type="primary", width="stretch",
+            disabled=number == len(STEPS), type="primary", width="stretch", shortcut="Right",
         )  # fmt: skip
         with everything.popover("All steps", icon=":material/list:", width="stretch"):
             for other, each in enumerate(STEPS, start=1):

@@ -259,3 +259,23 @@ def test_every_chart_downloads_the_tables_it_draws_as_csv(app_url, page, stem):
             pd.testing.assert_frame_equal(
                 written, table, check_dtype=False, check_exact=False, rtol=1e-12
             )
+
+
+def test_arrow_keys_move_between_steps_but_not_while_a_slider_has_the_focus(app_url, page):
+    number = next(n for n, step in enumerate(STEPS, 1) if "ve_L" in step.settings)
+    open_page(page, page_url(app_url, STEPS[number - 1].page, {STEP: str(number)}))
+
+    def at_step(wanted: int) -> bool:
+        return wait_until(page, lambda: query(page).get(STEP) == [str(wanted)], 15_000)
+
+    page.keyboard.press("ArrowRight")
+    assert at_step(number + 1)
+    wait_for_app(page)
+    page.keyboard.press("ArrowLeft")
+    assert at_step(number)
+    wait_for_app(page)
+    thumb = control_box(page, "ve_L").get_by_role("slider").first
+    before = thumb.input_value()
+    rerun_after(page, lambda: (thumb.focus(), thumb.press("ArrowRight")))
+    assert thumb.input_value() != before  # the slider moved…
+    assert query(page).get(STEP) == [str(number)]  # …and the step stayed
