@@ -15,18 +15,24 @@ from panels.walkthrough import walkthrough  # noqa: E402
 from ui.entry import ROOT, navigation  # noqa: E402
 from ui.links import mend_link  # noqa: E402
 from ui.page_style import style_page  # noqa: E402
-from ui.presentation import presentation_toggle  # noqa: E402
+from ui.presentation import presentation_toggle, requested  # noqa: E402
 
 # The icon is a file of the app's own: a Material icon's picture would come from Google's
 # servers, which a lecture hall without internet cannot reach.
 ICON = str(ROOT / "ui" / "favicon.png")
-st.set_page_config(page_title="Optimization Setup Lab", page_icon=ICON, layout="wide")
-style_page()
 
+# First, before the navigation: a page's own icon would otherwise be the tab's, and a
+# Material icon's picture comes from Google. On a projector the sidebar starts folded.
+st.set_page_config(
+    page_title="Optimization Setup Lab",
+    page_icon=ICON,
+    layout="wide",
+    initial_sidebar_state="collapsed" if requested() else "auto",
+)
 page, path = navigation()
 # Links from before the planted bugs' selects showed words held the bugs' code names.
 OLD_BUG_NAMES = {name: bug.label for name, bug in PLANTED_BUGS.items()}
 mend_link(page, renamed={"gc_bug": OLD_BUG_NAMES, "gp_guess": OLD_BUG_NAMES})
-presentation_toggle()
+style_page(presentation_toggle())
 walkthrough(path)
 page.run()

@@ -75,7 +75,9 @@ def banner(tab):
 def press(tab, label: str, number: int) -> None:
     """Press the banner's Previous or Next and wait until step `number` is shown: a step on
     another page switches page, a run after the one the click started."""
-    rerun_after(tab, banner(tab).get_by_role("button", name=label, exact=True).click)
+    # The button shows its keyboard shortcut (← or →) after its label.
+    button = banner(tab).get_by_role("button", name=re.compile(rf"\b{label}\b"))
+    rerun_after(tab, button.click)
     caption = f"step {number} of {len(STEPS)} ·"
     tab.locator('[data-testid="stCaptionContainer"]').filter(has_text=caption).wait_for()
     wait_for_app(tab)
@@ -279,3 +281,37 @@ def test_arrow_keys_move_between_steps_but_not_while_a_slider_has_the_focus(app_
     rerun_after(page, lambda: (thumb.focus(), thumb.press("ArrowRight")))
     assert thumb.input_value() != before  # the slider moved…
     assert query(page).get(STEP) == [str(number)]  # …and the step stayed
+
+
+def test_presentation_mode_enlarges_every_text_and_folds_the_sidebar(app_url, browser):
+    """At 1920×1080 with ?present=true: body text of 20 px or more, every other text as
+    much larger as the body, and the sidebar folded so the page has the whole width."""
+
+    def measured(present: bool) -> dict[str, float]:
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        tab = context.new_page()
+        try:
+            query = {PRESENT: "true"} if present else {}
+            open_page(tab, page_url(app_url, "pages/gradient_checking.py", query))
+            sizes = tab.evaluate(
+                """() => {
+                  const main = document.querySelector('[data-testid=stMain]');
+                  const px = (selector) => parseFloat(getComputedStyle(
+                    main.querySelector(selector)).fontSize);
+                  return {body: px('[data-testid=stMarkdownContainer] p'),
+                          caption: px('[data-testid=stCaptionContainer]'),
+                          metric: px('[data-testid=stMetricValue]'),
+                          table: px('td')};
+                }"""
+            )
+            sidebar = tab.locator('[data-testid="stSidebar"]').bounding_box()
+            sizes["sidebar shown"] = max(0.0, sidebar["x"] + sidebar["width"])
+            return sizes
+        finally:
+            context.close()
+
+    laptop, projector = measured(False), measured(True)
+    assert projector["body"] >= 20 > laptop["body"]
+    for text in ("caption", "metric", "table"):
+        assert projector[text] >= 1.2 * laptop[text], text
+    assert laptop["sidebar shown"] > 0 and projector["sidebar shown"] == 0

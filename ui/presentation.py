@@ -38,6 +38,14 @@ def presentation_toggle() -> bool:
     return on
 
 
+def requested() -> bool:
+    """Whether this run is in presentation mode, before the toggle is drawn: as the
+    toggle left it, or as the link asks on a session's first run."""
+    if KEY in st.session_state:
+        return bool(st.session_state[KEY])
+    return st.query_params.get(KEY) == "true"
+
+
 def presenting() -> bool:
     return bool(st.session_state.get(KEY, False))
 
