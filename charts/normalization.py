@@ -9,7 +9,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
+from charts.common import LABEL_FONT_SIZE, POWER_OF_TEN_LABEL, finish, long_frame
 
 STAGE_SIZE = 220  # px: the three stage panels are square, so equal units look equal
 CONTOUR_SIZE = 360
@@ -94,6 +94,38 @@ def stages_chart(
         chart = alt.hconcat(*panels, spacing=30, autosize=PAD)
     title = "The training set in three stages (each panel: equal units across and up)"
     return finish(chart, title, height=None)
+
+
+def condition_numbers_chart(kappas: pd.DataFrame) -> alt.LayerChart:
+    """κ per stage of normalizing as bars on a log axis that starts at κ = 1 (a round
+    valley), each labelled at its end; stages top to bottom in the table's order.
+
+    kappas: columns stage, kappa (≥ 1) and label (the value as the page writes it).
+    """
+    order = list(kappas["stage"])
+    # A decade of room past the longest bar for its label.
+    top = 10.0 ** (np.ceil(np.log10(float(kappas["kappa"].max()))) + 1)
+    x = alt.X(
+        "kappa:Q",
+        title="condition number κ (log scale; 1 is a round valley)",
+        scale=alt.Scale(type="log", domain=[1.0, top], nice=False),
+        axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL, grid=False),
+    )
+    y = alt.Y("stage:N", title=None, sort=order, axis=alt.Axis(labelLimit=0))
+    tooltip = [alt.Tooltip("stage:N"), alt.Tooltip("kappa:Q", title="κ", format=",.4~g")]
+    # A log axis has no 0 to start a bar from: each bar runs from κ = 1.
+    bars = (
+        alt.Chart(kappas)
+        .mark_bar(color="#4c78a8")
+        .encode(x=x, x2=alt.X2Datum(1.0), y=y, tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(kappas)
+        .mark_text(align="left", dx=4, fontSize=LABEL_FONT_SIZE)
+        .encode(x=alt.X("kappa:Q"), y=alt.Y("stage:N", sort=order), text=alt.Text("label:N"))
+    )
+    chart = alt.layer(bars, labels, width=STAGE_SIZE, autosize=PAD)  # fits a 390 px phone
+    return finish(chart, "Condition number κ after each stage", height=28 * len(order))
 
 
 def contour_axes(

@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
-from core.finite_differences import ErrorSweep, MethodErrors, SecantGeometry, is_exact_for_f
+from core.finite_differences import (
+    ErrorSweep,
+    MethodErrors,
+    SecantGeometry,
+    is_exact_for_f,
+    spans_kink,
+)
 
 _HALO = {"color": "white", "stroke": "white", "strokeWidth": 4, "strokeJoin": "round"}
 COLORS = {
@@ -98,9 +104,12 @@ def estimate_frame(results: dict[str, ErrorSweep], digits: dict[str, int]) -> pd
 
     results: a sweep over the single current ε for each dtype name; digits: how many
     significant digits of an estimate to show for each. A method missing from a sweep is
-    "not applicable"; an error at the sweep's floor is shown as "≤ floor".
+    "not applicable"; an error at the sweep's floor is shown as "≤ floor". A method whose
+    window holds f's kink (core.finite_differences.spans_kink), or every method when the
+    kink is at θ, has no order: its O(ε^p) needs a smooth f.
     """
-    exact = [number(next(iter(results.values())).derivative, 12), "0"] * len(results)
+    first = next(iter(results.values()))
+    exact = [number(first.derivative, 12), "0"] * len(results)
     rows = {"exact f′(θ)": ["f′(θ)", *exact, "none"]}
     columns = ["quotient"]
     for dtype in results:
@@ -115,6 +124,12 @@ def estimate_frame(results: dict[str, ErrorSweep], digits: dict[str, int]) -> pd
             error, floor = found.absolute_error[0], sweep.error_floor
             shown = f"≤ {floor:.3g}" if error == floor else number(error, 3)
             cells += [number(found.estimate[0], digits[dtype]), shown]
+        if method not in first.methods:
+            pass  # not applicable: no order to take away
+        elif first.kink == first.theta:
+            order = f"not {order.split(',')[0]}: no f′ at a kink"
+        elif spans_kink(first, method, first.epsilons[0]):
+            order = f"not {order.split(',')[0]}: kink at {first.kink:.6g} inside"
         rows[METHOD_NAMES[method]] = [quotient, *cells, order]
     return pd.DataFrame.from_dict(rows, orient="index", columns=[*columns, "truncation error"])
 
@@ -151,16 +166,18 @@ def hidden_secants(g: SecantGeometry) -> list[str]:
 
 
 def secant_frames(
-    g: SecantGeometry, labelled: bool, kink: bool = False
+    g: SecantGeometry, labelled: bool, kink: bool = False, across: float = math.nan
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The frames secant_chart draws, from the geometry; labelled: name the points θ ± ε;
-    kink: f has no derivative at θ, so the line of slope f′(θ) is no tangent."""
+    kink: f has no derivative at θ, so the line of slope f′(θ) is no tangent; across: where
+    f has a kink inside θ ± ε, which the two-sided secant spans (NaN: none)."""
     line = f"no tangent at a kink: slope f′ = {g.derivative:.8g} by convention"
+    spanning = f" across the kink at {across:.6g}" if math.isfinite(across) else ""
     lines = [
         ("f(θ)", "f", g.curve),
         (line if kink else f"tangent · slope {g.derivative:.8g}", "tangent", g.tangent),
         (f"one-sided secant · slope {g.one_sided:.8g}", "forward", g.one_sided_secant),
-        (f"two-sided secant · slope {g.two_sided:.8g}", "central", g.two_sided_secant),
+        (f"two-sided secant{spanning} · slope {g.two_sided:.8g}", "central", g.two_sided_secant),
     ]
     curves = long_frame(
         {"theta": g.grid, "value": values, "curve": label, "series": series}
@@ -191,7 +208,11 @@ def method_label(sweep: ErrorSweep, method: str, kink: bool = False) -> str:
         return f"{name} · no derivative to converge to (kink)"
     if math.isfinite(errors.truncation_slope):
         return f"{name} · slope ≈ {errors.truncation_slope:.2f} (theory {errors.truncation_order})"
-    return name + (" · exact for this f" if is_exact_for_f(sweep, method) else " · no clean slope")
+    if not is_exact_for_f(sweep, method):
+        return f"{name} · no clean slope"
+    if spans_kink(sweep, method, sweep.epsilons[-1]):
+        return f"{name} · exact until ε reaches the kink at {sweep.kink:.6g}"
+    return f"{name} · exact for this f"
 
 
 def has_round_off_side(errors: MethodErrors) -> bool:
@@ -248,14 +269,17 @@ _BEST_COLUMNS = {"method": str, "series": str, "theory_epsilon": float, "best_ep
 
 
 def secant_chart(
-    curves: pd.DataFrame, triangles: pd.DataFrame, points: pd.DataFrame
+    curves: pd.DataFrame,
+    triangles: pd.DataFrame,
+    points: pd.DataFrame,
+    title: str = "Secants and tangent at θ",
 ) -> alt.TopLevelMixin:
     """f, its tangent and the two secants around θ, with the lecture's two triangles shaded.
 
     curves: columns theta, value, curve (legend label), series (a COLORS key), one row per
     grid point and curve. triangles: columns theta, base, top, triangle, series; two rows
     per triangle (its left and right ends: base is the horizontal side, top the secant).
-    points: columns theta, value, label (θ−ε, θ, θ+ε on f).
+    points: columns theta, value, label (θ−ε, θ, θ+ε on f). title: the chart's title.
     The vertical range fits f over the window; lines leaving it are clipped.
     """
     low, high = picture_range(curves.loc[curves["series"] == "f", "value"], points["value"])
@@ -307,7 +331,7 @@ def secant_chart(
     dots = marks.mark_point(filled=True, size=70, color="#222222", clip=True)
     names = marks.mark_text(dy=-14, fontSize=14, clip=True).encode(text=alt.Text("label:N"))
     chart = alt.layer(shading, lines, dots, names).interactive()
-    return finish(chart, "Secants and tangent at θ", height=PICTURE_HEIGHT)
+    return finish(chart, title, height=PICTURE_HEIGHT)
 
 
 def error_chart(
@@ -317,6 +341,8 @@ def error_chart(
     epsilon_text: str,
     turning_point: float,
     sides: tuple[str, ...] = ("round-off", "truncation"),
+    kink_distance: float = math.inf,
+    kink_text: str = "",
 ) -> alt.TopLevelMixin:
     """Absolute error against ε on log-log axes, one line per method.
 
@@ -327,7 +353,10 @@ def error_chart(
     current step (a solid rule), labelled "your ε = " + epsilon_text. turning_point: the
     step that splits the chart into its round-off side (left) and truncation side (right),
     where the labels "← round-off dominates" and "truncation dominates →" sit; sides: which
-    of the two the curves have (from error_sides), the only labels drawn.
+    of the two the curves have (from error_sides), the only labels drawn. kink_distance:
+    the step from which θ ± ε holds f's kink (a dotted rule, labelled kink_text on its left,
+    where there is room, with the truncation label kept left of it); inf when the steps
+    reach none.
     """
     fitted = "truncation" in sides
     color = _color(errors, "method", "method · fitted slope" if fitted else "method")
@@ -397,6 +426,7 @@ def error_chart(
     # The truncation side can be too narrow for its label, so that one ends at the largest
     # step, a row lower, with its arrow still pointing away from the turning point.
     largest = float(errors["epsilon"].max()) if len(errors) else turning_point
+    largest = min(largest, kink_distance)
     # Each side label is drawn twice: first as a white halo, so that the rules it crosses
     # (your ε, a theoretical best) do not strike through its words.
     side_labels = [
@@ -411,5 +441,14 @@ def error_chart(
         if side in sides
         for look in (_HALO, {"color": "#555555"})
     ]  # fmt: skip
-    chart = alt.layer(lines, theory, measured, current_rule, current_label, *side_labels)
+    kink_marks = []
+    if math.isfinite(kink_distance) and kink_distance > 0:
+        at_kink = alt.Chart(one_row).encode(x=alt.X(datum=kink_distance, type="quantitative"))
+        kink_marks = [
+            at_kink.mark_rule(color="#555555", strokeDash=[2, 3], strokeWidth=2),
+            at_kink.mark_text(align="right", dx=-4, fontSize=13, text=kink_text, clip=True,
+                              color="#555555").encode(y=alt.YValue(84)),
+        ]  # fmt: skip
+    chart = alt.layer(lines, theory, measured, current_rule, current_label, *side_labels,
+                      *kink_marks)  # fmt: skip
     return finish(chart, "Error against the step ε", height=460)

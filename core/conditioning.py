@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from core._checks import as_matrix, positive_float, positive_int
+from core.normalization import Normalizer
 
 MAX_STEPS = 100_000
 """Most gradient-descent steps one call may take (a hosted page must stay responsive)."""
@@ -83,6 +84,46 @@ def condition_number(X: np.ndarray) -> float:
     """κ = λ_max / λ_min of H = (1/m) X Xᵀ; infinite when H is singular."""
     lambdas = _eigenvalues(X)
     return float(lambdas[-1] / lambdas[0]) if lambdas[0] > 0 else float("inf")
+
+
+class StageConditionNumbers(NamedTuple):
+    """κ of H = (1/m) X Xᵀ after neither, either or both of normalizing's two steps.
+
+    raw : X as given.   centred : X − μ only.   scaled : X / σ only (not centred).
+    normalized : (X − μ) / σ, both steps.   μ and σ are those of the X passed in.
+    """
+
+    raw: float
+    centred: float
+    scaled: float
+    normalized: float
+
+
+def condition_numbers_by_stage(X: np.ndarray) -> StageConditionNumbers:
+    """κ of the inputs raw, centred only, scaled only and normalized, for X of shape (n_x, m).
+
+    Centring removes μμᵀ from H = Σ + μμᵀ (Σ the covariance); scaling evens out the
+    features' spreads. Each can lower κ without the other, and by very different factors.
+    """
+    X = as_matrix(X).astype(np.float64)
+    steps = ((False, False), (True, False), (False, True), (True, True))
+    return StageConditionNumbers(
+        *(
+            condition_number(Normalizer(with_mean, with_std).fit_transform(X))
+            for with_mean, with_std in steps
+        )
+    )
+
+
+def correlation(X: np.ndarray) -> np.ndarray:
+    """The features' correlation matrix, (n_x, n_x), for X of shape (n_x, m).
+
+    ρ_jk = Σ_jk / (σ_j σ_k), with Σ = (1/m)(X − μ)(X − μ)ᵀ. It is H of the normalized
+    inputs, so it is the shape normalizing leaves: with two features H's eigenvalues are
+    1 ± ρ and κ = (1 + |ρ|)/(1 − |ρ|), which is 1 (a round valley) only for ρ = 0.
+    A constant feature (σ kept at 1 by ``Normalizer``) gets a row and column of zeros.
+    """
+    return hessian(Normalizer().fit_transform(X))
 
 
 def best_stable_learning_rate(X: np.ndarray) -> float:

@@ -173,8 +173,9 @@ class MethodErrors:
     best_epsilon, best_error: where typical_error is smallest (the largest such ε on ties),
         and its value there.
     truncation_slope: slope of log absolute_error against log ε over fit_range, right of
-        the best ε, where truncation dominates; ≈ truncation_order. NaN when there is no
-        such range, e.g. when the method is exact for f (Richardson on a cubic).
+        the best ε and left of f's nearest kink, where truncation dominates; ≈
+        truncation_order. NaN when there is no such range, e.g. when the method is exact
+        for f (Richardson on a cubic) or f has a kink at θ.
     fit_range: the (smallest, largest) ε of that fit, or (NaN, NaN).
     theoretical_best_epsilon, theoretical_best_error: see error_sweep.
     """
@@ -201,6 +202,9 @@ class ErrorSweep:
     epsilons: the steps, shape (n_ε,), ascending, as represented in dtype.
     error_floor: u/2 · |f′(θ)|, half a unit of round-off; smaller errors are shown as it.
     methods: MethodErrors for each method name.
+    kink: where f has its kink nearest θ within θ ± the largest step (θ itself when f has
+        one there), NaN when f is smooth there (nearest_kink). Steps that reach it leave
+        the O(ε^p) rules, which need f smooth between θ − ε and θ + ε.
     """
 
     theta: float
@@ -210,6 +214,12 @@ class ErrorSweep:
     epsilons: np.ndarray
     error_floor: float
     methods: dict[str, MethodErrors]
+    kink: float = float("nan")
+
+    @property
+    def kink_distance(self) -> float:
+        """|kink − θ|: steps this large or larger reach f's kink; inf when there is none."""
+        return abs(self.kink - self.theta) if np.isfinite(self.kink) else float("inf")
 
 
 def _theoretical_best(method: str, machine_epsilon: float) -> tuple[float, float]:
@@ -243,6 +253,7 @@ def _method_errors(
     derivative: float,
     error_floor: float,
     machine_epsilon: float,
+    smooth_below: float = float("inf"),
 ) -> MethodErrors:
     nan = float("nan")
     scale = abs(derivative) or 1.0
@@ -266,6 +277,7 @@ def _method_errors(
                 & (typical_error >= _FIT_ABOVE_BEST * best_error)
                 & (typical_error / scale <= _FIT_MAX_RELATIVE_ERROR)
                 & np.isfinite(absolute_error)
+                & (epsilons < smooth_below)  # truncation is only defined where f is smooth
             )
         if np.count_nonzero(window) >= _FIT_MIN_POINTS:
             slope = float(np.polyfit(log_epsilons[window], np.log10(absolute_error[window]), 1)[0])
@@ -307,7 +319,8 @@ def error_sweep(
     numpy ufuncs and Python-number constants) must keep that dtype, so the round-off
     measured is the dtype's; the complex step runs in complex128 or complex64. f′ is the
     float64 reference, taken at θ as represented in dtype. The sweep is vectorised: f is
-    called on the whole ε grid at once.
+    called on the whole ε grid at once. f's kink nearest θ, if the largest step reaches
+    one, is found in float64 (ErrorSweep.kink), and no slope is fitted across it.
 
     theta: a real scalar. epsilons: positive steps, shape (n_ε,), default DEFAULT_EPSILONS;
     they are sorted ascending. methods: names from METHODS.
@@ -341,6 +354,8 @@ def error_sweep(
     error_floor = machine_epsilon / 2 * (abs(derivative) or 1.0)
 
     shown_epsilons = epsilons.astype(np.float64)
+    kink = nearest_kink(f, float(theta_in_dtype), float(shown_epsilons[-1]))
+    smooth_below = abs(kink - float(theta_in_dtype)) if np.isfinite(kink) else np.inf
     results = {}
     for method in methods:
         with np.errstate(all="ignore"):
@@ -358,6 +373,7 @@ def error_sweep(
             derivative,
             error_floor,
             machine_epsilon,
+            smooth_below,
         )
     return ErrorSweep(
         theta=float(theta_in_dtype),
@@ -367,6 +383,7 @@ def error_sweep(
         epsilons=shown_epsilons,
         error_floor=error_floor,
         methods=results,
+        kink=kink,
     )
 
 
@@ -379,12 +396,13 @@ def is_exact_for_f(sweep: ErrorSweep, method: str) -> bool:
     """Whether the method's truncation error vanishes for this f, leaving only round-off.
 
     True when its truncation slope could not be fitted (MethodErrors.truncation_slope is
-    NaN) and its error at the largest step with a finite error is within 1000 error
-    floors: Richardson on a cubic, every difference on a straight line. A method whose
+    NaN) and its error at the largest step with a finite error that stays short of f's
+    kink (ErrorSweep.kink) is within 1000 error floors: Richardson on a cubic, every
+    difference on a straight line, the two-sided one on |θ| while ε < |θ|. A method whose
     error stays large instead (a difference across a kink) is not exact.
     """
     errors = sweep.methods[method]
-    finite = np.isfinite(errors.absolute_error)
+    finite = np.isfinite(errors.absolute_error) & (sweep.epsilons < sweep.kink_distance)
     if not np.isnan(errors.truncation_slope) or not np.any(finite):
         return False
     largest_step_error = errors.absolute_error[finite][-1]
@@ -420,6 +438,76 @@ def has_kink(f: ScalarFunction, theta: float) -> bool:
     return bool(wide / 2 <= narrow <= 2 * wide)
 
 
+# kink_between scans f on this many points, then zooms in on the largest change of slope,
+# this many points at a time, until the interval is this narrow (relative to |θ| or 1).
+_KINK_SCAN_POINTS = 1001
+_KINK_ZOOM_POINTS = 41
+_KINK_RESOLUTION = 1e-9
+
+
+def kink_between(f: ScalarFunction, low: float, high: float) -> float:
+    """Where f has a kink strictly between low and high, or NaN when it has none there.
+
+    The slope between neighbouring points changes by about f″·h where f is smooth and by
+    the jump in slope at a kink, however small h: zoom in on the largest change until
+    the interval is narrower than 1e-9, then confirm with has_kink at the simplest decimal
+    inside it (0 for |θ|). With several kinks, the one with the largest change of slope.
+    """
+    inside = (float(low), float(high))
+    points = _KINK_SCAN_POINTS
+    with np.errstate(all="ignore"):
+        while high - low > _KINK_RESOLUTION * max(1.0, abs(low), abs(high)):
+            t = np.linspace(low, high, points)
+            slopes = np.diff(np.asarray(f(t), dtype=np.float64)) / np.diff(t)
+            changes = np.abs(np.diff(slopes))
+            if not np.any(np.isfinite(changes)):
+                return float("nan")
+            at = int(np.nanargmax(np.where(np.isfinite(changes), changes, np.nan)))
+            low, high, points = float(t[at]), float(t[at + 2]), _KINK_ZOOM_POINTS
+    where = _simplest_between(low, high)
+    if inside[0] < where < inside[1] and has_kink(f, where):
+        return where
+    return float("nan")
+
+
+def _simplest_between(low: float, high: float) -> float:
+    # The number in [low, high] with the fewest decimals: a kink at 0 is shown as 0.
+    middle = (low + high) / 2
+    for decimals in range(17):
+        if low <= (candidate := round(middle, decimals)) <= high:
+            return candidate + 0.0  # no −0
+    return middle
+
+
+def nearest_kink(f: ScalarFunction, theta: float, reach: float) -> float:
+    """Where f has the kink nearest θ strictly within θ ± reach (θ itself when f has a kink
+    there), or NaN when f is smooth on that window (kink_between, narrowed while a kink
+    closer to θ is found)."""
+    found = kink_between(f, theta - reach, theta + reach)
+    for _ in range(8):  # each pass keeps a kink strictly closer to θ
+        if not np.isfinite(found) or found == theta:
+            break
+        distance = abs(found - theta)
+        closer = kink_between(f, theta - distance, theta + distance)
+        if not np.isfinite(closer):
+            break
+        found = closer
+    return found
+
+
+_WINDOWS = {"forward": (0, 1), "backward": (-1, 0), "central": (-1, 1), "richardson": (-1, 1)}
+
+
+def spans_kink(sweep: ErrorSweep, method: str, epsilon: float) -> bool:
+    """Whether the method's quotient at step ε reads f on both sides of the sweep's kink:
+    the kink lies strictly inside its window (θ … θ+ε forward, θ−ε … θ backward, θ ± ε
+    central and Richardson). The complex step reads f at θ only."""
+    if method not in _WINDOWS or not np.isfinite(sweep.kink):
+        return False
+    left, right = _WINDOWS[method]
+    return bool(sweep.theta + left * epsilon < sweep.kink < sweep.theta + right * epsilon)
+
+
 MAX_GRID_POINTS = 10_000
 """Largest grid secant_geometry accepts."""
 
@@ -430,8 +518,9 @@ class SecantGeometry:
 
     theta, epsilon: the point and the step. f_minus, f_theta, f_plus: f(θ−ε), f(θ), f(θ+ε).
     derivative: f′(θ), the tangent's slope. one_sided: (f(θ+ε) − f(θ))/ε, the slope of the
-    secant over the small triangle θ…θ+ε. two_sided: (f(θ+ε) − f(θ−ε))/2ε, the slope of
-    the secant over the big triangle θ−ε…θ+ε.
+    secant over the small triangle θ…θ+ε. backward: (f(θ) − f(θ−ε))/ε, the slope of the
+    secant over θ−ε…θ. two_sided: (f(θ+ε) − f(θ−ε))/2ε, the slope of the secant over the
+    big triangle θ−ε…θ+ε, the average of one_sided and backward.
     grid: θ values, shape (n,), evenly spaced over [θ − half_width, θ + half_width].
     curve: f on the grid, NaN or ±inf where f is undefined; tangent, one_sided_secant,
     two_sided_secant: the three straight lines on the grid, each shape (n,).
@@ -444,6 +533,7 @@ class SecantGeometry:
     f_plus: float
     derivative: float
     one_sided: float
+    backward: float
     two_sided: float
     grid: np.ndarray
     curve: np.ndarray
@@ -483,6 +573,7 @@ def secant_geometry(
         )
         derivative = float(df(np.float64(theta)))
         one_sided = float(one_sided_difference(f, theta, epsilon))
+        backward = float(one_sided_difference(f, theta, epsilon, "backward"))
         two_sided = float(two_sided_difference(f, theta, epsilon))
         curve = np.asarray(f(grid), dtype=np.float64)
         tangent = f_theta + derivative * (grid - theta)
@@ -496,6 +587,7 @@ def secant_geometry(
         f_plus=f_plus,
         derivative=derivative,
         one_sided=one_sided,
+        backward=backward,
         two_sided=two_sided,
         grid=grid,
         curve=curve,

@@ -17,8 +17,9 @@ st.write(
     "Gradient descent takes one step size for every weight. When one input is measured in "
     "thousands and another in units, the cost is a long narrow valley: a step small enough for "
     "the steep direction barely moves along the flat one. Centring each feature and dividing it "
-    "by its spread makes the valley round; the training set's μ and σ are then reused on every "
-    "later example."
+    "by its spread makes the valley far rounder, though round only if the features do not "
+    "correlate; the training set's μ and σ are then reused on every later example. Features "
+    "already on similar scales gain little, and normalizing them does no harm."
 )
 data = panel.usable_data()
 names = data.meta["names"]
@@ -52,18 +53,24 @@ def cost_section(data: panel.PageData):
         "κ = λ_max/λ_min being the condition number. Gradient descent is stable only for "
         "α < 2/λ_max and fastest at α* = 2/(λ_max + λ_min)."
     )
+    names = data.meta["names"]
+    left, right = st.columns([3, 2])
+    show(charts.condition_numbers_chart, panel.stage_frame(data.stages), name="kappa_by_stage",
+         where=left, width="content")  # fmt: skip
+    right.info(panel.stage_notice(data.stages, data.rho, names))
     fraction, tolerance = panel.descent_controls()
-    X, Y, names = data.split.X_train, data.split.Y_train, data.meta["names"]
+    X, Y = data.split.X_train, data.split.Y_train
     inputs = {"raw": X, "normalized": data.normalizer.transform(X)}
-    runs = {label: panel.descent_runs(A, Y, fraction, tolerance, label)
+    alpha = panel.shared_learning_rate(inputs["normalized"], fraction)
+    runs = {label: panel.descent_runs(A, Y, alpha, tolerance, label)
             for label, A in inputs.items()}  # fmt: skip
+    raw, scaled = (facts for *_, facts in runs.values())
+    panel.descent_notice(raw, scaled, alpha)
     for column, (label, (grid, paths, w_star, _)) in zip(st.columns(2), runs.items(), strict=True):
         show(charts.contour_chart, grid, paths, w_star, *panel.contour_titles(label, names),
              name=f"contours_{label}", where=column, width="content")  # fmt: skip
-    raw, scaled = (facts for *_, facts in runs.values())
-    st.table(panel.steps_frame(raw, scaled, fraction))
+    st.table(panel.steps_frame(raw, scaled, alpha))
     st.caption(panel.paths_caption(raw, tolerance))
-    panel.descent_notice(raw, scaled, fraction)
 
 
 @st.fragment

@@ -272,9 +272,10 @@ def default_houses() -> tuple[datasets.TrainTestSplit, dict]:
 def descent_controls():
     left, right = st.columns([3, 2])
     fraction = left.slider(
-        "Learning rate α, as a fraction of the stability limit 2/λ_max", 0.05, 1.2,
-        DEFAULTS["ni_lr"], 0.05,
-        key="ni_lr", help="Above 1 gradient descent diverges.", **BOUND,
+        "Learning rate α for both panels, as a fraction of 2/λ_max on normalized inputs",
+        0.05, 1.2, DEFAULTS["ni_lr"], 0.05, key="ni_lr", **BOUND,
+        help="For two normalized features 2/λ_max = 2/(1 + |ρ|), between 1 and 2; above 1 "
+        "gradient descent diverges on them. Raw inputs get the same α.",
     )  # fmt: skip
     tolerance = right.select_slider(
         "Converged once the distance to w* has shrunk by", TOLERANCES, DEFAULTS["ni_tol"],
@@ -310,17 +311,34 @@ def cost_window(X: np.ndarray, Y: np.ndarray, equal_aspect: bool) -> tuple[pd.Da
     return charts.grid_frame(w1, w2, excess), w_star
 
 
+def shared_learning_rate(X_normalized: np.ndarray, fraction: float) -> float:
+    """The one α both panels use: ``fraction`` of 2/λ_max on the normalized inputs."""
+    return fraction * cond.learning_rate_stability_limit(X_normalized)
+
+
 @st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
-def descent_runs(X: np.ndarray, Y: np.ndarray, fraction: float, tolerance: float, label: str):
-    """The cost grid, the paths at α = fraction · 2/λ_max and at α*, w*; their step
-    counts and κ."""
+def descent_runs(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float, label: str):
+    """The cost grid, the paths at this input's own best α* and at the shared α (drawn
+    last, on top), w*; their step counts, κ, 2/λ_max and α*."""
     limit, best = cond.learning_rate_stability_limit(X), cond.best_stable_learning_rate(X)
-    rates = {f"α = {fraction:g} · 2/λ_max": fraction * limit, "best α*": best}
-    paths = pd.concat(path(X, Y, alpha, tolerance, run) for run, alpha in rates.items())
+    steps = [cond.steps_to_converge(X, Y, rate, None, tolerance) for rate in (alpha, best)]
+    rates = {
+        f"best α* = {best:.3g}, this panel's: {outcome_text(steps[1], best, limit)}": best,
+        f"α = {alpha:.3g}, both panels: {outcome_text(steps[0], alpha, limit)}": alpha,
+    }
+    paths = pd.concat(path(X, Y, rate, tolerance, run) for run, rate in rates.items())
     grid, w_star = cost_window(X, Y, equal_aspect=label == "normalized")
-    steps = [cond.steps_to_converge(X, Y, alpha, None, tolerance) for alpha in rates.values()]
     return grid, paths, w_star, {"steps": steps, "kappa": cond.condition_number(X),
-                                 "best": best / limit}  # fmt: skip
+                                 "limit": limit, "best": best}  # fmt: skip
+
+
+def outcome_text(steps: int | None, alpha: float, limit: float) -> str:
+    """What gradient descent at α did: its step count, "diverges" (α above 2/λ_max) or
+    "never arrives" (1 − αλ_min rounds to 1, or α is 2/λ_max to the last digit, as α* is
+    when κ passes 1e16)."""
+    if steps is not None:
+        return f"{steps:,} steps"
+    return "diverges" if alpha > limit else "never arrives"
 
 
 def contour_titles(label: str, names: tuple[str, str]) -> tuple[str, tuple[str, str]]:
@@ -343,6 +361,12 @@ def test_sets(split: datasets.TrainTestSplit) -> dict:
     return errors
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def stage_conditioning(X: np.ndarray) -> tuple[cond.StageConditionNumbers, float]:
+    """κ raw, centred only, scaled only and normalized; the two features' correlation ρ."""
+    return cond.condition_numbers_by_stage(X), float(cond.correlation(X)[0, 1])
+
+
 class PageData(NamedTuple):
     """The chosen data and what every section of the page draws from them."""
 
@@ -352,10 +376,13 @@ class PageData(NamedTuple):
     normalizer: Normalizer  # fitted on split.X_train
     H: np.ndarray  # (1/m) X Xᵀ of the raw training inputs, (2, 2)
     errors: dict  # test_sets(split)
+    stages: cond.StageConditionNumbers  # κ of the training inputs after each stage
+    rho: float  # the correlation of the two training features
 
 
 def _prepared(split: datasets.TrainTestSplit, meta: dict) -> PageData:
-    return PageData(split, meta, *stage_points(split.X_train), test_sets(split))
+    return PageData(split, meta, *stage_points(split.X_train), test_sets(split),
+                    *stage_conditioning(split.X_train))  # fmt: skip
 
 
 def usable_data() -> PageData:
@@ -413,47 +440,154 @@ def spread_notice(names: tuple[str, str], normalizer: Normalizer) -> str:
     )
 
 
-def steps_frame(raw: dict, scaled: dict, fraction: float) -> pd.DataFrame:
-    """κ, α*/(2/λ_max) and both step counts, raw and normalized (the facts of descent)."""
+STAGES = ("raw", "centred only: x − μ", "scaled only: x / σ", "both: (x − μ) / σ")
+
+
+def stage_frame(stages: cond.StageConditionNumbers) -> pd.DataFrame:
+    """One row per stage, in STAGES' order: its κ and κ as the page writes it."""
+    return pd.DataFrame({"stage": STAGES, "kappa": stages, "label": [f"{k:,.3g}" for k in stages]})
+
+
+def factor_text(value: float) -> str:
+    """A ratio to two significant figures, millions in words: 4.3, 11, 120,000, 1.3 million."""
+    rounded = float(f"{value:.2g}")
+    if rounded >= 1e9:
+        return f"{value:.2g}"
+    return f"{rounded / 1e6:g} million" if rounded >= 1e6 else f"{rounded:,g}"
+
+
+def _change(before: float, after: float) -> str:
+    # Which way κ moved, and how far.
+    if after <= before:
+        return f"divides κ by {factor_text(before / after)}"
+    return f"multiplies κ by {factor_text(after / before)}"
+
+
+def stage_notice(stages: cond.StageConditionNumbers, rho: float, names: tuple[str, str]) -> str:
+    """What each step of normalizing does to κ, and why κ stays above 1 after both."""
+    return f"{_steps_sentence(stages)} {_shape_sentence(stages.normalized, rho, names)}"
+
+
+def _steps_sentence(k: cond.StageConditionNumbers) -> str:
+    overall = k.raw / k.normalized
+    if overall <= 0.5:
+        return (
+            f"Here normalizing raises κ {factor_text(1 / overall)}-fold, from {k.raw:,.3g} to "
+            f"{k.normalized:,.3g}."
+        )
+    if overall < 2:
+        harm = "it does no harm" if k.normalized <= k.raw else "here it even raises κ a little"
+        return (
+            f"Normalizing changes κ little here ({k.raw:,.3g} raw, {k.normalized:,.3g} "
+            f"normalized), as when features already come on similar scales; {harm}."
+        )
+    # What each step adds on top of the other: ≥ 2-fold counts as earning its place.
+    centring_adds, scaling_adds = k.scaled / k.normalized >= 2, k.centred / k.normalized >= 2
+    if centring_adds and scaling_adds:
+        return (
+            f"Both steps earn their place: centring alone {_change(k.raw, k.centred)}, scaling "
+            f"alone {_change(k.raw, k.scaled)}, and the two together divide it by "
+            f"{factor_text(overall)}."
+        )
+    if scaling_adds or centring_adds:
+        does, does_alone, other, other_adds = (
+            ("Dividing by σ", _change(k.raw, k.scaled), "subtracting μ", k.scaled)
+            if scaling_adds
+            else ("Subtracting μ", _change(k.raw, k.centred), "dividing by σ", k.centred)
+        )
+        return (
+            f"{does} does the work here: alone it {does_alone}; {other} as well moves κ less "
+            f"than 2-fold ({other_adds:,.3g} → {k.normalized:,.3g})."
+        )
+    return (
+        "Neither step adds 2-fold on top of the other, yet together they divide κ by "
+        f"{factor_text(overall)}."
+    )
+
+
+def _shape_sentence(kappa: float, rho: float, names: tuple[str, str]) -> str:
+    # Normalized, H is the correlation matrix: κ = (1 + |ρ|)/(1 − |ρ|).
+    pair = f"{names[0]} and {names[1]}"
+    if abs(rho) < 0.05:
+        return (
+            f"After both, κ = {kappa:.3g}: {pair} barely correlate (ρ = {rho:.2f}), so the "
+            "valley is round."
+        )
+    return (
+        f"After both, κ = {kappa:.3g}, not 1, because {pair} correlate (ρ = {rho:.2f}): the "
+        f"valley stays an ellipse {kappa**0.5:.2g} times longer than wide, as normalizing "
+        "rescales each feature but cannot undo a correlation."
+    )
+
+
+def steps_frame(raw: dict, scaled: dict, alpha: float) -> pd.DataFrame:
+    """κ, 2/λ_max, α* and both step counts, raw and normalized (the facts of descent)."""
+    facts = (raw, scaled)
     return pd.DataFrame({
-        "condition number κ": [f"{facts['kappa']:,.4g}" for facts in (raw, scaled)],
-        "α* as a fraction of 2/λ_max": [f"{facts['best']:.7g}" for facts in (raw, scaled)],
-        f"steps at α = {fraction:g}·2/λ_max": [steps_text(f["steps"][0]) for f in (raw, scaled)],
-        "steps at α*": [steps_text(facts["steps"][1]) for facts in (raw, scaled)],
+        "condition number κ": [f"{f['kappa']:,.4g}" for f in facts],
+        "stable for α below 2/λ_max": [f"{f['limit']:.3g}" for f in facts],
+        "best α*": [f"{f['best']:.3g}" for f in facts],
+        f"steps at α = {alpha:.3g}": [steps_text(f["steps"][0]) for f in facts],
+        "steps at α*": [steps_text(f["steps"][1]) for f in facts],
     }, index=["raw inputs", "normalized inputs"])  # fmt: skip
 
 
 def paths_caption(raw: dict, tolerance: float) -> str:
     return (
-        f"Paths are drawn for their first {SHOWN_STEPS} steps at most, so on raw inputs you see "
-        "them bounce across the valley floor while hardly moving along it; the step counts "
-        f"(until the distance to w* has shrunk by {tolerance:.0e}) come from the closed form of "
-        "gradient descent on a quadratic. The raw panel's axes are stretched to show the valley "
-        f"at all: in equal units it would be {raw['kappa'] ** 0.5:,.0f} times longer than wide."
+        f"Paths are drawn for their first {SHOWN_STEPS} steps at most, and one that diverges "
+        "is cut at the window's edge; on raw inputs the path at their best α* bounces across "
+        "the valley floor while hardly moving along it. The step counts (until the distance "
+        f"to w* has shrunk by {tolerance:.0e}) come from the closed form of gradient descent "
+        "on a quadratic. The raw panel's axes are stretched to show the valley at all: in "
+        f"equal units it would be {raw['kappa'] ** 0.5:,.0f} times longer than wide."
     )
 
 
-def descent_notice(raw: dict, scaled: dict, fraction: float) -> None:
-    """What the step counts say: raw descent stalled by rounding, both diverging, or κ's gain."""
-    if fraction < 1 and raw["steps"][0] is None:  # only an uploaded table gets here
-        st.warning(
-            f"On raw inputs κ = {raw['kappa']:,.3g}: along the flattest direction each step "
-            f"multiplies the error by 1 − αλ_min = 1 − 2·{fraction:g}/κ, which rounds to exactly 1 "
-            f"in float64, so gradient descent never gets there. After normalizing it needs "
-            f"{steps_text(scaled['steps'][0])} steps."
+def descent_notice(raw: dict, scaled: dict, alpha: float) -> None:
+    """What one α does on both inputs: normalized diverging, raw stalled by rounding, raw
+    diverging where normalized converges (the lecture's case), or both converging."""
+    at = f"α = {alpha:.3g}"
+    raw_steps, steps = raw["steps"][0], scaled["steps"][0]
+    if steps is None:
+        others = (
+            "on raw and normalized inputs alike: normalizing moves the limit, it does not "
+            "remove it."
+            if raw_steps is None
+            else f"on normalized inputs; raw inputs, stable up to {raw['limit']:.3g}, get there "
+            f"in {steps_text(raw_steps)} steps."
         )
-    elif raw["steps"][0] is None or scaled["steps"][0] is None:
         st.warning(
-            f"At α = {fraction:g}·2/λ_max the error along the steepest direction is multiplied by "
-            "|1 − αλ_max| ≥ 1 at every step, so gradient descent never converges, on raw and "
-            "normalized inputs alike: normalizing moves the limit, it does not remove it."
+            f"At {at}, above 2/λ_max = {scaled['limit']:.3g} of the normalized inputs, the "
+            f"error along the steepest direction is multiplied by |1 − αλ_max| ≥ 1 at every "
+            f"step, so gradient descent never converges {others}"
+        )
+    elif raw["steps"][1] is None or (raw_steps is None and alpha < raw["limit"]):
+        where = "their best rate α* and below" if raw["steps"][1] is None else at
+        st.warning(  # only an uploaded table gets here: κ near 1e16 or more
+            f"On raw inputs κ = {raw['kappa']:,.3g}: at {where} each step multiplies the error "
+            "along the flattest direction by 1 − αλ_min, which rounds to exactly 1 in float64, "
+            f"so gradient descent never gets there. After normalizing it needs "
+            f"{steps_text(steps)} steps at {at}."
+        )
+    elif raw_steps is None:
+        st.info(
+            f"One {at} for both panels: normalized inputs get there in {steps_text(steps)} "
+            f"steps, raw inputs diverge. They are stable only below 2/λ_max = "
+            f"{raw['limit']:.3g}, {factor_text(scaled['limit'] / raw['limit'])} times lower than "
+            f"normalized inputs' {scaled['limit']:.3g}, and even at their best α* = "
+            f"{raw['best']:.3g} they need "
+            f"{steps_text(raw['steps'][1])} steps against {steps_text(scaled['steps'][1])}."
         )
     else:
+        saves = (
+            f"normalizing cuts the steps {factor_text(raw_steps / steps)}-fold"
+            if steps < raw_steps
+            else "normalizing saves no steps at this α"
+        )
         st.info(
-            f"κ falls from {raw['kappa']:,.3g} to {scaled['kappa']:,.3g}. At "
-            f"α = {fraction:g}·2/λ_max gradient descent needs {steps_text(raw['steps'][0])} "
-            f"steps on raw inputs and {steps_text(scaled['steps'][0])} after normalizing; even "
-            f"at its best rate the raw problem needs {steps_text(raw['steps'][1])}."
+            f"One {at} for both panels: raw inputs need {steps_text(raw_steps)} steps, "
+            f"normalized inputs {steps_text(steps)}; {saves}. At their own best α*: "
+            f"{steps_text(raw['steps'][1])} and {steps_text(scaled['steps'][1])}."
         )
 
 

@@ -16,6 +16,7 @@ from core.finite_differences import (
     has_kink,
     is_exact_for_f,
     secant_geometry,
+    spans_kink,
 )
 from core.formula import MAX_CHARACTERS, Formula, parse_formula
 from ui.presentation import secondary
@@ -174,23 +175,56 @@ def points_apart(epsilon: float, half_width: float) -> bool:
     return epsilon >= half_width / 15
 
 
-def picture_caption(
-    text: str, theta: float, epsilon: float, half_width: float, kink: bool, straight: bool
-) -> str | None:
-    """What the secant picture cannot show at this ε and window, and how to see it.
+def tangent_below(curves64: ErrorSweep) -> float:
+    """The step below which both secants are the tangent (both quotients exact for f: a
+    straight line, up to a kink): inf without a kink, its distance from θ with one, and 0
+    when they are not exact."""
+    exact = all(is_exact_for_f(curves64, method) for method in ("forward", "central"))
+    return curves64.kink_distance if exact else 0.0
 
-    kink: f has no derivative at θ; straight: the one-sided quotient is exact for f (a
-    straight line), so the secants are the tangent at every ε.
+
+def picture_epsilon(
+    text: str, theta: float, epsilon: float, half_width: float, smooth_below: float
+) -> float:
+    """The step the secant picture is drawn at: ε itself, unless a secant lies within a
+    line width of the tangent there; then the smallest larger step of the ε control at
+    which both secants part from it, short of the window's edge and of f's kink
+    (smooth_below). ε when there is none."""
+    if epsilon > half_width or not hidden_secants(geometry(text, theta, epsilon, half_width)):
+        return epsilon
+    larger = [step for step in map(float, EPSILONS) if epsilon < step <= half_width]
+    for step in (step for step in larger if step < smooth_below):
+        if not hidden_secants(geometry(text, theta, step, half_width)):
+            return step
+    return epsilon
+
+
+def picture_caption(
+    text: str,
+    theta: float,
+    epsilon: float,
+    drawn: float,
+    half_width: float,
+    kink: bool,
+    straight_below: float = 0.0,
+    across: float = math.nan,
+) -> str | None:
+    """What the secant picture, drawn at step `drawn`, shows about the step ε, and how to
+    see what it cannot.
+
+    kink: f has no derivative at θ; straight_below: the secants are the tangent at every
+    step below this (tangent_below); across: where f has a kink inside θ ± ε (NaN: none),
+    which the two-sided secant spans.
     """
-    e, g = short(epsilon), geometry(text, theta, epsilon, half_width)
+    e, g = short(epsilon), geometry(text, theta, drawn, half_width)
     if epsilon > half_width:
         wide_enough = next(width for width in HALF_WIDTHS if float(width) >= epsilon)
         return (
             f"At ε = {e} the points θ ± ε lie outside the window θ ± {half_width:g}, where f is "
             f"not drawn: widen the window to θ ± {wide_enough} or more to see the secants meet f."
         )
-    apart = points_apart(epsilon, half_width)
-    points = "" if apart else " " + _points_advice(epsilon)
+    apart = points_apart(drawn, half_width)
+    points = "" if apart else " " + _points_advice(drawn)
     slopes = f"{number(g.one_sided)} and {number(g.two_sided)}"
     if kink:
         return (
@@ -198,6 +232,15 @@ def picture_caption(
             f"the formula's f′ gives at θ by convention ({number(g.derivative, 6)}). The secants' "
             f"slopes, {slopes}, do not close in on one value as ε shrinks.{points}"
         )
+    if math.isfinite(across):
+        return (
+            f"The two-sided secant spans f's kink at {across:.6g}, so its slope, "
+            f"{number(g.two_sided, 6)}, mixes the slopes on both sides of the kink: it is no "
+            f"tangent (f′(θ) = {number(g.derivative, 6)}). Below ε = {abs(across - theta):.6g} "
+            f"the kink is outside θ ± ε.{points}"
+        )
+    if drawn != epsilon:
+        return _enlarged_caption(text, theta, epsilon, drawn) + points
     hidden = hidden_secants(g)
     if not hidden:
         return None if apart else f"At ε = {e} θ ± ε stand too close to θ to label.{points}"
@@ -211,16 +254,49 @@ def picture_caption(
         f"At ε = {e} {which} within a line width of the tangent on this picture ({against} "
         f"against f′(θ) = {number(g.derivative, 6)})."
     )
-    if straight:
-        caption += " For this f they are the tangent at every ε."
+    if epsilon < straight_below:
+        caption += " For this f they are the tangent at every ε"
+        if math.isfinite(straight_below):
+            caption += f" short of the kink, ε < {straight_below:.6g}"
+        caption += "."
     elif parting := _parting_width(text, theta, epsilon, half_width, hidden):
         caption += f" Narrow the window to θ ± {parting} to see the gap."
-    elif epsilon < 0.3:
-        caption += (
-            " Narrowing the window shrinks the gap along with the picture, so no window parts "
-            "them: raise ε towards 0.3 to see it."
-        )
+    else:
+        caption += " No larger step that fits this window parts them: widen the window."
     return caption + points
+
+
+def _enlarged_caption(text: str, theta: float, epsilon: float, drawn: float) -> str:
+    """What the larger step the picture is drawn at does to each error, and why it is drawn
+    there."""
+    why = (
+        f"The picture is drawn at ε = {short(drawn)}: at your ε = {short(epsilon)} the secants "
+        "lie within a line width of the tangent. The numbers beside it stay at your ε."
+    )
+    both, curve = sweep(text, theta, "float64", (epsilon, drawn)), sweep(text, theta, "float64")
+    growth = []
+    for method, name in (("forward", "one-sided"), ("central", "two-sided")):
+        errors = both.methods[method].absolute_error
+        truncation = epsilon > curve.methods[method].best_epsilon  # not round-off
+        if errors.size == 2 and truncation and errors[0] > _ROUND_OFF_FLOORS * both.error_floor:
+            order = both.methods[method].truncation_order
+            growth.append(
+                f"the {name} error by {_times(errors[1] / errors[0])} "
+                f"(O({'ε²' if order == 2 else 'ε'}) predicts {_times((drawn / epsilon) ** order)})"
+            )
+    if not growth:
+        return why
+    steps = f"{_times(drawn / epsilon)} times the step, ε = {short(drawn)},"
+    return f"{steps} multiplies {' and '.join(growth)}. {why}"
+
+
+# An error within this many error floors (u/2·|f′|) of zero is round-off, no truncation.
+_ROUND_OFF_FLOORS = 1000.0
+
+
+def _times(ratio: float) -> str:
+    # A ratio as a whole number with thousands separators, or two digits below 10.
+    return f"{ratio:,.0f}" if ratio >= 10 else f"{ratio:.2g}"
 
 
 def _points_advice(epsilon: float) -> str:
@@ -244,8 +320,9 @@ def _parting_width(
     return min(parting, key=lambda w: abs(math.log(float(w) / half_width)), default=None)
 
 
-def error_caption(dtype: str, sides: tuple[str, ...]) -> str:
-    """How to read the error chart, for the sides it has (charts.error_sides)."""
+def error_caption(dtype: str, sides: tuple[str, ...], chosen: ErrorSweep | None = None) -> str:
+    """How to read the error chart, for the sides it has (charts.error_sides), and where
+    the steps start to reach f's kink (chosen: the chart's sweep)."""
     if not sides:
         return (
             f"In {dtype}. At a kink no method's error shrinks with ε and round-off does not "
@@ -253,6 +330,11 @@ def error_caption(dtype: str, sides: tuple[str, ...]) -> str:
             "step to mark."
         )
     caption = f"In {dtype}. "
+    if chosen is not None and 0 < chosen.kink_distance < math.inf:
+        caption += (
+            f"From the dotted line at ε = {chosen.kink_distance:.6g} on, θ ± ε holds f's kink at "
+            f"{chosen.kink:.6g}: the errors there come from the kink, not from truncation. "
+        )
     if len(sides) == 2:
         caption += "Left of the two-sided curve's bottom round-off dominates, right of it "
         caption += "truncation. "
@@ -276,23 +358,31 @@ def error_notice(
     dtype: str,
     epsilon: float,
     kink: bool = False,
+    g: SecantGeometry | None = None,
 ) -> str:
-    """Both errors at this ε in the chosen dtype, which side of the best step it is on, and
-    the best of each dtype; kink: f has no derivative at θ, so there is no best step."""
-    e, chosen = short(epsilon), curves[dtype]
-    one, two = (at_epsilon[dtype].methods[m].absolute_error[0] for m in ("forward", "central"))
-    notice = f"At ε = {e} in {dtype} the one-sided error is {number(one, 3)} and the two-sided "
-    notice += f"error {number(two, 3)}."
-    if kink:
+    """Both errors at this ε in the chosen dtype, then why: a kink at θ (where g, the
+    geometry at ε, gives the slopes on either side), a kink inside θ ± ε, or the side of
+    the best step ε is on, and the best of each dtype."""
+    e, chosen, here = short(epsilon), curves[dtype], at_epsilon[dtype]
+    one, two = (here.methods[m].absolute_error[0] for m in ("forward", "central"))
+    one_text, two_text = (_error_text(error, here.error_floor) for error in (one, two))
+    notice = f"At ε = {e} in {dtype} the one-sided error is {one_text} and the two-sided "
+    notice += f"error {two_text}."
+    if kink and g is not None:
+        return notice + _at_a_kink(g, two, passes=two <= _ROUND_OFF_FLOORS * here.error_floor)
+    if spans_kink(here, "central", epsilon):
         return notice + (
-            " f has a kink at θ, where no derivative exists: the quotients keep their values "
-            "as ε shrinks instead of closing in on one slope, and their errors are measured "
-            "against the value the formula's f′ takes there by convention. A gradient check "
-            "fails there honestly."
+            f" f has a kink at {here.kink:.6g}, inside θ ± ε, so the two-sided secant mixes the "
+            "slopes on both sides of it instead of closing in on the tangent: O(ε²) holds only "
+            "for f smooth on θ ± ε. A ReLU unit whose input lies within ε of 0 breaks a real "
+            f"gradient check this way. Below ε = {here.kink_distance:.6g} the kink is outside."
         )
     central = chosen.methods["central"]
     if is_exact_for_f(chosen, "central"):
-        notice += f" For this f the two-sided quotient has no truncation error in {dtype}."
+        notice += f" For this f the two-sided quotient has no truncation error in {dtype}"
+        if math.isfinite(chosen.kink_distance):
+            notice += f" until ε reaches {chosen.kink_distance:.6g}, the kink at {chosen.kink:.6g}"
+        notice += "."
     elif epsilon > central.best_epsilon:
         notice += (
             f" In {dtype} this ε is on the truncation side: shrinking it helps until about "
@@ -308,4 +398,30 @@ def error_notice(
     return notice + (
         f" At best, the two-sided error is {short(best64)} in float64 but {short(best32)} in "
         "float32."
+    )
+
+
+def _error_text(error: float, floor: float) -> str:
+    # As the table writes it: an error at the sweep's floor is "at most" the floor.
+    return f"at most {floor:.3g}" if error == floor else number(error, 3)
+
+
+def _at_a_kink(g: SecantGeometry, error: float, passes: bool) -> str:
+    """What a gradient check meets at a kink at θ: the two-sided quotient averages the
+    slopes on both sides, and backprop's f′ is a convention; error: the two-sided error;
+    passes: it is round-off."""
+    convention = number(g.derivative, 6)
+    said = (
+        f" f has a kink at θ, so f′(θ) does not exist: the secants' slopes are "
+        f"{number(g.one_sided, 6)} on the right and {number(g.backward, 6)} on the left, and "
+        f"the two-sided quotient is their average, {number(g.two_sided, 6)}."
+    )
+    if passes:
+        return said + (
+            f" That average equals the f′ = {convention} backprop uses here by convention, so "
+            "a gradient check passes; at a lopsided kink such as ReLU's it fails."
+        )
+    return said + (
+        f" Backprop uses f′ = {convention} here by convention, so a gradient check fails by "
+        f"{number(error, 3)} although the code is correct."
     )

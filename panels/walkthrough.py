@@ -38,9 +38,11 @@ STEPS: tuple[Step, ...] = (
         _NI,
         "Features on different scales",
         {"ni_src": "Built-in house prices", "ni_wrong": False, "ni_lr": 0.5},
-        "Size runs in thousands of square feet, rooms in units: the raw cost contours are "
-        "long thin ellipses, and gradient descent needs far more steps there than on the "
-        "round contours after normalization. Compare the two step counts.",
+        "Size runs in thousands of square feet, rooms in units. Read κ after each stage: "
+        "centring and scaling each lower it, and only both together bring it near 1 (not to "
+        "1: size and rooms correlate). Then compare the two panels at one α: the step "
+        "normalized inputs take diverges on raw inputs, which even at their own best α "
+        "need millions of steps.",
     ),
     Step(
         _NI,
@@ -115,8 +117,9 @@ STEPS: tuple[Step, ...] = (
         "θ³ at ε = 0.01",
         {"ng_f": "θ³", "ng_theta": 1.0, "ng_eps": "0.01", "ng_dtype": "float64"},
         "The lecture's numbers: the one-sided quotient is off by about ε, the two-sided one "
-        "by about ε²: read both errors in the table. At this ε the secants lie on the "
-        "tangent; move ε to 0.3 to see them part.",
+        "by about ε²: read both errors in the table. The picture draws the triangles at a "
+        "larger ε, where the secants part from the tangent; its caption says how much "
+        "each error grew with the step.",
     ),
     Step(
         _NG,

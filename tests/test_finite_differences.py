@@ -13,9 +13,12 @@ from core.finite_differences import (
     error_sweep,
     has_kink,
     is_exact_for_f,
+    kink_between,
+    nearest_kink,
     one_sided_difference,
     richardson_difference,
     secant_geometry,
+    spans_kink,
     two_sided_difference,
 )
 
@@ -300,11 +303,85 @@ def test_every_difference_is_exact_for_a_straight_line(dtype):
     assert all(is_exact_for_f(sweep, method) for method in sweep.methods)
 
 
-def test_a_forward_difference_across_a_kink_is_not_exact():
-    # |θ| at θ = 0: the forward difference is 1 for every ε, against the convention f′(0) = 0.
+def test_at_a_kink_no_difference_is_exact_even_one_that_matches_the_convention():
+    # |θ| at θ = 0: the forward difference is 1 for every ε, against the convention f′(0) = 0;
+    # the central one is (ε − ε)/2ε = 0, the convention by symmetry, yet f′(0) does not exist.
     sweep = error_sweep(np.abs, np.sign, 0.0, methods=("forward", "central"))
+    assert sweep.kink == 0.0 and sweep.kink_distance == 0.0
+    assert sweep.methods["central"].absolute_error[0] == sweep.error_floor  # it "passes"
     assert not is_exact_for_f(sweep, "forward")
-    assert is_exact_for_f(sweep, "central")  # (ε − ε)/2ε = 0 exactly
+    assert not is_exact_for_f(sweep, "central")
+
+
+def relu(theta):
+    return np.maximum(theta, 0.0)
+
+
+def step(theta):
+    return (theta > 0).astype(float)
+
+
+@pytest.mark.parametrize(
+    ("f", "low", "high", "where"),
+    [
+        (np.abs, -0.05, 0.15, 0.0),
+        (relu, -0.9, 0.3, 0.0),
+        (lambda t: np.abs(t - 1.02), 0.9, 1.1, 1.02),
+        (lambda t: t**3 + 0.01 * np.abs(t - 1 / 3), 0.0, 1.0, 1 / 3),  # a gentle kink
+    ],
+    ids=["abs", "relu", "abs at 1.02", "gentle kink at 1/3"],
+)
+def test_kink_between_finds_a_kink_strictly_inside(f, low, high, where):
+    assert kink_between(f, low, high) == pytest.approx(where, abs=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("f", "low", "high"),
+    [(np.sin, -3.0, 3.0), (np.exp, 0.0, 3.0), (cube, 0.5, 1.5), (np.abs, 0.0, 0.2)],
+    ids=["sin", "exp", "cube", "kink at the edge"],
+)
+def test_kink_between_finds_none_where_f_is_smooth_inside(f, low, high):
+    assert np.isnan(kink_between(f, low, high))
+
+
+def test_nearest_kink_prefers_the_closer_of_two_kinks_over_the_sharper():
+    def f(theta):
+        return 3 * np.abs(theta) + np.abs(theta - 0.5)  # slope jumps by 6 at 0, by 2 at 0.5
+
+    assert nearest_kink(f, 0.4, 1.0) == pytest.approx(0.5, abs=1e-8)
+    assert nearest_kink(f, 0.1, 1.0) == pytest.approx(0.0, abs=1e-8)
+    assert np.isnan(nearest_kink(f, 0.2, 0.1))  # neither within θ ± 0.1
+
+
+@pytest.mark.parametrize(
+    ("f", "df", "theta", "distance"),
+    [
+        (relu, step, 0.05, 0.05),  # Richardson's slope was fitted as 4.32 across the kink at 0
+        (lambda t: np.abs(t - 1) + t**3, lambda t: np.sign(t - 1) + 3 * t**2, 1.3, 0.3),  # 1.89
+    ],
+    ids=["relu at 0.05", "kink at 1, θ = 1.3"],
+)
+def test_sweep_fits_no_slope_across_a_kink(f, df, theta, distance):
+    sweep = error_sweep(f, df, theta, methods=("central", "richardson"))
+    assert sweep.kink_distance == pytest.approx(distance)
+    for errors in sweep.methods.values():
+        assert not errors.fit_range[1] >= sweep.kink_distance  # NaN (no fit) or short of it
+    assert not abs(sweep.methods["richardson"].truncation_slope - 4) > 0.5  # NaN or ≈ 4
+
+
+def test_sweep_of_a_smooth_f_finds_no_kink():
+    sweep = error_sweep(cube, cube_derivative, 1.0)
+    assert np.isnan(sweep.kink) and sweep.kink_distance == np.inf
+
+
+def test_a_difference_is_exact_for_abs_only_until_its_window_reaches_the_kink():
+    sweep = error_sweep(np.abs, np.sign, 0.05, methods=("forward", "backward", "central"))
+    assert sweep.kink == 0.0
+    assert is_exact_for_f(sweep, "central")  # for ε < 0.05; not beyond (spans_kink)
+    assert spans_kink(sweep, "central", 0.1) and not spans_kink(sweep, "central", 0.03)
+    assert spans_kink(sweep, "backward", 0.1) and not spans_kink(sweep, "forward", 0.1)
+    assert not spans_kink(sweep, "complex_step", 0.1)
+    assert two_sided_difference(np.abs, 0.05, 0.1) == pytest.approx(0.5)  # θ/ε, not f′ = 1
 
 
 @pytest.mark.parametrize(
@@ -341,6 +418,8 @@ def test_secant_geometry_of_cube_has_the_lecture_slopes():
     assert geometry.derivative == 3.0
     assert geometry.one_sided == pytest.approx(3 + 3 * epsilon + epsilon**2, rel=1e-12)
     assert geometry.two_sided == pytest.approx(3 + epsilon**2, rel=1e-12)
+    assert geometry.backward == pytest.approx(3 - 3 * epsilon + epsilon**2, rel=1e-12)
+    assert geometry.two_sided == pytest.approx((geometry.one_sided + geometry.backward) / 2)
     assert (geometry.f_minus, geometry.f_theta, geometry.f_plus) == pytest.approx(
         (0.99**3, 1.0, 1.01**3), rel=1e-15
     )

@@ -5,6 +5,7 @@ import json
 
 import altair as alt
 import numpy as np
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -54,6 +55,26 @@ def metric_values(at: AppTest) -> list[str]:
     return [metric.value for metric in at.metric]
 
 
+def chart_tables(at: AppTest, title: str) -> list:
+    """The tables (DataFrames) of the chart with this title, in the order they were given."""
+    chart = next(c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["title"] == title)
+    return [pa.ipc.open_stream(table.data.data).read_pandas() for table in chart.proto.datasets]
+
+
+def shared_alpha(X: np.ndarray, fraction: float) -> float:
+    """The one α of both contour panels: a fraction of 2/λ_max on the normalized inputs."""
+    return fraction * cond.learning_rate_stability_limit(Normalizer().fit_transform(X))
+
+
+def page_text(at: AppTest) -> str:
+    kinds = ("markdown", "info", "warning", "success", "caption")
+    return " ".join(element.value for kind in kinds for element in at.get(kind))
+
+
+def notice_with(at: AppTest, words: str) -> str:
+    return next(info.value for info in [*at.info, *at.warning] if words in info.value)
+
+
 def test_defaults_show_what_core_computes():
     at = run_page()
     assert at.title[0].value.startswith(IDEAS[0].title)
@@ -66,16 +87,24 @@ def test_defaults_show_what_core_computes():
     np.testing.assert_allclose(stats["μ"], normalizer.mu_.ravel())
     np.testing.assert_allclose(stats["σ²"], normalizer.variance_.ravel())
     np.testing.assert_allclose(stats["(1/m) Σ x⁽ⁱ⁾², raw"], np.diag(cond.hessian(split.X_train)))
-    # Condition numbers and steps, raw and normalized.
+    # Condition numbers, limits and steps, raw and normalized, at one α for both.
     table = steps_table(at)
     X_norm = normalizer.transform(split.X_train)
+    alpha = shared_alpha(split.X_train, 0.5)
+    assert alpha == pytest.approx(0.7, abs=0.01)
     for row, X in (("raw inputs", split.X_train), ("normalized inputs", X_norm)):
-        limit = cond.learning_rate_stability_limit(X)
-        steps = cond.steps_to_converge(X, split.Y_train, 0.5 * limit, tolerance=1e-3)
-        best = cond.steps_to_converge(X, split.Y_train, cond.best_stable_learning_rate(X))
+        steps = cond.steps_to_converge(X, split.Y_train, alpha, tolerance=1e-3)
+        best = cond.best_stable_learning_rate(X)
+        best_steps = cond.steps_to_converge(X, split.Y_train, best)
         assert table.loc[row, "condition number κ"] == f"{cond.condition_number(X):,.4g}"
-        assert table.loc[row, "steps at α = 0.5·2/λ_max"] == f"{steps:,}"
-        assert table.loc[row, "steps at α*"] == f"{best:,}"
+        limit = f"{cond.learning_rate_stability_limit(X):.3g}"
+        assert table.loc[row, "stable for α below 2/λ_max"] == limit
+        assert table.loc[row, "best α*"] == f"{best:.3g}"
+        assert table.loc[row, f"steps at α = {alpha:.3g}"] == (
+            "never" if steps is None else f"{steps:,}"
+        )
+        assert table.loc[row, "steps at α*"] == f"{best_steps:,}"
+    assert table.loc["raw inputs", "steps at α = 0.7"] == "never"  # the normalized step diverges
     assert int(table.loc["raw inputs", "steps at α*"].replace(",", "")) > 1_000_000
     assert int(table.loc["normalized inputs", "steps at α*"]) < 20
     # Test error both ways: the wrong way is visibly worse on the shifted test population.
@@ -94,14 +123,15 @@ def test_learning_rate_changes_the_steps_to_what_core_computes():
     X = Normalizer().fit_transform(split.X_train)
     alpha = 0.9 * cond.learning_rate_stability_limit(X)
     expected = cond.steps_to_converge(X, split.Y_train, alpha, tolerance=1e-6)
-    assert steps_table(at).loc["normalized inputs", "steps at α = 0.9·2/λ_max"] == f"{expected:,}"
-    assert f"{expected:,} after normalizing" in at.info[1].value
+    assert steps_table(at).loc["normalized inputs", f"steps at α = {alpha:.3g}"] == f"{expected:,}"
+    assert f"normalized inputs get there in {expected:,} steps" in notice_with(at, "One α")
 
 
 def test_above_the_stability_limit_divergence_is_shown_as_never():
     at = run_page({"ni_lr": "1.2"})
     table = steps_table(at)
-    assert list(table["steps at α = 1.2·2/λ_max"]) == ["never", "never"]
+    alpha = shared_alpha(built_in_split().X_train, 1.2)
+    assert list(table[f"steps at α = {alpha:.3g}"]) == ["never", "never"]
     assert "never converges" in at.warning[0].value
     paths = [layer for spec in specs(at) for layer in spec.get("layer", [])]
     assert any(layer["mark"]["type"] == "line" for layer in paths)
@@ -284,3 +314,60 @@ def test_contour_chart_has_log_cost_colours_paths_and_tooltips():
     assert heat["encoding"]["color"]["condition"]["value"] == "white"  # the level bands
     assert line["mark"]["type"] == "line" and line["encoding"]["tooltip"]
     assert star["mark"]["shape"] == "diamond"
+
+
+def test_one_alpha_drives_both_panels_and_diverges_on_raw_inputs():
+    # Before, each panel took a fraction of its own 2/λ_max, and the raw one converged.
+    at = run_page()
+    split = built_in_split()
+    alpha = shared_alpha(split.X_train, 0.5)
+    runs = {}
+    for label in ("raw", "normalized"):
+        paths = chart_tables(at, f"J − J* on {label} inputs")[1]
+        runs[label] = paths[paths["run"].str.startswith(f"α = {alpha:.3g}, both panels")]
+    # The first step from w = 0 is w₁ = α · (1/m) X Yᵀ: the same α on both inputs.
+    inputs = {"raw": split.X_train, "normalized": Normalizer().fit_transform(split.X_train)}
+    for label, X in inputs.items():
+        first = runs[label].sort_values("step")[["w1", "w2"]].to_numpy()[1]
+        np.testing.assert_allclose(first, alpha * (X @ split.Y_train.T).ravel() / X.shape[1])
+    assert runs["raw"]["run"].iloc[0].endswith(": diverges") and len(runs["raw"]) == 2
+    steps = cond.steps_to_converge(inputs["normalized"], split.Y_train, alpha)
+    assert runs["normalized"]["run"].iloc[0].endswith(f": {steps:,} steps")
+    notice = notice_with(at, "One α")
+    assert f"normalized inputs get there in {steps:,} steps, raw inputs diverge" in notice
+
+
+def test_kappa_after_each_stage_is_drawn_and_both_steps_earn_their_place():
+    at = run_page()
+    X = built_in_split().X_train
+    stages = cond.condition_numbers_by_stage(X)
+    (kappas,) = chart_tables(at, "Condition number κ after each stage")
+    np.testing.assert_allclose(kappas["kappa"], stages, rtol=1e-12)
+    assert list(kappas["label"]) == ["3.26e+06", "7.53e+05", "27.8", "2.5"]
+    notice = notice_with(at, "earn their place")
+    assert "centring alone divides κ by 4.3, scaling alone divides κ by 120,000" in notice
+
+
+def test_the_page_no_longer_calls_the_normalized_valley_round_while_its_features_correlate():
+    # Before: "makes the valley round" beside κ = 2.5 after normalizing.
+    at = run_page()
+    X = built_in_split().X_train
+    rho = np.corrcoef(X)[0, 1]
+    kappa = cond.condition_number(Normalizer().fit_transform(X))
+    assert kappa > 2 and "makes the valley round" not in page_text(at)
+    notice = notice_with(at, "correlate")
+    assert f"κ = {kappa:.3g}, not 1, because size and rooms correlate (ρ = {rho:.2f})" in notice
+
+
+def test_an_upload_on_similar_scales_is_told_that_normalizing_matters_little():
+    rng = np.random.default_rng(9)
+    a, b = rng.normal(0, 1, 80), rng.normal(0, 1.2, 80)
+    y = 2 * a - b + rng.normal(0, 0.1, 80)
+    at = upload(csv_rows(["a,b,y"] + [f"{a[i]},{b[i]},{y[i]}" for i in range(80)]))
+    assert not at.error
+    split = datasets.train_test_split(np.vstack([a, b]), y[None, :], 0.2, np.random.default_rng(0))
+    stages = cond.condition_numbers_by_stage(split.X_train)
+    assert 1 <= stages.raw / stages.normalized < 2
+    notice = notice_with(at, "changes κ little")
+    assert f"({stages.raw:,.3g} raw, {stages.normalized:,.3g} normalized)" in notice
+    assert notice.split("; ")[0].endswith("similar scales") and "it does no harm" in notice

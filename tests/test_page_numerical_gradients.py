@@ -298,18 +298,151 @@ def test_the_notice_gives_the_errors_of_the_chosen_precision():
     )
 
 
-def test_at_the_lecture_step_the_picture_says_the_secants_lie_within_a_line_width():
+def captions(at: AppTest) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_at_the_lecture_step_the_picture_draws_the_triangles_at_a_visible_step():
+    # At ε = 0.01 both secants lie within a line width of the tangent: the picture used to
+    # show nothing. It is drawn at ε = 0.3 while the numbers stay at ε = 0.01.
     at = open_page()
     cube = parse_formula("theta**3")
-    geometry = secant_geometry(cube.f, cube.df, 1.0, 0.01, 1.0)
-    assert charts.hidden_secants(geometry) == ["one-sided", "two-sided"]
-    caption = " ".join(c.value for c in at.caption)
-    assert "both secants lie within a line width of the tangent" in caption
-    assert f"slopes {charts.number(geometry.one_sided, 6)} and" in caption
-    assert "hide under" not in caption
-    wide = secant_geometry(cube.f, cube.df, 1.0, 0.3, 1.0)
-    assert charts.hidden_secants(wide) == []
-    assert "line width" not in " ".join(c.value for c in open_page({"ng_eps": "0.3"}).caption)
+    assert charts.hidden_secants(secant_geometry(cube.f, cube.df, 1.0, 0.01, 1.0))
+    big = secant_geometry(cube.f, cube.df, 1.0, 0.3, 1.0)
+    assert charts.hidden_secants(big) == []
+    picture = specs(at)[0]
+    assert picture["title"] == "Secants and tangent at θ, ε = 0.3"
+    assert picture["layer"][1]["encoding"]["color"]["scale"]["domain"][2:] == [
+        f"one-sided secant · slope {big.one_sided:.8g}",  # 3.99
+        f"two-sided secant · slope {big.two_sided:.8g}",  # 3.09
+    ]
+    assert table(at).loc["two-sided", "float64 estimate"] == "3.0001"  # still at ε = 0.01
+    both = error_sweep(cube.f, cube.df, 1.0, (0.01, 0.3), methods=("forward", "central"))
+    one, two = (both.methods[m].absolute_error for m in ("forward", "central"))
+    assert f"{one[1] / one[0]:,.0f}" == "33" and f"{two[1] / two[0]:,.0f}" == "900"
+    assert (
+        captions(at).count(
+            "30 times the step, ε = 0.3, multiplies the one-sided error by 33 (O(ε) predicts 30) "
+            "and the two-sided error by 900 (O(ε²) predicts 900). The picture is drawn at ε = 0.3: "
+            "at your ε = 0.01 the secants lie within a line width of the tangent."
+        )
+        == 1
+    )
+
+
+def test_a_step_on_the_round_off_side_is_enlarged_without_a_growth_claim():
+    # At ε = 1e-12 the errors are round-off: their growth to ε = 0.3 says nothing of O(ε).
+    at = open_page({"ng_eps": "1e-12"})
+    words = captions(at)
+    assert "The picture is drawn at ε = 0.3: at your ε = 1e-12" in words
+    assert "multiplies" not in words and "predicts" not in words
+
+
+def test_a_visible_step_is_drawn_as_it_is_with_no_caption():
+    at = open_page({"ng_eps": "0.3"})
+    assert specs(at)[0]["title"] == "Secants and tangent at θ, ε = 0.3"
+    assert "line width" not in captions(at) and "drawn at" not in captions(at)
+
+
+def test_a_window_too_narrow_for_any_larger_step_says_so():
+    at = open_page({"ng_eps": "1e-12", "ng_zoom": "0.01"})
+    words = captions(at)
+    assert "At ε = 1e-12 both secants lie within a line width of the tangent" in words
+    assert "No larger step that fits this window parts them: widen the window." in words
+    assert specs(at)[0]["title"].endswith("ε = 1e-12")
+
+
+def test_a_straight_line_is_not_enlarged_its_secants_are_the_tangent():
+    at = open_page({"ng_f": "typed formula", "ng_formula": "2*theta + 1"})
+    words = captions(at)
+    assert "For this f they are the tangent at every ε." in words
+    assert "drawn at" not in words
+
+
+# ---------------------------------------------------------------- kinks (issue 20, 3 and 4)
+
+
+def test_a_kink_inside_the_window_is_named_and_takes_the_order_away():
+    # |θ| at θ = 0.05, ε = 0.1: the two-sided slope is 0.5 against f′ = 1. It used to read
+    # "on the truncation side", with O(ε²) in the table.
+    at = open_page({"ng_f": "|θ|", "ng_theta": "0.05", "ng_eps": "0.1"})
+    two = float(two_sided_difference(np.abs, 0.05, 0.1))
+    assert two == pytest.approx(0.5)
+    estimates = table(at)
+    assert estimates.loc["two-sided", "float64 estimate"] == charts.number(two, 12)
+    assert estimates.loc["two-sided", "truncation error"] == "not O(ε²): kink at 0 inside"
+    assert estimates.loc["Richardson", "truncation error"] == "not O(ε⁴): kink at 0 inside"
+    assert estimates.loc["one-sided", "truncation error"] == "O(ε)"  # θ … θ+ε misses it
+    notice = at.info[0].value
+    assert "the two-sided error 0.5." in notice
+    assert "f has a kink at 0, inside θ ± ε" in notice
+    assert "O(ε²) holds only for f smooth on θ ± ε" in notice and "ReLU" in notice
+    assert "Below ε = 0.05 the kink is outside." in notice
+    assert "truncation side" not in notice
+    assert f"spans f's kink at 0, so its slope, {charts.number(two, 6)}," in captions(at)
+    assert "Both orders need f smooth between θ − ε and θ + ε." in captions(at)
+    picture, errors = specs(at)
+    curves = picture["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert "two-sided secant across the kink at 0 · slope 0.5" in curves
+    assert "kink at 0 inside θ ± ε →" in texts(errors)
+    assert "From the dotted line at ε = 0.05 on, θ ± ε holds f's kink at 0" in captions(at)
+
+
+def test_short_of_the_kink_the_same_f_is_exact_and_says_until_where():
+    at = open_page({"ng_f": "|θ|", "ng_theta": "0.05", "ng_eps": "0.03"})
+    assert table(at).loc["two-sided", "truncation error"] == "O(ε²)"
+    notice = at.info[0].value
+    assert "the two-sided error at most 1.11e-16." in notice
+    assert "no truncation error in float64 until ε reaches 0.05, the kink at 0." in notice
+    assert "For this f they are the tangent at every ε short of the kink, ε < 0.05." in (
+        captions(at)
+    )
+    legend = specs(at)[1]["layer"][0]["encoding"]["color"]["scale"]["domain"]
+    assert "two-sided · exact until ε reaches the kink at 0" in legend
+    assert "one-sided · exact for this f" in legend  # its window never reaches the kink
+
+
+def test_relu_beside_its_kink_gets_no_slope_fitted_across_it():
+    legend = specs(open_page({"ng_f": "max(θ, 0)", "ng_theta": "0.05"}))[1]["layer"][0]
+    labels = legend["encoding"]["color"]["scale"]["domain"]
+    assert not any("slope ≈" in label for label in labels)  # was Richardson "≈ 4.32 (theory 4)"
+
+
+def test_a_symmetric_kink_at_theta_passes_the_check_and_the_notice_says_why():
+    # |θ| at 0: the table shows a two-sided error ≤ 1.1e-16, yet the notice said "a gradient
+    # check fails there honestly".
+    at = open_page({"ng_f": "|θ|", "ng_theta": "0.0"})
+    assert table(at).loc["two-sided", "float64 error"] == "≤ 1.11e-16"
+    notice = at.info[0].value
+    assert "the two-sided error at most 1.11e-16." in notice
+    assert "slopes are 1 on the right and -1 on the left" in notice
+    assert "their average, 0." in notice
+    assert "equals the f′ = 0 backprop uses here by convention, so a gradient check passes" in (
+        notice
+    )
+    assert "fails there honestly" not in notice
+    assert table(at).loc["two-sided", "truncation error"] == "not O(ε²): no f′ at a kink"
+
+
+def test_a_lopsided_kink_at_theta_fails_the_check_with_correct_code():
+    at = open_page({"ng_f": "max(θ, 0)", "ng_theta": "0.0"})
+    relu = parse_formula("max(theta, 0)")
+    g = secant_geometry(relu.f, relu.df, 0.0, 0.01, 1.0)
+    assert (g.one_sided, g.backward, g.two_sided, g.derivative) == (1.0, 0.0, 0.5, 0.0)
+    notice = at.info[0].value
+    assert "slopes are 1 on the right and 0 on the left" in notice
+    assert "their average, 0.5." in notice
+    assert "Backprop uses f′ = 0 here by convention, so a gradient check fails by 0.5 " in notice
+    assert "although the code is correct" in notice and "passes" not in notice
+
+
+def test_the_introduction_does_not_deny_the_complex_step():
+    # "a computer can only measure the slopes of secants", above a table with the complex step.
+    at = open_page()
+    intro = at.markdown[0].value
+    assert "only measure the slopes of secants" not in intro
+    assert "complex step" in intro and "subtracts nothing" in intro
+    assert table(at).loc["complex step", "float64 estimate"] != "not applicable"
 
 
 @pytest.mark.parametrize(
@@ -337,6 +470,7 @@ def test_at_a_kink_no_sentence_or_label_claims_a_tangent_a_best_step_or_exactnes
     assert "kink" in words
     for claim in ("hide under", "within a line width", "on the truncation side", "best step ("):
         assert claim not in words
+    assert "kink at θ, so f′(θ) does not exist" in at.info[0].value
 
 
 def test_side_labels_and_best_steps_only_where_the_curves_have_those_sides():
