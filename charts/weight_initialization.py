@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import finish, long_frame
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.datasets import Grid, TrainTestSplit
 from core.propagation import RandomNetworkSignals
 
@@ -164,6 +164,48 @@ def weights_heatmap(weights: pd.DataFrame) -> alt.TopLevelMixin:
     return finish(
         alt.hconcat(*panels).resolve_scale(color="shared"), "Weights after training", height=None
     )
+
+
+def pairing_grid(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """Small multiples, one row per activation and one column per method: the rms of each
+    layer forward (Z[l]) and backward (dA[l]) on one log axis.
+
+    frame: columns activation, method, pass, layer, rms (> 0, finite); the columns keep
+    the order the methods first appear in.
+    """
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2)
+        .encode(
+            x=alt.X("layer:Q", title="layer l", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y(
+                "rms:Q",
+                title="rms (log scale)",
+                scale=alt.Scale(type="log"),
+                axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL),
+            ),
+            color=alt.Color(
+                "pass:N",
+                title=None,
+                legend=alt.Legend(orient="bottom", labelLimit=260),
+                scale=alt.Scale(range=["#4c78a8", "#f58518"]),  # forward blue, backward orange
+                sort="descending",  # forward first
+            ),
+            tooltip=[
+                alt.Tooltip("activation:N"),
+                alt.Tooltip("method:N"),
+                alt.Tooltip("pass:N"),
+                alt.Tooltip("layer:Q", title="layer l"),
+                alt.Tooltip("rms:Q", format=".3~e"),
+            ],
+        )
+        .properties(width=190, height=130)
+        .facet(
+            row=alt.Row("activation:N", title=None),
+            column=alt.Column("method:N", title=None, sort=list(frame["method"].unique())),
+        )
+    )
+    return finish(chart, "Which initialization for which activation: forward and back", height=None)
 
 
 # --------------------------------------------------------------- DataFrames from core results

@@ -94,6 +94,21 @@ METHOD_NAMES: dict[str, MethodNames] = {
 """Display names per method. Keras draws its normals truncated at 2σ, rescaled to the
 same variance."""
 
+UNIFORM_NAMES: dict[str, tuple[str, str]] = {
+    "random": ("nn.init.uniform_(a=−√3·scale, b=√3·scale)", "RandomUniform(±√3·scale)"),
+    "xavier": ("nn.init.kaiming_uniform_(nonlinearity='linear')", "lecun_uniform"),
+    "glorot": ("nn.init.xavier_uniform_", "glorot_uniform"),
+    "he": ("nn.init.kaiming_uniform_(nonlinearity='relu')", "he_uniform"),
+}
+"""(PyTorch, Keras) names of each method drawn from U(−√3σ, √3σ) instead of the normal
+(``distribution="uniform"``): the same σ, so the same Var(W). zeros draws nothing."""
+
+PAIRINGS = (
+    "He √(2/n[l−1]) for ReLU; Xavier √(1/n[l−1]) for tanh, and Glorot "
+    "√(2/(n[l−1] + n[l])) as the other version."
+)
+"""The lecture's rule for choosing, in words: which initialization goes with which activation."""
+
 
 class Preset(NamedTuple):
     """One of the course's six choices: a method and the factor its σ is multiplied by."""
@@ -246,6 +261,28 @@ def initialize_parameters(
         parameters[f"W{l}"], parameters[f"b{l}"] = initialize_layer(
             dims[l - 1], dims[l], method, rng, scale, distribution=distribution
         )
+    return parameters
+
+
+def constant_parameters(layer_dims: Sequence[int], c: float) -> dict[str, np.ndarray]:
+    """{"W1", "b1", …} with every weight equal to c and b[l] = 0, shapes as in
+    ``initialize_parameters``.
+
+    The symmetry of zeros without its zeros: for c ≠ 0 signals and gradients flow, but
+    every unit of a layer computes the same A and gets the same gradient, so the units
+    stay copies and the network can only do what one unit per layer does.
+    """
+    if isinstance(c, bool) or not isinstance(c, (int, float, np.integer, np.floating)):
+        raise ValueError(f"c must be a number; got {c!r}.")
+    if not (math.isfinite(c) and abs(c) <= MAX_SCALE):
+        raise ValueError(
+            f"c must be a finite number between −{MAX_SCALE:g} and {MAX_SCALE:g}; got {c!r}."
+        )
+    dims = _check_layer_dims(layer_dims)
+    parameters: dict[str, np.ndarray] = {}
+    for l in range(1, len(dims)):
+        parameters[f"W{l}"] = np.full((dims[l], dims[l - 1]), float(c))
+        parameters[f"b{l}"] = np.zeros((dims[l], 1))
     return parameters
 
 

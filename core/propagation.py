@@ -34,6 +34,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 
@@ -70,6 +71,9 @@ this many bytes (L = 200, n = 512, m = 64 in float64 take 51 MiB), else only eve
 ~√L-th and recomputes the layers in between."""
 HISTOGRAM_BINS = 41
 """Bins of the per-layer activation histograms; odd, so 0 sits in the middle of one."""
+SCALE_TOLERANCE = 2.0
+"""A signal "keeps its scale" through depth while its last layer is within this factor of
+its first (``depth_trend``); both pages judge by this one rule."""
 
 # Histogram ranges: the range of g for bounded activations, ±4 (a few standard
 # deviations of a well-initialized layer) for the unbounded ones.
@@ -232,6 +236,11 @@ def _gaussian_mean(f: Callable[[np.ndarray], np.ndarray], q: float) -> float:
     return float(np.sum(f(z) * density * c * np.cosh(t)) * (t[1] - t[0]))
 
 
+def _exp(value: float) -> float:
+    # e^value, inf past float64's range instead of an OverflowError
+    return math.exp(value) if value < 709.0 else math.inf
+
+
 def _log(value: float) -> float:
     return math.log(value) if value > 0 else -math.inf
 
@@ -252,6 +261,86 @@ def _theory_rms(activation: str, sigma_w2: float, depth: int) -> tuple[np.ndarra
     return np.exp(log_q / 2), np.exp(log_v / 2)
 
 
+# ------------------------------------------------------------------- the rule
+
+
+Verdict = Literal["keeps", "vanishes", "explodes"]
+
+
+@dataclass(frozen=True)
+class DepthTrend:
+    """How a per-layer magnitude changed on its way through the layers (``depth_trend``).
+
+    first, middle, last: the magnitude where the signal enters, halfway and where it
+    leaves (forward: layers 1, ⌈L/2⌉, L; backward: L, …, 1). steps: layers between
+    first and last (L − 1).
+    verdict: "keeps" while last/first is within ``SCALE_TOLERANCE`` either way, else
+        "vanishes" or "explodes".
+    per_layer: the average factor per layer, (last/first)^(1/steps).
+    extrapolated: where the first half's factor per layer, held steady, would have
+        taken the signal by the last layer: what an exponential decay or growth gives.
+    exponential: both halves change at one rate per layer, within a factor of
+        ``SCALE_TOLERANCE`` (None below 4 layers, too few to tell). False means the
+        change slows down or speeds up: tanh with the course's Xavier fades like a power
+        of l, not exponentially, and ``extrapolated`` then misses ``last`` far.
+    """
+
+    first: float
+    middle: float
+    last: float
+    steps: int
+    verdict: Verdict
+    per_layer: float
+    extrapolated: float
+    exponential: bool | None
+
+    @property
+    def ratio(self) -> float:
+        """last / first (inf past float64's range)."""
+        return _exp(math.log(self.last) - math.log(self.first))
+
+
+def depth_trend(values: np.ndarray, tolerance: float = SCALE_TOLERANCE) -> DepthTrend:
+    """The one rule for "keeps its scale / vanishes / explodes", for magnitudes (> 0,
+    finite) listed in the order the signal travels: Z_rms forward, dA_rms[::-1] backward.
+
+    Keeps while 1/tolerance ≤ last/first ≤ tolerance, over any depth. Exponential when
+    the log-change per layer of the second half is within a factor ``tolerance`` of the
+    first half's (the same sign, and a steady rate, as aˡ has).
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"values must list at least 2 layers; got shape {values.shape}.")
+    if not (np.all(np.isfinite(values)) and np.all(values > 0)):
+        raise ValueError("values must be finite and positive; report overflow or 0 first.")
+    tolerance = _finite_in(tolerance, "tolerance", 1.0, math.inf, open_low=True)
+    first, last, steps = float(values[0]), float(values[-1]), len(values) - 1
+    half = max(steps // 2, 1)  # the middle layer, in steps from the first
+    middle = float(values[half])
+    # In logs: the ratios of an exploding network pass float64's range.
+    log_ratio, log_tolerance = math.log(last) - math.log(first), math.log(tolerance)
+    if abs(log_ratio) <= log_tolerance:
+        verdict = "keeps"
+    else:
+        verdict = "vanishes" if log_ratio < 0 else "explodes"
+    # log-change per layer in each half; first · (middle/first)^(steps/half) holds the
+    # first half's rate to the last layer
+    early = (math.log(middle) - math.log(first)) / half
+    late = (math.log(last) - math.log(middle)) / (steps - half) if steps > half else early
+    log_extrapolated = math.log(first) + early * steps
+    steady = early * late > 0 and abs(math.log(late / early)) <= log_tolerance
+    return DepthTrend(
+        first=first,
+        middle=middle,
+        last=last,
+        steps=steps,
+        verdict=verdict,
+        per_layer=math.exp(log_ratio / steps),
+        extrapolated=_exp(log_extrapolated),
+        exponential=None if steps < 3 else steady,
+    )
+
+
 # ------------------------------------------------------------------- random networks
 
 
@@ -263,6 +352,7 @@ class RandomNetworkSignals:
     are taken over all n·m entries of the layer and computed in float64.
 
     sigma_w2: σ_w² = n · Var(W[l]), the same for every layer (a float).
+    X_rms: √mean(X²) of the input batch (≈ 1, as X ~ N(0, 1)).
     Z_rms, Z_rms_theory: √mean(Z[l]²) simulated, and √q[l] from the recursion.
     A_mean, A_std: mean and standard deviation of A[l] = g(Z[l]).
     saturated_fraction: share of A[l] in the flat part of g, where g′ ≈ 0 lets little
@@ -291,6 +381,7 @@ class RandomNetworkSignals:
     dtype: str
     distribution: str
     sigma_w2: float
+    X_rms: float
     Z_rms: np.ndarray
     Z_rms_theory: np.ndarray
     A_mean: np.ndarray
@@ -455,6 +546,7 @@ def simulate_random_network(
         dtype=dtype,
         distribution=distribution,
         sigma_w2=sigma_w2,
+        X_rms=_rms(X),
         Z_rms=Z_rms,
         Z_rms_theory=Z_rms_theory,
         A_mean=A_mean,

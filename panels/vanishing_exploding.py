@@ -13,16 +13,19 @@ import streamlit as st
 
 from charts.vanishing_exploding import power_of_ten
 from core.activations import ACTIVATIONS, LEAKY_RELU_SLOPE
-from core.initialization import METHOD_NAMES, METHODS, init_std
+from core.initialization import METHOD_NAMES, METHODS, PAIRINGS, UNIFORM_NAMES, init_std
 from core.propagation import (
     DTYPES,
     MAX_LINEAR_DEPTH,
     MAX_SIMULATED_DEPTH,
     MAX_SIMULATED_WIDTH,
+    SCALE_TOLERANCE,
     DeepLinearSignal,
+    DepthTrend,
     FloatLimits,
     RandomNetworkSignals,
     deep_linear_signal,
+    depth_trend,
     gradient_variance_gain,
     simulate_random_network,
 )
@@ -183,9 +186,22 @@ def network_controls() -> Network:
     seed = secondary(row[3]).number_input(
         "Seed", 0, 9999, DEFAULTS["ve_seed"], key="ve_seed", bind="query-params"
     )
-    names = METHOD_NAMES[method]
-    st.caption(f"{names.formula}  ·  PyTorch: {names.pytorch}  ·  Keras: {names.keras}")
+    st.caption(method_caption(method))
     return Network(depth, width, activation, method, scale, dtype, seed)
+
+
+def method_caption(method: str) -> str:
+    """The lecture's pairings, then the chosen method's formula and the names of what the
+    simulation draws: the uniform with the same σ (cheaper; the theory needs only Var(W))."""
+    formula = METHOD_NAMES[method].formula
+    if method == "zeros":
+        return f"{PAIRINGS}  \n{formula}: nothing is drawn."
+    pytorch, keras = UNIFORM_NAMES[method]
+    return (
+        f"{PAIRINGS}  \n{formula}, drawn here from the uniform U(−√3σ, √3σ), which has the "
+        f"same σ (the normal costs twice the time; the theory needs only Var(W)): "
+        f"PyTorch {pytorch}, Keras {keras}."
+    )
 
 
 @st.cache_data(max_entries=32, show_spinner="Pushing a batch through the network and back…")
@@ -222,9 +238,80 @@ def variance_latex(net: RandomNetworkSignals) -> tuple[str, str]:
     return sigma_w2, r"\chi = " + gains
 
 
-def _times(ratio: float) -> str:
+def times(ratio: float) -> str:
+    """A ratio of two magnitudes in words: "0.244 times", "$10^{7}$ times"."""
+    if 0.01 <= ratio < 100:
+        return f"{ratio:.3g} times"
+    return "$10^{" + ("∞" if ratio == math.inf else f"{math.log10(ratio):.0f}") + "}$ times"
+
+
+VERDICT_WORDS = {"keeps": "keeps its scale", "vanishes": "vanishes", "explodes": "explodes"}
+
+
+class Backward(NamedTuple):
+    """The gradient's way back from layer L to layer 1, as the one rule judges it."""
+
+    verdict: str  # "keeps", "vanishes" or "explodes" (core.propagation.depth_trend)
+    text: str  # "dA[1] is 0.244 times dA[30]: the gradient vanishes."
+    trend: DepthTrend | None  # None when the gradient overflowed or became exactly 0
+
+
+def backward(net: RandomNetworkSignals) -> Backward:
+    """The measured backward ratio dA[1] / dA[L] and its verdict (overflow counts as
+    exploding, an exact 0 as vanishing)."""
+    L, dA = net.depth, net.dA_rms
+    if np.all(np.isfinite(dA)) and np.all(dA > 0):
+        trend = depth_trend(dA[::-1])
+        words = VERDICT_WORDS[trend.verdict]
+        return Backward(
+            trend.verdict, f"dA[1] is {times(trend.ratio)} dA[{L}]: the gradient {words}.", trend
+        )
+    if not np.all(np.isfinite(dA)):
+        k = net.backward_nonfinite_layer
+        return Backward("explodes", f"the gradient explodes past {net.dtype} at layer {k}.", None)
+    k = net.backward_zero_layer
+    return Backward("vanishes", f"the gradient vanishes: dA[{k}] is exactly 0.", None)
+
+
+def saturation_clause(activation: str, fraction: float, layer: int, verdict: str) -> str:
+    """Saturated units, and what the measured gradient did: saturation stops it only
+    when it vanishes; with weights large enough to saturate tanh it explodes (chaos)."""
+    where = f"{fraction:.0%} of layer {layer}'s units sit on {activation}'s flat part"
+    if verdict == "vanishes":
+        return f"{where}, where g′ ≈ 0 lets almost no gradient through."
+    if verdict == "explodes":
+        return (
+            f"{where}, yet the gradient explodes: the units off the flat part pass it back "
+            f"through weights this large, the chaotic phase of {activation}."
+        )
+    return f"{where}, yet the gradient keeps its scale."
+
+
+def slow_clause(trend: DepthTrend | None, what: str, last_layer: int) -> str:
+    """For a change that is not exponential: where the rate of the first half of the
+    layers would have taken ``what`` by the last layer, against the measured value."""
+    if trend is None or trend.verdict == "keeps" or trend.exponential is not False:
+        return ""
+    change = "fades" if trend.verdict == "vanishes" else "grows"
+    # slower: the measured change is smaller than the first half's rate predicts
+    slower = abs(math.log(trend.ratio)) < abs(math.log(trend.extrapolated / trend.first))
+    pace = "slowly, not exponentially" if slower else "faster and faster, not at a steady rate"
     return (
-        f"{ratio:.3g} times" if 0.01 <= ratio < 100 else f"$10^{{{math.log10(ratio):.0f}}}$ times"
+        f" {what} {change} {pace}: at the rate of its first {trend.steps // 2} layers it "
+        f"would reach {trend.extrapolated:.2g} by layer {last_layer}; the simulation gives "
+        f"{trend.last:.2g}."
+    )
+
+
+def theory_clause(measured: DepthTrend | None, theory: np.ndarray, width: int) -> str:
+    """When the mean-field theory keeps its scale and the measurement does not."""
+    if measured is None or measured.verdict == "keeps" or not np.all(np.isfinite(theory)):
+        return ""
+    if depth_trend(theory).verdict != "keeps":
+        return ""
+    return (
+        f" The theory (dashed) keeps its scale: with n = {width}, a layer's random weights "
+        "make the measured signal drift."
     )
 
 
@@ -248,21 +335,29 @@ def notice(net: RandomNetworkSignals) -> tuple[str, str]:
             f"The signal vanished: from layer {k} on, Z[l] is exactly 0 in {net.dtype}, so the "
             "later layers see nothing and the earlier ones get no gradient."
         )
-    forward, backward = net.Z_rms[-1] / net.Z_rms[0], net.dA_rms[0] / net.dA_rms[-1]
+    forward, back = depth_trend(net.Z_rms), backward(net)
     text = (
-        f"Forward, the spread of Z changes by ×{forward ** (1 / (L - 1)):.3f} per layer, so "
-        f"Z[{L}] is {_times(forward)} Z[1]. Backward, dA[1] is {_times(backward)} dA[{L}]."
+        f"Forward, the spread of Z changes by ×{forward.per_layer:.3f} per layer, so "
+        f"Z[{L}] is {times(forward.ratio)} Z[1]: the signal {VERDICT_WORDS[forward.verdict]}. "
+        f"Backward, {back.text}"
     )
     worst = int(np.argmax(net.saturated_fraction))
     if g in ("tanh", "sigmoid") and net.saturated_fraction[worst] > 0.1:
-        text += (
-            f" {net.saturated_fraction[worst]:.0%} of layer {worst + 1}'s units sit on {g}'s "
-            "flat part, where g′ ≈ 0 lets almost no gradient through."
-        )
-    if max(forward, 1 / forward, backward, 1 / backward) > 2:
+        fraction = net.saturated_fraction[worst]
+        text += " " + saturation_clause(g, fraction, worst + 1, back.verdict)
+    # Where the theory keeps its scale, the measured change is drift: no rate to read.
+    text += (
+        theory_clause(forward, net.Z_rms_theory, net.width)
+        or theory_clause(back.trend, net.dA_rms_theory[::-1], net.width)
+        or slow_clause(forward, "The signal", L) + slow_clause(back.trend, "The gradient", 1)
+    )
+    if forward.verdict != "keeps" or back.verdict != "keeps":
         return "warning", text
     name = METHOD_NAMES[net.method].course
-    return "success", f"{name} with {g} keeps both within ×2 across {L} layers. " + text
+    return (
+        "success",
+        f"{name} with {g} keeps both within ×{SCALE_TOLERANCE:g} across {L} layers. " + text,
+    )
 
 
 # What the histogram of each activation shows, in a sentence.

@@ -93,10 +93,11 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         _WI,
-        "Zeros: symmetry never breaks",
+        "Zeros: every gradient is 0",
         {"wi_init": "zeros"},
-        "Every hidden unit starts with the same weights and receives the same gradient, so "
-        "they stay identical copies: the cost stalls at log 2 and the boundary is useless.",
+        "With W = 0 every hidden unit outputs 0, so every gradient but db[L]'s is exactly 0: "
+        "nothing moves, J stays at log 2 and the boundary is useless. Units that are copies "
+        "yet learn are under Symmetry in isolation.",
     ),
     Step(
         _WI,

@@ -415,3 +415,54 @@ def test_uniform_zeros_draw_nothing_from_rng():
 def test_unknown_distribution_or_dtype_lists_the_known_ones(options, match):
     with pytest.raises(ValueError, match=match):
         initialize_layer(2, 1, "he", np.random.default_rng(0), **options)
+
+
+def test_constant_parameters_fill_every_weight_and_zero_the_biases():
+    from core.initialization import constant_parameters
+
+    parameters = constant_parameters([2, 10, 5, 1], 0.5)
+    assert [parameters[f"W{l}"].shape for l in (1, 2, 3)] == [(10, 2), (5, 10), (1, 5)]
+    assert all(
+        (parameters[f"W{l}"] == 0.5).all() and not parameters[f"b{l}"].any() for l in (1, 2, 3)
+    )
+    for c in (np.nan, np.inf, 1e4, "0.5", True):
+        with pytest.raises(ValueError, match="c must be"):
+            constant_parameters([2, 3, 1], c)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_a_constant_start_learns_as_one_unit_per_layer(activation):
+    """Copies learn, but compute what a network of one unit per layer computes: collapse
+    each layer's copies into one unit (incoming row, outgoing column summed) and the
+    predictions agree."""
+    from core.initialization import constant_parameters
+    from core.network import predict_probability
+
+    X, Y = circles_data()
+    run = train(X, Y, constant_parameters([2, 10, 5, 1], 0.5), activation=activation,
+                learning_rate=0.01, num_iterations=500)  # fmt: skip
+    p = run.parameters
+    assert run.costs[-1] < run.costs[0]  # it learns…
+    assert hidden_unit_spread(p).max() <= SYMMETRY_TOLERANCE  # …as copies
+    narrow = {
+        "W1": p["W1"][:1], "b1": p["b1"][:1],
+        "W2": p["W2"][:1].sum(axis=1, keepdims=True), "b2": p["b2"][:1],
+        "W3": p["W3"].sum(axis=1, keepdims=True), "b3": p["b3"],
+    }  # fmt: skip
+    np.testing.assert_allclose(
+        predict_probability(X, narrow, activation),
+        predict_probability(X, p, activation),
+        atol=1e-12,
+    )
+
+
+def test_uniform_names_and_pairings_name_what_they_say():
+    from core.initialization import PAIRINGS, UNIFORM_NAMES
+
+    assert set(UNIFORM_NAMES) == set(METHODS) - {"zeros"}
+    assert "kaiming_uniform_" in UNIFORM_NAMES["he"][0] and UNIFORM_NAMES["he"][1] == "he_uniform"
+    assert "xavier_uniform_" in UNIFORM_NAMES["glorot"][0]
+    assert UNIFORM_NAMES["xavier"][1] == "lecun_uniform"
+    assert not any("normal" in name for names in UNIFORM_NAMES.values() for name in names)
+    for words in ("He √(2/n[l−1]) for ReLU", "Xavier √(1/n[l−1]) for tanh", "Glorot"):
+        assert words in PAIRINGS

@@ -316,3 +316,35 @@ def test_histogram_caption_reads_the_chosen_activation(activation, said, unsaid)
     net = simulate_random_network(3, 16, activation, "xavier", np.random.default_rng(0), 1.0)
     caption = histogram_caption(net)
     assert said in caption and unsaid not in caption and "-" not in caption  # − for minus
+
+
+# ---------------------------------------------------------------- issue 20's corrections
+
+
+def test_tanh_with_large_weights_is_not_said_to_stop_the_gradient():
+    at = open_page()
+    at.selectbox(key="ve_g").set_value("tanh")
+    at.selectbox(key="ve_init").set_value("random")
+    at.select_slider(key="ve_scale").set_value(10.0).run()
+    assert not at.exception
+    s = network(at)
+    text = at.warning[0].value
+    assert s.dA_rms[0] / s.dA_rms[-1] > 1e20
+    assert "yet the gradient explodes" in text and "lets almost no gradient" not in text
+
+
+def test_tanh_with_xavier_fades_slowly_by_the_one_rule():
+    at = open_page()
+    at.selectbox(key="ve_g").set_value("tanh")
+    at.selectbox(key="ve_init").set_value("xavier").run()
+    text = at.warning[0].value
+    assert "the signal vanishes" in text and "fades slowly, not exponentially" in text
+
+
+def test_the_caption_names_the_uniform_draw_and_the_pairings():
+    at = open_page()
+    caption = " ".join(c.value for c in at.caption)
+    assert "He √(2/n[l−1]) for ReLU; Xavier √(1/n[l−1]) for tanh" in caption
+    assert "kaiming_uniform_(nonlinearity='relu')" in caption and "he_uniform" in caption
+    assert "kaiming_normal_" not in caption and "he_normal" not in caption
+    assert network(at).distribution == "uniform"

@@ -54,6 +54,7 @@ def training(at: AppTest, name: str | None = None):
         data.X_train,
         data.Y_train,
         start,
+        activation=at.radio(key="wi_act").value,
         learning_rate=at.select_slider(key="wi_lr").value,
         num_iterations=at.slider(key="wi_iter").value,
     )
@@ -62,11 +63,12 @@ def training(at: AppTest, name: str | None = None):
 
 def expected_metrics(at: AppTest) -> list[str]:
     data, result = training(at)
+    g = at.radio(key="wi_act").value
     return [
         f"{result.costs[0]:.4g}",
         f"{result.costs[-1]:.4g}",
-        f"{network.accuracy(data.X_train, data.Y_train, result.parameters):.1%}",
-        f"{network.accuracy(data.X_test, data.Y_test, result.parameters):.1%}",
+        f"{network.accuracy(data.X_train, data.Y_train, result.parameters, g):.1%}",
+        f"{network.accuracy(data.X_test, data.Y_test, result.parameters, g):.1%}",
     ]
 
 
@@ -86,7 +88,7 @@ def test_page_opens_at_the_course_setting_with_he_live_numbers():
     assert [m.label for m in at.metric] == [
         "J at the start", "J at the end", "Train accuracy", "Test accuracy"
     ]  # fmt: skip
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5
     assert "course's He run" in at.success[-1].value
     assert not at.get("progress")  # the bar is gone once training is done
     assert not at.error
@@ -118,12 +120,13 @@ def test_zeros_never_break_symmetry():
     _, result = training(at)
     assert [m.value for m in at.metric][1:] == expected_metrics(at)[1:]
     assert at.metric[1].value == "0.6931" and at.metric[2].value == "50.0%"  # the course's
-    assert "Symmetry never broke" in at.warning[-1].value
+    assert "Every gradient but db[3] is exactly 0" in at.warning[-1].value
+    assert "worse than one unit per layer" in at.warning[-1].value
     assert not hidden_unit_spread(result.parameters).any()
     assert "identical (rows of W1, b1, columns of W2): **yes**, spread across units = 0" in (
-        at.markdown[-1].value
+        page_text(at)
     )
-    weights = pd.concat(chart_data(at, 3))
+    weights = pd.concat(chart_data(at, 4))
     assert set(weights["matrix"]) == {"W1", "W2"} and not weights["value"].any()
 
 
@@ -168,8 +171,8 @@ def test_deep_network_table_is_the_simulation_of_core():
     ("query", "phrase"),
     [
         ({"wi_init": "random × 0.01"}, "The signal vanishes"),  # the CS231n collapse to 0
-        ({"wi_init": "random × 10", "wi_deep_act": "tanh"}, "The units saturate"),  # at ±1
-        ({"wi_init": "Xavier", "wi_deep_act": "tanh"}, "The signal keeps its scale"),
+        ({"wi_init": "random × 10", "wi_deep_act": "tanh"}, "yet the gradient explodes"),
+        ({"wi_init": "Xavier", "wi_deep_act": "tanh"}, "fades slowly, not exponentially"),
         ({"wi_init": "He"}, "The signal keeps its scale"),  # the default: ReLU with He
         ({"wi_init": "random × 10", "wi_deep_act": "relu"}, "The signal explodes"),
         ({"wi_init": "zeros"}, "Nothing gets through"),
@@ -183,9 +186,9 @@ def test_what_to_notice_follows_the_deep_network(query, phrase):
 
 def test_compare_all_six_runs_every_method_on_the_same_data():
     at = open_page({"wi_iter": "200"})
-    assert not at.dataframe[1:]  # nothing until asked
+    assert not at.dataframe[2:]  # nothing until asked
     at.button(key="wi_compare").click().run()
-    table = at.dataframe[1].value
+    table = at.dataframe[2].value
     assert list(table["initialization"]) == list(PRESETS)
     broken = dict(zip(table["initialization"], table["symmetry broken"], strict=True))
     assert broken["zeros"] == False and broken["He"] == True  # noqa: E712 (numpy bools)
@@ -196,9 +199,9 @@ def test_compare_all_six_runs_every_method_on_the_same_data():
         network.accuracy(data.X_test, data.Y_test, result.parameters)
     )
     at.run()  # the table stays for the same settings…
-    assert len(at.dataframe) == 2
+    assert len(at.dataframe) == 3
     at.slider(key="wi_iter").set_value(300).run()  # …and goes when they change
-    assert len(at.dataframe) == 1
+    assert len(at.dataframe) == 2
 
 
 def test_smallest_settings_run():
@@ -209,7 +212,7 @@ def test_smallest_settings_run():
     assert not at.exception
     assert at.slider(key="wi_depth").value == 2 and at.slider(key="wi_iter").value == 100
     assert [m.value for m in at.metric] == expected_metrics(at)
-    assert set(chart_data(at, 2)[1]["set"]) == {"train"}  # test points hidden
+    assert set(chart_data(at, 3)[1]["set"]) == {"train"}  # test points hidden
 
 
 def test_largest_settings_run_and_report_overflow_instead_of_crashing():
@@ -222,7 +225,7 @@ def test_largest_settings_run_and_report_overflow_instead_of_crashing():
     assert at.slider(key="wi_depth").value == 30 and at.select_slider(key="wi_width").value == 500
     assert r"10\sqrt{100} = 100.000" in at.latex[1].value  # σ = 10·√100
     assert [m.value for m in at.metric] == expected_metrics(at)
-    assert len(at.get("vega_lite_chart")) == 4
+    assert len(at.get("vega_lite_chart")) == 5
 
 
 def test_the_longest_training_runs_with_a_progress_bar_that_goes_away():
@@ -319,3 +322,48 @@ def test_the_relu_heatmap_starts_at_the_bin_that_holds_zero():
     spec = charts.activation_heatmap(frame, "relu").to_dict()
     low, high = spec["encoding"]["x"]["scale"]["domain"]
     assert low < 0 <= low + (frame["high"] - frame["low"]).max() and high == frame["high"].max()
+
+
+# ---------------------------------------------------------------- issue 20's additions
+
+
+def test_the_pairings_stand_where_the_method_is_chosen():
+    at = open_page(FAST)
+    sidebar = " ".join(c.value for c in at.sidebar.caption)
+    for words in ("He √(2/n[l−1]) for ReLU", "Xavier √(1/n[l−1]) for tanh", "Glorot"):
+        assert words in sidebar
+
+
+def test_the_reason_and_the_grid_are_on_the_page():
+    at = open_page(FAST)
+    signals = simulate_random_network(10, 100, "relu", "he", np.random.default_rng(0), 1.0,
+                                      distribution="normal")  # fmt: skip
+    assert f"measured in layer 1: }} {signals.Z_rms[0] ** 2:.3g}" in at.latex[2].value
+    assert "ReLU zeroes half the units" in page_text(at)
+    cells = at.table[1].value
+    assert list(cells.columns) == ["Xavier", "He", "chosen: He"]
+    grid = specs(at)[1]
+    assert grid["facet"]["row"]["field"] == "activation"
+    assert grid["facet"]["column"]["field"] == "method"
+
+
+def test_tanh_networks_train_too():
+    at = open_page({**FAST, "wi_act": "tanh", "wi_init": "Xavier"})
+    assert not at.exception and at.radio(key="wi_act").value == "tanh"
+    assert [m.value for m in at.metric] == expected_metrics(at)
+    relu = open_page({**FAST, "wi_init": "Xavier"})
+    assert [m.value for m in at.metric] != [m.value for m in relu.metric]
+
+
+def test_random_times_a_hundredth_never_starts_learning_and_says_why():
+    at = open_page({"wi_init": "random × 0.01"})
+    assert at.metric[1].value == "0.6931"
+    assert "Learning never started" in page_text(at) and "‖dθ‖ = " in page_text(at)
+
+
+def test_symmetry_in_isolation_sets_zeros_against_a_constant():
+    at = open_page(FAST)
+    table = at.dataframe[1].value
+    assert list(table["start"]) == ["W = 0", "W = 0.5"]
+    assert "W = 0 gets no gradient at all" in page_text(at)
+    assert "its units stay copies" in page_text(at)

@@ -6,9 +6,13 @@ import pytest
 
 import workers
 from core import datasets, initialization, network
+from core.propagation import depth_trend, simulate_random_network
+from panels import vanishing_exploding as ve_panel
 from panels import weight_initialization as panel
 
 SETTING = ("circles", (5,), 0.01, "He", 1.0, 3)  # data, hidden, α, method, v, seed
+SCORE = {"J at the start": 0.9, "J at the end": 0.07, "train accuracy": 0.99,
+         "test accuracy": 0.96, "symmetry broken": True}  # fmt: skip
 
 
 def direct(iterations: int) -> network.TrainingResult:
@@ -25,7 +29,7 @@ def direct(iterations: int) -> network.TrainingResult:
 
 def trained(iterations: int) -> network.TrainingResult:
     data_name, hidden, rate, name, v, seed = SETTING
-    return panel.trained(data_name, hidden, iterations, rate, name, v, seed)[1]
+    return panel.trained(data_name, hidden, iterations, rate, "relu", name, v, seed)[1]
 
 
 @pytest.mark.parametrize("iterations, expected", [(100, 1_000), (1_000, 1_000), (1_100, 15_000)])
@@ -61,18 +65,204 @@ def test_a_link_between_the_slider_steps_trains_the_rest_from_a_snapshot():
         np.testing.assert_allclose(result.parameters[key], value, rtol=1e-12)
 
 
+# ---------------------------------------------------------------- training sentences
+
+
+def course_start(name: str, activation: str = "relu", data_name: str = "circles"):
+    """The page's start for the course's network: (data, gradients at the start)."""
+    grads = panel.start_gradients(data_name, (10, 5), activation, name, 1.0, 0)
+    return grads
+
+
+def setting(activation: str = "relu", iterations: int = 15_000) -> tuple:
+    return ("circles", (10, 5), iterations, 0.01, activation)
+
+
+def score(J0, J, train=0.5, test=0.5):
+    return {"J at the start": J0, "J at the end": J, "train accuracy": train,
+            "test accuracy": test, "symmetry broken": True}  # fmt: skip
+
+
 def test_the_course_figures_are_quoted_only_beside_the_course_setting():
-    score = {"J at the start": 0.9, "J at the end": 0.07, "train accuracy": 0.99,
-             "test accuracy": 0.96, "symmetry broken": True}  # fmt: skip
-    level, text = panel.training_notice("He", 1.0, panel.COURSE_SETTING, score)
+    grads = course_start("He")
+    level, text = panel.training_notice("He", 1.0, panel.COURSE_SETTING, SCORE, grads)
     assert level == "success" and "The course's He run" in text
-    assert "course" not in panel.training_notice("He", 2.0, panel.COURSE_SETTING, score)[1]
+    assert "course" not in panel.training_notice("He", 2.0, panel.COURSE_SETTING, SCORE, grads)[1]
     moons = ("moons", *panel.COURSE_SETTING[1:])
-    assert "course" not in panel.training_notice("He", 1.0, moons, score)[1]
+    assert "course" not in panel.training_notice("He", 1.0, moons, SCORE, grads)[1]
+    tanh = (*panel.COURSE_SETTING[:4], "tanh")
+    assert "course" not in panel.training_notice("He", 1.0, tanh, SCORE, grads)[1]
 
 
 def test_a_diverged_training_is_an_error_that_says_what_to_lower():
-    score = {"J at the start": 5.0, "J at the end": np.inf, "train accuracy": 0.5,
-             "test accuracy": 0.5, "symmetry broken": True}  # fmt: skip
-    level, text = panel.training_notice("random × 10", 100.0, panel.COURSE_SETTING, score)
+    grads = course_start("random × 10")
+    level, text = panel.training_notice(
+        "random × 10", 100.0, panel.COURSE_SETTING, score(5.0, np.inf), grads
+    )
     assert level == "error" and "Lower the learning rate or v" in text
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_zeros_are_explained_by_their_gradients_all_exactly_zero(activation):
+    # Before: "no better than one unit per layer", from symmetry alone.
+    grads = course_start("zeros", activation)
+    assert not any(g.any() for g in grads.values())  # db[3] too: the classes are balanced
+    J = float(np.log(2))
+    level, text = panel.training_notice("zeros", 1.0, setting(activation), score(J, J), grads)
+    assert level == "warning"
+    assert text.startswith("Every gradient but db[3] is exactly 0")
+    assert f"{activation}(0) = 0" in text and "here even db[3] = mean(ŷ − y) is 0" in text
+    assert "worse than one unit per layer" in text and "J 0.6931 → 0.6931" in text
+
+
+def test_zeros_on_unbalanced_classes_move_only_b_of_the_last_layer():
+    data = datasets.toy_split("circles", np.random.default_rng(0))
+    Y = data.Y_train.copy()
+    Y[0, :30] = 1 - Y[0, :30]  # unbalance the classes
+    start = initialization.initialize_parameters((2, 10, 5, 1), "zeros", np.random.default_rng(0))
+    grads = network.cost_and_gradients(start, data.X_train, Y).grads
+    db3 = float(np.mean(0.5 - Y))  # ŷ = σ(0) = 0.5 everywhere
+    assert grads["db3"][0, 0] == pytest.approx(db3) and db3 != 0
+    text = panel.zero_gradients_sentence(grads, "relu")
+    assert f"only b[3] moves (db[3] = {db3:.2g})" in text
+    assert panel.zero_gradients_sentence(course_start("He"), "relu") is None
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh"])
+def test_tiny_weights_never_start_learning_and_the_gradient_says_why(activation):
+    # Before: "learning crawls at first", while J is still 0.6931 after 15,000 iterations.
+    grads = course_start("random × 0.01", activation)
+    norm = float(np.sqrt(sum((g**2).sum() for g in grads.values())))
+    assert norm < panel.TINY_GRADIENT
+    J = float(np.log(2))
+    level, text = panel.training_notice("random × 0.01", 1.0, setting(activation),
+                                        score(J, J), grads)  # fmt: skip
+    assert level == "warning" and text.startswith("Learning never started")
+    assert f"‖dθ‖ = {norm:.2g} at the start" in text
+    assert f"moves θ by {0.01 * norm:.1g}" in text and "after 15,000 iterations" in text
+
+
+def test_a_cost_that_barely_moved_with_a_healthy_gradient_asks_for_more_steps():
+    grads = course_start("He")
+    assert panel.gradient_norm(grads) > panel.TINY_GRADIENT
+    level, text = panel.training_notice("He", 1.0, setting(iterations=100), score(0.7, 0.69), grads)
+    assert level == "warning" and text.startswith("The cost has barely moved")
+    assert f"‖dθ‖ = {panel.gradient_norm(grads):.2g}" in text and "train longer" in text
+
+
+def test_large_weights_start_with_an_enormous_cost():
+    grads = course_start("random × 10")
+    level, text = panel.training_notice("random × 10", 1.0, panel.COURSE_SETTING,
+                                        score(706.3, 0.26, 0.88, 0.88), grads)  # fmt: skip
+    assert level == "info" and "the cost starts enormous: J 706.3 → 0.2600" in text
+    assert "The course's random × 10 run" in text
+
+
+# ---------------------------------------------------------------- the deep network's sentences
+
+
+def deep(activation, name, depth=10, width=100, v=1.0):
+    return panel.simulated(depth, width, activation, name, v, 0)
+
+
+def test_tanh_with_large_weights_saturates_while_its_gradient_explodes():
+    # Before: "tanh′ ≈ 0 lets almost no gradient back through" beside ‖dW[1]‖ = 7.9e6.
+    signals = deep("tanh", "random × 10")
+    level, text = panel.signal_notice(signals, "tanh")
+    assert signals.dW_norm[0] > 1e6 and signals.dA_rms[0] / signals.dA_rms[-1] > 1e6
+    assert level == "warning" and text.startswith("The units saturate")
+    assert "yet the gradient explodes" in text and "lets almost no gradient" not in text
+    assert f"‖dW[1]‖ = {signals.dW_norm[0]:.2g}" in text
+
+
+def test_tanh_with_xavier_vanishes_slowly_by_the_same_rule_as_the_other_page():
+    # Before: "keeps its scale" here under a ×10 tolerance, a warning there under ×2.
+    signals = deep("tanh", "Xavier", depth=30)
+    trend = depth_trend(signals.Z_rms)
+    assert trend.verdict == "vanishes" and trend.exponential is False
+    level, text = panel.signal_notice(signals, "tanh")
+    assert level == "warning" and text.startswith("The signal vanishes")
+    assert f"{signals.Z_rms[0]:.3g} in layer 1 to {signals.Z_rms[-1]:.3g} in layer 30" in text
+    assert "It fades slowly, not exponentially" in text
+    assert f"would reach {trend.extrapolated:.2g} by layer 30" in text
+    level_ve, text_ve = ve_panel.notice(
+        simulate_random_network(30, 100, "tanh", "xavier", np.random.default_rng(0))
+    )
+    assert level_ve == "warning" and "the signal vanishes" in text_ve
+
+
+@pytest.mark.parametrize(
+    ("activation", "name", "depth", "level", "said"),
+    [
+        ("relu", "He", 10, "success", "The signal keeps its scale"),
+        ("tanh", "He", 30, "warning", "The signal keeps its scale"),  # …but backward explodes
+        ("relu", "random × 10", 10, "warning", "The signal explodes"),
+        ("relu", "random × 0.01", 10, "warning", "The signal vanishes"),
+        ("relu", "zeros", 10, "warning", "Nothing gets through"),
+    ],
+)
+def test_the_deep_notice_follows_both_passes(activation, name, depth, level, said):
+    signals = deep(activation, name, depth)
+    shown_level, text = panel.signal_notice(signals, activation)
+    assert shown_level == level and text.startswith(said)
+    if name != "zeros":
+        back = depth_trend(signals.dA_rms[::-1])
+        assert f"the gradient {ve_panel.VERDICT_WORDS[back.verdict]}" in text
+        assert (back.verdict == "explodes") is (name in ("random × 10",) or depth == 30)
+
+
+def test_the_reason_puts_layer_ones_measured_variance_beside_the_formula():
+    signals = deep("relu", "He")
+    latex = panel.reason_latex(signals)
+    var_w, var_x = 2 / 100, signals.X_rms**2
+    assert rf"100 \cdot {var_w:.3g} \cdot {var_x:.3g} = {100 * var_w * var_x:.3g}" in latex
+    assert f"measured in layer 1: }} {signals.Z_rms[0] ** 2:.3g}" in latex
+    half = (signals.A_std[0] ** 2 + signals.A_mean[0] ** 2) / signals.Z_rms[0] ** 2
+    assert f"= {half:.2f}" in latex and abs(half - 0.5) < 0.05  # ReLU hands on half
+    whole = deep("tanh", "Xavier")
+    kept = (whole.A_std[0] ** 2 + whole.A_mean[0] ** 2) / whole.Z_rms[0] ** 2
+    assert kept < 0.5 and "hands on less" in panel.REASONS["tanh"]  # E[tanh(z)²] ≈ 0.39
+    assert "2/n" in panel.REASONS["relu"] and "1/n" in panel.REASONS["tanh"]
+    assert r"\mathbb{E}" not in panel.reason_latex(deep("relu", "zeros"))  # 0/0 left out
+
+
+def test_the_pairing_grid_shows_tanh_with_he_fine_forward_and_exploding_backward():
+    frame, cells = panel.pairing_grid(30, 100, "random × 10", 1.0, 0)
+    assert list(cells.index) == ["relu", "tanh"]
+    assert list(cells.columns) == ["Xavier", "He", "chosen: random × 10"]
+    assert set(frame["pass"]) == set(panel.PASSES) and (frame["rms"] > 0).all()
+    tanh_he = deep("tanh", "He", 30)
+    forward, back = depth_trend(tanh_he.Z_rms), depth_trend(tanh_he.dA_rms[::-1])
+    assert (forward.verdict, back.verdict) == ("keeps", "explodes")
+    assert cells.loc["tanh", "He"] == (
+        f"forward keeps its scale, ×{forward.ratio:.2g} · backward explodes, ×{back.ratio:.2g}"
+    )
+    assert cells.loc["relu", "Xavier"].startswith("forward vanishes")
+    assert panel.pairing_grid(10, 10, "He", 2.0, 0)[1].columns[-1] == "chosen: He, v = 2"
+    assert panel.verdict_cell(deep("relu", "zeros")) == "forward: exactly 0 from layer 1"
+
+
+# ---------------------------------------------------------------- symmetry in isolation
+
+
+def test_zeros_get_no_gradient_and_a_constant_learns_as_copies():
+    table = panel.symmetric_starts("circles", (10, 5), 0.01, "relu", 0)
+    zero, constant = table.iloc[0], table.iloc[1]
+    assert zero["nonzero gradients at the start"] == "none"
+    assert zero["J at the start"] == zero["J after 2,000 steps"]
+    assert constant["J after 2,000 steps"] < constant["J at the start"]
+    assert constant["spread across units after"] <= initialization.SYMMETRY_TOLERANCE
+    text = panel.symmetry_notice(table)
+    assert text.startswith("W = 0 gets no gradient at all")
+    assert f"‖dW[1]‖ = {constant['‖dW[1]‖ at the start']:.2g}) and learns" in text
+    assert "its units stay copies" in text and "each layer works as one unit" in text
+
+
+def test_the_symmetry_notice_follows_other_numbers_too():
+    table = panel.symmetric_starts("circles", (10, 5), 0.01, "relu", 0).copy()
+    table.loc[0, "nonzero gradients at the start"] = "db3"
+    table.loc[1, "J after 2,000 steps"] = table.loc[1, "J at the start"] + 1
+    table.loc[1, "spread across units after"] = 0.3
+    text = panel.symmetry_notice(table)
+    assert text.startswith("W = 0 gets a gradient only in db3")
+    assert "does not learn either" in text and "its units drift apart (spread 0.3)" in text

@@ -543,3 +543,71 @@ def test_bin_shares_match_numpy_histogram(low, high, dtype):
     shares = propagation._bin_shares(A, low, high)
     counts, _ = np.histogram(np.clip(A, low, high), bins=HISTOGRAM_BINS, range=(low, high))
     np.testing.assert_array_equal(shares, counts / A.size)
+
+
+# ----------------------------------------------------------------- the one rule (depth_trend)
+
+
+@pytest.mark.parametrize(
+    ("last", "verdict"),
+    [(2.0, "keeps"), (0.5, "keeps"), (2.01, "explodes"), (0.499, "vanishes"), (1.0, "keeps")],
+)
+def test_depth_trend_keeps_within_a_factor_of_two_either_way(last, verdict):
+    trend = propagation.depth_trend(np.array([1.0, 1.1, 0.9, last]))
+    assert propagation.SCALE_TOLERANCE == 2.0
+    assert trend.verdict == verdict and trend.ratio == pytest.approx(last)
+    assert trend.per_layer == pytest.approx(last ** (1 / 3))
+
+
+def test_a_geometric_signal_is_exponential_and_its_extrapolation_is_exact():
+    values = 0.7 ** np.arange(30)
+    trend = propagation.depth_trend(values)
+    assert trend.verdict == "vanishes" and trend.exponential is True
+    assert trend.extrapolated == pytest.approx(values[-1]) and trend.per_layer == pytest.approx(0.7)
+
+
+def test_a_power_law_decay_is_not_exponential():
+    # 1/√l, tanh with the course's Xavier: the first half's rate overshoots the last layer
+    values = 1 / np.sqrt(np.arange(1, 31))
+    trend = propagation.depth_trend(values)
+    assert trend.verdict == "vanishes" and trend.exponential is False
+    assert trend.extrapolated < trend.last / 2
+
+
+def test_tanh_with_xavier_fades_slowly_and_relu_with_xavier_exponentially():
+    def forward(activation):
+        net = simulate_random_network(30, 100, activation, "xavier", np.random.default_rng(0))
+        return propagation.depth_trend(net.Z_rms)
+
+    tanh, relu = forward("tanh"), forward("relu")
+    assert tanh.verdict == relu.verdict == "vanishes"
+    assert tanh.exponential is False and tanh.last > 2 * tanh.extrapolated
+    assert relu.exponential is True
+
+
+def test_depth_trend_of_ratios_beyond_float64_neither_overflows_nor_raises():
+    trend = propagation.depth_trend(np.array([1e-300, 1e-100, 1e100, 1e300]))
+    assert trend.verdict == "explodes" and trend.ratio == math.inf
+    assert math.isfinite(trend.per_layer) and trend.per_layer == pytest.approx(1e200)
+
+
+def test_two_or_three_layers_are_too_few_to_call_exponential():
+    assert propagation.depth_trend(np.array([1.0, 5.0])).exponential is None
+    assert propagation.depth_trend(np.array([1.0, 5.0, 25.0])).exponential is None
+
+
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [([1.0], "at least 2"), ([1.0, 0.0], "finite and positive"), ([1.0, np.inf], "finite")],
+)
+def test_depth_trend_refuses_what_it_cannot_judge(values, match):
+    with pytest.raises(ValueError, match=match):
+        propagation.depth_trend(np.array(values))
+
+
+def test_the_input_batch_rms_is_recorded():
+    net = simulate_random_network(3, 64, "relu", "he", np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    rng.integers(2**63, size=3)  # the layers' seeds come first
+    X = rng.standard_normal((64, 64))
+    assert net.X_rms == pytest.approx(np.sqrt(np.mean(X**2)))
