@@ -17,11 +17,11 @@ import pandas as pd
 
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.epsilon_sweep import EpsilonSweep
-from core.gradient_check import VERDICT_BANDS, GradientCheckResult, verdict_for
+from core.gradient_check import VERDICT_BANDS, GradientCheckResult, block_verdicts, verdict_for
 from core.network import Layout
 
 VERDICT_COLORS = {"great": "#54a24b", "suspicious": "#f58518", "bug": "#e45756"}
-MARKDOWN_COLORS = {"great": "green", "suspicious": "orange", "bug": "red"}
+MARKDOWN_COLORS = {"great": "green", "suspicious": "orange", "bug": "red", "inconclusive": "gray"}
 """The same three colours by their names in Streamlit's markdown (:green[…])."""
 DTYPE_COLORS = {"float64": "#4c78a8", "float32": "#b279a2"}
 FLOOR = 1e-16
@@ -115,6 +115,80 @@ def coordinate_frame(
             "error": error[kept],
         }
     )
+
+
+NOT_CHECKED = "not checked"
+_THETA_COLORS = {**VERDICT_COLORS, "inconclusive": "#8c8c8c", NOT_CHECKED: "#d8d8d8"}
+
+
+def theta_frame(result: GradientCheckResult, layout: Layout) -> pd.DataFrame:
+    """One row per block of θ, in θ's order: block, lo and hi (its slice), size, middle,
+    difference, label, verdict (its band, or "not checked" where the check has no difference
+    for it; "inconclusive" where round-off alone could make it, see
+    ``core.gradient_check.block_verdicts``). Numbers are floats: an int64 column reaches the
+    browser's chart as a BigInt, which it cannot draw."""
+    verdicts = block_verdicts(result, layout)
+    rows = []
+    for block in layout.blocks:
+        difference = result.per_block.get(block.name)
+        checked = difference is not None
+        rows.append({
+            "block": block.name, "lo": float(block.start), "hi": float(block.stop),
+            "size": float(block.size),
+            "middle": (block.start + block.stop) / 2,
+            "difference": difference if checked else np.nan,
+            "label": sci(difference) if checked else NOT_CHECKED,
+            "verdict": verdicts[block.name] if checked else NOT_CHECKED,
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def theta_chart(frame: pd.DataFrame, chosen: int | None = None) -> alt.TopLevelMixin:
+    """θ as one bar, W[1] | b[1] | W[2] | … side by side, each block as long as it has
+    parameters and coloured by its band: a broken block stands out in red.
+
+    frame: from theta_frame; chosen: the coordinate taken apart below, marked with a rule.
+    """
+    x = alt.X(
+        "lo:Q",
+        title="coordinate i of θ",
+        scale=alt.Scale(domain=[0, float(frame["hi"].max())], nice=False),
+    )
+    tooltip = [
+        alt.Tooltip("block:N"), alt.Tooltip("size:Q", title="parameters"),
+        alt.Tooltip("label:N", title="difference"), alt.Tooltip("verdict:N"),
+    ]  # fmt: skip
+    domain = [v for v in _THETA_COLORS if v in set(frame["verdict"])]
+    bar = (
+        alt.Chart(frame)
+        .mark_rect(stroke="white", strokeWidth=1.5)
+        .encode(
+            x=x,
+            x2=alt.X2("hi:Q"),
+            color=alt.Color(
+                "verdict:N",
+                scale=alt.Scale(domain=domain, range=[_THETA_COLORS[v] for v in domain]),
+                legend=alt.Legend(title="block's band", orient="bottom"),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    # a name fits in a block a twentieth of θ or wider; the tooltip names the others
+    wide = frame[frame["size"] >= frame["hi"].max() / 20]
+    names = (
+        alt.Chart(wide)
+        .mark_text(fontSize=13, fontWeight="bold", color="white")
+        .encode(x=alt.X("middle:Q"), text=alt.Text("block:N"))
+    )
+    layers = [bar, names]
+    if chosen is not None:
+        at = alt.Chart(alt.Data(values=[{}])).encode(
+            x=alt.X(datum=chosen + 0.5, type="quantitative")
+        )
+        layers.append(at.mark_rule(color="#222222", strokeWidth=3))
+    title = ["θ = [W1 | b1 | W2 | …], one bar", "each block coloured by its difference's band"]
+    # the height holds the two title lines, the axis and the legend too
+    return finish(alt.layer(*layers), title, height=240)
 
 
 def worst_frame(result: GradientCheckResult) -> pd.DataFrame:

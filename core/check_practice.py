@@ -16,8 +16,8 @@ He-initialized weights. Every check is ``core.gradient_check.check_network``.
   One mask kept fixed (or keep_prob = 1) makes J a single function again.
 * At initialization and again after training (``train_with_snapshots``,
   ``checks_along_training``). A bug whose error is small beside the large gradient at the
-  start can show once training has shrunk the gradient and grown the weights, and ReLU
-  kinks appear as pre-activations drift towards 0.
+  start can show once training has shrunk the gradient (or grown the weights the error
+  follows), and ReLU kinks appear as pre-activations drift towards 0.
 
 A bug's difference is measured against the same dθ_approx as the correct code's: the
 bug changes dθ only (backpropagation), never J, so one check serves every bug, and the
@@ -47,7 +47,7 @@ from core.gradient_check import (
 from core.initialization import initialize_parameters
 from core.network import (
     MAX_ITERATIONS,
-    PLANTED_BUGS,
+    SINGLE_BUGS,
     Layout,
     compute_cost,
     cost_and_gradients,
@@ -71,6 +71,10 @@ PUZZLE_KEEP_PROB = 0.8
 PUZZLE_ACTIVATION = "tanh"
 """The puzzle's setting: λ > 0 and keep_prob < 1 (one fixed mask) give every planted bug
 something to break, and tanh has no kink to blur the picture."""
+
+REALISTIC_HIDDEN = (1000, 1000)
+"""The hidden layers of a network of realistic size: 2 → 1000 → 1000 → 1 has 1,005,001
+parameters."""
 
 MASK_DRAWS = 20
 """Fresh dropout masks drawn to measure how much J moves from mask to mask."""
@@ -150,6 +154,7 @@ def check_cost(
     *,
     timed_coordinates: int = 50,
     repeats: int = 15,
+    activation: str = "relu",
 ) -> CheckCost:
     """Time one training step, one J, the course's check loop and ``check_network``.
 
@@ -163,24 +168,26 @@ def check_cost(
     repeats = positive_int(repeats, "repeats", maximum=100)
     timed_coordinates = positive_int(timed_coordinates, "timed_coordinates", maximum=10_000)
     theta, layout = parameters_to_vector(parameters)
-    d_theta = gradients_to_vector(cost_and_gradients(parameters, X, Y).grads, layout)
+    d_theta = gradients_to_vector(cost_and_gradients(parameters, X, Y, activation).grads, layout)
     chosen = np.sort(rng.choice(theta.size, min(timed_coordinates, theta.size), replace=False))
 
     def course_cost(theta_chosen: np.ndarray) -> float:
         # the course's loop: a copy of θ with the nudged coordinate, unpacked, then J
         nudged = theta.copy()
         nudged[chosen] = theta_chosen
-        return compute_cost(vector_to_parameters(nudged, layout), X, Y)
+        return compute_cost(vector_to_parameters(nudged, layout), X, Y, activation)
 
     timed: dict[str, list[float]] = {"step": [], "cost": [], "loop": [], "batched": []}
     for round_ in range(repeats):
-        timed["step"].append(_seconds(lambda: cost_and_gradients(parameters, X, Y)))
-        timed["cost"].append(_seconds(lambda: compute_cost(parameters, X, Y)))
+        timed["step"].append(_seconds(lambda: cost_and_gradients(parameters, X, Y, activation)))
+        timed["cost"].append(_seconds(lambda: compute_cost(parameters, X, Y, activation)))
         if round_ < 3:
             loop = _seconds(lambda: gradient_check(course_cost, theta[chosen], d_theta[chosen]))
             timed["loop"].append(loop * theta.size / chosen.size)
         if round_ < 2:
-            timed["batched"].append(_seconds(lambda: check_network(parameters, X, Y)))
+            timed["batched"].append(
+                _seconds(lambda: check_network(parameters, X, Y, activation=activation))
+            )
     fastest = {name: min(times) for name, times in timed.items()}
     return CheckCost(
         layer_dims=tuple(layer_dims_of(parameters)),
@@ -191,6 +198,43 @@ def check_cost(
         batched_seconds=fastest["batched"],
         timed_coordinates=int(chosen.size),
     )
+
+
+class RealisticCost(NamedTuple):
+    """The course's loop on a network of realistic size, from one training step and one J
+    timed on it: the loop is 2·P forward passes (plus a copy of θ each, left out here)."""
+
+    layer_dims: tuple[int, ...]
+    parameters: int  # P
+    step_seconds: float  # one forward + backward pass
+    cost_seconds: float  # one J
+
+    @property
+    def evaluations(self) -> int:
+        return 2 * self.parameters
+
+    @property
+    def loop_seconds(self) -> float:
+        """2·P · t_J: one check by the course's loop."""
+        return self.evaluations * self.cost_seconds
+
+    @property
+    def loop_ratio(self) -> float:
+        """One check in training steps."""
+        return self.loop_seconds / self.step_seconds
+
+
+def realistic_cost(hidden: Sequence[int] = REALISTIC_HIDDEN, *, repeats: int = 3) -> RealisticCost:
+    """Time one training step and one J of 2 → hidden → 1 (He weights, the lab's 300
+    points), each the fastest of ``repeats`` runs in CPU time: the course's loop is then
+    2·P·t_J. At REALISTIC_HIDDEN a step takes some 50 ms, a whole loop hours."""
+    repeats = positive_int(repeats, "repeats", maximum=10)
+    X, Y, _ = lab(())
+    parameters = initialize_parameters((2, *hidden, 1), "he", np.random.default_rng(0))
+    step = min(_seconds(lambda: cost_and_gradients(parameters, X, Y)) for _ in range(repeats))
+    cost = min(_seconds(lambda: compute_cost(parameters, X, Y)) for _ in range(repeats))
+    P = sum(value.size for value in parameters.values())
+    return RealisticCost(tuple(layer_dims_of(parameters)), P, step, cost)
 
 
 def _seconds(call: Callable[[], object]) -> float:
@@ -221,7 +265,7 @@ class Puzzle(NamedTuple):
 
 
 def component_puzzle(seed: int) -> Puzzle:
-    """Draw one of ``PLANTED_BUGS`` and the lab's weights from ``seed``, and check.
+    """Draw one of ``SINGLE_BUGS`` and the lab's weights from ``seed``, and check.
 
     The check runs at λ = PUZZLE_LAMBDA and keep_prob = PUZZLE_KEEP_PROB (one fixed
     mask), with tanh hidden units, so that every planted bug changes dθ.
@@ -229,7 +273,7 @@ def component_puzzle(seed: int) -> Puzzle:
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"The puzzle's seed must be a whole number ≥ 0; got {seed!r}.")
     rng = np.random.default_rng(seed)
-    bug = str(rng.choice(sorted(PLANTED_BUGS)))
+    bug = str(rng.choice(sorted(SINGLE_BUGS)))
     X, Y, parameters = lab(rng=rng)
     result = check_network(
         parameters,
@@ -498,7 +542,7 @@ def checks_along_training(
     correct_first = _bug_gradient(first, X, Y, None, activation, lambd)
     changing = [
         bug
-        for bug in PLANTED_BUGS
+        for bug in SINGLE_BUGS
         if not np.array_equal(_bug_gradient(first, X, Y, bug, activation, lambd), correct_first)
     ]
     rows = []
@@ -534,7 +578,7 @@ def checks_along_training(
         kinked=column("kinked").astype(int),
         crossings=column("crossings").astype(int),
         bugs={bug: column(bug) for bug in changing},
-        unchanged=tuple(bug for bug in PLANTED_BUGS if bug not in changing),
+        unchanged=tuple(bug for bug in SINGLE_BUGS if bug not in changing),
         weight_norm=column("weights"),
         gradient_norm=column("gradient"),
         epsilon=epsilon,

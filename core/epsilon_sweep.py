@@ -18,6 +18,7 @@ import numpy as np
 
 from core._checks import epsilon_value, float_dtype_of
 from core.gradient_check import DEFAULT_K, Mode, check_network
+from core.network import CostForm
 
 SWEEP_EPSILONS: tuple[float, ...] = tuple(10.0**k for k in range(-12, 0))
 """The default grid of ``epsilon_sweep``: ε = 1e-12, 1e-11, …, 1e-1."""
@@ -73,6 +74,7 @@ def epsilon_sweep(
     mode: Mode = "full",
     k: int = DEFAULT_K,
     rng: np.random.Generator | None = None,
+    cost: CostForm = "stable",
 ) -> EpsilonSweep:
     """The difference of ``check_network`` against ε: the U-shaped curve of one network.
 
@@ -87,7 +89,9 @@ def epsilon_sweep(
         raise ValueError(f"Pass 1 to {MAX_SWEEP_POINTS} values of ε; got {values.size}.")
     grid = np.array(sorted({epsilon_value(epsilon) for epsilon in values}))
     seed = 0 if rng is None else int(rng.integers(2**63))
-    settings = dict(activation=activation, lambd=lambd, keep_prob=keep_prob, bug=bug, mode=mode)
+    settings = dict(
+        activation=activation, lambd=lambd, keep_prob=keep_prob, bug=bug, mode=mode, cost=cost
+    )
     results = [
         check_network(
             parameters,

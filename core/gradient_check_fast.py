@@ -89,6 +89,7 @@ class Network:
     activation: str
     lambd: float
     keep_prob: float
+    cost: str = "stable"  # how J is computed from Z[L] (core.network.CostForm)
     buffers: _Buffers = field(default_factory=_Buffers, repr=False, compare=False)
 
     @property
@@ -114,7 +115,7 @@ def coordinate_costs(
     block is checked, else one coordinate per row.
     """
     _, cache = forward_propagation(net.X, net.parameters, net.activation, net.keep_prob, masks)
-    losses = cross_entropy(cache.Z[-1].T, net.Y.T)  # the cost of each example alone, (m,)
+    losses = cross_entropy(cache.Z[-1].T, net.Y.T, net.cost)  # the cost of each example alone, (m,)
     J_plus, J_minus = np.empty((2, len(indices)), net.X.dtype)
     crossings = np.zeros(len(indices), dtype=np.int64)
     squares = _sum_of_squares(net.parameters)
@@ -193,7 +194,7 @@ def _block_costs(
     np.multiply(step[..., None], source, out=Z_row)
     Z_row += cache.Z[l][rows]
     if l == net.L:
-        J, crossings = cross_entropy(Z_row, net.Y), np.zeros(value.shape, dtype=np.int64)
+        J, crossings = cross_entropy(Z_row, net.Y, net.cost), np.zeros(value.shape, dtype=np.int64)
     else:
         crossings = _crossings(net, Z_row, pair_axis=0)
         mask = masks[l][rows] if masks else None
@@ -212,7 +213,9 @@ def _block_costs(
             Z_L, crossed = _later_layers(net, l, above, delta_A[:, r, :, n], rows[r, 0], n, masks)
             if crossed is not None:
                 np.add.at(crossings, r, crossed)
-            example_costs[:, r, :, n] = cross_entropy(Z_L[..., None], net.Y[0, n, None, None, None])
+            example_costs[:, r, :, n] = cross_entropy(
+                Z_L[..., None], net.Y[0, n, None, None, None], net.cost
+            )
         J = example_costs.sum(axis=-1) / m
     if net.lambd:
         if block.name[0] == "W":  # Σ‖W‖² with θᵢ replaced by θᵢ ± ε
@@ -350,7 +353,7 @@ def direction_costs(
             Z = net.buffers(f"Z{l + 1}", (2 * c, W.shape[1], m), Z1.dtype)
             np.matmul(W, A, out=Z)
             Z += b
-        J = cross_entropy(Z[:, 0, :], net.Y)
+        J = cross_entropy(Z[:, 0, :], net.Y, net.cost)
         if net.lambd:  # Σ‖W ± ε·v_W‖² = Σ‖W‖² ± 2 W·(ε·v_W) + ‖ε·v_W‖²
             is_W = np.concatenate(
                 [np.full(block.size, block.name[0] == "W") for block in layout.blocks]

@@ -15,7 +15,9 @@ from typing import Literal
 
 import numpy as np
 
-Verdict = Literal["great", "suspicious", "bug"]
+Verdict = Literal["great", "suspicious", "bug", "inconclusive"]
+"""The lecture's three bands, and "inconclusive": a difference that round-off in J at this
+ε and precision could make on its own (``core.gradient_check.ROUND_OFF_REACH``)."""
 Mode = Literal["full", "sample", "directions"]
 
 
@@ -71,6 +73,7 @@ class GradientCheckResult:
     kinks: KinkReport | None = None  # None when the activation has no kink
     fresh_mask_difference: float | None = None  # None without dropout
     warnings: tuple[str, ...] = ()
+    round_off_floor: float = 0.0  # the difference round-off in J alone makes (see round_off_floor)
 
 
 def precision_warnings(

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -39,6 +40,12 @@ from core.activations import (
 
 MAX_ITERATIONS = 100_000
 
+CostForm = Literal["stable", "notebook"]
+"""How J is computed from Z[L]: "stable" from Z[L] itself, log(1 + e^(−|z|)) never seeing
+log(0); "notebook" the course notebook's way, A = σ(Z) first, then log A and log(1 − A),
+which loses digits as A nears 0 or 1 (and gives inf where it reaches them)."""
+COST_FORMS: tuple[str, ...] = get_args(CostForm)
+
 
 # ----------------------------------------------------------------------------- bugs
 
@@ -52,6 +59,7 @@ class PlantedBug:
     description: str
     blocks: tuple[str, ...]  # the gradient blocks it corrupts ("*": several, see description)
     needs: str = ""  # the setting without which it changes nothing
+    mistakes: int = 1  # how many mistakes it plants at once
 
 
 PLANTED_BUGS: dict[str, PlantedBug] = {
@@ -83,6 +91,14 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
             ("W1", "b1"),
         ),
         PlantedBug(
+            "notebook_bugs",
+            "the notebook's: dW[2] × 2, db[1] × 4",
+            "The course notebook's two planted bugs together: dW[2] is multiplied by 2 and "
+            "db[1] by 4 (4/m in place of 1/m).",
+            ("W2", "b1"),
+            mistakes=2,
+        ),
+        PlantedBug(
             "dropout_mask_forgotten",
             "dropout mask forgotten in backprop",
             "The backward pass forgets to apply the dropout mask D[l] (and 1/keep_prob) to dA[l], "
@@ -93,6 +109,11 @@ PLANTED_BUGS: dict[str, PlantedBug] = {
     )
 }
 
+
+SINGLE_BUGS: tuple[str, ...] = tuple(
+    name for name, bug in PLANTED_BUGS.items() if bug.mistakes == 1
+)
+"""The planted bugs that make one mistake each (the notebook's pair makes two)."""
 
 BUG_BY_LABEL: dict[str, str] = {bug.label: name for name, bug in PLANTED_BUGS.items()}
 """A planted bug's name by its label: what the app's selects show and its links hold."""
@@ -228,27 +249,35 @@ def hidden_activation(
     return A * mask / keep_prob if keep_prob < 1.0 else A
 
 
-def cross_entropy(Z_L: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def cross_entropy(Z_L: np.ndarray, Y: np.ndarray, cost: CostForm = "stable") -> np.ndarray:
     """−(1/m) Σᵢ [y⁽ⁱ⁾ log σ(z⁽ⁱ⁾) + (1 − y⁽ⁱ⁾) log(1 − σ(z⁽ⁱ⁾))], summed along the last axis.
 
     Z_L has shape (…, m): one cost per leading index, so a batch of perturbed
-    outputs (k, 1, m) gives k costs. Written with max(z, 0) − z·y + log(1 + e^(−|z|))
-    so that it never takes log(0).
+    outputs (k, 1, m) gives k costs. ``cost="stable"`` writes it as max(z, 0) − z·y +
+    log(1 + e^(−|z|)), which never takes log(0); "notebook" as the course notebook does,
+    A = 1/(1 + e^(−z)) first (see ``CostForm``).
     """
     m = Y.shape[-1]
+    if cost == "notebook":
+        A = 1 / (1 + np.exp(-Z_L))
+        return -(Y * np.log(A) + (1 - Y) * np.log(1 - A)).sum(axis=-1) / m
     return (np.maximum(Z_L, 0) - Z_L * Y + np.log1p(np.exp(-np.abs(Z_L)))).sum(axis=-1) / m
 
 
 def cross_entropy_cost(
-    Z_L: np.ndarray, Y: np.ndarray, parameters: Mapping[str, np.ndarray], lambd: float = 0.0
+    Z_L: np.ndarray,
+    Y: np.ndarray,
+    parameters: Mapping[str, np.ndarray],
+    lambd: float = 0.0,
+    cost: CostForm = "stable",
 ) -> float:
     """J from the output pre-activation Z[L] (shape (1, m)), with the L2 term when λ > 0.
 
-    Computed from Z[L] rather than A[L] so that log(σ(z)) never sees log(0):
+    Computed by default from Z[L] rather than A[L] so that log(σ(z)) never sees log(0):
     −y log σ(z) − (1 − y) log(1 − σ(z)) = max(z, 0) − z·y + log(1 + e^(−|z|)).
     """
     m = Y.shape[1]
-    J = cross_entropy(Z_L, Y)[0]
+    J = cross_entropy(Z_L, Y, cost)[0]
     if lambd == 0:
         return float(J)
     L = len(parameters) // 2
@@ -278,11 +307,13 @@ def backward_propagation(
         dW = dZ @ A[l - 1].T / m  # Z[l] = W[l] A[l−1] + b[l]
         if lambd and bug != "l2_missing_in_dW":
             dW = dW + lambd / m * W  # ∂/∂W of (λ/2m)‖W‖²
-        if bug == "dW2_doubled" and l == 2:
+        if bug in ("dW2_doubled", "notebook_bugs") and l == 2:
             dW = 2 * dW
         db = dZ.sum(axis=1, keepdims=True) / m
         if bug == "db1_not_averaged" and l == 1:
             db = db * m
+        if bug == "notebook_bugs" and l == 1:
+            db = 4 * db
         grads[f"dW{l}"], grads[f"db{l}"] = dW, db
         if l == 1:
             break
@@ -334,10 +365,11 @@ def compute_cost(
     lambd: float = 0.0,
     keep_prob: float = 1.0,
     masks: dict[int, np.ndarray] | None = None,
+    cost: CostForm = "stable",
 ) -> float:
     """J(θ) alone: one forward pass (no input checks; the gradient checker calls it often)."""
     _, cache = forward_propagation(X, parameters, activation, keep_prob, masks)
-    return cross_entropy_cost(cache.Z[-1], Y, parameters, lambd)
+    return cross_entropy_cost(cache.Z[-1], Y, parameters, lambd, cost)
 
 
 def _check_lambd(lambd: float) -> float:

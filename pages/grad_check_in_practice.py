@@ -26,7 +26,7 @@ def cost_section() -> None:
     live.caption(panels.cost_measured(n, chosen))
     show(charts.cost_chart, charts.cost_frame(costs), chosen.parameters, name="check_cost")
     st.caption(panels.cost_timing(chosen))
-    st.info(panels.cost_notice(n, costs, chosen))
+    st.info(panels.cost_notice(n, costs, chosen, panels.realistic_cost()))
 
 
 @st.fragment

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import gradient_checking as charts
-from core.gradient_check import difference_terms
+from core.gradient_check import component_round_off, difference_terms
 from core.network import layout_of
 from panels import gradient_checking as panel
 from ui.charts import show
@@ -20,9 +20,11 @@ st.write(
     "the differences per block say where they do not."
 )
 net, setting = panel.network_controls()
-layout = layout_of(panel.problem(net)[0])
+parameters, X, _ = panel.problem(net)
+layout = layout_of(parameters)
 P = layout.size
-epsilon, dtype, mode, k = panel.check_controls(P > panel.FULL_LIMIT)
+epsilon, dtype, cost, mode, k = panel.check_controls(P > panel.FULL_LIMIT)
+setting = setting._replace(cost=cost)
 if P > panel.FULL_LIMIT:
     st.info(panel.full_check_notice(P), icon=":material/speed:")
 try:
@@ -33,8 +35,8 @@ except ValueError as error:  # core refuses what it cannot do, with the reason
     link.report()
     st.stop()
 
-st.markdown(panel.verdict_heading(result))
-st.caption(panel.band_meaning(result.verdict))
+st.markdown(panel.verdict_heading(result, dtype))
+st.caption(panel.verdict_caption(result, dtype))
 if (kinks := panel.kink_verdict(result)) is not None:
     st.markdown(kinks)
 bands = charts.band_frame()
@@ -46,17 +48,19 @@ lecture.latex(
     r"{\lVert d\theta_{\text{approx}} \rVert_2 + \lVert d\theta \rVert_2}"
 )
 live.latex(panel.difference_latex(terms))
-live.caption(panel.checked_caption(result, epsilon, dtype, mode))
-meter = st.columns(4)
-meter[0].metric("Cost evaluations", f"{result.evaluations:,}",
-                help=f"2 per checked component; all P = {P:,} need {2 * P:,}.")  # fmt: skip
-meter[1].metric("Time of the check", f"{result.seconds * 1e3:.1f} ms")
-meter[2].metric("One forward + backward pass", f"{result.backward_seconds * 1e3:.2f} ms")
-meter[3].metric("Cost meter: check ÷ backward", f"{result.seconds / result.backward_seconds:,.0f}×",
-                help="The check's time over one backward pass, which gives all P derivatives "
-                     "at once: check once before training, never at every step.")  # fmt: skip
+live.caption(panel.checked_caption(result, epsilon, dtype, mode, X.shape[1]))
 for level, text in panel.check_notices(result, terms, setting):
     getattr(st, level)(text)
+
+st.header("The loop, one component at a time", anchor="the-loop")
+st.latex(panel.LOOP_LATEX)
+index = panel.component_control(result, layout)
+if result.per_block:  # directions mix every block: no block has a difference of its own
+    show(charts.theta_chart, charts.theta_frame(result, layout), index, name="theta")
+if index is not None:
+    one = panel.component(net, setting, epsilon, dtype, index)
+    st.latex(panel.component_latex(one))
+    st.caption(panel.component_sentence(one, component_round_off(result)))
 
 st.header("Where is the bug?")
 left, right = st.columns(2)
@@ -72,6 +76,13 @@ if len(points) < len(result.approx):
                   "third and an even spread of the rest.")  # fmt: skip
 st.markdown(f"**The {len(result.worst)} worst components**")
 st.table(charts.worst_frame(result))
+
+st.header("What a check costs", anchor="cost")
+cost, big = panel.meter(net, setting.activation)
+st.info(panel.cost_notice(cost, big))
+st.metric("Cost evaluations", f"{result.evaluations:,}",
+          help=f"This check's: 2 per checked component; all P = {P:,} need {2 * P:,}.")  # fmt: skip
+st.table(panel.cost_frame(cost, big))
 
 st.header("Choosing ε", anchor="choosing-epsilon")
 marks = charts.epsilon_marks(panel.sweep_marks(epsilon))

@@ -96,14 +96,43 @@ def cost_timing(c: practice.CheckCost) -> str:
     )
 
 
-def cost_notice(n: str, costs: list[practice.CheckCost], c: practice.CheckCost) -> str:
-    hours = c.checked_training_seconds(10_000) / 3600
+def duration(seconds: float) -> str:
+    """A time in the unit that reads best: 12.3 ms, 4.5 s, 12 min, 11 hours, 3.2 days."""
+    if seconds < 1:
+        return f"{1e3 * seconds:,.1f} ms"
+    if seconds < 120:
+        return f"{seconds:.1f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    return f"{seconds / 86400:.1f} days"
+
+
+@st.cache_data(max_entries=1, show_spinner="Timing a network of a million parameters…")
+def realistic_cost() -> practice.RealisticCost:
+    return compute(practice.realistic_cost)
+
+
+def realistic_sentence(big: practice.RealisticCost) -> str:
+    """The course's loop on a network of realistic size, from its measured step and J."""
+    network = " → ".join(map(str, big.layer_dims))
+    return (
+        f"At a realistic size, {network} (P = {big.parameters:,}), one training step takes "
+        f"{duration(big.step_seconds)} here and one J {duration(big.cost_seconds)}: the "
+        f"course's loop, {big.evaluations:,} forward passes, takes {duration(big.loop_seconds)}"
+        f", as long as {big.loop_ratio:,.0f} training steps."
+    )
+
+
+def cost_notice(
+    n: str, costs: list[practice.CheckCost], c: practice.CheckCost, big: practice.RealisticCost
+) -> str:
     return (
         f"With n = {n}, P = {c.parameters:,}: one check costs as much as {c.loop_ratio:,.0f} "
         f"training steps, and from n = {WIDTHS[0]} to {WIDTHS[-1]} that ratio grows "
-        f"{costs[-1].loop_ratio / costs[0].loop_ratio:,.0f}-fold. Checked at every step, "
-        f"10,000 steps ({10_000 * c.step_seconds:.1f} s) would take {hours:.2g} hours: check "
-        "once to debug, then turn the check off."
+        f"{costs[-1].loop_ratio / costs[0].loop_ratio:,.0f}-fold. {realistic_sentence(big)} "
+        "Check once to debug, then turn the check off."
     )
 
 
@@ -284,16 +313,18 @@ def dropout_notice(sweep: practice.DropoutSweep, keep_prob: str) -> str:
         )
     return (
         f"At keep_prob = {float(keep_prob):.2f} a fresh mask per evaluation scores {fresh:.1e} "
-        f"({verdict_for(fresh)}) although the code is correct: J moves by about "
-        f"{sweep.cost_spread[i]:.1e} from mask to mask, and dividing by 2ε makes that "
-        f"{sweep.mask_noise[i]:.0e}. One fixed mask scores {fixed:.1e} ({verdict_for(fixed)})."
+        f"({verdict_for(fresh)}) although the code is correct: J's spread over masks is "
+        f"σ = {sweep.cost_spread[i]:.1e}, two independent masks differ by about √2·σ, and "
+        f"dividing by 2ε = {2 * sweep.epsilon:.0e} makes that {sweep.mask_noise[i]:.1e} in "
+        f"every component. One fixed mask scores {fixed:.1e} ({verdict_for(fixed)})."
     )
 
 
 # ----------------------------------------------------------------------------- 5 · along training
 
 TRAINING_INTRO = (
-    "Some bugs only show once training has moved the network away from its start. The "
+    "A bug whose error is small beside a large gradient can hide at the start and show once "
+    "training has shrunk the gradient. The "
     f"lab network ({LAB}) trains by gradient descent (α = {LEARNING_RATE}) with correct code; "
     "every snapshot is checked with the correct backpropagation and with each planted bug."
 )
@@ -398,10 +429,7 @@ def _late_bug_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
         return (
             "Measured over the planted bugs, the check at initialization lets only "
             f"{bug_label(LATE)} through: {late[0]:.1e} ({verdict_for(late[0])}) at the start, "
-            f"{late[-1]:.1e} after {s.iterations:,} iterations. Its error (λ/m)·W follows the "
-            f"weights (‖W‖ {run.weight_norm[0]:.1f} → {run.weight_norm[-1]:.1f}), while the "
-            f"gradient it hides behind shrinks as the network learns (‖dθ‖ "
-            f"{run.gradient_norm[0]:.2g} → {run.gradient_norm[-1]:.2g}). The other "
+            f"{late[-1]:.1e} after {s.iterations:,} iterations. {_mechanism(run)} The other "
             f"{len(caught)} planted bugs that change dθ here score a bug from the start."
         )
     if verdict_for(late[0]) == "bug":
@@ -412,6 +440,25 @@ def _late_bug_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
     return (
         f"The missing L2 term goes {late[0]:.1e} → {late[-1]:.1e}: not yet a bug after "
         f"{s.iterations:,} iterations. Train longer or raise λ."
+    )
+
+
+def _mechanism(run: practice.TrainingChecks) -> str:
+    """Which of the two moves of (λ/m)‖W‖ / 2‖dθ‖ made the bug show: the weights its error
+    follows growing, or the gradient it hides behind shrinking."""
+    grew = run.weight_norm[-1] / run.weight_norm[0]
+    shrank = run.gradient_norm[0] / run.gradient_norm[-1]
+    weights = f"‖W‖ {run.weight_norm[0]:.1f} → {run.weight_norm[-1]:.1f} (×{grew:.2g})"
+    gradient = f"‖dθ‖ {run.gradient_norm[0]:.2g} → {run.gradient_norm[-1]:.2g} (÷{shrank:.2g})"
+    if shrank >= grew:
+        return (
+            f"Its error (λ/m)·W follows the weights, which barely move ({weights}); the "
+            f"gradient it hides behind shrinks as the network learns ({gradient}). The bug "
+            "shows because the gradient shrank, not because the weights grew."
+        )
+    return (
+        f"Its error (λ/m)·W grows with the weights ({weights}) faster than the gradient it "
+        f"hides behind shrinks ({gradient}): the bug shows because the weights grew."
     )
 
 

@@ -1,17 +1,20 @@
 """The gradient-checking page's controls, its cached checks and its sentences.
 
-The sidebar sets the network (data, layers, activation, initialization, seed, λ,
-keep_prob, a planted bug) and the check (ε, precision, mode, k); the check and the ε
-sweep are cached per setting, the training problem per network and dtype.
+The sidebar sets the network (the toy data or the course notebook's case, layers,
+activation, initialization, seed, λ, keep_prob, a planted bug) and the check (ε,
+precision, how J is computed, mode, k); the check and the ε sweep are cached per setting,
+the training problem per network and dtype.
 """
 
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from charts.gradient_checking import MARKDOWN_COLORS, number, sci
 from charts.numerical_gradients import short, tex
+from core import check_practice as practice
 from core import datasets, initialization
 from core.activations import ACTIVATIONS
 from core.epsilon_sweep import epsilon_sweep
@@ -19,14 +22,23 @@ from core.gradient_check import (
     COURSE_EPSILON,
     DEFAULT_EPSILON,
     DEFAULT_K,
+    NOTEBOOK_DIFFERENCES,
+    ROUND_OFF_REACH,
     VERDICT_BANDS,
+    ComponentTerms,
     DifferenceTerms,
     GradientCheckResult,
+    check_component,
     check_network,
+    epsilon_clear_of_round_off,
+    notebook_case,
+    relative_difference,
+    round_off_edge,
     verdict_for,
 )
 from core.initialization import DTYPES, PRESETS
-from core.network import BUG_BY_LABEL, PLANTED_BUGS
+from core.network import BUG_BY_LABEL, COST_FORMS, PLANTED_BUGS
+from panels.grad_check_in_practice import duration, realistic_cost, realistic_sentence
 from ui.heavy import compute
 from ui.presentation import secondary
 
@@ -41,17 +53,19 @@ MAX_K = 20  # with dropout each sampled coordinate also costs fresh-mask forward
 FULL_LIMIT = 3_000  # parameters this page checks in full, keeping a rerun under 2 s
 SWEEP_K = 5  # coordinates per block at each ε of the sweep
 NO_BUG = "none"
+TOY, NOTEBOOK = "toy data", "course notebook"  # where the network and its data come from
 URL = {"bind": "query-params"}
 BUG_HELP = "\n".join(f"- **{bug.label}**: {bug.description}" for bug in PLANTED_BUGS.values())
 
 
 class Network(NamedTuple):
-    """What the seed draws: the data and the initial parameters."""
+    """What the seed draws: the data and the initial parameters (or the notebook's case)."""
 
     data: str
     hidden: tuple[int, ...]
     init: str
     seed: int
+    case: str = TOY
 
 
 class Setting(NamedTuple):
@@ -61,6 +75,7 @@ class Setting(NamedTuple):
     lambd: float
     keep_prob: float
     bug: str | None
+    cost: str = "stable"
 
 
 # ---------------------------------------------------------------- cached calls into core
@@ -68,7 +83,10 @@ class Setting(NamedTuple):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def problem(net: Network, dtype: str = "float64") -> tuple[dict, np.ndarray, np.ndarray]:
-    """The parameters, in dtype, and the 300 training points."""
+    """The parameters, in dtype, and the 300 training points (the notebook's 3 examples)."""
+    if net.case == NOTEBOOK:
+        parameters, X, Y = notebook_case()
+        return {key: value.astype(dtype) for key, value in parameters.items()}, X, Y
     rng, preset = np.random.default_rng(net.seed), PRESETS[net.init]
     data = datasets.toy_split(net.data, rng)
     dims = (data.X_train.shape[0], *net.hidden, 1)
@@ -87,6 +105,24 @@ def checked(net: Network, setting: Setting, epsilon: float, dtype: str, mode: st
     )
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def component(net: Network, setting: Setting, epsilon: float, dtype: str, index: int):
+    """One line of the loop: a few forward passes, light enough to run here."""
+    return check_component(*problem(net, dtype), index, epsilon=epsilon, **setting._asdict())
+
+
+@st.cache_data(max_entries=16, show_spinner="Timing the course's loop and this checker…")
+def check_cost(net: Network, activation: str) -> practice.CheckCost:
+    return compute(
+        practice.check_cost, *problem(net), np.random.default_rng(0), activation=activation
+    )
+
+
+def meter(net: Network, activation: str) -> tuple[practice.CheckCost, practice.RealisticCost]:
+    """What a check costs on this network, and the course's loop on a realistic one."""
+    return check_cost(net, activation), realistic_cost()
+
+
 @st.cache_data(max_entries=32, show_spinner="Sweeping ε from 1e-12 to 0.1 in float64 and float32…")
 def swept(net: Network, setting: Setting, dtype: str):
     return compute(
@@ -96,10 +132,22 @@ def swept(net: Network, setting: Setting, dtype: str):
 
 # Every control's starting value, by widget key: the widgets and the walkthrough read it.
 DEFAULTS = {
-    "gc_data": datasets.TOY_SETS[0], "gc_hidden": "10, 5", "gc_act": "relu", "gc_init": "He",
-    "gc_seed": 0, "gc_lambda": 0.0, "gc_keep": 1.0, "gc_bug": NO_BUG,
-    "gc_eps": short(DEFAULT_EPSILON), "gc_dtype": "float64", "gc_mode": "full", "gc_k": DEFAULT_K,
+    "gc_case": TOY, "gc_data": datasets.TOY_SETS[0], "gc_hidden": "10, 5", "gc_act": "relu",
+    "gc_init": "He", "gc_seed": 0, "gc_lambda": 0.0, "gc_keep": 1.0, "gc_bug": NO_BUG,
+    "gc_eps": short(DEFAULT_EPSILON), "gc_dtype": "float64", "gc_cost": "stable",
+    "gc_mode": "full", "gc_k": DEFAULT_K, "gc_component": None,
 }  # fmt: skip
+
+NOTEBOOK_PRESET = {
+    **{key: DEFAULTS[key] for key in ("gc_lambda", "gc_keep", "gc_dtype", "gc_mode")},
+    "gc_case": NOTEBOOK, "gc_act": "relu", "gc_bug": PLANTED_BUGS["notebook_bugs"].label,
+    "gc_eps": short(COURSE_EPSILON), "gc_cost": "notebook", "gc_component": None,
+}  # fmt: skip
+"""The course notebook's case as it publishes it: its two bugs, ε = 1e-7, its cost."""
+
+
+def _load_notebook() -> None:
+    st.session_state.update(NOTEBOOK_PRESET)
 
 
 # ---------------------------------------------------------------- controls
@@ -109,19 +157,30 @@ def network_controls() -> tuple[Network, Setting]:
     # fmt: off
     with st.sidebar:
         st.header("The network")
+        st.button("Load the course notebook's case", on_click=_load_notebook,
+                  icon=":material/menu_book:", key="gc_notebook",
+                  help="Its seed-1 network 4 → 5 → 3 → 1 on 3 examples, its two planted bugs, "
+                       f"ε = {short(COURSE_EPSILON)} and its cost: its published "
+                       f"{NOTEBOOK_DIFFERENCES['notebook_bugs']} (bugs) and "
+                       f"{NOTEBOOK_DIFFERENCES[None]:.4g} (correct).")
+        case = st.radio("Network and data", (TOY, NOTEBOOK), (TOY, NOTEBOOK).index(
+                        DEFAULTS["gc_case"]), key="gc_case", horizontal=True, **URL)
+        toy = case == TOY
         data = st.radio("Data (300 points, 2 features)", datasets.TOY_SETS,
                         datasets.TOY_SETS.index(DEFAULTS["gc_data"]), key="gc_data",
-                        horizontal=True, **URL)
+                        horizontal=True, disabled=not toy, **URL)
         hidden = st.selectbox("Hidden layers (units)", list(HIDDEN),
                               list(HIDDEN).index(DEFAULTS["gc_hidden"]), key="gc_hidden",
+                              disabled=not toy,
                               **URL, help="Between 2 inputs and one sigmoid output unit. "
                                           "2 → 10 → 5 → 1 is the course's network.")
         activation = st.selectbox("Hidden activation", ACTIVATIONS,
                                   ACTIVATIONS.index(DEFAULTS["gc_act"]), key="gc_act", **URL)
         init = st.selectbox("Initialization", list(PRESETS),
-                            list(PRESETS).index(DEFAULTS["gc_init"]), key="gc_init", **URL)
+                            list(PRESETS).index(DEFAULTS["gc_init"]), key="gc_init",
+                            disabled=not toy, **URL)
         seed = secondary().number_input("Random seed", 0, 9999, DEFAULTS["gc_seed"],
-                                        key="gc_seed", **URL,
+                                        key="gc_seed", disabled=not toy, **URL,
                                help="Draws the data, then the weights.")
         lambd = st.select_slider("L2 regularization λ", LAMBDAS, DEFAULTS["gc_lambda"],
                                  key="gc_lambda", **URL,
@@ -138,13 +197,13 @@ def network_controls() -> tuple[Network, Setting]:
         if bug:
             st.caption(PLANTED_BUGS[bug].description)
     # fmt: on
-    net = Network(data, HIDDEN[hidden], init, int(seed))
+    net = Network(data, HIDDEN[hidden], init, int(seed), case)
     return net, Setting(activation, lambd, keep_prob, bug)
 
 
-def check_controls(too_big: bool) -> tuple[float, str, str, int]:
-    """ε, precision, core's mode and k; too_big: the network is too large to check in full
-    here, so the full mode becomes the sampled one."""
+def check_controls(too_big: bool) -> tuple[float, str, str, str, int]:
+    """ε, precision, how J is computed, core's mode and k; too_big: the network is too large
+    to check in full here, so the full mode becomes the sampled one."""
     if too_big and st.session_state.get("gc_mode", DEFAULTS["gc_mode"]) == "full":
         st.session_state["gc_mode"] = "sampled"  # so the control shows what is checked
     # fmt: off
@@ -156,6 +215,11 @@ def check_controls(too_big: bool) -> tuple[float, str, str, int]:
         dtype = st.segmented_control("Precision", PRECISIONS, default=DEFAULTS["gc_dtype"],
                                      required=True,
                                      key="gc_dtype", **URL)
+        cost = st.segmented_control("How J is computed", COST_FORMS, default=DEFAULTS["gc_cost"],
+                                    required=True, key="gc_cost",
+                                    **URL, help="Stable: from Z, log(1 + e^(−|z|)). Notebook: "
+                                    "A = σ(Z) first, then log A and log(1 − A), which loses "
+                                    "digits as A nears 0 or 1: its round-off floor sits higher.")
         mode = st.segmented_control("Mode", list(MODES), default=DEFAULTS["gc_mode"],
                                     required=True,
                                     key="gc_mode", **URL,
@@ -166,7 +230,17 @@ def check_controls(too_big: bool) -> tuple[float, str, str, int]:
                       key="gc_k", **URL, disabled=mode == "full" and not too_big)
     # fmt: on
     mode = MODES[mode]
-    return float(epsilon), dtype, "sample" if too_big and mode == "full" else mode, k
+    return float(epsilon), dtype, cost, "sample" if too_big and mode == "full" else mode, k
+
+
+def component_control(result: GradientCheckResult, layout) -> int | None:
+    """The checked component to take apart (θ's index); by default the worst one."""
+    if result.indices is None:
+        return None
+    names = [layout.coordinate_name(int(i)) for i in result.indices]
+    chosen = st.selectbox("Take one component apart", names, index=None, key="gc_component",
+                          placeholder=f"the worst: {result.worst[0].name}", **URL)  # fmt: skip
+    return int(result.indices[names.index(chosen if chosen in names else result.worst[0].name)])
 
 
 # ---------------------------------------------------------------- sentences
@@ -182,19 +256,40 @@ def full_check_notice(P: int) -> str:
     )
 
 
-def verdict_heading(result: GradientCheckResult) -> str:
+def verdict_heading(result: GradientCheckResult, dtype: str) -> str:
     """The verdict in its band's colour, with the difference."""
     color = MARKDOWN_COLORS[result.verdict]
-    return f"## Verdict: :{color}[{result.verdict}] · difference {sci(result.difference)}"
+    verdict = result.verdict
+    if verdict == "inconclusive":
+        verdict = f"inconclusive: round-off at this ε in {dtype}"
+    return f"## Verdict: :{color}[{verdict}] · difference {sci(result.difference)}"
 
 
-def band_meaning(verdict: str) -> str:
-    return next(band.meaning for band in VERDICT_BANDS if band.verdict == verdict)
+def verdict_caption(result: GradientCheckResult, dtype: str) -> str:
+    """What the verdict means; for "inconclusive", the round-off floor and the way out."""
+    if result.verdict != "inconclusive":
+        return next(band.meaning for band in VERDICT_BANDS if band.verdict == result.verdict)
+    if not np.isfinite(result.round_off_floor):
+        return (
+            "Backprop's dθ is 0 here, so whatever round-off is left in dθ_approx is the whole "
+            "difference: check at a point where the gradient is not zero."
+        )
+    clear = epsilon_clear_of_round_off(result)
+    edge = short(round_off_edge(result))
+    way_out = f"with ε ≥ {short(clear)}, from where round-off alone stays below {edge}"
+    if dtype != "float64":
+        way_out = f"in float64, or in {dtype} {way_out}"
+    return (
+        f"Round-off in J alone makes a difference of about {sci(result.round_off_floor)} at ε = "
+        f"{short(result.epsilon)} in {dtype}: each J(θ ± ε) is rounded, and dividing by "
+        f"2ε = {short(2 * result.epsilon)} magnifies that. So {sci(result.difference)} says "
+        f"nothing about backprop, right or wrong. Check {way_out}."
+    )
 
 
 def kink_verdict(result: GradientCheckResult) -> str | None:
     """The verdict without the components that crossed a kink, where it is another one."""
-    if result.kinks is None or not result.kinks.count:
+    if result.kinks is None or not result.kinks.count or result.verdict == "inconclusive":
         return None
     without = result.kinks.difference_without
     kept = verdict_for(without)
@@ -213,11 +308,102 @@ def difference_latex(terms: DifferenceTerms) -> str:
     return rf"\frac{{{n[0]}}}{{{n[1]} + {n[2]}}} = {tex(sci(terms.difference))}"
 
 
-def checked_caption(result: GradientCheckResult, epsilon: float, dtype: str, mode: str) -> str:
+def checked_caption(
+    result: GradientCheckResult, epsilon: float, dtype: str, mode: str, m: int
+) -> str:
     checked_what = "directions" if mode == "directions" else "coordinates"
     return (
         f"Over the {len(result.approx):,} checked {checked_what}, with ε = {short(epsilon)} "
-        f"in {dtype}, on all 300 examples."
+        f"in {dtype}, on all {m:,} examples."
+    )
+
+
+LOOP_LATEX = (
+    r"d\theta_\text{approx}[i] = \frac{J(\theta + \varepsilon e_i) - J(\theta - "
+    r"\varepsilon e_i)}{2\varepsilon} \;\approx\; d\theta[i] = \frac{\partial J}"
+    r"{\partial \theta_i}"
+)
+
+
+def _cost_digits(terms: ComponentTerms) -> int:
+    # enough significant digits for J(θ + ε) and J(θ − ε) to show where they part
+    gap = abs(terms.J_plus - terms.J_minus)
+    scale = max(abs(terms.J_plus), abs(terms.J_minus), 1e-300)
+    return 6 if gap == 0 else int(min(17, max(6, np.ceil(np.log10(scale / gap)) + 3)))
+
+
+def component_latex(terms: ComponentTerms) -> str:
+    """The loop's line for one component, its numbers put in."""
+    d = _cost_digits(terms)
+    gap = terms.J_plus - terms.J_minus
+    return (
+        rf"\begin{{aligned}} J(\theta + \varepsilon e_i) &= {terms.J_plus:.{d}g} \\ "
+        rf"J(\theta - \varepsilon e_i) &= {terms.J_minus:.{d}g} \\ "
+        rf"d\theta_\text{{approx}}[i] &= \frac{{{tex(sci(gap))}}}"
+        rf"{{{tex(short(2 * terms.epsilon))}}}"
+        rf" = {terms.approx:.8g} \\ d\theta[i] &= {terms.analytic:.8g} "
+        rf"\quad\text{{(backprop)}} \end{{aligned}}"
+    )
+
+
+def component_sentence(terms: ComponentTerms, round_off: float) -> str:
+    """What the one component says, from its two numbers and the round-off each two-sided
+    difference carries here (``core.gradient_check.component_round_off``)."""
+    if terms.approx == 0 and terms.analytic == 0:
+        return (
+            f"{terms.name}: J(θ + ε) and J(θ − ε) are equal and backprop says 0: this parameter "
+            "does not move J here (a unit that is off for every example)."
+        )
+    rel = relative_difference(np.array([terms.approx]), np.array([terms.analytic]))
+    gap = abs(terms.approx - terms.analytic)
+    if gap <= ROUND_OFF_REACH * round_off and verdict_for(rel) != "great":
+        return (
+            f"{terms.name}: the two-sided {terms.approx:.6g} and backprop's {terms.analytic:.6g} "
+            f"differ by {number(gap)}, but round-off alone moves each two-sided difference by "
+            f"about {number(round_off)} here: this component cannot tell right from wrong."
+        )
+    verdict = verdict_for(rel)
+    agree = {"great": "agree", "suspicious": "roughly agree", "bug": "disagree"}[verdict]
+    ratio = ""
+    if verdict == "bug" and terms.approx != 0:
+        ratio = f" (backprop is {terms.analytic / terms.approx:.3g} times the two-sided value)"
+    return (
+        f"{terms.name}: the two-sided {terms.approx:.6g} and backprop's {terms.analytic:.6g} "
+        f"{agree}{ratio}: relative difference {sci(rel)}, {verdict}."
+    )
+
+
+def cost_notice(c: practice.CheckCost, big: practice.RealisticCost) -> str:
+    """What to notice in the cost meter: the lecture's loop, this checker, a real network."""
+    return (
+        f"The lecture's loop costs {c.loop_ratio:,.0f} forward + backward passes here, this "
+        f"lab's checker {c.batched_ratio:,.0f}. {realistic_sentence(big)} Check once before "
+        "training, never at every step."
+    )
+
+
+def cost_frame(c: practice.CheckCost, big: practice.RealisticCost) -> pd.DataFrame:
+    """The cost meter: the course's loop and this checker on this network, and the loop on a
+    network of realistic size, in evaluations, time and training steps."""
+    return pd.DataFrame(
+        {
+            "checker": [
+                f"course's loop, this network (P = {c.parameters:,})",
+                f"this lab's checker, this network (P = {c.parameters:,})",
+                f"course's loop, P = {big.parameters:,} ("
+                + " → ".join(map(str, big.layer_dims))
+                + ")",
+            ],
+            "cost evaluations": [f"{n:,}" for n in (c.evaluations, c.evaluations, big.evaluations)],
+            "time": [
+                duration(c.loop_seconds),
+                duration(c.batched_seconds),
+                duration(big.loop_seconds),
+            ],
+            "÷ one forward + backward pass": [
+                f"{ratio:,.0f}×" for ratio in (c.loop_ratio, c.batched_ratio, big.loop_ratio)
+            ],
+        }
     )
 
 
@@ -324,4 +510,4 @@ def sweep_notice(sweeps: dict, epsilon: float, bug: str | None, terms: Differenc
         f"{short(s32.best_epsilon)}), and at ε = {short(COURSE_EPSILON)} the difference is "
         f"{sci(s32.difference_at(COURSE_EPSILON))}"
     )
-    return text + (": a correct gradient looks broken." if not bug else ".")
+    return text + (": round-off, which makes a correct gradient look broken." if not bug else ".")

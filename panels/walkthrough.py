@@ -159,18 +159,35 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(
         _GC,
+        "The course notebook's own case",
+        # The page's "Load the course notebook's case", less what the step resets anyway
+        # (tests/test_walkthrough.py holds the two together); the panel is not imported
+        # here, so the home page opens without the charts' libraries.
+        {
+            "gc_case": "course notebook",
+            "gc_bug": PLANTED_BUGS["notebook_bugs"].label,
+            "gc_eps": "1e-7",
+            "gc_cost": "notebook",
+        },
+        "Its two planted bugs give the notebook's published difference. Without them what "
+        "is left is round-off of the notebook's way of computing J: switch How J is "
+        "computed to stable and it falls by two decades.",
+    ),
+    Step(
+        _GC,
         "The course's ε = 1e-7 in float32",
         {"gc_bug": "none", "gc_dtype": "float32", "gc_eps": "1e-7"},
-        "Correct code, yet the check cries bug: float32 keeps too few digits for f(θ+ε) − "
-        "f(θ−ε). The ε sweep shows where each precision has its best step.",
+        "Correct code, yet the difference is near 1: round-off in J, divided by 2ε, is as "
+        "large as the gradient itself, so the verdict is inconclusive, not bug. The ε sweep "
+        "shows where each precision has its best step; check in float64.",
         "choosing-epsilon",
     ),
     Step(
         _GP,
         "Don't use it in training",
         {},
-        "One check costs two cost evaluations per parameter: as the network grows, one check "
-        "costs as much as more and more training steps.",
+        "One check is 2·P forward passes: on this small network already many training "
+        "steps, and at a realistic P of a million, hours. Read the cost as the network grows.",
     ),
     Step(
         _GP,
@@ -192,8 +209,9 @@ STEPS: tuple[Step, ...] = (
         _GP,
         "At random initialization and after training",
         {"gp_iters": "300"},
-        "A bug can hide while the weights are small and show once training has moved them: "
-        "check at the start, and again after some iterations.",
+        "A bug whose error is small beside a large gradient can hide at the start and show "
+        "once training has shrunk the gradient: read how ‖W‖ and ‖dθ‖ change along the run. "
+        "Check at the start, and again after some iterations.",
         "after-training",
     ),
 )

@@ -77,7 +77,7 @@ def test_puzzle_is_check_network_with_the_drawn_bug(seed):
     assert puzzle.bug in network.PLANTED_BUGS
     assert practice.component_puzzle(seed).bug == puzzle.bug  # the seed decides
     rng = np.random.default_rng(seed)
-    rng.choice(sorted(network.PLANTED_BUGS))  # the draw of the bug comes first
+    rng.choice(sorted(network.SINGLE_BUGS))  # the draw of the bug comes first
     X, Y, parameters = practice.lab(rng=rng)
     direct = check_network(
         parameters, X, Y, activation="tanh", lambd=practice.PUZZLE_LAMBDA,
@@ -94,9 +94,9 @@ def test_every_planted_bug_breaks_its_declared_blocks_in_the_puzzle():
     for seed in range(40):
         bug = practice.component_puzzle(seed).bug
         seen.setdefault(bug, seed)
-        if len(seen) == len(network.PLANTED_BUGS):
+        if len(seen) == len(network.SINGLE_BUGS):
             break
-    assert set(seen) == set(network.PLANTED_BUGS)  # every bug can come up
+    assert set(seen) == set(network.SINGLE_BUGS)  # every one-mistake bug can come up
     for bug, seed in seen.items():
         per_block = practice.component_puzzle(seed).result.per_block
         broken = {block for block, diff in per_block.items() if verdict_for(diff) == "bug"}
@@ -211,7 +211,7 @@ def test_checks_along_training_are_check_network_at_every_snapshot(lab, default_
     X, Y, _ = lab
     snapshots, run = default_run
     assert run.unchanged == ("dropout_mask_forgotten",)  # no dropout in this run
-    assert set(run.bugs) == set(network.PLANTED_BUGS) - {"dropout_mask_forgotten"}
+    assert set(run.bugs) == set(network.SINGLE_BUGS) - {"dropout_mask_forgotten"}
     for j in (0, len(snapshots) - 1):
         params = snapshots[j].parameters
         direct = check_network(params, X, Y, lambd=0.01)

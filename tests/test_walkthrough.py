@@ -209,3 +209,11 @@ def test_presentation_mode_folds_secondary_controls_into_an_expander(idea):
         assert not at.exception
         folded = [e for e in at.expander if e.label == "More settings"]
         assert (len(folded) >= 1) == bool(expected), present
+
+
+def test_the_notebook_step_sets_what_the_pages_notebook_button_sets():
+    from panels.gradient_checking import DEFAULTS, NOTEBOOK_PRESET
+
+    step = next(step for step in STEPS if step.moment == "The course notebook's own case")
+    changed = {key: value for key, value in NOTEBOOK_PRESET.items() if DEFAULTS[key] != value}
+    assert step.settings == changed
