@@ -11,7 +11,7 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import streamlit as st  # noqa: E402
 
 from core.network import PLANTED_BUGS  # noqa: E402
-from panels.walkthrough import walkthrough  # noqa: E402
+from panels.walkthrough import numeric_controls, walkthrough  # noqa: E402
 from ui.entry import ROOT, navigation  # noqa: E402
 from ui.links import mend_link  # noqa: E402
 from ui.page_style import style_page  # noqa: E402
@@ -32,7 +32,9 @@ st.set_page_config(
 page, path = navigation()
 # Links from before the planted bugs' selects showed words held the bugs' code names.
 OLD_BUG_NAMES = {name: bug.label for name, bug in PLANTED_BUGS.items()}
-mend_link(page, renamed={"gc_bug": OLD_BUG_NAMES, "gp_guess": OLD_BUG_NAMES})
+mend_link(
+    page, renamed={"gc_bug": OLD_BUG_NAMES, "gp_guess": OLD_BUG_NAMES}, numbers=numeric_controls
+)
 style_page(presentation_toggle())
 walkthrough(path)
 page.run()

@@ -279,6 +279,15 @@ def _reset_page_controls(step: Step) -> None:
             del st.query_params[key]
 
 
+def numeric_controls() -> frozenset[str]:
+    """The keys of every page's controls that take a number (their defaults are numbers)."""
+    return frozenset(
+        key
+        for key, value in control_defaults().items()
+        if isinstance(value, int | float) and not isinstance(value, bool)
+    )
+
+
 def control_defaults() -> dict[str, Any]:
     """Every page's controls at their defaults, by widget key: the panels' DEFAULTS, which
     their widgets start from too."""

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from panels.walkthrough import STEPS
+from panels.walkthrough import STEPS, control_defaults
 from ui.links import ECHO_CHARACTERS, echo
 
 VANISHING = "pages/vanishing_exploding.py"
@@ -60,12 +60,26 @@ def test_a_walkthrough_step_with_a_leading_zero_still_opens():
     assert f"step 3 of {len(STEPS)}" in banner(at)
 
 
-@pytest.mark.parametrize("text", [OVERLONG, "３", "+3", "3e0", " 3"])
-def test_a_number_control_reads_an_odd_form_of_a_number_within_its_bounds(text):
-    # Streamlit parses bound controls' values itself (float(), which has no digit limit,
-    # and int() errors it catches): the form decides nothing but the number, 3 here.
+@pytest.mark.parametrize("text", [OVERLONG, "３", "٣", "+3", " 3", "3_0", "3 "])
+def test_a_number_control_refuses_any_other_form_than_the_one_links_are_written_in(text):
+    # float() would read each of these as 3; the app's own links never hold them.
     at = open_app({"ve_L": text})
-    assert at.slider(key="ve_L").value == 3
+    assert at.slider(key="ve_L").value == control_defaults()["ve_L"] != 3
+    notice = next(n for n in notices(at) if "could not be used" in n)
+    assert "ve_L=" in notice and len(echoed(notice)) <= ECHO_CHARACTERS
+
+
+@pytest.mark.parametrize(
+    ("key", "text", "value", "page"),
+    [("ve_L", "3", 3, VANISHING), ("ng_theta", "-0.25", -0.25, "pages/numerical_gradients.py"),
+     ("ni_tol", "1e-06", 1e-6, "pages/normalizing_inputs.py")],
+)  # fmt: skip
+def test_a_number_control_reads_the_forms_streamlit_writes_into_its_links(key, text, value, page):
+    at = open_app({key: text}, page)
+    assert at.get("slider" if key != "ni_tol" else "select_slider")  # the page drew
+    widget = next(w for kind in ("slider", "select_slider") for w in at.get(kind) if w.key == key)
+    assert widget.value == value
+    assert not [n for n in notices(at) if "could not be used" in n]
 
 
 def test_a_repeated_key_is_refused_as_a_whole_and_the_notice_names_every_value():

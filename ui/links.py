@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 
 import streamlit as st
 
@@ -56,7 +56,17 @@ def url_integer(text: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
-def mend_link(page, renamed: Mapping[str, Mapping[str, str]]) -> None:
+# A number as Streamlit writes a control's value into the URL ("0.65", "-0.25", "1e-06"):
+# ASCII digits, a minus sign at most, a few dozen characters. float() would also take
+# "+3", " 3", "3_0", "３" and "0…03" with thousands of zeros; a control's link never holds them.
+PLAIN_NUMBER = re.compile(r"-?[0-9]{1,16}(\.[0-9]{1,17})?(e[-+]?[0-9]{1,3})?")
+
+
+def mend_link(
+    page,
+    renamed: Mapping[str, Mapping[str, str]],
+    numbers: Callable[[], Collection[str]] = frozenset,
+) -> None:
     """Reopen ``page`` without the link's values that no control can take, and with the
     values an older version of a control took under another name renamed.
 
@@ -66,12 +76,18 @@ def mend_link(page, renamed: Mapping[str, Mapping[str, str]]) -> None:
     either, as a whole: every control here takes one value, and Streamlit's widgets
     differ in which one they would keep. ``renamed`` maps a key to {old value: the
     option it is now}, so a link shared before an option was renamed still opens what it
-    did. app.py calls this before the page runs; the page's SharedLink reports what was
-    dropped with the rest.
+    did. ``numbers()`` gives the keys of the controls that take a number, whose values
+    must be PLAIN_NUMBERs (asked only when the link has values). app.py calls this before
+    the page runs; the page's SharedLink reports what was dropped with the rest.
     """
     requested = {key: st.query_params.get_all(key) for key in st.query_params}
+    numeric = numbers() if requested else frozenset()
     dropped = {
-        key: values for key, values in requested.items() if len(values) != 1 or _unusable(values[0])
+        key: values
+        for key, values in requested.items()
+        if len(values) != 1
+        or _unusable(values[0])
+        or (key in numeric and not PLAIN_NUMBER.fullmatch(values[0]))
     }
     kept = {key: values[0] for key, values in requested.items() if key not in dropped}
     mended = {key: renamed.get(key, {}).get(text, text) for key, text in kept.items()}
