@@ -17,8 +17,9 @@ import pandas as pd
 
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.epsilon_sweep import EpsilonSweep
-from core.gradient_check import VERDICT_BANDS, GradientCheckResult, block_verdicts, verdict_for
+from core.gradient_check import VERDICT_BANDS, GradientCheckResult, verdict_for
 from core.network import Layout
+from core.round_off_verdicts import block_verdicts
 
 VERDICT_COLORS = {"great": "#54a24b", "suspicious": "#f58518", "bug": "#e45756"}
 MARKDOWN_COLORS = {"great": "green", "suspicious": "orange", "bug": "red", "inconclusive": "gray"}
@@ -125,7 +126,7 @@ def theta_frame(result: GradientCheckResult, layout: Layout) -> pd.DataFrame:
     """One row per block of θ, in θ's order: block, lo and hi (its slice), size, middle,
     difference, label, verdict (its band, or "not checked" where the check has no difference
     for it; "inconclusive" where round-off alone could make it, see
-    ``core.gradient_check.block_verdicts``). Numbers are floats: an int64 column reaches the
+    ``core.round_off_verdicts.block_verdicts``). Numbers are floats: an int64 column reaches the
     browser's chart as a BigInt, which it cannot draw."""
     verdicts = block_verdicts(result, layout)
     rows = []

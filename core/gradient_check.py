@@ -16,8 +16,10 @@ read against the lecture's three bands, stated once in ``VERDICT_BANDS``.
 a difference per block (W1, b1, …) to find the bug, planted bugs, a fixed dropout mask.
 Beside it: ``gradient_check_result`` (what a check returns, with warnings about ReLU kinks
 and float32), ``gradient_check_directions`` (the components checked),
-``gradient_check_fast`` (the loop's numbers, sooner) and ``epsilon_sweep`` (the check over
-a grid of ε).
+``gradient_check_fast`` (the loop's numbers, sooner), ``epsilon_sweep`` (the check over
+a grid of ε), ``round_off`` and ``round_off_verdicts`` (the difference round-off alone
+makes), ``gradient_check_component`` (one line of the loop taken apart) and
+``notebook_case`` (the course notebook's case).
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ from core.network import (
     COST_FORMS,
     CostForm,
     Layout,
-    compute_cost,
     cost_and_gradients,
     cross_entropy_cost,
     dropout_masks,
@@ -65,6 +66,7 @@ from core.network import (
     parameters_to_vector,
     vector_to_parameters,
 )
+from core.round_off import ROUND_OFF_REACH, cost_round_off, round_off_floor
 
 MODES: tuple[str, ...] = get_args(Mode)
 Method = Literal["fast", "loop"]
@@ -145,103 +147,13 @@ def verdict_for(difference: float) -> Verdict:
     return next(band.verdict for band in VERDICT_BANDS if difference < band.below)
 
 
-# ----------------------------------------------------------------------------- round-off
-
-ROUND_OFF_REACH = 3.0
-"""A difference up to this many times ``round_off_floor`` can be round-off alone: the
-verdict is then "inconclusive", not a band. On correct networks whose difference round-off
-sets (small ε), the difference measured 0.4–0.6 of the floor (tests/test_gradient_check.py)."""
-
-
-def round_off_floor(dtype, cost_round_off: float, analytic: np.ndarray, epsilon: float) -> float:
-    """The relative difference that round-off in J alone makes, roughly:
-
-        floor = u·r / (2ε · 2·rms(dθ))
-
-    u is the dtype's machine epsilon and u·r the round-off of one J (r ≈ |J|; see
-    ``check_network`` for the notebook's cost). Dividing by 2ε turns it into an error of each
-    component of dθ_approx, against components of typical size rms(dθ); the two norms of
-    the denominator halve it. inf where dθ = 0: nothing to compare the round-off with.
-    """
-    u = float(np.finfo(dtype).eps)
-    typical = float(np.sqrt(np.mean(np.square(analytic))))
-    if typical == 0:
-        return math.inf
-    return u * cost_round_off / (2 * epsilon * 2 * typical)
-
-
 def judged(difference: float, floor: float) -> Verdict:
     """The band of the difference, or "inconclusive" when it is not great and round-off alone
-    (``ROUND_OFF_REACH`` times the floor) could make it."""
+    (``ROUND_OFF_REACH`` times the floor, ``core.round_off``) could make it."""
     verdict = verdict_for(difference)
     if verdict != "great" and difference <= ROUND_OFF_REACH * floor:
         return "inconclusive"
     return verdict
-
-
-def component_round_off(result: GradientCheckResult) -> float:
-    """The round-off u·r/2ε each component of dθ_approx carries, by the floor's estimate
-    (the floor before the two norms of the denominator divide it)."""
-    return result.round_off_floor * 2 * float(np.sqrt(np.mean(np.square(result.analytic))))
-
-
-def block_verdicts(result: GradientCheckResult, layout: Layout) -> dict[str, Verdict]:
-    """Each checked block's verdict, judged like the whole check's: "inconclusive" where
-    round-off alone (``component_round_off``, against the block's own rms(dθ)) could make
-    the block's difference."""
-    noise = component_round_off(result)
-    verdicts = {}
-    for name, difference in result.per_block.items():
-        block = layout[name]
-        inside = (result.indices >= block.start) & (result.indices < block.stop)
-        typical = float(np.sqrt(np.mean(np.square(result.analytic[inside]))))
-        floor = math.inf if typical == 0 else noise / (2 * typical)
-        verdicts[name] = judged(difference, floor)
-    return verdicts
-
-
-def round_off_edge(result: GradientCheckResult) -> float:
-    """The lower edge of the band the difference is in: what round-off must stay below for
-    the band to mean something (1e-7 for "suspicious", 1e-3 for "bug")."""
-    below = [band.below for band in VERDICT_BANDS if band.below <= result.difference]
-    return max(below, default=VERDICT_BANDS[0].below)
-
-
-def epsilon_clear_of_round_off(result: GradientCheckResult) -> float:
-    """The ε from which round-off alone can no longer reach ``round_off_edge``: the floor
-    falls like 1/ε, so ε · ROUND_OFF_REACH · floor / edge."""
-    return result.epsilon * ROUND_OFF_REACH * result.round_off_floor / round_off_edge(result)
-
-
-# ----------------------------------------------------------------------------- the notebook
-
-
-class NotebookCase(NamedTuple):
-    """The course notebook's test case for its gradient check (X (4, 3), Y (1, 3))."""
-
-    parameters: dict[str, np.ndarray]
-    X: np.ndarray
-    Y: np.ndarray
-
-
-NOTEBOOK_DIFFERENCES: dict[str | None, float] = {
-    "notebook_bugs": 0.2850931567761623,
-    None: 1.1890913024229996e-07,
-}
-"""The differences the course's "Gradient Checking" notebook publishes for its case at
-ε = 1e-7 with its cost (``cost="notebook"``): with its two planted bugs, and correct."""
-
-
-def notebook_case() -> NotebookCase:
-    """The notebook's seed-1 case: np.random.seed(1); X = randn(4, 3); Y = [1, 1, 0]; W1
-    randn(5, 4), b1 (5, 1), W2 (3, 5), b2 (3, 1), W3 (1, 3), b3 (1, 1) in that order.
-    Its network is ReLU, ReLU, sigmoid. Drawn with a RandomState of its own (the same
-    numbers as np.random.seed(1), without seeding numpy for everyone)."""
-    draw = np.random.RandomState(1).randn
-    X = draw(4, 3)
-    shapes = {"W1": (5, 4), "b1": (5, 1), "W2": (3, 5), "b2": (3, 1), "W3": (1, 3), "b3": (1, 1)}
-    parameters = {name: draw(*shape) for name, shape in shapes.items()}
-    return NotebookCase(parameters, X, np.array([[1.0, 1.0, 0.0]]))
 
 
 # ----------------------------------------------------------------------------- any cost
@@ -435,83 +347,12 @@ def check_network(
         )
     warnings = precision_warnings(dtype, abs(claimed.cost), d_theta, epsilon)
     warnings += network_warnings(kinks, len(approx), fresh_mask_difference)
-    scale = _cost_round_off(claimed.cost, claimed.A_L, Y, cost)
+    scale = cost_round_off(claimed.cost, claimed.A_L, Y, cost)
     return _result(
         approx, analytic, name, indices, layout, crossed, start=start, epsilon=epsilon,
         mode=mode, backward_seconds=backward_seconds, kinks=kinks,
         fresh_mask_difference=fresh_mask_difference, warnings=warnings,
         round_off_floor=round_off_floor(dtype, scale, analytic, epsilon),
-    )  # fmt: skip
-
-
-def _cost_round_off(J: float, A_L: np.ndarray, Y: np.ndarray, cost: CostForm) -> float:
-    # The round-off of one J in units of u. The stable form rounds each term to about u·|J|.
-    # The notebook's rounds A = σ(z) to about u first, and log A, log(1 − A) magnify that
-    # by 1/A and 1/(1 − A): large where an example is confidently classified.
-    if cost == "stable":
-        return abs(J)
-    A = A_L.astype(np.float64)
-    with np.errstate(divide="ignore"):
-        return float(np.mean(Y / A + (1 - Y) / (1 - A)))
-
-
-class ComponentTerms(NamedTuple):
-    """One line of the lecture's loop: dθ_approx[i] from its two costs, beside dθᵢ."""
-
-    name: str  # "W2[0, 3]"
-    J_plus: float  # J(θ + ε·eᵢ)
-    J_minus: float  # J(θ − ε·eᵢ)
-    epsilon: float
-    approx: float  # (J_plus − J_minus) / 2ε
-    analytic: float  # backprop's dθᵢ
-
-
-@np.errstate(over="ignore", invalid="ignore", divide="ignore")
-def check_component(
-    parameters: Mapping[str, np.ndarray],
-    X: np.ndarray,
-    Y: np.ndarray,
-    index: int,
-    *,
-    activation: str = "relu",
-    lambd: float = 0.0,
-    keep_prob: float = 1.0,
-    epsilon: float = DEFAULT_EPSILON,
-    bug: str | None = None,
-    cost: CostForm = "stable",
-    rng: np.random.Generator | None = None,
-) -> ComponentTerms:
-    """dθ_approx[i] = (J(θ + ε·eᵢ) − J(θ − ε·eᵢ)) / 2ε for the one coordinate i = ``index``
-    of θ, with its two costs, and backprop's dθᵢ: the course's loop, one line of it.
-
-    Arguments as for ``check_network``, whose component i (with the same ``rng``, so the
-    same dropout mask) this equals.
-    """
-    epsilon = epsilon_value(epsilon)
-    if cost not in COST_FORMS:
-        raise ValueError(f"Unknown cost {cost!r}; choose one of {', '.join(COST_FORMS)}.")
-    dtype = float_dtype_of(parameters)
-    params = {key: as_matrix(value, key).astype(dtype) for key, value in parameters.items()}
-    X, Y = as_matrix(X, "X").astype(dtype), as_matrix(Y, "Y").astype(dtype)
-    theta, layout = parameters_to_vector(params)
-    if isinstance(index, bool) or not 0 <= index < layout.size:
-        raise ValueError(f"index must be a coordinate of θ, 0 … {layout.size - 1}; got {index}.")
-    rng = np.random.default_rng(0) if rng is None else rng
-    dims = layer_dims_of(params)
-    masks = dropout_masks(dims, X.shape[1], keep_prob, rng) if keep_prob != 1 else None
-    claimed = cost_and_gradients(params, X, Y, activation, lambd, keep_prob, masks, bug)
-    step = np.zeros_like(theta)
-    step[index] = epsilon  # in θ's dtype, as the loop stores θ ± ε
-    J_plus, J_minus = (
-        compute_cost(vector_to_parameters(nudged, layout), X, Y, activation, lambd, keep_prob,
-                     masks, cost)
-        for nudged in (theta + step, theta - step)
-    )  # fmt: skip
-    d_theta = gradients_to_vector(claimed.grads, layout)
-    approx = (np.float64(J_plus) - J_minus) / (2 * epsilon)
-    return ComponentTerms(
-        layout.coordinate_name(index), float(J_plus), float(J_minus), epsilon, float(approx),
-        float(d_theta[index]),
     )  # fmt: skip
 
 

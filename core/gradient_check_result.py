@@ -17,7 +17,7 @@ import numpy as np
 
 Verdict = Literal["great", "suspicious", "bug", "inconclusive"]
 """The lecture's three bands, and "inconclusive": a difference that round-off in J at this
-ε and precision could make on its own (``core.gradient_check.ROUND_OFF_REACH``)."""
+ε and precision could make on its own (``core.round_off.ROUND_OFF_REACH``)."""
 Mode = Literal["full", "sample", "directions"]
 
 

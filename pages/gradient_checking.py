@@ -3,8 +3,9 @@
 import streamlit as st
 
 from charts import gradient_checking as charts
-from core.gradient_check import component_round_off, difference_terms
+from core.gradient_check import difference_terms
 from core.network import layout_of
+from core.round_off import component_round_off
 from panels import gradient_checking as panel
 from ui.charts import show
 from ui.entry import run_inside_app

@@ -22,22 +22,19 @@ from core.gradient_check import (
     COURSE_EPSILON,
     DEFAULT_EPSILON,
     DEFAULT_K,
-    NOTEBOOK_DIFFERENCES,
-    ROUND_OFF_REACH,
     VERDICT_BANDS,
-    ComponentTerms,
     DifferenceTerms,
     GradientCheckResult,
-    check_component,
     check_network,
-    epsilon_clear_of_round_off,
-    notebook_case,
     relative_difference,
-    round_off_edge,
     verdict_for,
 )
+from core.gradient_check_component import ComponentTerms, check_component
 from core.initialization import DTYPES, PRESETS
 from core.network import BUG_BY_LABEL, COST_FORMS, PLANTED_BUGS
+from core.notebook_case import NOTEBOOK_DIFFERENCES, notebook_case
+from core.round_off import ROUND_OFF_REACH
+from core.round_off_verdicts import epsilon_clear_of_round_off, round_off_edge
 from panels.grad_check_in_practice import duration, realistic_cost, realistic_sentence
 from ui.heavy import compute
 from ui.presentation import secondary
@@ -348,7 +345,7 @@ def component_latex(terms: ComponentTerms) -> str:
 
 def component_sentence(terms: ComponentTerms, round_off: float) -> str:
     """What the one component says, from its two numbers and the round-off each two-sided
-    difference carries here (``core.gradient_check.component_round_off``)."""
+    difference carries here (``core.round_off.component_round_off``)."""
     if terms.approx == 0 and terms.analytic == 0:
         return (
             f"{terms.name}: J(θ + ε) and J(θ − ε) are equal and backprop says 0: this parameter "

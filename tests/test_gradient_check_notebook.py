@@ -7,17 +7,12 @@ import pytest
 
 from core import gradient_check as gc
 from core import network
-from core.gradient_check import (
-    COURSE_EPSILON,
-    NOTEBOOK_DIFFERENCES,
-    ROUND_OFF_REACH,
-    check_component,
-    check_network,
-    epsilon_clear_of_round_off,
-    notebook_case,
-    round_off_edge,
-)
+from core.gradient_check import COURSE_EPSILON, check_network
+from core.gradient_check_component import check_component
 from core.network import layout_of
+from core.notebook_case import NOTEBOOK_DIFFERENCES, notebook_case
+from core.round_off import ROUND_OFF_REACH, round_off_floor
+from core.round_off_verdicts import block_verdicts, epsilon_clear_of_round_off, round_off_edge
 from tests.test_page_gradient_checking import core_problem
 
 
@@ -154,7 +149,7 @@ def test_the_way_out_of_round_off_clears_the_band_it_names():
 
 
 def test_a_zero_gradient_has_an_infinite_floor_and_no_verdict_from_a_band():
-    floor = gc.round_off_floor(np.float64, 0.7, np.zeros(5), 1e-5)
+    floor = round_off_floor(np.float64, 0.7, np.zeros(5), 1e-5)
     assert floor == np.inf
     assert gc.judged(1.0, floor) == "inconclusive"
     assert gc.judged(0.0, floor) == "great"
@@ -193,12 +188,10 @@ def test_each_block_is_judged_like_the_check_broken_blocks_red_round_off_grey():
     parameters, X, Y = notebook_case()
     result = check_network(parameters, X, Y, epsilon=COURSE_EPSILON, bug="notebook_bugs",
                            cost="notebook")  # fmt: skip
-    verdicts = gc.block_verdicts(result, layout_of(parameters))
+    verdicts = block_verdicts(result, layout_of(parameters))
     assert {b for b, v in verdicts.items() if v == "bug"} == {"W2", "b1"}
     # W1 and b3 read "suspicious" by their bands, 1.6e-7 and 2.5e-7: round-off of this cost
     assert result.per_block["W1"] > 1e-7 and result.per_block["b3"] > 1e-7
     assert verdicts["W1"] == verdicts["b3"] == "inconclusive"
     float32 = check_network(*core_problem(dtype="float32"), epsilon=1e-7)
-    assert set(gc.block_verdicts(float32, layout_of(core_problem()[0])).values()) == {
-        "inconclusive"
-    }
+    assert set(block_verdicts(float32, layout_of(core_problem()[0])).values()) == {"inconclusive"}

@@ -19,10 +19,11 @@ from core.gradient_check import (
     VERDICT_BANDS,
     check_network,
     difference_terms,
-    notebook_case,
 )
+from core.gradient_check_component import check_component
 from core.initialization import PRESETS
 from core.network import PLANTED_BUGS, layout_of
+from core.notebook_case import NOTEBOOK_DIFFERENCES, notebook_case
 from panels import gradient_checking as panel
 
 PAGE = "../pages/gradient_checking.py"
@@ -465,7 +466,7 @@ def test_the_notebook_preset_reproduces_the_notebooks_published_difference():
     assert at.segmented_control(key="gc_cost").value == "notebook"
     assert at.select_slider(key="gc_eps").value == "1e-7"
     assert at.selectbox(key="gc_hidden").disabled and at.number_input(key="gc_seed").disabled
-    expected = gc.NOTEBOOK_DIFFERENCES["notebook_bugs"]
+    expected = NOTEBOOK_DIFFERENCES["notebook_bugs"]
     assert verdict_line(at) == f"## Verdict: :red[bug] · difference {charts.sci(expected)}"
     theta = layer_data(at, THETA, 0).set_index("block")
     assert set(theta.index[theta["verdict"] == "bug"]) == {"W2", "b1"}  # coloured broken
@@ -500,7 +501,7 @@ def test_the_loop_is_written_out_and_any_component_can_be_taken_apart():
     assert any(c.value.startswith(f"{worst}: the two-sided") for c in at.caption)
     at.selectbox(key="gc_component").set_value("W3[0, 2]").run()
     index = layout_of(parameters).blocks[4].start + 2
-    one = gc.check_component(parameters, X, Y, index)
+    one = check_component(parameters, X, Y, index)
     assert f"{one.J_plus:.6g}"[:6] in at.latex[3].value
     assert any(c.value.startswith("W3[0, 2]: the two-sided") for c in at.caption)
     rule = spec(at, THETA)["layer"][2]  # the rule at the chosen component

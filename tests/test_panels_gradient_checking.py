@@ -6,13 +6,11 @@ import numpy as np
 import pytest
 
 from core import check_practice as practice
-from core.gradient_check import (
-    ComponentTerms,
-    check_network,
-    component_round_off,
-    epsilon_clear_of_round_off,
-    notebook_case,
-)
+from core.gradient_check import check_network
+from core.gradient_check_component import ComponentTerms
+from core.notebook_case import notebook_case
+from core.round_off import component_round_off
+from core.round_off_verdicts import epsilon_clear_of_round_off
 from panels import gradient_checking as panel
 from tests.test_page_gradient_checking import core_problem
 
