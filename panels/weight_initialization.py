@@ -231,6 +231,7 @@ GRID_MAX_WIDTH = 100
 """The grid's six networks are at most this wide, so that they cost ~0.1 s together."""
 
 
+@st.cache_data(max_entries=32, show_spinner=False)  # twelve tables built once per setting
 def pairing_grid(depth, width, name, v, seed) -> tuple[pd.DataFrame, pd.DataFrame]:
     """{ReLU, tanh} × {Xavier, He, the chosen method} at ``depth`` layers of ``width`` units
     (call it with at most ``GRID_MAX_WIDTH``): (per-layer rms forward and back, one row per
