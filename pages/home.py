@@ -14,12 +14,16 @@ st.write(
     "lecture week into an experiment you can steer."
 )
 
-columns = st.columns(3)
-for number, idea in enumerate(IDEAS, start=1):
-    with columns[(number - 1) % 3].container(border=True):
-        st.markdown(f"**{number}. {idea.title}**")
-        st.caption(idea.promise)
-        st.page_link(idea.path, label="Open", icon=idea.icon)
+# A row of columns per three cards: a phone stacks each row in turn, so the cards keep
+# their order (one set of columns would stack 1, 4, 2, 5, 3, 6).
+for row in range(0, len(IDEAS), 3):
+    for column, (number, idea) in zip(
+        st.columns(3), enumerate(IDEAS[row : row + 3], start=row + 1), strict=False
+    ):
+        with column.container(border=True):
+            st.markdown(f"**{number}. {idea.title}**")
+            st.caption(idea.promise)
+            st.page_link(idea.path, label="Open", icon=idea.icon)
 
 st.header("Using it in a lecture")
 st.markdown(

@@ -277,3 +277,17 @@ def test_no_page_asks_for_anything_beyond_the_app_itself(app_url, browser):
         assert elsewhere == []
     finally:
         context.close()
+
+
+def test_the_home_cards_keep_their_order_on_a_phone(app_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_init_script(_WATCH_RUNS)
+    tab = context.new_page()
+    try:
+        open_page(tab, app_url)
+        titles = [f"{number}. {idea.title}" for number, idea in enumerate(IDEAS, start=1)]
+        tops = [tab.get_by_text(title, exact=True).bounding_box()["y"] for title in titles]
+        assert tops == sorted(tops) and len(set(tops)) == len(IDEAS)  # one under another, 1–6
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    finally:
+        context.close()
