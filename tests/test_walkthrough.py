@@ -17,7 +17,7 @@ from charts.common import (
     spec_data,
     vega_lite_spec,
 )
-from panels.walkthrough import STEPS
+from panels.walkthrough import STEPS, control_defaults
 from ui.ideas import IDEAS
 
 APP = "../app.py"
@@ -217,3 +217,19 @@ def test_the_notebook_step_sets_what_the_pages_notebook_button_sets():
     step = next(step for step in STEPS if step.moment == "The course notebook's own case")
     changed = {key: value for key, value in NOTEBOOK_PRESET.items() if DEFAULTS[key] != value}
     assert step.settings == changed
+
+
+def test_every_step_changes_something_on_screen():
+    """A step opens another page, or leaves the page's controls otherwise than the step
+    before did (a step opens its page at the defaults plus its own settings): Next never
+    changes the banner alone."""
+    defaults = control_defaults()
+
+    prefix = {step.page: key[:3] for step in STEPS for key in step.settings}  # "gp_" …
+    previous = None
+    for step in STEPS:
+        page = {k: v for k, v in defaults.items() if k.startswith(prefix[step.page])}
+        state = page | step.settings
+        if previous is not None and previous[0] == step.page:
+            assert state != previous[1], step.moment
+        previous = (step.page, state)
