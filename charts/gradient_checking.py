@@ -17,7 +17,7 @@ import pandas as pd
 
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.epsilon_sweep import EpsilonSweep
-from core.gradient_check import VERDICT_BANDS, GradientCheckResult, verdict_for
+from core.gradient_check import VERDICT_BANDS, GradientCheckResult
 from core.network import Layout
 from core.round_off_verdicts import block_verdicts
 
@@ -64,19 +64,20 @@ def band_frame(low: float = FLOOR, high: float = 1.0) -> pd.DataFrame:
     return frame
 
 
-def block_frame(result: GradientCheckResult) -> pd.DataFrame:
+def block_frame(result: GradientCheckResult, layout: Layout) -> pd.DataFrame:
     """One row per block of θ: block, difference, shown (clipped to FLOOR for the log
-    axis), label, verdict (its band), outlined, outline (its colour: dark or none).
+    axis), label, verdict (as the θ bar judges it: its band, or "inconclusive" where
+    round-off alone could make it), outlined, outline (its colour: dark or none).
 
-    Outlined are the blocks in the bug band; where there are none but the check is not
-    great, the block with the largest difference. A great check outlines nothing.
+    Outlined are the blocks judged a bug; where there are none but the check is a bug or
+    suspicious, the block with the largest difference. Otherwise nothing is outlined.
     """
     frame = pd.DataFrame({"block": list(result.per_block), "difference": result.per_block.values()})
     frame["shown"] = frame["difference"].clip(lower=FLOOR)
     frame["label"] = frame["difference"].map(sci)
-    frame["verdict"] = frame["difference"].map(verdict_for)
+    frame["verdict"] = frame["block"].map(block_verdicts(result, layout))
     outlined = frame["verdict"] == "bug"
-    if not outlined.any() and result.verdict != "great":
+    if not outlined.any() and result.verdict in ("bug", "suspicious"):
         outlined = frame.index == frame["difference"].idxmax()
     frame["outlined"] = outlined
     frame["outline"] = np.where(outlined, "#222222", "transparent")
@@ -119,7 +120,8 @@ def coordinate_frame(
 
 
 NOT_CHECKED = "not checked"
-_THETA_COLORS = {**VERDICT_COLORS, "inconclusive": "#8c8c8c", NOT_CHECKED: "#d8d8d8"}
+_JUDGED_COLORS = {**VERDICT_COLORS, "inconclusive": "#8c8c8c"}
+_THETA_COLORS = {**_JUDGED_COLORS, NOT_CHECKED: "#d8d8d8"}
 
 
 def theta_frame(result: GradientCheckResult, layout: Layout) -> pd.DataFrame:
@@ -324,13 +326,15 @@ def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
     bar has its band's colour; the largest is outlined.
     """
     y_scale = alt.Scale(type="log", domain=[FLOOR, 1.0], nice=False)
+    # One colour scale for both layers (Vega-Lite shares it): the bands' three and grey.
+    judged = alt.Scale(domain=list(_JUDGED_COLORS), range=list(_JUDGED_COLORS.values()))
     background = (
         alt.Chart(bands)
         .mark_rect(opacity=0.12)
         .encode(
             y=alt.Y("low:Q", scale=y_scale),
             y2=alt.Y2("high:Q"),
-            color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
+            color=alt.Color("verdict:N", scale=judged, legend=None),
         )
     )
     x = alt.X("block:N", sort=None, title="block of θ", axis=alt.Axis(labelAngle=0))
@@ -353,8 +357,8 @@ def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
             y2=alt.Y2(datum=FLOOR),
             color=alt.Color(
                 "verdict:N",
-                scale=_VERDICT_SCALE,
-                legend=alt.Legend(title="band", orient="bottom"),
+                scale=judged,  # as the θ bar: round-off that could make a difference is grey
+                legend=alt.Legend(title="verdict", orient="bottom"),
             ),
             stroke=alt.Stroke("outline:N", scale=None),
             tooltip=tooltip,

@@ -66,7 +66,8 @@ if index is not None:
 st.header("Where is the bug?")
 left, right = st.columns(2)
 if result.per_block:
-    show(charts.block_chart, charts.block_frame(result), bands, name="per_block", where=left)
+    blocks = charts.block_frame(result, layout)
+    show(charts.block_chart, blocks, bands, name="per_block", where=left)
 else:
     left.info("Random directions mix every block: they tell whether dθ is wrong, not where. "
               "Switch to full or sampled to find the block.")  # fmt: skip

@@ -10,6 +10,7 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from charts import gradient_checking as charts
+from charts.common import vega_lite_spec
 from core import datasets, initialization
 from core import gradient_check as gc
 from core.epsilon_sweep import epsilon_sweep
@@ -515,3 +516,25 @@ def test_the_cost_meter_names_the_lectures_loop_and_a_million_parameters():
     assert "course's loop" in table["checker"].iloc[0]
     assert "this lab's checker" in table["checker"].iloc[1]
     assert any("P = 1,005,001" in i.value and "training steps" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("dtype", "epsilon", "bug", "expected"),
+    [("float32", 1e-7, None, {"inconclusive"}), ("float64", 1e-5, "dW2_doubled", {"bug"})],
+    ids=["round-off in float32", "a real bug"],
+)
+def test_the_blocks_bars_judge_each_block_as_the_theta_bar_does(dtype, epsilon, bug, expected):
+    parameters, X, Y = core_problem(dtype=dtype)
+    result = gc.check_network(parameters, X, Y, epsilon=epsilon, bug=bug)
+    layout = layout_of(parameters)
+    blocks = charts.block_frame(result, layout)
+    theta = charts.theta_frame(result, layout).set_index("block")
+    assert list(blocks["verdict"]) == list(theta.loc[blocks["block"], "verdict"])
+    assert expected <= set(blocks["verdict"])
+    outlined = set(blocks.loc[blocks["outlined"], "verdict"])
+    assert outlined <= {"bug", "suspicious"} and (bug is None) == (not outlined)
+    # Vega-Lite shares one colour scale between the bands and the bars: both must know grey.
+    layers = vega_lite_spec(charts.block_chart(blocks, charts.band_frame()))["layer"]
+    scales = [layer["encoding"]["color"]["scale"] for layer in layers if "color" in layer.get(
+        "encoding", {})]  # fmt: skip
+    assert scales and all("inconclusive" in scale["domain"] for scale in scales)
