@@ -119,9 +119,10 @@ def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.
 
 def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
     """The spec (a Vega-Lite dict, changed in place) ready for larger fonts where the
-    config's cannot reach: every font size a mark sets itself ``scale`` times larger, and
-    legends laid out in several columns stacked in one, so their longer labels still fit
-    beside each other's chart. Tables under ``datasets`` are left alone."""
+    config's cannot reach: every font size a mark sets itself and every label limit a
+    legend sets itself ``scale`` times larger, and legends laid out in several columns
+    stacked in one, so their longer labels still fit beside each other's chart. Tables
+    under ``datasets`` are left alone."""
 
     def visit(node) -> None:
         if isinstance(node, dict):
@@ -131,6 +132,8 @@ def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
             legend = node.get("legend")
             if isinstance(legend, dict) and legend.get("columns", 1) > 1:
                 legend["columns"] = 1
+            if isinstance(legend, dict) and isinstance(legend.get("labelLimit"), int | float):
+                legend["labelLimit"] = round(legend["labelLimit"] * scale)  # as its font
             for key, child in node.items():
                 if key != "datasets":
                     visit(child)
@@ -154,8 +157,10 @@ def _config(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     # Streamlit's theme pushes every axis's end labels inward (labelFlush); on a heatmap's
     # rows or columns that sets the first label off its cell.
     config["axisBand"] = alt.AxisConfig(labelFlush=False)
+    # Room for the longest legend label ("Frobenius norm of dW[l], simulated", 34
+    # characters) at every scale: 220 px cut it short on a projector.
     config["legend"] = alt.LegendConfig(
-        labelFontSize=label, titleFontSize=label, labelLimit=round(220 * scale)
+        labelFontSize=label, titleFontSize=label, labelLimit=round(300 * scale)
     )
     config["header"] = alt.HeaderConfig(labelFontSize=label, titleFontSize=label)
     return config

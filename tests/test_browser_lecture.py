@@ -315,3 +315,19 @@ def test_presentation_mode_enlarges_every_text_and_folds_the_sidebar(app_url, br
     for text in ("caption", "metric", "table"):
         assert projector[text] >= 1.2 * laptop[text], text
     assert laptop["sidebar shown"] > 0 and projector["sidebar shown"] == 0
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["laptop", "projector"])
+def test_no_chart_text_is_cut_short(app_url, browser, present):
+    """Vega ends a label that passes its limit with "…": no legend or axis of the pages
+    whose legends hold the longest labels may lose its end, on a laptop or a projector."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1080})
+    tab = context.new_page()
+    try:
+        for path in ("pages/vanishing_exploding.py", "pages/gradient_checking.py"):
+            open_page(tab, page_url(app_url, path, {PRESENT: "true"} if present else None))
+            wait_until(tab, lambda: len(chart_texts(tab)) > 0, 5_000)
+            cut = [text for texts in chart_texts(tab) for _, text, _ in texts if text.endswith("…")]
+            assert cut == [], (path, cut)
+    finally:
+        context.close()

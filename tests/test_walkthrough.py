@@ -233,3 +233,9 @@ def test_every_step_changes_something_on_screen():
         if previous is not None and previous[0] == step.page:
             assert state != previous[1], step.moment
         previous = (step.page, state)
+
+
+def test_fit_for_projector_scales_a_legends_own_label_limit():
+    spec = {"encoding": {"color": {"legend": {"labelLimit": 260}}, "x": {"legend": None}}}
+    fit_for_projector(spec, 2.0)
+    assert spec["encoding"]["color"]["legend"]["labelLimit"] == 520
