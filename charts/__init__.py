@@ -1,11 +1,6 @@
 """Altair chart builders for the pages: DataFrames in, charts out, no math.
 
-One module per page; helpers used by several pages live in ``charts.common``.
+One module per page; helpers used by several pages live in ``charts.common``. Specs are
+made with ``to_dict(validate=False)`` (``charts.common.vega_lite_spec``); the tests check
+every chart of every page against the Vega-Lite schema instead (tests/test_chart_specs.py).
 """
-
-from altair.utils import schemapi
-
-# Altair checks every part against the Vega-Lite JSON schema as it is built (its debug
-# mode): most of the time a rerun spends on charts. The builders' finished specs are
-# checked against the schema by tests/test_chart_specs.py instead.
-schemapi.disable_debug_mode()
