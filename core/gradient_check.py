@@ -205,6 +205,35 @@ def gradient_check(
 # ----------------------------------------------------------------------------- the network
 
 
+class Prepared(NamedTuple):
+    """A check's inputs in its float dtype, θ flattened, and the dropout mask it keeps."""
+
+    params: dict[str, np.ndarray]
+    X: np.ndarray
+    Y: np.ndarray
+    theta: np.ndarray
+    layout: Layout
+    masks: list[np.ndarray] | None  # one mask per layer, or None without dropout
+
+
+def prepared(
+    parameters: Mapping[str, np.ndarray], X, Y, keep_prob: float, rng: np.random.Generator
+) -> Prepared:
+    """The parameters, X and Y in the parameters' float dtype (read only from here on, so
+    arrays already in it are not copied), θ and its layout, and one dropout mask drawn
+    from ``rng`` when keep_prob < 1: what ``check_network`` and ``check_component`` share."""
+    dtype = float_dtype_of(parameters)
+    params = {
+        key: as_matrix(value, key).astype(dtype, copy=False) for key, value in parameters.items()
+    }
+    X = as_matrix(X, "X").astype(dtype, copy=False)
+    Y = as_matrix(Y, "Y").astype(dtype, copy=False)
+    theta, layout = parameters_to_vector(params)
+    dims = layer_dims_of(params)
+    masks = dropout_masks(dims, X.shape[1], keep_prob, rng) if keep_prob != 1 else None
+    return Prepared(params, X, Y, theta, layout, masks)
+
+
 @np.errstate(over="ignore", invalid="ignore")  # overflow is refused below, with a message
 def check_network(
     parameters: Mapping[str, np.ndarray],
@@ -260,19 +289,11 @@ def check_network(
     k = positive_int(k, "k", maximum=MAX_K)
     positive_float(keep_prob, "keep_prob")
     number_of_layers(parameters)
-    dtype = float_dtype_of(parameters)
-    # read only from here on, so arrays already in the check's dtype are not copied
-    params = {
-        key: as_matrix(value, key).astype(dtype, copy=False) for key, value in parameters.items()
-    }
-    X = as_matrix(X, "X").astype(dtype, copy=False)
-    Y = as_matrix(Y, "Y").astype(dtype, copy=False)
-    theta, layout = parameters_to_vector(params)
+    rng = np.random.default_rng(0) if rng is None else rng
+    params, X, Y, theta, layout, masks = prepared(parameters, X, Y, keep_prob, rng)
+    dtype, dims = theta.dtype, layer_dims_of(params)
     if mode == "full":
         _check_full_size(layout.size)
-    rng = np.random.default_rng(0) if rng is None else rng
-    dims = layer_dims_of(params)
-    masks = dropout_masks(dims, X.shape[1], keep_prob, rng) if keep_prob != 1 else None
 
     tick = time.perf_counter()
     claimed = cost_and_gradients(params, X, Y, activation, lambd, keep_prob, masks, bug)

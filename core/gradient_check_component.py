@@ -13,17 +13,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from core._checks import as_matrix, epsilon_value, float_dtype_of
-from core.gradient_check import DEFAULT_EPSILON
+from core._checks import epsilon_value
+from core.gradient_check import DEFAULT_EPSILON, prepared
 from core.network import (
     COST_FORMS,
     CostForm,
     compute_cost,
     cost_and_gradients,
-    dropout_masks,
     gradients_to_vector,
-    layer_dims_of,
-    parameters_to_vector,
     vector_to_parameters,
 )
 
@@ -63,15 +60,10 @@ def check_component(
     epsilon = epsilon_value(epsilon)
     if cost not in COST_FORMS:
         raise ValueError(f"Unknown cost {cost!r}; choose one of {', '.join(COST_FORMS)}.")
-    dtype = float_dtype_of(parameters)
-    params = {key: as_matrix(value, key).astype(dtype) for key, value in parameters.items()}
-    X, Y = as_matrix(X, "X").astype(dtype), as_matrix(Y, "Y").astype(dtype)
-    theta, layout = parameters_to_vector(params)
+    rng = np.random.default_rng(0) if rng is None else rng
+    params, X, Y, theta, layout, masks = prepared(parameters, X, Y, keep_prob, rng)
     if isinstance(index, bool) or not 0 <= index < layout.size:
         raise ValueError(f"index must be a coordinate of θ, 0 … {layout.size - 1}; got {index}.")
-    rng = np.random.default_rng(0) if rng is None else rng
-    dims = layer_dims_of(params)
-    masks = dropout_masks(dims, X.shape[1], keep_prob, rng) if keep_prob != 1 else None
     claimed = cost_and_gradients(params, X, Y, activation, lambd, keep_prob, masks, bug)
     step = np.zeros_like(theta)
     step[index] = epsilon  # in θ's dtype, as the loop stores θ ± ε
