@@ -1,6 +1,7 @@
 """Optimization Setup Lab: the entry point. Run with `streamlit run app.py`."""
 
 import os
+from pathlib import Path
 
 # One BLAS thread per process, set before numpy loads: many small matrix products slow
 # down badly when BLAS threads compete for two cores with twenty sessions (the heaviest
@@ -12,6 +13,7 @@ import streamlit as st  # noqa: E402
 
 from core.network import PLANTED_BUGS  # noqa: E402
 from panels.walkthrough import numeric_controls, walkthrough  # noqa: E402
+from ui.charts import forget_drawn, page_data_button  # noqa: E402
 from ui.entry import ROOT, navigation  # noqa: E402
 from ui.links import mend_link  # noqa: E402
 from ui.page_style import style_page  # noqa: E402
@@ -37,4 +39,6 @@ mend_link(
 )
 style_page(presentation_toggle())
 walkthrough(path)
+forget_drawn()
 page.run()
+page_data_button(Path(path).stem)

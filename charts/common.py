@@ -13,6 +13,14 @@ TITLE_FONT_SIZE = 16
 LABEL_FONT_SIZE = 13
 PRESENTATION_SCALE = 1.6  # font sizes on a projector, relative to a laptop screen
 
+# One visual language on every page: the lecture's verdict bands in one palette (the
+# difference's "great", "suspicious" and "bug"), pale behind data and full on marks;
+# legends under their chart; chart titles in sentence case.
+VERDICT_COLORS = {"great": "#54a24b", "suspicious": "#f58518", "bug": "#e45756"}
+INCONCLUSIVE_COLOR = "#8c8c8c"
+BAND_OPACITY = 0.18  # a band behind the data: the palette's colour, this opaque
+LEGEND_ORIENT = "bottom"
+
 
 def raised(text: str) -> str:
     """A Vega expression: the string ``text`` (an expression) with its digits and minus
@@ -83,7 +91,34 @@ def vega_lite_spec(chart: alt.TopLevelMixin, present: bool = False) -> dict:
     ):
         spec = (enlarge(chart) if present else chart).to_dict(validate=False)
     spec["datasets"] = {**spec.get("datasets", {}), **datasets}
+    _quiet_decorations(spec)
     return fit_for_projector(spec) if present else spec
+
+
+def _quiet_decorations(spec: dict) -> None:
+    """Hide from screen readers the marks that draw no data (a rule at a constant, a
+    label's text): their SVG has nothing to say, and axe counts such an unlabelled
+    graphic as an image without alternative text. The chart's ``description`` speaks
+    for the whole chart."""
+
+    def visit(node) -> None:
+        if isinstance(node, dict):
+            mark = node.get("mark")
+            if mark is not None and not _draws_a_field(node.get("encoding", {})):
+                node["mark"] = {"type": mark, "aria": False} if isinstance(mark, str) else {
+                    **mark, "aria": False}  # fmt: skip
+            for key, child in node.items():
+                if key != "datasets":
+                    visit(child)
+        elif isinstance(node, list):
+            for child in node:
+                visit(child)
+
+    visit(spec)
+
+
+def _draws_a_field(encoding: dict) -> bool:
+    return any(isinstance(channel, dict) and "field" in channel for channel in encoding.values())
 
 
 def finish(
@@ -160,8 +195,9 @@ def _config(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     # Room for the longest legend label ("Frobenius norm of dW[l], simulated", 34
     # characters) at every scale: 220 px cut it short on a projector.
     config["legend"] = alt.LegendConfig(
-        labelFontSize=label, titleFontSize=label, labelLimit=round(300 * scale)
-    )
+        labelFontSize=label, titleFontSize=label, labelLimit=round(300 * scale),
+        orient=LEGEND_ORIENT,
+    )  # fmt: skip
     config["header"] = alt.HeaderConfig(labelFontSize=label, titleFontSize=label)
     return config
 

@@ -35,11 +35,14 @@ st.markdown(
 
 st.header("Notation")
 st.markdown("The course's notation is used everywhere, with one example per **column**:")
+# One statement per line, so that none is wider than a phone.
 st.latex(
-    r"X \in \mathbb{R}^{n_x \times m},\quad W^{[l]} \in \mathbb{R}^{n^{[l]} \times n^{[l-1]}},"
-    r"\quad b^{[l]} \in \mathbb{R}^{n^{[l]} \times 1}"
+    r"\begin{gathered} X \in \mathbb{R}^{n_x \times m} \\"
+    r" W^{[l]} \in \mathbb{R}^{n^{[l]} \times n^{[l-1]}},\quad"
+    r" b^{[l]} \in \mathbb{R}^{n^{[l]} \times 1} \\"
+    r" Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\quad"
+    r" A^{[l]} = g^{[l]}\!\left(Z^{[l]}\right) \end{gathered}"
 )
-st.latex(r"Z^{[l]} = W^{[l]} A^{[l-1]} + b^{[l]},\qquad A^{[l]} = g^{[l]}\!\left(Z^{[l]}\right)")
 st.markdown(
     "$m$ examples, $n_x$ input features, $L$ layers with $n^{[l]}$ units in layer $l$; "
     "$\\theta$ is every $W^{[l]}, b^{[l]}$ flattened into one vector and $d\\theta$ its "

@@ -18,6 +18,7 @@ from ui.ideas import IDEAS
 from ui.links import echo, url_integer
 from ui.presentation import KEY as PRESENT
 from ui.presentation import presenting
+from ui.step_keys import follow_step
 
 KEY = "step"  # the query parameter
 _APPLIED = "walkthrough_applied"  # the step whose settings were last put in place
@@ -308,13 +309,11 @@ def control_defaults() -> dict[str, Any]:
 
 def _banner(number: int, step: Step) -> None:
     idea = next(idea for idea in IDEAS if idea.path == step.page)
-    with st.container(border=True):
+    # Keyed, so the page's CSS keeps it in sight (sticky) while the step's section is shown.
+    with st.container(border=True, key="walkthrough"):
         st.caption(f"Lecture walkthrough · step {number} of {len(STEPS)} · {idea.title}")
         st.markdown(f"**{step.moment}**  \n{step.notice}")
-        if step.section:  # a link to the header on this page: the browser scrolls to it
-            st.markdown(
-                f"[:material/south: Go to the part of the page it is about](#{step.section})"
-            )
+        follow_step(number, step.section, _go)
         back, forward, everything, end = st.columns([1, 1, 1, 1], vertical_alignment="center")
         # ← and → move between steps, as on a slide deck (Streamlit's own shortcuts).
         back.button(
@@ -335,7 +334,7 @@ def _banner(number: int, step: Step) -> None:
 
 
 def _go(number: int) -> None:
-    st.query_params[KEY] = str(number)
+    st.query_params[KEY] = str(min(max(number, 1), len(STEPS)))
 
 
 def _end() -> None:

@@ -13,6 +13,8 @@ fi
 
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+# axe-core, the accessibility checker the browser tests inject, from the npm registry.
+.venv/bin/python scripts/fetch_axe.py >/dev/null
 
 # One BLAS thread per process: pytest-xdist already runs one worker per core, and
 # many small matrix products slow down badly when BLAS threads compete for them.

@@ -386,12 +386,14 @@ def listen_to_server(tab) -> list[bytes]:
     return frames
 
 
-def charts_by_download(frames: list[bytes]) -> dict[str, list]:
+def charts_by_name(frames: list[bytes]) -> dict[str, list]:
     """The tables each chart drew (DataFrames, in the order Vega-Lite names them), by the
-    key of the "Chart data (CSV)" button under it (ui.charts.show puts it right after).
+    name ui.charts.show gives it: its spec's ``usermeta.name``.
 
     Charts are read from the latest message for each place on the page.
     """
+    import json
+
     import pyarrow as pa
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
@@ -402,14 +404,12 @@ def charts_by_download(frames: list[bytes]) -> dict[str, list]:
         if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
             elements[tuple(message.metadata.delta_path)] = message.delta.new_element
     tables = {}
-    for path, element in elements.items():
-        if element.WhichOneof("type") == "download_button":
-            chart = elements.get((*path[:-1], path[-1] - 1))
-            assert chart is not None and chart.WhichOneof("type") == "vega_lite_chart", path
-            key = element.download_button.id.rsplit("-", 1)[-1]  # ids end with the user's key
-            tables[key] = [
-                pa.ipc.open_stream(dataset.data.data).read_pandas()
-                for dataset in chart.vega_lite_chart.datasets
+    for element in elements.values():
+        if element.WhichOneof("type") == "vega_lite_chart":
+            chart = element.vega_lite_chart
+            name = json.loads(chart.spec)["usermeta"]["name"]
+            tables[name] = [
+                pa.ipc.open_stream(dataset.data.data).read_pandas() for dataset in chart.datasets
             ]
     return tables
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -24,7 +25,7 @@ from tests.browser_helpers import (
     chart_heights,
     chart_pictures,
     chart_texts,
-    charts_by_download,
+    charts_by_name,
     control_box,
     controls,
     download,
@@ -238,29 +239,32 @@ def as_csv_reads_it(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @pytest.mark.parametrize("stem", ["vanishing_exploding", "numerical_gradients"])
-def test_every_chart_downloads_the_tables_it_draws_as_csv(app_url, page, stem):
-    """Each chart's CSV holds, part by part (its chart_part column), the tables the browser
-    received to draw that chart: same columns, same rows, same values."""
+def test_the_pages_download_holds_the_tables_every_chart_draws(app_url, page, stem):
+    """The page's one download is a zip of a CSV per chart, named as ui.charts.show names
+    it; each holds, part by part (its chart_part column), the tables the browser received
+    to draw that chart: same columns, same rows, same values."""
     idea = next(idea for idea in IDEAS if Path(idea.path).stem == stem)
     frames = listen_to_server(page)
     open_page(page, page_url(app_url, idea.path))
-    drawn = charts_by_download(frames)
+    drawn = charts_by_name(frames)
     assert len(drawn) == len(chart_pictures(page)) > 0, list(drawn)
-    for key, tables in drawn.items():
-        csv = pd.read_csv(download(page, key))
-        distinct = []  # a table drawn by several layers is sent once per layer, written once
-        for table in map(as_csv_reads_it, tables):
-            if not any(table.equals(other) for other in distinct):
-                distinct.append(table)
-        assert set(csv.columns) - {"chart_part"} == set().union(*(t.columns for t in distinct))
-        assert len(csv) == sum(len(table) for table in distinct), key
-        parts = [part for _, part in csv.groupby("chart_part", sort=False)]
-        assert len(parts) == len(distinct), key
-        for part, table in zip(parts, distinct, strict=True):
-            written = as_csv_reads_it(part[table.columns])  # the other parts' columns dropped
-            pd.testing.assert_frame_equal(
-                written, table, check_dtype=False, check_exact=False, rtol=1e-12
-            )
+    with zipfile.ZipFile(download(page, "page_data")) as archive:
+        assert sorted(archive.namelist()) == sorted(f"{name}.csv" for name in drawn)
+        for name, tables in drawn.items():
+            csv = pd.read_csv(archive.open(f"{name}.csv"))
+            distinct = []  # a table drawn by several layers is sent once per layer
+            for table in map(as_csv_reads_it, tables):
+                if not any(table.equals(other) for other in distinct):
+                    distinct.append(table)
+            assert set(csv.columns) - {"chart_part"} == set().union(*(t.columns for t in distinct))
+            assert len(csv) == sum(len(table) for table in distinct), name
+            parts = [part for _, part in csv.groupby("chart_part", sort=False)]
+            assert len(parts) == len(distinct), name
+            for part, table in zip(parts, distinct, strict=True):
+                written = as_csv_reads_it(part[table.columns])  # other parts' columns dropped
+                pd.testing.assert_frame_equal(
+                    written, table, check_dtype=False, check_exact=False, rtol=1e-12
+                )
 
 
 def test_arrow_keys_move_between_steps_but_not_while_a_slider_has_the_focus(app_url, page):

@@ -1,8 +1,9 @@
-"""Drawing a chart on a page: full width, its data as a CSV download, projector fonts.
+"""Drawing a chart on a page: full width, described for screen readers, projector fonts.
 
 Every chart goes through ``show`` so that all of them behave alike: the chart's own
-toolbar (on hover, top right) saves it as PNG, the button under it downloads the tables
-it draws, and presentation mode enlarges its fonts.
+toolbar (on hover, top right) enlarges it and saves it as SVG or PNG, its ``description``
+is the SVG's alternative text, presentation mode enlarges its fonts, and its tables join
+the page's one download (``page_data_button``).
 
 ``show`` takes the chart builder and its tables rather than a chart: building an Altair
 chart and its spec costs tens of milliseconds, and a rerun draws every chart of its
@@ -14,7 +15,9 @@ session.
 from __future__ import annotations
 
 import hashlib
+import io
 import pickle
+import zipfile
 from collections.abc import Callable
 from types import FunctionType
 
@@ -24,6 +27,9 @@ import streamlit as st
 
 from charts.common import spec_data, vega_lite_spec
 from ui.presentation import presenting
+
+# The specs drawn on the page since its last full run, by chart name: the page's download.
+DRAWN = "lab_drawn_charts"
 
 
 def _by_name(build: FunctionType) -> str:
@@ -54,26 +60,56 @@ def show(
     build: Callable[..., alt.TopLevelMixin],
     *args,
     name: str,
+    description: str,
     where=st,
     width: str = "stretch",
     **kwargs,
 ) -> None:
     """Draw the chart ``build(*args, **kwargs)`` in ``where`` (st, a column or a
-    container), with a CSV download of its tables.
+    container).
 
-    ``name`` is the file name of the download and must be unique on the page; ``width``
-    is "content" for charts drawn at their own size (square contour plots).
+    ``name`` names the chart's tables in the page's download and must be unique on the
+    page; ``description`` says what the chart shows (its findings, not its title) to a
+    reader who cannot see it; ``width`` is "content" for charts drawn at their own size
+    (square contour plots).
     """
-    spec = chart_spec(build, args, kwargs, presenting())
+    if not description.strip():
+        raise ValueError(f"chart {name!r} needs a description: what it shows, in words")
+    spec = {
+        **chart_spec(build, args, kwargs, presenting()),
+        "description": description,
+        "usermeta": {"name": name},  # Vega-Lite's field for an app's own notes
+    }
     where.vega_lite_chart(spec, width=width)
-    where.download_button(
-        "Chart data (CSV)",
-        data=lambda: spec_data(spec).to_csv(index=False),  # built only when clicked
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"csv_{name}",
-        on_click="ignore",
-        type="tertiary",
-        icon=":material/download:",
-        help="The tables this chart draws. The toolbar shown on hover saves it as PNG.",
-    )
+    st.session_state.setdefault(DRAWN, {})[name] = spec
+
+
+def forget_drawn() -> None:
+    """Start a page's download afresh: call before a full run draws its charts."""
+    st.session_state[DRAWN] = {}
+
+
+def page_data() -> bytes:
+    """A zip of one CSV per chart drawn on the page (``spec_data``), by chart name."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, spec in st.session_state.get(DRAWN, {}).items():
+            archive.writestr(f"{name}.csv", spec_data(spec).to_csv(index=False))
+    return buffer.getvalue()
+
+
+def page_data_button(file_stem: str) -> None:
+    """One button for the tables of every chart on the page, built only when clicked."""
+    if st.session_state.get(DRAWN):
+        st.download_button(
+            "Download this page's data (CSV, zipped)",
+            data=page_data,
+            file_name=f"{file_stem}-data.zip",
+            mime="application/zip",
+            key="page_data",
+            on_click="ignore",
+            type="tertiary",
+            icon=":material/download:",
+            help="One CSV file per chart: the tables it draws. A chart's own menu (on "
+            "hover) saves the picture.",
+        )
