@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Serve the app to a lecture hall: N `streamlit run app.py` replicas on local ports, and
+# Serve the app to a lecture hall: N `streamlit run serve.py` replicas on local ports, and
 # HAProxy in front of them on one port (deploy/haproxy.cfg), each visitor kept on one
 # replica by a cookie. Stays in the foreground; Ctrl-C or SIGTERM stops all it started.
 set -euo pipefail
@@ -9,9 +9,10 @@ usage() {
   cat <<'EOF'
 Usage: bash scripts/serve.sh [--replicas N] [--port P]
 
-Serves the app on port P: N `streamlit run app.py` replicas on the next free local
+Serves the app on port P: N `streamlit run serve.py` replicas on the next free local
 ports after P, behind HAProxy (deploy/haproxy.cfg), which keeps each visitor on one
-replica. Ctrl-C stops them all.
+replica. Each replica computes every page's defaults as it starts; visitors are let in
+once all have. Ctrl-C stops them all.
 
   --replicas N   how many Streamlit servers, a whole number from 1 to 64
                  (default: the cores this process may use)
@@ -71,10 +72,10 @@ in_use() {  # something listens on 127.0.0.1:$1
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-healthy() {  # http://127.0.0.1:$1/_stcore/health answers 200 (bash alone, no curl needed)
-  (
+healthy() {  # http://127.0.0.1:$1$2 answers 200 (bash alone, no curl needed); $2 defaults
+  (          # to /ready, which a replica answers once its pages are warm (serve.py)
     exec 3<>"/dev/tcp/127.0.0.1/$1"
-    printf 'GET /_stcore/health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' >&3
+    printf 'GET %s HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n' "${2:-/ready}" >&3
     read -r -t 2 _ status _ <&3
     [ "$status" = 200 ]
   ) 2>/dev/null
@@ -126,14 +127,15 @@ for ((i = 1; i <= replicas; i++)); do
   next=$((next + 1))
   while in_use "$next"; do next=$((next + 1)); done
   ((next <= 65535)) || { echo "serve.sh: no free port left above $port" >&2; exit 1; }
-  setsid streamlit run app.py --server.port "$next" --server.address 127.0.0.1 \
+  setsid streamlit run serve.py --server.port "$next" --server.address 127.0.0.1 \
     --server.headless true >/dev/null &
   started+=("$!")
   replica_ports+=("$next")
   replica_pids+=("$!")
 done
 
-# Streamlit takes a few seconds to start, more with many replicas starting at once.
+# Streamlit takes a few seconds to start and its warm-up a few more, more with many
+# replicas starting at once.
 for ((i = 0; i < replicas; i++)); do
   for ((tries = 0; ; tries++)); do
     healthy "${replica_ports[i]}" && break
@@ -141,7 +143,7 @@ for ((i = 0; i < replicas; i++)); do
       echo "serve.sh: replica $((i + 1)) (port ${replica_ports[i]}) failed to start" >&2
       exit 1
     fi
-    ((tries < 1200)) || { echo "serve.sh: replica $((i + 1)) not healthy after 120 s" >&2; exit 1; }
+    ((tries < 3000)) || { echo "serve.sh: replica $((i + 1)) not ready after 300 s" >&2; exit 1; }
     sleep 0.1
   done
   echo "replica $((i + 1)): http://127.0.0.1:${replica_ports[i]} (pid ${replica_pids[i]})"
@@ -160,7 +162,7 @@ haproxy -c -q -f "$config"
 setsid haproxy -db -f "$config" &
 haproxy_pid=$!
 started+=("$haproxy_pid")
-until healthy "$port"; do
+until healthy "$port" /_stcore/health; do
   kill -0 "$haproxy_pid" 2>/dev/null || { echo "serve.sh: HAProxy did not start" >&2; exit 1; }
   sleep 0.1
 done

@@ -94,12 +94,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(root: Path = ROOT, timeout_s: float = 60) -> Iterator[str]:
-    """`streamlit run app.py` in `root` on a free localhost port; yields its URL, stops it."""
+def streamlit_server(
+    root: Path = ROOT, timeout_s: float = 60, script: str = "app.py"
+) -> Iterator[str]:
+    """`streamlit run app.py` (or `script`) in `root` on a free localhost port; yields its
+    URL once it answers, stops it."""
     port = free_port()
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", "app.py",
+            sys.executable, "-m", "streamlit", "run", script,
             "--server.port", str(port), "--server.address", "127.0.0.1",
             "--server.headless", "true", "--browser.gatherUsageStats", "false",
             "--server.fileWatcherType", "none",

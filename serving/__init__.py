@@ -1,0 +1,1 @@
+"""Serving the app: the entry that warms every page at server start (``serve.py``)."""

@@ -1,0 +1,45 @@
+"""serve.py: every page is opened once at its defaults as the server starts, and /ready
+says when that is done."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from serving.warm_up import HOME, pages
+from tests.browser_helpers import streamlit_server
+from ui.entry import pages as navigation_pages
+from ui.ideas import IDEAS
+
+
+def test_the_warm_up_visits_home_and_every_idea_page_in_the_navigation():
+    assert pages() == [HOME, *(Path(idea.path).stem for idea in IDEAS)]
+    assert len(pages()) == len(navigation_pages())
+
+
+def ready(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"{url}/ready", timeout=5) as answer:
+            return answer.status, json.load(answer)
+    except urllib.error.HTTPError as refused:
+        return refused.code, json.load(refused)
+
+
+@pytest.mark.browser  # a server of its own, as the browser tests start
+def test_ready_answers_503_while_warming_and_200_once_every_page_ran():
+    with streamlit_server(script="serve.py") as url:
+        answers = [ready(url)]
+        deadline = time.monotonic() + 240
+        while answers[-1][0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            answers.append(ready(url))
+        assert answers[-1] == (200, {"warm": True}), answers[-1]
+        # Every page's run takes long enough that the first answer comes before the end.
+        assert answers[0] == (503, {"warm": False}), answers[0]
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as health:
+            assert health.status == 200
