@@ -146,9 +146,13 @@ def finish(
 
 def enlarge(chart: alt.TopLevelMixin, scale: float = PRESENTATION_SCALE) -> alt.TopLevelMixin:
     """The same chart with every title, axis and legend font ``scale`` times larger, and
-    as much taller (when it has a height of its own), so the larger text still fits."""
+    as much taller (when it has a height of its own; a square one as much wider too), so
+    the larger text still fits."""
     height = getattr(chart, "height", alt.Undefined)
+    width = getattr(chart, "width", alt.Undefined)
     taller = {"height": round(height * scale)} if isinstance(height, int | float) else {}
+    if isinstance(width, int | float) and width == height:  # a square plot stays square
+        taller["width"] = round(width * scale)
     return chart.properties(config=_config(chart, scale), **taller)
 
 
@@ -164,6 +168,9 @@ def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
             mark = node.get("mark")
             if isinstance(mark, dict) and isinstance(mark.get("fontSize"), int | float):
                 mark["fontSize"] = round(mark["fontSize"] * scale)
+            title = node.get("title")
+            if isinstance(title, dict) and isinstance(title.get("subtitleFontSize"), int | float):
+                title["subtitleFontSize"] = round(title["subtitleFontSize"] * scale)
             legend = node.get("legend")
             if isinstance(legend, dict) and legend.get("columns", 1) > 1:
                 legend["columns"] = 1
@@ -187,7 +194,7 @@ def _config(chart: alt.TopLevelMixin, scale: float) -> alt.Config:
     # and copying a layered chart re-merges its layers (tens of ms per copy).
     config = alt.Config() if chart.config is alt.Undefined else chart.config.copy()
     title, label = round(TITLE_FONT_SIZE * scale), round(LABEL_FONT_SIZE * scale)
-    config["title"] = alt.TitleConfig(fontSize=title, anchor="start")
+    config["title"] = alt.TitleConfig(fontSize=title, subtitleFontSize=label, anchor="start")
     config["axis"] = alt.AxisConfig(labelFontSize=label, titleFontSize=label)
     # Streamlit's theme pushes every axis's end labels inward (labelFlush); on a heatmap's
     # rows or columns that sets the first label off its cell.

@@ -37,9 +37,6 @@ from core.normalization import Normalizer
 MAX_STEPS = 100_000
 """Most gradient-descent steps one call may take (a hosted page must stay responsive)."""
 
-MAX_GRID_POINTS_PER_AXIS = 1_000
-"""Most values per weight axis in ``cost_grid``."""
-
 DIVERGENCE_FACTOR = 10.0
 """Gradient descent counts as diverged once ‖w_k − w*‖ exceeds this many times ‖w_0 − w*‖.
 
@@ -148,56 +145,64 @@ def least_squares_solution(X: np.ndarray, Y: np.ndarray) -> np.ndarray:
     return w_star
 
 
-class _Quadratic(NamedTuple):
-    # J written around its minimum: J(w) = J* + ½ (w − w*)ᵀ H (w − w*).
+class Quadratic(NamedTuple):
+    """J written around its minimum: J(w) = J* + ½ (w − w*)ᵀ H (w − w*).
+
+    H : (n_x, n_x), (1/m) X Xᵀ.   w_star : (n_x, 1), w*.   J_star : J(w*).
+    """
+
     H: np.ndarray
     w_star: np.ndarray
     J_star: float
 
     def costs(self, W: np.ndarray) -> np.ndarray:
-        # One cost per column of W (n_x, k). Expanding around w* avoids the cancellation of
-        # the expanded form ½wᵀHw − wᵀXYᵀ/m + YYᵀ/2m near the minimum.
-        D = W - self.w_star
+        """J at every column of W (n_x, k): shape (k,)."""
+        # Expanding around w* avoids the cancellation of the expanded form
+        # ½wᵀHw − wᵀXYᵀ/m + YYᵀ/2m near the minimum.
+        D = np.asarray(W, dtype=np.float64) - self.w_star
         return self.J_star + 0.5 * np.sum(D * (self.H @ D), axis=0)
 
 
-def _quadratic(X: np.ndarray, Y: np.ndarray) -> _Quadratic:
+def cost_quadratic(X: np.ndarray, Y: np.ndarray) -> Quadratic:
+    """J(w) = (1/2m) ‖wᵀX − Y‖² as H, w* and J*, for X (n_x, m) and Y (1, m)."""
+    X, Y = _regression_data(X, Y)
     w_star = least_squares_solution(X, Y)
     residual = w_star.T @ X - Y
     J_star = float(np.sum(residual**2) / (2 * X.shape[1]))
-    return _Quadratic(hessian(X), w_star, J_star)
+    return Quadratic(hessian(X), w_star, J_star)
 
 
-def _axis_values(values: np.ndarray, name: str) -> np.ndarray:
-    values = np.asarray(values, dtype=np.float64)
-    if values.ndim != 1 or not 1 <= values.size <= MAX_GRID_POINTS_PER_AXIS:
-        raise ValueError(
-            f"{name} must be a 1-D array of 1 to {MAX_GRID_POINTS_PER_AXIS} values; "
-            f"got shape {values.shape}. Use e.g. np.linspace(low, high, 100)."
-        )
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} contains NaN or infinite values; pass finite weights.")
-    return values
-
-
-def cost_grid(
-    X: np.ndarray, Y: np.ndarray, w1_values: np.ndarray, w2_values: np.ndarray
+def contour_ellipse(
+    H: np.ndarray, w_star: np.ndarray, level: float, points: int = 361
 ) -> np.ndarray:
-    """J(w₁, w₂) on a grid, for contour plots: shape (len(w2_values), len(w1_values)).
+    """The level set J − J* = level of a quadratic in two weights, as points (points, 2).
 
-    Entry [i, j] is J at w = (w1_values[j], w2_values[i]), the layout of
-    ``np.meshgrid(w1_values, w2_values)``. X must have n_x = 2 features.
+    With H = Q diag(λ₁, λ₂) Qᵀ, the set ½ (w − w*)ᵀ H (w − w*) = level is the ellipse
+
+        w(t) = w* + Q (√(2·level/λ₁) cos t, √(2·level/λ₂) sin t),   0 ≤ t ≤ 2π,
+
+    whose axes lie along H's eigenvectors with half-lengths √(2·level/λ). The first point
+    is repeated last, so a line through the points closes the ellipse. H must be
+    positive definite: a singular H has two parallel lines for a level set.
     """
-    X, Y = _regression_data(X, Y)
-    if X.shape[0] != 2:
+    H = as_matrix(H, "H").astype(np.float64)
+    if H.shape != (2, 2) or not np.allclose(H, H.T, rtol=1e-12, atol=0.0):
+        raise ValueError(f"H must be a symmetric (2, 2) matrix; got shape {H.shape}.")
+    centre = np.asarray(w_star, dtype=np.float64).reshape(-1)
+    if centre.shape != (2,) or not np.all(np.isfinite(centre)):
+        raise ValueError(f"w_star must hold 2 finite numbers; got {w_star!r}.")
+    level = positive_float(level, "level")
+    points = positive_int(points, "points", maximum=100_000)
+    lambdas, Q = np.linalg.eigh(H)
+    if lambdas[0] <= 0.0:
         raise ValueError(
-            f"cost_grid draws J over two weights, so X needs 2 features; got {X.shape[0]}."
+            "H is singular (an eigenvalue is 0), so J's level sets are parallel lines, not "
+            "ellipses; pass inputs whose features are not linearly dependent."
         )
-    w1 = _axis_values(w1_values, "w1_values")
-    w2 = _axis_values(w2_values, "w2_values")
-    W1, W2 = np.meshgrid(w1, w2)
-    W = np.stack([W1.ravel(), W2.ravel()])  # (2, number of grid points)
-    return _quadratic(X, Y).costs(W).reshape(W1.shape)
+    t = np.linspace(0.0, 2.0 * np.pi, points)
+    t[-1] = 0.0  # exactly the first point again: the line closes
+    circle = np.vstack([np.cos(t), np.sin(t)])  # (2, points)
+    return (centre[:, None] + Q @ (np.sqrt(2.0 * level / lambdas)[:, None] * circle)).T
 
 
 def _initial_weights(w0: np.ndarray | None, n_x: int) -> np.ndarray:
@@ -247,7 +252,7 @@ def gradient_descent_path(
     alpha = positive_float(learning_rate, "learning_rate")
     tolerance = positive_float(tolerance, "tolerance", below=1.0)
     max_steps = positive_int(max_steps, "max_steps", maximum=MAX_STEPS)
-    quadratic = _quadratic(X, Y)
+    quadratic = cost_quadratic(X, Y)
     H, w_star = quadratic.H, quadratic.w_star
     # dw = (1/m) X (wᵀX − Y)ᵀ = H w − (1/m) X Yᵀ: a step then costs O(n_x²), not O(n_x·m).
     XY = X @ Y.T / X.shape[1]
@@ -276,6 +281,63 @@ def gradient_descent_path(
     )
 
 
+class DescentSnapshots(NamedTuple):
+    """Gradient descent seen at chosen steps only.
+
+    steps : (k,) the step numbers, increasing.   path : (k, n_x), w at each of them.
+    costs : (k,), J there.   diverged : True when the run was cut at its first step beyond
+    DIVERGENCE_FACTOR · ‖w_0 − w*‖ (the last step kept), as ``gradient_descent_path`` does.
+    """
+
+    steps: np.ndarray
+    path: np.ndarray
+    costs: np.ndarray
+    diverged: bool
+
+
+def gradient_descent_at_steps(
+    X: np.ndarray,
+    Y: np.ndarray,
+    learning_rate: float,
+    steps: np.ndarray,
+    w0: np.ndarray | None = None,
+) -> DescentSnapshots:
+    """Where gradient descent w := w − α dw is after each of ``steps`` steps, without
+    taking them: J is quadratic, so with H = Q diag(λ) Qᵀ
+
+        w_k = w* + Q diag((1 − αλ)^k) Qᵀ (w_0 − w*),
+
+    which puts step 22 million as close as step 22. Steps are whole numbers ≥ 0, at most
+    10⁹, increasing. A diverging run is cut as in ``gradient_descent_path``.
+    """
+    X, Y = _regression_data(X, Y)
+    alpha = positive_float(learning_rate, "learning_rate")
+    k = np.asarray(steps)
+    if (
+        k.ndim != 1 or k.size == 0 or not np.issubdtype(k.dtype, np.integer)
+        or k[0] < 0 or k[-1] > 10**9 or np.any(np.diff(k) <= 0)
+    ):  # fmt: skip
+        raise ValueError(
+            "steps must be a 1-D array of increasing whole numbers from 0 to 10⁹; got "
+            f"{steps!r}. Use e.g. np.unique(np.geomspace(1, 1e6, 200).astype(int))."
+        )
+    quadratic = cost_quadratic(X, Y)
+    lambdas, Q = np.linalg.eigh(quadratic.H)
+    c = Q.T @ (_initial_weights(w0, X.shape[0]) - quadratic.w_star)  # (n_x, 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        # (1 − αλ)^k per step (rows) and eigenvector (columns); a float power of a
+        # negative base is exact in sign for the whole-number exponents used here.
+        factors = (1.0 - alpha * lambdas)[None, :] ** k.astype(np.float64)[:, None]
+        D = Q @ (factors.T * c)  # (n_x, k): w_k − w*
+        distance = np.linalg.norm(D, axis=0)
+    start = float(np.linalg.norm(c))
+    beyond = np.flatnonzero(~(distance <= DIVERGENCE_FACTOR * start))
+    # Keep the first step beyond the line, as the loop does, unless it overflowed.
+    kept = beyond[0] + bool(np.isfinite(distance[beyond[0]])) if beyond.size else k.size
+    W = quadratic.w_star + D[:, :kept]
+    return DescentSnapshots(k[:kept], W.T, quadratic.costs(W), bool(beyond.size))
+
+
 def steps_to_converge(
     X: np.ndarray,
     Y: np.ndarray,
@@ -297,7 +359,7 @@ def steps_to_converge(
     X, Y = _regression_data(X, Y)
     alpha = positive_float(learning_rate, "learning_rate")
     tolerance = positive_float(tolerance, "tolerance", below=1.0)
-    quadratic = _quadratic(X, Y)
+    quadratic = cost_quadratic(X, Y)
     lambdas, Q = np.linalg.eigh(quadratic.H)
     c = Q.T @ (_initial_weights(w0, X.shape[0]) - quadratic.w_star)
     c_squared = (c**2).ravel()

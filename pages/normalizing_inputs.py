@@ -1,5 +1,6 @@
-"""Normalizing inputs: the data in three stages, the cost contours before and after, and the
-test set normalized with the training statistics (right) or its own (wrong)."""
+"""Normalizing inputs: gradient descent on the cost before and after normalizing (the
+hero), what each step of normalizing does to the valley and to the data, and the test set
+normalized with the training statistics (right) or its own (wrong)."""
 
 import streamlit as st
 
@@ -9,68 +10,80 @@ from ui.charts import show
 from ui.entry import run_inside_app
 from ui.ideas import IDEAS
 from ui.links import SharedLink
+from ui.tables import show_figures
 
 run_inside_app()
 st.title(IDEAS[0].title)
 link = SharedLink()
 st.write(
-    "Gradient descent takes one step size for every weight. When one input is measured in "
-    "thousands and another in units, the cost is a long narrow valley: a step small enough for "
-    "the steep direction barely moves along the flat one. Centring each feature and dividing it "
-    "by its spread makes the valley far rounder, though round only if the features do not "
-    "correlate; the training set's μ and σ are then reused on every later example. Features "
-    "already on similar scales gain little, and normalizing them does no harm."
+    "One step size for every weight: when one input runs in thousands and another in units, "
+    "gradient descent crawls down a long narrow valley, and normalizing the inputs rounds it."
 )
 data = panel.usable_data()
-names = data.meta["names"]
-
-st.header("Subtract the mean, divide by the standard deviation")
-left, right = st.columns(2)
-left.latex(
-    r"\mu = \frac{1}{m}\sum_{i=1}^{m} x^{(i)},\quad"
-    r"\sigma^2 = \frac{1}{m}\sum_{i=1}^{m}\bigl(x^{(i)}-\mu\bigr)^2,\quad x := \frac{x-\mu}{\sigma}"
-)
-left.caption(
-    "Squares and divisions act on each feature separately. Some notes write σ² = (1/m) Σ x⁽ⁱ⁾²: "
-    "that is the variance only once x has been centred; on raw data it is σ² + μ² (last column "
-    "of the table below)."
-)
-for formula in panel.feature_formulas(names, data.normalizer):
-    right.latex(formula)
-show(charts.stages_chart, data.stage_points, names, data.meta["units"], name="three_stages",
-     width="content")  # fmt: skip
-st.dataframe(panel.statistics_frame(data), hide_index=True)
-st.info(panel.spread_notice(names, data.normalizer))
 
 
 @st.fragment  # moving its controls reruns this section only
-def cost_section(data: panel.PageData):
-    st.header("The cost before and after normalizing")
-    st.write(
-        "The model is linear regression ŷ = w₁x₁ + w₂x₂ with cost J(w) = (1/2m) Σ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)², "
-        "drawn as J − J* above its minimum J* (no bias, so the picture stays two-dimensional). "
-        "Its Hessian H = (1/m) X Xᵀ sets the shape: the valley is √κ times longer than wide, "
-        "κ = λ_max/λ_min being the condition number. Gradient descent is stable only for "
-        "α < 2/λ_max and fastest at α* = 2/(λ_max + λ_min)."
-    )
+def descent_section(data: panel.PageData):
+    side, *columns = st.columns([0.8, 1, 1], gap="medium")
+    number = side.container()
+    fraction, tolerance = panel.descent_controls(side)
     names = data.meta["names"]
-    left, right = st.columns([3, 2])
-    show(charts.condition_numbers_chart, panel.stage_frame(data.stages), name="kappa_by_stage",
-         where=left, width="content")  # fmt: skip
-    right.info(panel.stage_notice(data.stages, data.rho, names))
-    fraction, tolerance = panel.descent_controls()
     X, Y = data.split.X_train, data.split.Y_train
     inputs = {"raw": X, "normalized": data.normalizer.transform(X)}
     alpha = panel.shared_learning_rate(inputs["normalized"], fraction)
-    runs = {label: panel.descent_runs(A, Y, alpha, tolerance, label)
-            for label, A in inputs.items()}  # fmt: skip
-    raw, scaled = (facts for *_, facts in runs.values())
-    panel.descent_notice(raw, scaled, alpha)
-    for column, (label, (grid, paths, w_star, _)) in zip(st.columns(2), runs.items(), strict=True):
-        show(charts.contour_chart, grid, paths, w_star, *panel.contour_titles(label, names),
-             name=f"contours_{label}", where=column, width="content")  # fmt: skip
-    st.table(panel.steps_frame(raw, scaled, alpha))
-    st.caption(panel.paths_caption(raw, tolerance))
+    runs = {label: panel.descent_runs(A, Y, alpha, tolerance) for label, A in inputs.items()}
+    raw, scaled = runs["raw"].facts, runs["normalized"].facts
+    number.caption(panel.hero_label(tolerance))
+    number.header(panel.hero_number(raw, scaled), anchor=False)
+    number.write(panel.shared_alpha_text(raw, scaled, alpha))
+    for column, (label, descent) in zip(columns, runs.items(), strict=True):
+        title, axes = panel.contour_titles(label, names)
+        show(charts.contour_chart, descent.ellipses, descent.paths, descent.w_star,
+             descent.window, title, axes, descent.styles, panel.lesson_lines(descent),
+             name=f"contours_{label}", where=column, width="content",
+             description=panel.contour_description(label, descent))  # fmt: skip
+    warning = panel.descent_warning(raw, scaled, alpha)
+    if warning:
+        st.warning(warning)
+    with st.expander("The numbers behind the two panels"):
+        st.table(panel.steps_frame(raw, scaled, alpha))
+        st.caption(panel.paths_caption(runs["raw"], tolerance))
+
+
+descent_section(data)
+
+st.header("Why a long valley is slow")
+names = data.meta["names"]
+st.write(
+    "J(w) = (1/2m) Σ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)² of linear regression ŷ = w₁x₁ + w₂x₂ (no bias, so the "
+    "picture stays two-dimensional) is a bowl whose shape is its Hessian H = (1/m) X Xᵀ: the "
+    "valley is √κ times longer than wide, κ = λ_max/λ_min being the condition number. "
+    "Gradient descent is stable only for α < 2/λ_max and fastest at α* = 2/(λ_max + λ_min), "
+    "so a steep direction forces a step far too small for the flat one. Centring each "
+    "feature and dividing it by its spread makes the valley far rounder, though round only "
+    "if the features do not correlate. Features already on similar scales gain little, and "
+    "normalizing them does no harm."
+)
+left, right = st.columns([3, 2], vertical_alignment="center")
+show(charts.condition_numbers_chart, panel.stage_frame(data.stages), name="kappa_by_stage",
+     where=left, description=panel.kappa_description(data.stages))  # fmt: skip
+right.write(panel.stage_notice(data.stages, data.rho, names))
+
+st.header("Subtract the mean, divide by the standard deviation")
+left, *right = st.columns(3)
+left.latex(panel.MEAN_AND_VARIANCE)
+for column, formula in zip(right, panel.feature_formulas(names, data.normalizer), strict=True):
+    column.latex(formula)
+st.caption(
+    "Squares and divisions act on each feature separately. Some notes write σ² = (1/m) Σ x⁽ⁱ⁾²: "
+    "that is the variance only once x has been centred; on raw data it is σ² + μ² (last column "
+    "of the table below). The training set's μ and σ are then reused on every later example."
+)
+for column, view in zip(st.columns(3), panel.stage_views(data), strict=True):
+    show(charts.stage_chart, *view, name=f"stage_{view.title.split(':')[0].lower()}",
+         where=column, width="content", description=panel.stage_description(view))  # fmt: skip
+st.write(panel.spread_notice(names, data.normalizer))
+show_figures(panel.statistics_frame(data), "%.4g")
 
 
 @st.fragment
@@ -83,9 +96,9 @@ def test_section(data: panel.PageData):
         **panel.BOUND,
     )
     (_, right_rmse, _), (_, wrong_rmse, _) = data.errors[False], data.errors[True]
-    left, right = st.columns([3, 2])
+    left, right = st.columns([1, 1.2], vertical_alignment="center")
     show(charts.train_test_chart, data.errors[wrong][0], data.meta["names"], name="test_set",
-         where=left, width="content")  # fmt: skip
+         where=left, width="content", description=panel.test_description(data, wrong))  # fmt: skip
     unit = f"Root mean squared error on the test set, in {data.meta['target']}."
     right.metric("Test RMSE, training μ and σ (right)", f"{right_rmse:,.4g}", help=unit)
     right.metric(
@@ -99,9 +112,8 @@ def test_section(data: panel.PageData):
            else "The test houses come from a neighbourhood of larger houses (the sidebar's "
            "shift), where a test set's own statistics mislead most.")
     )  # fmt: skip
-    panel.test_notice(data, wrong)
+    panel.test_notice(data, wrong, where=right)
 
 
-cost_section(data)
 test_section(data)
 link.report()

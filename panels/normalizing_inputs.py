@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from charts import motion
 from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
@@ -23,7 +24,6 @@ from ui.presentation import secondary
 from ui.text import latex_text, markdown_plain
 
 MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
-SHOWN_STEPS = 400  # steps of each path drawn; the step counts come from the closed form
 SHOWN_EXAMPLES = 2_000
 SOURCES = ("Built-in house prices", "My CSV file")
 TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-6)
@@ -269,15 +269,16 @@ def default_houses() -> tuple[datasets.TrainTestSplit, dict]:
     return built_in(DEFAULTS["ni_m"], DEFAULTS["ni_mt"], DEFAULTS["ni_shift"], DEFAULTS["ni_seed"])
 
 
-def descent_controls():
-    left, right = st.columns([3, 2])
-    fraction = left.slider(
-        "Learning rate α for both panels, as a fraction of 2/λ_max on normalized inputs",
+def descent_controls(where=st) -> tuple[float, float]:
+    """The shared learning rate (as a fraction) and the tolerance, in ``where``."""
+    fraction = where.slider(
+        "One learning rate α for both, as a fraction of 2/λ_max (normalized)",
         0.05, 1.2, DEFAULTS["ni_lr"], 0.05, key="ni_lr", **BOUND,
-        help="For two normalized features 2/λ_max = 2/(1 + |ρ|), between 1 and 2; above 1 "
-        "gradient descent diverges on them. Raw inputs get the same α.",
+        help="α = this fraction × 2/λ_max of the normalized inputs; for two normalized "
+        "features 2/λ_max = 2/(1 + |ρ|), between 1 and 2, and above 1 gradient descent "
+        "diverges on them. Raw inputs get the same α.",
     )  # fmt: skip
-    tolerance = right.select_slider(
+    tolerance = where.select_slider(
         "Converged once the distance to w* has shrunk by", TOLERANCES, DEFAULTS["ni_tol"],
         format_func=lambda value: f"{value:.0e}", key="ni_tol", **BOUND,
     )  # fmt: skip
@@ -291,24 +292,8 @@ def stage_points(X: np.ndarray) -> tuple[pd.DataFrame, Normalizer, np.ndarray]:
     normalizer, shown = Normalizer().fit(X), X[:, :SHOWN_EXAMPLES]
     centred = Normalizer(with_std=False).fit(X).transform(shown)
     scaled = normalizer.transform(shown)
-    sets = {"raw x": shown, "centred: x − μ": centred, "scaled: (x − μ) / σ": scaled}
+    sets = dict(zip(STAGE_TITLES, (shown, centred, scaled), strict=True))
     return charts.points_frame(sets, "stage"), normalizer, H
-
-
-def path(X, Y, alpha: float, tolerance: float, run: str) -> pd.DataFrame:
-    result = cond.gradient_descent_path(X, Y, alpha, None, SHOWN_STEPS, tolerance)
-    return charts.path_frame(result.path, result.costs - result.minimum_cost, run)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def cost_window(X: np.ndarray, Y: np.ndarray, equal_aspect: bool) -> tuple[pd.DataFrame, tuple]:
-    """J − J* around w*, in a window holding gradient descent's path at the best rate."""
-    best = cond.gradient_descent_path(X, Y, cond.best_stable_learning_rate(X), None, SHOWN_STEPS)
-    w_star = tuple(best.minimum)
-    shown = charts.path_frame(best.path, best.costs - best.minimum_cost, "best α*")
-    w1, w2 = charts.contour_axes(shown, w_star, equal_aspect=equal_aspect)
-    excess = cond.cost_grid(X, Y, w1, w2) - best.minimum_cost
-    return charts.grid_frame(w1, w2, excess), w_star
 
 
 def shared_learning_rate(X_normalized: np.ndarray, fraction: float) -> float:
@@ -316,20 +301,116 @@ def shared_learning_rate(X_normalized: np.ndarray, fraction: float) -> float:
     return fraction * cond.learning_rate_stability_limit(X_normalized)
 
 
-@st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
-def descent_runs(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float, label: str):
-    """The cost grid, the paths at this input's own best α* and at the shared α (drawn
-    last, on top), w*; their step counts, κ, 2/λ_max and α*."""
-    limit, best = cond.learning_rate_stability_limit(X), cond.best_stable_learning_rate(X)
-    steps = [cond.steps_to_converge(X, Y, rate, None, tolerance) for rate in (alpha, best)]
-    rates = {
-        f"best α* = {best:.3g}, this panel's: {outcome_text(steps[1], best, limit)}": best,
-        f"α = {alpha:.3g}, both panels: {outcome_text(steps[0], alpha, limit)}": alpha,
+LEVELS = 8  # contour ellipses per panel, log-spaced in J − J*
+EQUAL_UNITS_UP_TO = 100.0  # κ: up to a valley 10 times longer than wide, axes in equal units
+
+
+def frame_steps(last: int, ends: tuple[int, ...] = ()) -> np.ndarray:
+    """The steps drawn of a run of ``last`` steps: about motion.AT_MOST, the first ones one
+    by one, then log-spaced (motion.frames), with ``last`` and each of ``ends`` (where a
+    shorter run stops) among them."""
+    kept = motion.frames(last + 1, spacing="log")
+    return np.union1d(kept, [end for end in ends if end <= last]).astype(np.int64)
+
+
+def contour_levels(quadratic: cond.Quadratic, w0: np.ndarray) -> np.ndarray:
+    """LEVELS values of J − J*, log-spaced from the ellipse through the start w0 down to
+    one whose long axis is a twentieth of the start's distance to w*."""
+    lambdas = np.linalg.eigvalsh(quadratic.H)
+    distance = float(np.linalg.norm(w0.reshape(-1, 1) - quadratic.w_star))
+    top = float(quadratic.costs(w0.reshape(-1, 1))[0] - quadratic.J_star)
+    if not top > 0:  # the start is the minimum: any small ellipses will do
+        return np.geomspace(1.0, 1e-3, LEVELS)
+    bottom = 0.5 * max(lambdas[0], 0.0) * (distance / 20) ** 2
+    return np.geomspace(top, min(bottom, top / 100) or top / 100, LEVELS)
+
+
+def _window(path: np.ndarray, w_star: np.ndarray, equal_units: bool) -> tuple:
+    # The plot's axes: the best run's path, the start and w*, with a margin. In equal
+    # units both axes get the longer span, centred on the points.
+    low, high = path.min(axis=0), path.max(axis=0)
+    low, high = np.minimum(low, w_star), np.maximum(high, w_star)
+    middle, half = (low + high) / 2, (high - low) / 2
+    half = np.where(half > 0, half, np.abs(middle) + 1.0) * 1.12
+    if equal_units:
+        half[:] = half.max()
+    return tuple((float(m - h), float(m + h)) for m, h in zip(middle, half, strict=True))
+
+
+class Descent(NamedTuple):
+    """Gradient descent on one panel's inputs, at their best α* and at the shared α."""
+
+    facts: dict  # steps [at the shared α, at α*] (None: never), kappa, limit, best
+    styles: dict[str, str]  # each run's name → its style in charts.RUN_STYLES
+    paths: pd.DataFrame  # path_frame of both runs, the shared α's last (drawn on top)
+    ellipses: pd.DataFrame  # ellipse_frame of LEVELS contours (empty if H is singular)
+    window: tuple  # ((w1 low, high), (w2 low, high))
+    equal_units: bool  # both axes to one scale (else the valley is too narrow to see)
+    w_star: tuple[float, float]
+    drawn: int  # steps drawn of the longest run
+    last: int  # the longest run's last step drawn
+
+
+def run_names(alpha: float, facts: dict) -> dict[str, str]:
+    """Each run's name, by style (charts.RUN_STYLES): its rate and what it did, as the
+    legend, the tooltips and the page's data write them."""
+    best, limit = facts["best"], facts["limit"]
+    return {
+        "best": f"best α* = {best:.3g}: {outcome_text(facts['steps'][1], best, limit)}",
+        "shared": f"α = {alpha:.3g}, both panels: {outcome_text(facts['steps'][0], alpha, limit)}",
     }
-    paths = pd.concat(path(X, Y, rate, tolerance, run) for run, rate in rates.items())
-    grid, w_star = cost_window(X, Y, equal_aspect=label == "normalized")
-    return grid, paths, w_star, {"steps": steps, "kappa": cond.condition_number(X),
-                                 "limit": limit, "best": best}  # fmt: skip
+
+
+@st.cache_data(max_entries=64, show_spinner="Running gradient descent…")
+def descent_runs(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float) -> Descent:
+    """Both runs of gradient descent on X, drawn at frame_steps, and the cost's contours."""
+    quadratic = cond.cost_quadratic(X, Y)
+    limit, best = cond.learning_rate_stability_limit(X), cond.best_stable_learning_rate(X)
+    rates = {"shared": alpha, "best": best}
+    steps = {
+        run: cond.steps_to_converge(X, Y, rate, None, tolerance) for run, rate in rates.items()
+    }
+    known = [n for n in steps.values() if n is not None]
+    last = max(known, default=1_000)  # no run arrives: a thousand steps show that
+    frames = frame_steps(last, tuple(known))
+    kappa = cond.condition_number(X)
+    facts = {"steps": [steps["shared"], steps["best"]], "kappa": kappa, "limit": limit,
+             "best": best}  # fmt: skip
+    names = run_names(alpha, facts)
+    runs = {}
+    for run in ("best", "shared"):  # the shared α last: drawn on top
+        shown = frames if steps[run] is None else frames[frames <= steps[run]]
+        snap = cond.gradient_descent_at_steps(X, Y, rates[run], shown)
+        runs[run] = charts.path_frame(
+            snap.steps, snap.path, snap.costs - quadratic.J_star, names[run]
+        )
+    equal_units = kappa <= EQUAL_UNITS_UP_TO
+    w0, w_star = np.zeros(2), quadratic.w_star.ravel()
+    best_path = np.vstack([runs["best"][["w1", "w2"]].to_numpy(), w0])
+    try:
+        ellipses = {
+            level: cond.contour_ellipse(quadratic.H, w_star, level)
+            for level in contour_levels(quadratic, w0)
+        }
+    except ValueError:  # H singular to rounding: its level sets are no ellipses
+        ellipses = {}
+    return Descent(
+        facts,
+        {name: style for style, name in names.items()},
+        pd.concat(runs.values(), ignore_index=True),
+        charts.ellipse_frame(ellipses),
+        _window(best_path, w_star, equal_units),
+        equal_units,
+        (float(w_star[0]), float(w_star[1])),
+        drawn=max(len(path) for path in runs.values()),
+        last=int(max(path["step"].max() for path in runs.values())),
+    )
+
+
+def contour_titles(label: str, names: tuple[str, str]) -> tuple[str, tuple[str, str]]:
+    """The contour chart's title and its axes' titles, for ``label`` inputs."""
+    axes = (f"w₁, weight of {label} {names[0]}", f"w₂, weight of {label} {names[1]}")
+    return f"J − J* on {label} inputs", axes
 
 
 def outcome_text(steps: int | None, alpha: float, limit: float) -> str:
@@ -337,14 +418,103 @@ def outcome_text(steps: int | None, alpha: float, limit: float) -> str:
     "never arrives" (1 − αλ_min rounds to 1, or α is 2/λ_max to the last digit, as α* is
     when κ passes 1e16)."""
     if steps is not None:
-        return f"{steps:,} steps"
+        return f"{count_text(steps)} steps"
     return "diverges" if alpha > limit else "never arrives"
 
 
-def contour_titles(label: str, names: tuple[str, str]) -> tuple[str, tuple[str, str]]:
-    """The contour chart's title and its axes' titles, for ``label`` inputs."""
-    axes = (f"w₁, weight of {label} {names[0]}", f"w₂, weight of {label} {names[1]}")
-    return f"J − J* on {label} inputs", axes
+def count_text(steps: int | None) -> str:
+    """A step count as the hero writes it: 9, 12,345, 11.3 M, 2.1 billion; None: never."""
+    if steps is None:
+        return "never"
+    if steps >= 1e9:
+        return f"{steps / 1e9:.3g} billion"
+    return f"{steps / 1e6:.3g} M" if steps >= 1e6 else f"{steps:,}"
+
+
+def hero_number(raw: dict, scaled: dict) -> str:
+    """The page's result in a few words: steps at each input's best α*, raw → normalized."""
+    return f"{_steps_phrase(raw['steps'][1])} → {_steps_phrase(scaled['steps'][1])}"
+
+
+def _steps_phrase(steps: int | None) -> str:
+    if steps is None:
+        return "never there"
+    return f"{count_text(steps)} step{'' if steps == 1 else 's'}"
+
+
+def hero_label(tolerance: float) -> str:
+    """What the hero's number counts."""
+    return (
+        f"Gradient descent until w is {1 / tolerance:,.0f}× closer to w*, each at its best "
+        "learning rate α*: raw inputs → normalized"
+    )
+
+
+def shared_alpha_text(raw: dict, scaled: dict, alpha: float) -> str:
+    """What the one α of the slider does on both inputs, in a sentence."""
+    raw_steps, steps = raw["steps"][0], scaled["steps"][0]
+    at = f"At one α = {alpha:.3g} for both"
+    if steps is None:
+        raw_words = (
+            f"take {raw_steps:,} steps" if raw_steps is not None
+            else "diverge too" if alpha > raw["limit"] else "never arrive"
+        )  # fmt: skip
+        return f"{at}: normalized inputs diverge; raw inputs {raw_words}."
+    if raw_steps is None and alpha > raw["limit"]:
+        return (
+            f"{at}: normalized inputs take {steps:,} steps; raw inputs diverge, stable only "
+            f"below 2/λ_max = {raw['limit']:.3g}, {factor_text(scaled['limit'] / raw['limit'])} "
+            "times lower."
+        )
+    if raw_steps is None:
+        return f"{at}: normalized inputs take {steps:,} steps; raw inputs never arrive."
+    saves = (
+        f"normalizing cuts the steps {factor_text(raw_steps / steps)}-fold"
+        if steps < raw_steps
+        else "normalizing saves no steps at this α"
+    )
+    return f"{at}: raw inputs take {raw_steps:,} steps, normalized {steps:,}; {saves}."
+
+
+def lesson_lines(descent: Descent) -> list[str]:
+    """What a contour panel writes under its title: the valley's stretch, whether the axes
+    are stretched, and how many of its longest run's steps are drawn."""
+    kappa = descent.facts["kappa"]
+    if not np.isfinite(kappa):
+        lines = ["valley endless: H is singular (κ = ∞)"]
+    elif kappa**0.5 < 1.05:
+        lines = [f"valley round (κ = {kappa:.3g})"]
+    else:
+        lines = [f"valley {stretch_text(kappa**0.5)}× longer than wide (κ = {kappa_text(kappa)})"]
+    drawn = f"{descent.drawn - 1:,} of {count_text(descent.last)} steps drawn"
+    if not descent.equal_units:
+        lines.append(
+            "axes stretched to show it" + (f"; {drawn}" if descent.drawn - 1 < descent.last else "")
+        )
+    elif descent.drawn - 1 < descent.last:
+        lines.append(drawn)
+    return lines
+
+
+def stretch_text(ratio: float) -> str:
+    """A valley's length over its width: 1.6, 12, 1,800."""
+    return f"{ratio:.2g}" if ratio < 10 else f"{float(f'{ratio:.2g}'):,.0f}"
+
+
+def kappa_text(kappa: float) -> str:
+    """κ to three figures, millions as M: 2.5, 812, 3.26 M, 1e+18."""
+    if kappa >= 1e9:
+        return f"{kappa:.2g}"
+    return f"{kappa / 1e6:.3g} M" if kappa >= 1e6 else f"{kappa:,.3g}"
+
+
+def contour_description(label: str, descent: Descent) -> str:
+    """The contour chart's alternative text."""
+    runs = "; ".join(descent.styles)
+    return (
+        f"Contour ellipses of the cost on {label} inputs around its minimum w*: "
+        f"{', '.join(lesson_lines(descent))}. Gradient descent from w = 0, {runs}."
+    )
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -380,7 +550,8 @@ class PageData(NamedTuple):
     rho: float  # the correlation of the two training features
 
 
-def _prepared(split: datasets.TrainTestSplit, meta: dict) -> PageData:
+def prepared(split: datasets.TrainTestSplit, meta: dict) -> PageData:
+    """What every section draws from the chosen data (see PageData)."""
     return PageData(split, meta, *stage_points(split.X_train), test_sets(split),
                     *stage_conditioning(split.X_train))  # fmt: skip
 
@@ -390,13 +561,13 @@ def usable_data() -> PageData:
     that passed the upload's checks still cannot be used (too large to square, say)."""
     split, meta = data_controls()
     try:
-        return _prepared(split, meta)
+        return prepared(split, meta)
     except ValueError as error:
         st.error(
             f"These data cannot be used: {markdown_plain(error)} Showing the built-in house "
             "prices instead."
         )
-    return _prepared(*default_houses())
+    return prepared(*default_houses())
 
 
 def tex(value: float) -> str:
@@ -409,13 +580,26 @@ def steps_text(steps: int | None) -> str:
     return "never" if steps is None else f"{steps:,}"
 
 
+# KaTeX ends an aligned block with a 2 px spacer that overhangs the formula's box (its
+# scrollWidth exceeds its width); a thin space after the block keeps the spacer inside.
+ALIGNED_END = r"\,"
+MEAN_AND_VARIANCE = (
+    r"\begin{aligned}\mu &= \frac{1}{m}\sum_{i=1}^{m} x^{(i)}\\"
+    r"\sigma^2 &= \frac{1}{m}\sum_{i=1}^{m}\bigl(x^{(i)}-\mu\bigr)^2\\"
+    r"x &:= \frac{x-\mu}{\sigma}\end{aligned}" + ALIGNED_END
+)
+"""μ, σ² and the map, one per line: each fits a phone's width."""
+
+
 def feature_formulas(names: tuple[str, str], normalizer: Normalizer) -> list[str]:
-    """Per feature, its μ and σ² and the map x := (x − μ)/σ with the numbers put in."""
+    """Per feature, its name, then μ and σ², then the map x := (x − μ)/σ with the numbers
+    put in, one per line (narrow enough for a phone)."""
     mu, variance, sigma = normalizer.mu_[:, 0], normalizer.variance_[:, 0], normalizer.sigma_[:, 0]
     return [
-        rf"\text{{{latex_text(name)}}}:\ \mu_{i} = {tex(mu[i - 1])},"
-        rf"\ \sigma_{i}^2 = {tex(variance[i - 1])},"
-        rf"\ x_{i} := \frac{{x_{i} - {tex(mu[i - 1])}}}{{{tex(sigma[i - 1])}}}"
+        rf"\begin{{aligned}}&\text{{{latex_text(name)}}}:\\"
+        rf"&\mu_{i} = {tex(mu[i - 1])},\ \sigma_{i}^2 = {tex(variance[i - 1])}\\"
+        rf"&x_{i} := \frac{{x_{i} - {tex(mu[i - 1])}}}{{{tex(sigma[i - 1])}}}\end{{aligned}}"
+        + ALIGNED_END
         for i, name in enumerate(names, start=1)
     ]
 
@@ -430,17 +614,103 @@ def statistics_frame(data: PageData) -> pd.DataFrame:
     })  # fmt: skip
 
 
+STAGE_TITLES = ("Raw x", "Centred: x − μ", "Scaled: (x − μ) / σ")
+EQUAL_SPREADS_UP_TO = 3.0  # spreads this close share one scale; farther apart, each its own
+
+
+class StageView(NamedTuple):
+    """What stage_chart draws of one stage of the data."""
+
+    points: pd.DataFrame  # columns example, x1, x2
+    title: str
+    axis_titles: tuple[str, str]
+    domains: tuple[tuple[float, float], tuple[float, float]]
+    lesson: list[str]  # lines under the title
+
+
+def spread_ratio(normalizer: Normalizer) -> float:
+    """How many times the wider-spread feature's σ is the other's."""
+    sigma = normalizer.sigma_[:, 0]
+    return float(max(sigma) / min(sigma))
+
+
+def stage_views(data: PageData) -> list[StageView]:
+    """The three stages of the training examples, each on axes that show its spread: one
+    scale for both axes where the spreads are within EQUAL_SPREADS_UP_TO of each other (and
+    always once scaled), else one per axis, said on the chart; raw axes reach 0."""
+    names, units = data.meta["names"], data.meta["units"]
+    ratio = spread_ratio(data.normalizer)
+    apart = f"spreads {factor_text(ratio)}× apart"
+    to_scale = ratio <= EQUAL_SPREADS_UP_TO
+    scale_note = [] if to_scale else ["axes not to scale"]
+    raw_titles = tuple(
+        f"{name} ({unit})" if unit not in ("", name) else name
+        for name, unit in zip(names, units, strict=True)
+    )
+    titles = (
+        raw_titles,
+        tuple(f"{name} − μ{i}" for i, name in zip("₁₂", names, strict=True)),
+        tuple(f"({name} − μ{i}) / σ{i}" for i, name in zip("₁₂", names, strict=True)),
+    )
+    notes = (
+        [f"{names[0]} and {names[1]}: {apart}", *scale_note],
+        [f"centred on 0; {apart}", *scale_note],
+        ["σ = 1 on both axes", "one scale for both"],
+    )
+    views = []
+    for index, stage in enumerate(STAGE_TITLES):
+        points = data.stage_points[data.stage_points["stage"] == stage]
+        X = points[["x1", "x2"]].to_numpy()
+        equal = to_scale or index == 2
+        domains = _stage_domains(X, reach_zero=index == 0, equal=equal)
+        views.append(
+            StageView(points.drop(columns="stage"), stage, titles[index], domains, notes[index])
+        )
+    return views
+
+
+def _stage_domains(X: np.ndarray, *, reach_zero: bool, equal: bool) -> tuple:
+    # Each axis from its data with a margin, through 0 when reach_zero (raw data sit far
+    # from it), else centred on 0; with equal, both axes one span, centred on the data.
+    if reach_zero:
+        low, high = np.minimum(X.min(axis=0), 0.0), np.maximum(X.max(axis=0), 0.0)
+    else:
+        high = np.abs(X).max(axis=0)
+        low = -high
+    middle, half = (low + high) / 2, (high - low) / 2 * 1.1
+    half = np.where(half > 0, half, 1.0)
+    if equal:
+        half[:] = half.max()
+    return tuple((float(m - h), float(m + h)) for m, h in zip(middle, half, strict=True))
+
+
+def stage_description(view: StageView) -> str:
+    """A stage chart's alternative text."""
+    (x_low, x_high), (y_low, y_high) = view.domains
+    notes = "; ".join(view.lesson)
+    return (
+        f"Scatter plot of the {len(view.points):,} training examples, {view.title}: "
+        f"{view.axis_titles[0]} across ({x_low:,.3g} to {x_high:,.3g}), {view.axis_titles[1]} "
+        f"up ({y_low:,.3g} to {y_high:,.3g}); {notes}."
+    )
+
+
 def spread_notice(names: tuple[str, str], normalizer: Normalizer) -> str:
     sigma = normalizer.sigma_[:, 0]
     return (
-        f"Raw, the two features' spreads differ {max(sigma) / min(sigma):,.3g}-fold (σ = "
+        f"Raw, the two features' spreads differ {spread_ratio(normalizer):,.3g}-fold (σ = "
         f"{sigma[0]:,.4g} for {names[0]}, {sigma[1]:,.4g} for {names[1]}). After subtracting μ "
-        "the cloud sits on the origin; after dividing by σ both spread by exactly 1. Hover a "
-        "point to follow it through the three panels."
+        "the cloud sits on the origin; after dividing by σ both spread by exactly 1."
     )
 
 
 STAGES = ("raw", "centred only: x − μ", "scaled only: x / σ", "both: (x − μ) / σ")
+
+
+def kappa_description(stages: cond.StageConditionNumbers) -> str:
+    """The κ-by-stage chart's alternative text."""
+    values = ", ".join(f"{stage} {k:,.3g}" for stage, k in zip(STAGES, stages, strict=True))
+    return f"Bars of the condition number κ on a log scale after each stage: {values}."
 
 
 def stage_frame(stages: cond.StageConditionNumbers) -> pd.DataFrame:
@@ -529,23 +799,26 @@ def steps_frame(raw: dict, scaled: dict, alpha: float) -> pd.DataFrame:
         "best α*": [f"{f['best']:.3g}" for f in facts],
         f"steps at α = {alpha:.3g}": [steps_text(f["steps"][0]) for f in facts],
         "steps at α*": [steps_text(f["steps"][1]) for f in facts],
-    }, index=["raw inputs", "normalized inputs"])  # fmt: skip
+    }, index=pd.Index(["raw inputs", "normalized inputs"], name="inputs"))  # fmt: skip
 
 
-def paths_caption(raw: dict, tolerance: float) -> str:
+def paths_caption(raw: Descent, tolerance: float) -> str:
+    """How the panels are drawn: which steps, which window, where the counts come from."""
     return (
-        f"Paths are drawn for their first {SHOWN_STEPS} steps at most, and one that diverges "
-        "is cut at the window's edge; on raw inputs the path at their best α* bounces across "
-        "the valley floor while hardly moving along it. The step counts (until the distance "
-        f"to w* has shrunk by {tolerance:.0e}) come from the closed form of gradient descent "
-        "on a quadratic. The raw panel's axes are stretched to show the valley at all: in "
-        f"equal units it would be {raw['kappa'] ** 0.5:,.0f} times longer than wide."
+        "Each ellipse is a level set J − J* = constant, log-spaced from the one through the "
+        "start inward; the lines are exact, from H's eigenvectors and eigenvalues. Paths "
+        "start at w = 0: a line joins the first steps, taken one by one, and dots mark "
+        f"log-spaced later ones, about {motion.AT_MOST} per path (on raw inputs "
+        f"{raw.drawn - 1:,} of {raw.last:,} steps); a path that diverges is cut at the "
+        "window's edge. ▶ play replays them in your browser. The step counts (until the "
+        f"distance to w* has shrunk by {tolerance:.0e}) come from the closed form of gradient "
+        "descent on a quadratic, w_k − w* = (I − αH)^k (w_0 − w*)."
     )
 
 
-def descent_notice(raw: dict, scaled: dict, alpha: float) -> None:
-    """What one α does on both inputs: normalized diverging, raw stalled by rounding, raw
-    diverging where normalized converges (the lecture's case), or both converging."""
+def descent_warning(raw: dict, scaled: dict, alpha: float) -> str | None:
+    """Why gradient descent fails at one α where it does: normalized inputs diverging (on
+    raw ones too, or not), or raw inputs stalled by rounding; None when it works."""
     at = f"α = {alpha:.3g}"
     raw_steps, steps = raw["steps"][0], scaled["steps"][0]
     if steps is None:
@@ -556,54 +829,50 @@ def descent_notice(raw: dict, scaled: dict, alpha: float) -> None:
             else f"on normalized inputs; raw inputs, stable up to {raw['limit']:.3g}, get there "
             f"in {steps_text(raw_steps)} steps."
         )
-        st.warning(
+        return (
             f"At {at}, above 2/λ_max = {scaled['limit']:.3g} of the normalized inputs, the "
             f"error along the steepest direction is multiplied by |1 − αλ_max| ≥ 1 at every "
             f"step, so gradient descent never converges {others}"
         )
-    elif raw["steps"][1] is None or (raw_steps is None and alpha < raw["limit"]):
+    if raw["steps"][1] is None or (raw_steps is None and alpha < raw["limit"]):
         where = "their best rate α* and below" if raw["steps"][1] is None else at
-        st.warning(  # only an uploaded table gets here: κ near 1e16 or more
+        return (  # only an uploaded table gets here: κ near 1e16 or more
             f"On raw inputs κ = {raw['kappa']:,.3g}: at {where} each step multiplies the error "
             "along the flattest direction by 1 − αλ_min, which rounds to exactly 1 in float64, "
             f"so gradient descent never gets there. After normalizing it needs "
             f"{steps_text(steps)} steps at {at}."
         )
-    elif raw_steps is None:
-        st.info(
-            f"One {at} for both panels: normalized inputs get there in {steps_text(steps)} "
-            f"steps, raw inputs diverge. They are stable only below 2/λ_max = "
-            f"{raw['limit']:.3g}, {factor_text(scaled['limit'] / raw['limit'])} times lower than "
-            f"normalized inputs' {scaled['limit']:.3g}, and even at their best α* = "
-            f"{raw['best']:.3g} they need "
-            f"{steps_text(raw['steps'][1])} steps against {steps_text(scaled['steps'][1])}."
-        )
+    return None
+
+
+def test_description(data: PageData, wrong: bool) -> str:
+    """The training-and-test chart's alternative text."""
+    (_, right_rmse, _), (_, wrong_rmse, own_mean) = data.errors[False], data.errors[True]
+    name, train_mean = data.meta["names"][0], data.normalizer.mu_[0, 0]
+    if wrong:
+        where, rmse = "forced onto the training cloud by its own μ and σ", wrong_rmse
     else:
-        saves = (
-            f"normalizing cuts the steps {factor_text(raw_steps / steps)}-fold"
-            if steps < raw_steps
-            else "normalizing saves no steps at this α"
-        )
-        st.info(
-            f"One {at} for both panels: raw inputs need {steps_text(raw_steps)} steps, "
-            f"normalized inputs {steps_text(steps)}; {saves}. At their own best α*: "
-            f"{steps_text(raw['steps'][1])} and {steps_text(scaled['steps'][1])}."
-        )
+        where, rmse = "normalized with the training μ and σ, so it keeps its shift", right_rmse
+    return (
+        f"Scatter plot of the training and test examples after normalizing; the test set "
+        f"(mean {name} {own_mean:,.4g} against the training set's {train_mean:,.4g}) is "
+        f"{where}. Test error {rmse:,.4g}."
+    )
 
 
-def test_notice(data: PageData, wrong: bool) -> None:
+def test_notice(data: PageData, wrong: bool, where=st) -> None:
     """How far apart the two sets' means are, and what either way of normalizing does."""
     (_, right_rmse, _), (_, wrong_rmse, own_mean) = data.errors[False], data.errors[True]
     name, train_mean = data.meta["names"][0], data.normalizer.mu_[0, 0]
     shift = f"The test set's mean {name} is {own_mean:,.4g}, the training set's {train_mean:,.4g}"
     if wrong:
-        st.warning(
+        where.warning(
             f"{shift}, yet with its own μ and σ the test set is forced onto mean 0 and spread "
             "1: its points slide onto the training cloud, the model sees other inputs than there "
             f"are, and the test error grows from {right_rmse:,.4g} to {wrong_rmse:,.4g}."
         )
     else:
-        st.success(
+        where.success(
             f"{shift}. Both sets go through the same map x ↦ (x − μ_train)/σ_train, so a test "
             "point lands where a training point with the same raw values would: test error "
             f"{right_rmse:,.4g} (its own μ and σ would give {wrong_rmse:,.4g})."

@@ -287,6 +287,39 @@ def test_arrow_keys_move_between_steps_but_not_while_a_slider_has_the_focus(app_
     assert query(page).get(STEP) == [str(number)]  # …and the step stayed
 
 
+@pytest.mark.parametrize(
+    "number", [n for n, step in enumerate(STEPS, start=1) if step.section], ids=str
+)
+def test_a_step_brings_its_section_into_view_under_the_banner(app_url, page, number):
+    """No click: the step's header is on screen, below the banner, which stays in sight."""
+    step = STEPS[number - 1]
+    open_page(page, page_url(app_url, step.page, {STEP: str(number)}))
+    header = page.locator(f"[id='{step.section}']")
+    height = page.viewport_size["height"]
+
+    def in_view() -> bool:
+        box = header.bounding_box()
+        return box is not None and 0 <= box["y"] < height * 0.6
+
+    assert wait_until(page, in_view, 10_000), header.bounding_box()
+    shown = banner(page).bounding_box()
+    assert shown["y"] >= 0 and shown["y"] + shown["height"] <= header.bounding_box()["y"]
+
+
+def test_page_down_and_page_up_move_between_steps_as_a_presenters_remote_does(app_url, page):
+    number = 2
+    open_page(page, page_url(app_url, STEPS[number - 1].page, {STEP: str(number)}))
+
+    def at_step(wanted: int) -> bool:
+        return wait_until(page, lambda: query(page).get(STEP) == [str(wanted)], 15_000)
+
+    page.keyboard.press("PageDown")
+    assert at_step(number + 1)
+    wait_for_app(page)
+    page.keyboard.press("PageUp")
+    assert at_step(number)
+
+
 def test_presentation_mode_enlarges_every_text_and_folds_the_sidebar(app_url, browser):
     """At 1920×1080 with ?present=true: body text of 20 px or more, every other text as
     much larger as the body, and the sidebar folded so the page has the whole width."""

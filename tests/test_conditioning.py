@@ -74,24 +74,113 @@ def test_least_squares_solution_solves_the_normal_equations():
     np.testing.assert_allclose(w_star, linalg.solve(X @ X.T, X @ Y.T, assume_a="pos"), rtol=1e-10)
 
 
-def test_cost_grid_matches_a_direct_loop_over_examples():
+def test_cost_quadratic_matches_a_direct_loop_over_examples():
     X, Y = regression_data(2, 30)
-    w1_values = np.linspace(-1.0, 4.0, 7)
-    w2_values = np.linspace(-5.0, 1.0, 5)
-    J = conditioning.cost_grid(X, Y, w1_values, w2_values)
-    assert J.shape == (5, 7)
-    for i, j in [(0, 0), (4, 6), (2, 3), (1, 5), (3, 1)]:
-        w = np.array([w1_values[j], w2_values[i]])
-        assert J[i, j] == pytest.approx(direct_cost(X, Y, w), rel=1e-10)
+    quadratic = conditioning.cost_quadratic(X, Y)
+    W = np.array([[-1.0, 4.0, 0.3, 2.0, 1.5], [-5.0, 1.0, 0.0, -2.0, -0.7]])
+    for w, J in zip(W.T, quadratic.costs(W), strict=True):
+        assert pytest.approx(direct_cost(X, Y, w), rel=1e-10) == J
 
 
-def test_cost_grid_is_smallest_at_the_least_squares_solution(houses):
+def test_cost_quadratic_is_smallest_at_the_least_squares_solution(houses):
     X, Y, _ = houses
+    quadratic = conditioning.cost_quadratic(X, Y)
+    w_star = conditioning.least_squares_solution(X, Y)
+    np.testing.assert_allclose(quadratic.w_star, w_star, rtol=1e-12)
+    assert quadratic.J_star == pytest.approx(direct_cost(X, Y, w_star.ravel()), rel=1e-10)
+    offsets = np.random.default_rng(3).normal(size=(2, 50)) * [[0.01], [10.0]]
+    assert np.all(quadratic.costs(w_star + offsets) > quadratic.J_star)
+
+
+def quadratic_form(H: np.ndarray, centre: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """½ (w − w*)ᵀ H (w − w*) at each row of points, one point at a time."""
+    return np.array([0.5 * (w - centre) @ H @ (w - centre) for w in points])
+
+
+@pytest.mark.parametrize("level", [1e-6, 0.37, 80_000.0])
+@pytest.mark.parametrize("inputs", ["raw", "normalized", "random"])
+def test_contour_ellipse_points_lie_on_the_level_set(houses, inputs, level):
+    X, _, X_normalized = houses
+    X = {"raw": X, "normalized": X_normalized, "random": regression_data(2, 40)[0]}[inputs]
+    H = conditioning.hessian(X)
+    centre = np.array([0.15, 13.0])
+    points = conditioning.contour_ellipse(H, centre, level, points=97)
+    assert points.shape == (97, 2)
+    np.testing.assert_allclose(quadratic_form(H, centre, points), level, rtol=1e-9)
+    np.testing.assert_array_equal(points[0], points[-1])  # the line closes
+
+
+def test_contour_ellipse_axes_lie_along_the_eigenvectors_with_half_lengths_from_lambda():
+    H = np.array([[5.0, 2.0], [2.0, 2.0]])  # eigenvalues 1 and 6
+    lambdas, Q = np.linalg.eigh(H)
+    points = conditioning.contour_ellipse(H, [1.0, -1.0], 3.0, points=5)  # t = 0, π/2, …
+    offsets = points - [1.0, -1.0]
+    np.testing.assert_allclose(np.linalg.norm(offsets[:4], axis=1),
+                               np.sqrt(2 * 3.0 / np.tile(lambdas, 2)))  # fmt: skip
+    np.testing.assert_allclose(np.abs(offsets[0] @ Q[:, 0]), np.sqrt(6.0 / lambdas[0]))
+    np.testing.assert_allclose(offsets[0] @ Q[:, 1], 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "H, centre, level, message",
+    [
+        (np.eye(3), [0.0, 0.0], 1.0, r"symmetric \(2, 2\) matrix"),
+        (np.array([[1.0, 2.0], [0.0, 1.0]]), [0.0, 0.0], 1.0, "symmetric"),
+        (np.array([[1.0, 1.0], [1.0, 1.0]]), [0.0, 0.0], 1.0, "singular.*parallel lines"),
+        (np.eye(2), [0.0, np.nan], 1.0, "w_star must hold 2 finite numbers"),
+        (np.eye(2), [0.0, 0.0], 0.0, "level must be greater than 0"),
+    ],
+)
+def test_contour_ellipse_refuses_what_has_no_ellipse(H, centre, level, message):
+    with pytest.raises(ValueError, match=message):
+        conditioning.contour_ellipse(H, centre, level)
+
+
+@pytest.mark.parametrize("data", ["random", "raw houses"])
+def test_gradient_descent_at_steps_matches_the_steps_taken_one_by_one(houses, data):
+    X, Y = regression_data(2, 60, seed=4) if data == "random" else houses[:2]
+    alpha = conditioning.best_stable_learning_rate(X)
+    taken = conditioning.gradient_descent_path(X, Y, alpha, [0.5, -2.0], 300, 1e-12)
+    steps = np.array([0, 1, 2, 7, 50, len(taken.path) - 1])
+    seen = conditioning.gradient_descent_at_steps(X, Y, alpha, steps, [0.5, -2.0])
+    np.testing.assert_array_equal(seen.steps, steps)
+    start = np.linalg.norm(taken.path[0] - taken.minimum)
+    np.testing.assert_allclose(seen.path, taken.path[steps], rtol=0, atol=1e-9 * start)
+    np.testing.assert_allclose(seen.costs, taken.costs[steps], rtol=1e-9)
+    assert not seen.diverged
+
+
+def test_gradient_descent_at_steps_reaches_the_closed_form_step_count_in_millions(houses):
+    X, Y, _ = houses  # raw: κ in the millions, so millions of steps
+    alpha = conditioning.best_stable_learning_rate(X)
+    k = conditioning.steps_to_converge(X, Y, alpha, tolerance=1e-3)
+    assert k > 1_000_000
+    seen = conditioning.gradient_descent_at_steps(X, Y, alpha, np.array([0, k - 1, k]))
     w_star = conditioning.least_squares_solution(X, Y).ravel()
-    offsets = np.linspace(-1.0, 1.0, 21)
-    J = conditioning.cost_grid(X, Y, w_star[0] + 0.01 * offsets, w_star[1] + 10 * offsets)
-    assert np.unravel_index(np.argmin(J), J.shape) == (10, 10)
-    assert J[10, 10] == pytest.approx(direct_cost(X, Y, w_star), rel=1e-10)
+    start, before, at = np.linalg.norm(seen.path - w_star, axis=1)
+    assert before > 1e-3 * start >= at
+
+
+def test_gradient_descent_at_steps_cuts_a_diverging_run_where_the_loop_stops():
+    X, Y = regression_data(2, 40, seed=2)
+    alpha = 1.5 * conditioning.learning_rate_stability_limit(X)
+    taken = conditioning.gradient_descent_path(X, Y, alpha, max_steps=100)
+    seen = conditioning.gradient_descent_at_steps(X, Y, alpha, np.arange(100))
+    assert seen.diverged and taken.diverged
+    assert len(seen.steps) == len(taken.path)
+    start = np.linalg.norm(taken.path[0] - taken.minimum)
+    np.testing.assert_allclose(seen.path, taken.path, rtol=1e-9, atol=1e-12 * start)
+
+
+@pytest.mark.parametrize(
+    "steps", [np.array([0, 2, 1]), np.array([0.0, 1.0]), np.array([-1, 0]), np.array([], int),
+              np.array([0, 10**10]), np.array([[0, 1]])],
+    ids=["unsorted", "floats", "negative", "empty", "beyond 1e9", "2-D"],
+)  # fmt: skip
+def test_gradient_descent_at_steps_refuses_steps_that_are_no_step_numbers(steps):
+    X, Y = regression_data(2, 10)
+    with pytest.raises(ValueError, match="steps must be a 1-D array of increasing whole"):
+        conditioning.gradient_descent_at_steps(X, Y, 0.1, steps)
 
 
 def test_gradient_descent_path_at_best_rate_converges_as_theory_predicts():
@@ -213,18 +302,7 @@ def test_targets_must_have_one_value_per_example():
     with pytest.raises(ValueError, match=r"Y must have shape \(1, m\) = \(1, 10\)"):
         conditioning.least_squares_solution(X, Y[:, :9])
     with pytest.raises(ValueError, match=r"must be 2-D.*reshape"):
-        conditioning.cost_grid(X, Y.ravel(), [0.0], [0.0])
-
-
-def test_cost_grid_refuses_other_than_two_features_and_bad_axes():
-    X, Y = regression_data(3, 10)
-    with pytest.raises(ValueError, match="X needs 2 features; got 3"):
-        conditioning.cost_grid(X, Y, [0.0], [0.0])
-    X, Y = regression_data(2, 10)
-    with pytest.raises(ValueError, match="w1_values must be a 1-D array of 1 to 1000 values"):
-        conditioning.cost_grid(X, Y, np.zeros(1001), [0.0])
-    with pytest.raises(ValueError, match="w2_values contains NaN"):
-        conditioning.cost_grid(X, Y, [0.0], [np.nan])
+        conditioning.cost_quadratic(X, Y.ravel())
 
 
 def test_all_zero_inputs_are_refused():

@@ -3,13 +3,11 @@ what core/ computes, every control survives its extremes, links and uploads fail
 
 import json
 
-import altair as alt
 import numpy as np
 import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
@@ -55,10 +53,26 @@ def metric_values(at: AppTest) -> list[str]:
     return [metric.value for metric in at.metric]
 
 
+def chart_title(spec: dict) -> str:
+    title = spec["title"]
+    return title["text"] if isinstance(title, dict) else title
+
+
+def chart_spec(at: AppTest, title: str) -> dict:
+    return next(spec for spec in specs(at) if chart_title(spec) == title)
+
+
 def chart_tables(at: AppTest, title: str) -> list:
     """The tables (DataFrames) of the chart with this title, in the order they were given."""
-    chart = next(c for c in at.get("vega_lite_chart") if json.loads(c.proto.spec)["title"] == title)
+    chart = next(
+        c for c in at.get("vega_lite_chart") if chart_title(json.loads(c.proto.spec)) == title
+    )
     return [pa.ipc.open_stream(table.data.data).read_pandas() for table in chart.proto.datasets]
+
+
+def paths_of(at: AppTest, label: str):
+    """The paths table of the contour chart on ``label`` inputs."""
+    return next(t for t in chart_tables(at, f"J − J* on {label} inputs") if "run" in t)
 
 
 def shared_alpha(X: np.ndarray, fraction: float) -> float:
@@ -72,7 +86,8 @@ def page_text(at: AppTest) -> str:
 
 
 def notice_with(at: AppTest, words: str) -> str:
-    return next(info.value for info in [*at.info, *at.warning] if words in info.value)
+    kinds = ("markdown", "info", "warning")
+    return next(e.value for kind in kinds for e in at.get(kind) if words in e.value)
 
 
 def test_defaults_show_what_core_computes():
@@ -107,6 +122,14 @@ def test_defaults_show_what_core_computes():
     assert table.loc["raw inputs", "steps at α = 0.7"] == "never"  # the normalized step diverges
     assert int(table.loc["raw inputs", "steps at α*"].replace(",", "")) > 1_000_000
     assert int(table.loc["normalized inputs", "steps at α*"]) < 20
+    # The hero: the two step counts at each input's best α*, in large type.
+    raw_best = cond.steps_to_converge(split.X_train, split.Y_train,
+                                      cond.best_stable_learning_rate(split.X_train))  # fmt: skip
+    norm_best = cond.steps_to_converge(
+        X_norm, split.Y_train, cond.best_stable_learning_rate(X_norm)
+    )
+    assert at.header[0].value == f"{raw_best / 1e6:.3g} M steps → {norm_best} steps"
+    assert at.header[0].value == "11.3 M steps → 9 steps"
     # Test error both ways: the wrong way is visibly worse on the shifted test population.
     right, wrong = rmse_on_test(split, True), rmse_on_test(split, False)
     assert metric_values(at) == [f"{right:,.4g}", f"{wrong:,.4g}"]
@@ -124,7 +147,7 @@ def test_learning_rate_changes_the_steps_to_what_core_computes():
     alpha = 0.9 * cond.learning_rate_stability_limit(X)
     expected = cond.steps_to_converge(X, split.Y_train, alpha, tolerance=1e-6)
     assert steps_table(at).loc["normalized inputs", f"steps at α = {alpha:.3g}"] == f"{expected:,}"
-    assert f"normalized inputs get there in {expected:,} steps" in notice_with(at, "One α")
+    assert f"normalized inputs take {expected:,} steps" in notice_with(at, "At one α")
 
 
 def test_above_the_stability_limit_divergence_is_shown_as_never():
@@ -133,8 +156,9 @@ def test_above_the_stability_limit_divergence_is_shown_as_never():
     alpha = shared_alpha(built_in_split().X_train, 1.2)
     assert list(table[f"steps at α = {alpha:.3g}"]) == ["never", "never"]
     assert "never converges" in at.warning[0].value
-    paths = [layer for spec in specs(at) for layer in spec.get("layer", [])]
-    assert any(layer["mark"]["type"] == "line" for layer in paths)
+    paths = paths_of(at, "normalized")
+    shared = paths[paths["run"].str.startswith(f"α = {alpha:.3g}, both panels")]
+    assert shared["run"].str.endswith(": diverges").all() and len(shared) > 2
 
 
 def test_toggle_shows_the_wrong_normalization_and_its_damage():
@@ -165,7 +189,7 @@ def test_a_link_reopens_the_exact_setting():
     at = run_page({"ni_m": "500", "ni_shift": "0", "ni_lr": "0.75", "ni_wrong": "true"})
     assert at.slider(key="ni_m").value == 500 and at.slider(key="ni_lr").value == 0.75
     assert at.toggle(key="ni_wrong").value is True
-    assert not at.info[0].value.startswith("Some settings")
+    assert not any(info.value.startswith("Some settings") for info in at.info)
     split = built_in_split(m=500, shift=0)
     assert metric_values(at)[1] == f"{rmse_on_test(split, False):,.4g}"
 
@@ -285,35 +309,85 @@ def test_an_upload_over_the_size_limit_is_refused():
     assert "over 5 MB" in at.error[0].value
 
 
-def test_stage_panels_are_square_symmetric_and_linked():
+def test_stage_panels_are_separate_square_charts_that_show_each_stage_s_spread():
     at = run_page()
-    spec = specs(at)[0]
-    panels = spec["hconcat"]
-    assert len(panels) == 3 and spec["params"][0]["views"]  # one hover shared by the panels
-    for panel in panels:
-        x, y = panel["encoding"]["x"]["scale"]["domain"], panel["encoding"]["y"]["scale"]["domain"]
-        assert x == y and x[0] == -x[1]
-        assert panel["width"] == panel["height"]
-        assert panel["encoding"]["tooltip"]
-
-
-def test_contour_chart_has_log_cost_colours_paths_and_tooltips():
     split = built_in_split()
-    X, Y = Normalizer().fit_transform(split.X_train), split.Y_train
-    run = cond.gradient_descent_path(X, Y, cond.best_stable_learning_rate(X))
-    path = charts.path_frame(run.path, run.costs - run.minimum_cost, "best α*")
-    w1, w2 = charts.contour_axes(path, tuple(run.minimum), equal_aspect=True)
-    assert w1[-1] - w1[0] == pytest.approx(w2[-1] - w2[0])
-    grid = charts.grid_frame(w1, w2, cond.cost_grid(X, Y, w1, w2) - run.minimum_cost)
-    chart = charts.contour_chart(grid, path, tuple(run.minimum), "J", ("w₁", "w₂"))
-    with alt.data_transformers.disable_max_rows():
-        spec = chart.to_dict()
-    heat, line, star = spec["layer"]
-    assert heat["mark"]["type"] == "rect"
-    assert heat["encoding"]["color"]["scale"]["type"] == "log"
-    assert heat["encoding"]["color"]["condition"]["value"] == "white"  # the level bands
-    assert line["mark"]["type"] == "line" and line["encoding"]["tooltip"]
-    assert star["mark"]["shape"] == "diamond"
+    normalizer = Normalizer().fit(split.X_train)
+    titles = ["Raw x", "Centred: x − μ", "Scaled: (x − μ) / σ"]
+    stages = [chart_spec(at, title) for title in titles]
+    ratio = float(normalizer.sigma_.max() / normalizer.sigma_.min())
+    scaled = normalizer.transform(split.X_train)
+    arrays = (split.X_train, split.X_train - normalizer.mu_, scaled)
+    for spec, X in zip(stages, arrays, strict=True):
+        assert spec["width"] == spec["height"] <= 270  # square, and fits a phone
+        dots = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+        x, y = dots["encoding"]["x"]["scale"]["domain"], dots["encoding"]["y"]["scale"]["domain"]
+        assert x[0] < X[0].min() and X[0].max() < x[1] and y[0] < X[1].min() and X[1].max() < y[1]
+        # Each axis spans its own feature: the raw cloud is no flat line.
+        assert (y[1] - y[0]) < 3 * (X[1].max() - X[1].min())
+        assert dots["encoding"]["tooltip"]
+    raw, centred, scaled = (chart_spec(at, title)["title"]["subtitle"] for title in titles)
+    assert round(ratio, -1) == 780
+    assert raw == ["size and rooms: spreads 780× apart", "axes not to scale"]
+    assert centred[0] == "centred on 0; spreads 780× apart"
+    scaled_dots = next(layer for layer in stages[2]["layer"] if layer["mark"]["type"] == "circle")
+    encoding = scaled_dots["encoding"]
+    assert encoding["x"]["scale"]["domain"] == encoding["y"]["scale"]["domain"]  # equal units
+    assert scaled == ["σ = 1 on both axes", "one scale for both"]
+
+
+def test_contour_panels_draw_exact_ellipses_under_both_paths_and_state_the_stretch():
+    at = run_page()
+    split = built_in_split()
+    kappas = {}
+    for label, X in (
+        ("raw", split.X_train),
+        ("normalized", Normalizer().fit_transform(split.X_train)),
+    ):
+        spec = chart_spec(at, f"J − J* on {label} inputs")
+        tables = chart_tables(at, f"J − J* on {label} inputs")
+        ellipses = next(table for table in tables if "level" in table)
+        paths = paths_of(at, label)
+        quadratic = cond.cost_quadratic(X, split.Y_train)
+        points = ellipses[["w1", "w2"]].to_numpy().T
+        excess = quadratic.costs(points) - quadratic.J_star
+        np.testing.assert_allclose(excess, ellipses["level"], rtol=1e-6)  # on the level set
+        levels = np.sort(ellipses["level"].unique())
+        assert len(levels) == 8
+        np.testing.assert_allclose(
+            np.diff(np.log(levels)), np.log(levels[1] / levels[0])
+        )  # log-spaced
+        marks = [layer["mark"]["type"] for layer in spec["layer"]]
+        assert marks[:4] == ["line", "line", "point", "point"]  # ellipses, then paths on top
+        assert "rect" not in marks  # no heatmap
+        assert paths["run"].nunique() == 2
+        kappas[label] = cond.condition_number(X)
+    # The valley's length over its width is √κ, from core.
+    assert (
+        round(kappas["raw"] ** 0.5, -2) == 1_800 and f"{kappas['normalized'] ** 0.5:.2g}" == "1.6"
+    )
+    assert f"{kappas['raw'] / 1e6:.3g}" == "3.26" and f"{kappas['normalized']:.3g}" == "2.5"
+    raw_spec = chart_spec(at, "J − J* on raw inputs")
+    assert raw_spec["title"]["subtitle"][0] == "valley 1,800× longer than wide (κ = 3.26 M)"
+    assert raw_spec["title"]["subtitle"][1].startswith("axes stretched to show it; ")
+    normalized = chart_spec(at, "J − J* on normalized inputs")
+    assert normalized["title"]["subtitle"] == ["valley 1.6× longer than wide (κ = 2.5)"]
+    assert normalized["width"] == normalized["height"] == raw_spec["width"]  # square panels
+
+
+def test_the_contour_panels_play_in_the_browser_with_a_step_counter():
+    at = run_page()
+    for label in ("raw", "normalized"):
+        spec = chart_spec(at, f"J − J* on {label} inputs")
+        params = {param["name"]: param for param in spec["params"]}
+        assert params["descent_play"]["bind"]["input"] == "checkbox"
+        assert params["descent_scrub"]["bind"]["input"] == "range"
+        steps = params["descent_steps"]["value"]
+        assert steps == sorted(set(paths_of(at, label)["step"]))
+        assert len(steps) <= 205  # thinned: the raw run has millions of steps
+    raw_steps = chart_spec(at, "J − J* on raw inputs")["params"]
+    kept = next(p["value"] for p in raw_steps if p["name"] == "descent_steps")
+    assert kept[-1] == 11_258_928 and kept[:10] == list(range(10))
 
 
 def test_one_alpha_drives_both_panels_and_diverges_on_raw_inputs():
@@ -323,7 +397,7 @@ def test_one_alpha_drives_both_panels_and_diverges_on_raw_inputs():
     alpha = shared_alpha(split.X_train, 0.5)
     runs = {}
     for label in ("raw", "normalized"):
-        paths = chart_tables(at, f"J − J* on {label} inputs")[1]
+        paths = paths_of(at, label)
         runs[label] = paths[paths["run"].str.startswith(f"α = {alpha:.3g}, both panels")]
     # The first step from w = 0 is w₁ = α · (1/m) X Yᵀ: the same α on both inputs.
     inputs = {"raw": split.X_train, "normalized": Normalizer().fit_transform(split.X_train)}
@@ -333,8 +407,8 @@ def test_one_alpha_drives_both_panels_and_diverges_on_raw_inputs():
     assert runs["raw"]["run"].iloc[0].endswith(": diverges") and len(runs["raw"]) == 2
     steps = cond.steps_to_converge(inputs["normalized"], split.Y_train, alpha)
     assert runs["normalized"]["run"].iloc[0].endswith(f": {steps:,} steps")
-    notice = notice_with(at, "One α")
-    assert f"normalized inputs get there in {steps:,} steps, raw inputs diverge" in notice
+    notice = notice_with(at, "At one α")
+    assert f"normalized inputs take {steps:,} steps; raw inputs diverge" in notice
 
 
 def test_kappa_after_each_stage_is_drawn_and_both_steps_earn_their_place():
@@ -355,7 +429,7 @@ def test_the_page_no_longer_calls_the_normalized_valley_round_while_its_features
     rho = np.corrcoef(X)[0, 1]
     kappa = cond.condition_number(Normalizer().fit_transform(X))
     assert kappa > 2 and "makes the valley round" not in page_text(at)
-    notice = notice_with(at, "correlate")
+    notice = notice_with(at, "because size and rooms correlate")
     assert f"κ = {kappa:.3g}, not 1, because size and rooms correlate (ρ = {rho:.2f})" in notice
 
 

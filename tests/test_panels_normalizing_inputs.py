@@ -144,96 +144,283 @@ def facts(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float = 1e-3) -
             "limit": cond.learning_rate_stability_limit(X)}  # fmt: skip
 
 
-def notice(monkeypatch, X: np.ndarray, Y: np.ndarray, fraction: float):
-    """(kind, text) of the descent notice at α = fraction · 2/λ_max of the normalized X."""
+def notice(X: np.ndarray, Y: np.ndarray, fraction: float):
+    """(warning, sentence) of descent at α = fraction · 2/λ_max of the normalized X: the
+    warning (or None) and the hero's sentence on the shared α."""
     X_normalized = Normalizer().fit_transform(X)
     alpha = fraction * cond.learning_rate_stability_limit(X_normalized)
     raw, scaled = facts(X, Y, alpha), facts(X_normalized, Y, alpha)
-    shown = []
-    for kind in ("info", "warning"):
-        monkeypatch.setattr(panel.st, kind, lambda text, kind=kind: shown.append((kind, text)))
-    panel.descent_notice(raw, scaled, alpha)
-    ((kind, text),) = shown
-    return kind, text, raw, scaled, alpha
+    warning = panel.descent_warning(raw, scaled, alpha)
+    return warning, panel.shared_alpha_text(raw, scaled, alpha), raw, scaled, alpha
 
 
 def targets(X: np.ndarray) -> np.ndarray:
     return np.array([[2.0, -1.0]]) @ X + np.random.default_rng(1).normal(size=(1, X.shape[1]))
 
 
-def test_one_alpha_for_both_converges_normalized_and_diverges_raw(monkeypatch):
-    kind, text, raw, scaled, alpha = notice(monkeypatch, *houses(), 0.5)
+def test_one_alpha_for_both_converges_normalized_and_diverges_raw():
+    warning, text, raw, scaled, alpha = notice(*houses(), 0.5)
     assert raw["steps"][0] is None and alpha > raw["limit"]  # diverges on raw inputs
     assert scaled["steps"][0] is not None
-    assert kind == "info"
-    assert text.startswith(
-        f"One α = {alpha:.3g} for both panels: normalized inputs get there in "
-        f"{scaled['steps'][0]:,} steps, raw inputs diverge."
-    )
+    assert warning is None
     ratio = panel.factor_text(scaled["limit"] / raw["limit"])
-    assert ratio == "4 million" and f"{ratio} times lower" in text
-    assert f"they need {raw['steps'][1]:,} steps against {scaled['steps'][1]:,}" in text
+    assert text == (
+        f"At one α = {alpha:.3g} for both: normalized inputs take {scaled['steps'][0]:,} steps; "
+        f"raw inputs diverge, stable only below 2/λ_max = {raw['limit']:.3g}, {ratio} times "
+        "lower."
+    )
+    assert ratio == "4 million" and "take 13 steps" in text
     assert raw["steps"][1] > 1_000_000 > 20 > scaled["steps"][1]
 
 
-def test_above_the_normalized_limit_both_never_converge(monkeypatch):
-    kind, text, raw, scaled, alpha = notice(monkeypatch, *houses(), 1.2)
+def test_above_the_normalized_limit_both_never_converge():
+    warning, text, raw, scaled, alpha = notice(*houses(), 1.2)
     assert raw["steps"][0] is None and scaled["steps"][0] is None
     assert alpha > scaled["limit"]
-    assert kind == "warning" and "never converges on raw and normalized inputs alike" in text
-    assert f"above 2/λ_max = {scaled['limit']:.3g} of the normalized inputs" in text
+    assert "never converges on raw and normalized inputs alike" in warning
+    assert f"above 2/λ_max = {scaled['limit']:.3g} of the normalized inputs" in warning
+    assert (
+        text
+        == f"At one α = {alpha:.3g} for both: normalized inputs diverge; raw inputs diverge too."
+    )
 
 
-def test_above_the_normalized_limit_raw_inputs_on_a_small_scale_still_converge(monkeypatch):
+def test_above_the_normalized_limit_raw_inputs_on_a_small_scale_still_converge():
     X = features([0.0, 0.0], [0.01, 0.02], 0.2)  # raw H tiny: raw inputs allow α up to 5,000
-    kind, text, raw, scaled, alpha = notice(monkeypatch, X, targets(X), 1.2)
+    warning, text, raw, scaled, alpha = notice(X, targets(X), 1.2)
     assert scaled["steps"][0] is None and raw["steps"][0] is not None
     assert raw["limit"] > alpha > scaled["limit"]
-    assert kind == "warning" and "never converges on normalized inputs;" in text
-    assert f"stable up to {raw['limit']:.3g}, get there in {raw['steps'][0]:,} steps" in text
+    assert "never converges on normalized inputs;" in warning
+    assert f"stable up to {raw['limit']:.3g}, get there in {raw['steps'][0]:,} steps" in warning
+    assert text.endswith(f"normalized inputs diverge; raw inputs take {raw['steps'][0]:,} steps.")
 
 
-def test_raw_inputs_whose_steps_round_to_one_never_arrive(monkeypatch):
+def test_raw_inputs_whose_steps_round_to_one_never_arrive():
     I = np.arange(1.0, 41.0)
     X = np.vstack([1e9 + I, np.random.default_rng(6).normal(size=40)])  # κ ≈ 1e18
-    kind, text, raw, scaled, alpha = notice(monkeypatch, X, I[None, :], 0.5)
+    warning, _text, raw, scaled, alpha = notice(X, I[None, :], 0.5)
     assert raw["steps"][1] is None and raw["best"] <= raw["limit"]  # not above the limit
-    assert kind == "warning" and "rounds to exactly 1 in float64" in text
-    assert "at their best rate α* and below" in text
-    assert f"needs {scaled['steps'][0]:,} steps at α = {alpha:.3g}" in text
+    assert "rounds to exactly 1 in float64" in warning
+    assert "at their best rate α* and below" in warning
+    assert f"needs {scaled['steps'][0]:,} steps at α = {alpha:.3g}" in warning
+    hero = panel.hero_number(raw, scaled)
+    assert hero == f"never there → {scaled['steps'][1]:,} steps"
 
 
-def test_raw_steps_that_round_to_one_only_at_the_shared_alpha_are_named_at_it(monkeypatch):
+def test_raw_steps_that_round_to_one_only_at_the_shared_alpha_are_named_at_it():
     # λ = 0.1 and 4e-17, α = 1: α·λ_min is under half an ulp of 1, α*·λ_min = 8e-16 is not.
     X = features([0.0, 0.0], [0.1**0.5, 4e-17**0.5], 0.0)
-    kind, text, raw, _scaled, alpha = notice(monkeypatch, X, targets(X), 0.5)
+    warning, text, raw, _scaled, alpha = notice(X, targets(X), 0.5)
     assert raw["steps"][0] is None and alpha < raw["limit"] and raw["steps"][1] is not None
-    assert kind == "warning" and f"at α = {alpha:.3g} each step multiplies the error" in text
-    assert "rounds to exactly 1" in text and "best rate" not in text
+    assert f"at α = {alpha:.3g} each step multiplies the error" in warning
+    assert "rounds to exactly 1" in warning and "best rate" not in warning
+    assert text.endswith("raw inputs never arrive.")
 
 
-def test_raw_inputs_on_a_small_scale_converge_too_and_normalizing_cuts_the_steps(monkeypatch):
+def test_normalized_diverging_where_raw_inputs_never_arrive_says_so():
+    # λ = 0.1 and 1e-17, α = 2.4: α·λ_min is under half an ulp of 1, α < 2/λ_max = 20.
+    X = features([0.0, 0.0], [0.1**0.5, 1e-17**0.5], 0.0)
+    _warning, text, raw, scaled, alpha = notice(X, targets(X), 1.2)
+    assert scaled["steps"][0] is None and raw["steps"][0] is None and alpha < raw["limit"]
+    assert text.endswith("normalized inputs diverge; raw inputs never arrive.")
+
+
+def test_raw_inputs_on_a_small_scale_converge_too_and_normalizing_cuts_the_steps():
     X = features([0.0, 0.0], [0.05, 0.01], 0.3)
-    kind, text, raw, scaled, alpha = notice(monkeypatch, X, targets(X), 0.5)
+    warning, text, raw, scaled, alpha = notice(X, targets(X), 0.5)
     assert scaled["steps"][0] < raw["steps"][0]
-    assert kind == "info" and text.startswith(
-        f"One α = {alpha:.3g} for both panels: raw inputs need {raw['steps'][0]:,} steps, "
-        f"normalized inputs {scaled['steps'][0]:,}; normalizing cuts the steps "
+    assert warning is None and text == (
+        f"At one α = {alpha:.3g} for both: raw inputs take {raw['steps'][0]:,} steps, "
+        f"normalized {scaled['steps'][0]:,}; normalizing cuts the steps "
         f"{panel.factor_text(raw['steps'][0] / scaled['steps'][0])}-fold."
     )
 
 
-def test_features_already_normalized_save_no_steps(monkeypatch):
+def test_features_already_normalized_save_no_steps():
     X = features([0.0, 0.0], [1.0, 1.0], 0.3)  # raw inputs are their own normalization
-    kind, text, raw, scaled, _alpha = notice(monkeypatch, X, targets(X), 0.5)
+    warning, text, raw, scaled, _alpha = notice(X, targets(X), 0.5)
     assert raw["steps"] == scaled["steps"]
-    assert kind == "info" and "normalizing saves no steps at this α" in text
+    assert warning is None and text.endswith("normalizing saves no steps at this α.")
 
 
 @pytest.mark.parametrize(
     "steps, alpha, limit, text",
-    [(13, 0.7, 1.4, "13 steps"), (None, 0.7, 3.5e-7, "diverges"),
-     (None, 0.7, 2e3, "never arrives"), (None, 2e-18, 2e-18, "never arrives")],
+    [(13, 0.7, 1.4, "13 steps"), (11_258_928, 3e-7, 3.5e-7, "11.3 M steps"),
+     (None, 0.7, 3.5e-7, "diverges"), (None, 0.7, 2e3, "never arrives"),
+     (None, 2e-18, 2e-18, "never arrives")],
 )  # fmt: skip
 def test_a_paths_legend_says_what_happened(steps, alpha, limit, text):
     assert panel.outcome_text(steps, alpha, limit) == text
+
+
+# The hero: the number in large type, what it counts, and the panels' lines.
+
+
+@pytest.mark.parametrize(
+    "steps, text",
+    [(None, "never"), (9, "9"), (12_345, "12,345"), (999_999, "999,999"),
+     (11_258_928, "11.3 M"), (22_517_855, "22.5 M"), (2_100_000_000, "2.1 billion")],
+)  # fmt: skip
+def test_count_text_writes_millions_as_m(steps, text):
+    assert panel.count_text(steps) == text
+
+
+def test_the_hero_number_is_each_input_s_steps_at_its_best_alpha():
+    X, Y = houses()
+    X_normalized = Normalizer().fit_transform(X)
+    raw, scaled = facts(X, Y, 0.7), facts(X_normalized, Y, 0.7)
+    assert panel.hero_number(raw, scaled) == (
+        f"{raw['steps'][1] / 1e6:.3g} M steps → {scaled['steps'][1]} steps"
+    )
+    assert panel.hero_number(raw, scaled) == "11.3 M steps → 9 steps"
+    one = {"steps": [None, 1]}
+    assert panel.hero_number(one, one) == "1 step → 1 step"
+
+
+@pytest.mark.parametrize("tolerance, times", [(1e-2, "100"), (1e-3, "1,000"), (1e-6, "1,000,000")])
+def test_the_hero_label_says_what_is_counted(tolerance, times):
+    assert panel.hero_label(tolerance).startswith(
+        f"Gradient descent until w is {times}× closer to w*, each at its best learning rate α*"
+    )
+
+
+def descent_of(X: np.ndarray, Y: np.ndarray, alpha: float = 0.7, tolerance: float = 1e-3):
+    return panel.descent_runs(X, Y, alpha, tolerance)
+
+
+def test_raw_panel_states_its_stretch_and_how_few_of_its_steps_are_drawn():
+    X, Y = houses()
+    descent = descent_of(X, Y)
+    kappa = cond.condition_number(X)
+    assert not descent.equal_units and descent.last == descent.facts["steps"][1]
+    assert panel.lesson_lines(descent) == [
+        f"valley {float(f'{kappa**0.5:.2g}'):,.0f}× longer than wide (κ = {kappa / 1e6:.3g} M)",
+        f"axes stretched to show it; {descent.drawn - 1:,} of 11.3 M steps drawn",
+    ]
+    assert descent.drawn <= 205 and descent.paths["step"].max() == 11_258_928
+
+
+def test_normalized_panel_in_equal_units_draws_every_step():
+    X, Y = houses()
+    descent = descent_of(Normalizer().fit_transform(X), Y)
+    assert descent.equal_units
+    (low1, high1), (low2, high2) = descent.window
+    assert high1 - low1 == pytest.approx(high2 - low2)  # one scale for both axes
+    assert panel.lesson_lines(descent) == ["valley 1.6× longer than wide (κ = 2.5)"]
+
+
+def test_an_equal_units_panel_with_more_steps_than_drawn_says_so():
+    X = features([0.0, 0.0], [1.0, 1.0], 0.9)  # κ = 19: equal units, hundreds of steps
+    descent = descent_of(X, targets(X), alpha=0.01)
+    assert descent.equal_units and descent.drawn - 1 < descent.last
+    assert panel.lesson_lines(descent)[1] == (
+        f"{descent.drawn - 1:,} of {descent.last:,} steps drawn"
+    )
+
+
+def test_uncorrelated_normalized_inputs_have_a_round_valley():
+    X = features([0.0, 0.0], [1.0, 1.0], 0.0)
+    descent = descent_of(X, targets(X))
+    assert panel.lesson_lines(descent) == ["valley round (κ = 1)"]
+
+
+def test_a_singular_hessian_has_an_endless_valley_and_no_ellipses():
+    X = np.vstack([np.arange(1.0, 21.0), 2 * np.arange(1.0, 21.0)])  # x₂ = 2 x₁
+    descent = descent_of(X, targets(X), alpha=1e-4)
+    assert descent.facts["kappa"] == np.inf and descent.ellipses.empty
+    assert panel.lesson_lines(descent)[0] == "valley endless: H is singular (κ = ∞)"
+
+
+@pytest.mark.parametrize(
+    "ratio, text", [(1.58, "1.6"), (12.3, "12"), (1805.3, "1,800"), (4.2e4, "42,000")]
+)
+def test_stretch_text_rounds_to_two_figures(ratio, text):
+    assert panel.stretch_text(ratio) == text
+
+
+@pytest.mark.parametrize(
+    "kappa, text", [(2.5, "2.5"), (812.4, "812"), (3.2614e6, "3.26 M"), (1e18, "1e+18")]
+)
+def test_kappa_text_writes_millions_as_m(kappa, text):
+    assert panel.kappa_text(kappa) == text
+
+
+def test_frames_keep_every_run_s_last_step_and_the_first_ones_one_by_one():
+    steps = panel.frame_steps(11_258_928, (11_258_928, 13))
+    assert steps[0] == 0 and steps[-1] == 11_258_928 and 13 in steps
+    assert list(steps[:10]) == list(range(10)) and len(steps) <= 202
+    assert list(panel.frame_steps(13, (13, 9))) == list(range(14))
+
+
+def test_contour_levels_run_from_the_start_s_ellipse_down_log_spaced():
+    X, Y = houses()
+    quadratic = cond.cost_quadratic(X, Y)
+    levels = panel.contour_levels(quadratic, np.zeros(2))
+    top = quadratic.costs(np.zeros((2, 1)))[0] - quadratic.J_star
+    assert levels[0] == pytest.approx(top) and len(levels) == panel.LEVELS
+    np.testing.assert_allclose(np.diff(np.log(levels)), np.log(levels[1] / levels[0]))
+    assert levels[-1] <= top / 100
+
+
+def test_the_contour_description_names_the_shape_and_both_runs():
+    X, Y = houses()
+    descent = descent_of(X, Y)
+    text = panel.contour_description("raw", descent)
+    assert text.startswith("Contour ellipses of the cost on raw inputs around its minimum w*: ")
+    assert "valley 1,800× longer than wide" in text
+    assert "best α* = 3.48e-07: 11.3 M steps; α = 0.7, both panels: diverges." in text
+
+
+# The stages of the data: each panel's axes and what it writes.
+
+
+def page_data(X: np.ndarray) -> panel.PageData:
+    split = datasets.TrainTestSplit(X, targets(X), X[:, :10], targets(X)[:, :10])
+    return panel.prepared(split, {"names": NAMES, "units": ("", "")})
+
+
+def test_stages_of_features_far_apart_in_spread_get_each_axis_its_own_scale():
+    views = panel.stage_views(page_data(features([500.0, 2.0], [100.0, 1.0], 0.3)))
+    raw, centred, scaled = views
+    assert raw.lesson == ["a and b: spreads 100× apart", "axes not to scale"]
+    assert centred.lesson == ["centred on 0; spreads 100× apart", "axes not to scale"]
+    assert scaled.lesson == ["σ = 1 on both axes", "one scale for both"]
+    (x_low, x_high), (y_low, y_high) = raw.domains
+    assert x_low < 0 < y_high and (x_high - x_low) > 50 * (y_high - y_low)  # each its own
+    assert scaled.domains[0] == scaled.domains[1]
+    assert panel.stage_description(raw).startswith(
+        "Scatter plot of the 400 training examples, Raw x: a across ("
+    )
+    assert panel.stage_description(raw).endswith(
+        "; a and b: spreads 100× apart; axes not to scale."
+    )
+
+
+def test_stages_of_features_close_in_spread_share_one_scale():
+    raw, centred, _ = panel.stage_views(page_data(features([5.0, 2.0], [1.0, 2.5], 0.3)))
+    assert raw.lesson == ["a and b: spreads 2.5× apart"]
+    assert raw.domains[0][1] - raw.domains[0][0] == pytest.approx(
+        raw.domains[1][1] - raw.domains[1][0]
+    )
+    assert centred.lesson == ["centred on 0; spreads 2.5× apart"]
+
+
+def test_the_test_chart_s_description_says_which_statistics_and_the_error():
+    data = panel.prepared(*panel.built_in(200, 40, 1_000, 0))
+    (_, right, _), (_, wrong, own_mean) = data.errors[False], data.errors[True]
+    kept = panel.test_description(data, wrong=False)
+    assert "normalized with the training μ and σ, so it keeps its shift" in kept
+    assert kept.endswith(f"Test error {right:,.4g}.") and f"mean size {own_mean:,.4g}" in kept
+    moved = panel.test_description(data, wrong=True)
+    assert "forced onto the training cloud by its own μ and σ" in moved
+    assert moved.endswith(f"Test error {wrong:,.4g}.")
+
+
+@pytest.mark.parametrize("name", ["size", "area_m2", "a very long feature name indeed"])
+def test_feature_formulas_put_name_statistics_and_map_on_lines_of_their_own(name):
+    X = features([2219.0, 3.39], [904.1, 1.152], 0.4)
+    (first, _) = panel.feature_formulas((name, "b"), Normalizer().fit(X))
+    rows = first.removeprefix(r"\begin{aligned}").split(r"\\")
+    assert len(rows) == 3 and rows[0].startswith(r"&\text{")
+    assert rows[1] == r"&\mu_1 = 2219,\ \sigma_1^2 = 8.174\times10^{5}"
+    assert rows[2].startswith(r"&x_1 := \frac{x_1 - 2219}{904.1}\end{aligned}")
