@@ -1,8 +1,11 @@
 """Charts for the grad-check-in-practice page: one per rule of thumb.
 
 Every chart of a relative difference draws it on a log axis over the lecture's verdict
-bands (great, suspicious, bug), whose edges come from ``core.gradient_check``. The
-``*_frame`` functions reshape core's results into the DataFrames the charts take.
+bands (great, suspicious, bug), whose edges come from ``core.gradient_check`` and whose
+colours are the app's one verdict palette (``charts.common.VERDICT_COLORS``); each band
+is named on the chart, right of the plot. Lines are named where they run, not in a
+legend, wherever their names fit. The ``*_frame`` functions reshape core's results into
+the DataFrames the charts take.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
+from charts.common import BAND_OPACITY, POWER_OF_TEN_LABEL, VERDICT_COLORS, finish, long_frame
 from core.check_practice import CheckCost, DropoutSweep, RegularizationSweep, TrainingChecks
 from core.gradient_check import VERDICT_BANDS, verdict_for
 from core.network import bug_label
@@ -22,10 +25,20 @@ from core.network import bug_label
 FLOOR = 1e-16
 """Differences below this (an exact 0 included) are drawn at it: a log axis has no 0."""
 TOP = 5.0  # a relative difference is at most 1: the axis ends far enough above for a point at 1
-BAND_COLORS = {"great": "#54a24b", "suspicious": "#f2b701", "bug": "#e45756"}
-CORRECT, BUGGY, OTHER, KINK = "#4c78a8", "#e45756", "#b0b0b0", "#7b3fa0"
+HEIGHT = 440  # of every chart, title and axes included: under the page's title, tabs and
+# headline it still ends on a laptop's first screen (900 px)
+CORRECT, BUGGY, OTHER, KINK = "#4c78a8", "#e45756", "#8c8c8c", "#7b3fa0"
 _DIFFERENCE_TITLE = "difference (log scale)"
 _LOG_AXIS = alt.Axis(labelExpr=POWER_OF_TEN_LABEL, title=_DIFFERENCE_TITLE)
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def power_of_ten(value: float) -> str:
+    """A difference as it reads on a chart or in a headline, to two digits: 7.1·10⁻³,
+    0.25 as 2.5·10⁻¹, 1.0 as 1.0."""
+    mantissa, exponent = f"{value:.1e}".split("e")
+    power = int(exponent)
+    return mantissa if power == 0 else f"{mantissa}·10{str(power).translate(_SUPERSCRIPTS)}"
 
 
 def _floor(values) -> np.ndarray:
@@ -40,31 +53,41 @@ def _bottom(values: pd.Series) -> float:
     return 10.0 ** math.floor(math.log10(smallest))
 
 
-def _bands(bottom: float, y_scale: alt.Scale) -> alt.Chart:
-    """The verdict bands as shaded strips across the chart, named in a legend of their own
-    (fill, so that the lines' colours keep theirs)."""
+def _bands(bottom: float, y_scale: alt.Scale) -> list[alt.Chart]:
+    """The verdict bands as pale strips across the chart, and their names just right of
+    the plot, each at its band's middle (on the log axis)."""
     rows, low = [], bottom
     for band in VERDICT_BANDS:
         high = min(band.below, TOP)
-        rows.append({"verdict": band.verdict, "low": low, "high": high, "meaning": band.meaning})
+        middle = math.sqrt(low * min(high, 1.0))
+        rows.append({"verdict": band.verdict, "low": low, "high": high, "middle": middle,
+                     "meaning": band.meaning})  # fmt: skip
         low = high
-    fill = alt.Fill(
-        "verdict:N",
-        title="verdict band",
-        sort=None,
-        scale=alt.Scale(domain=list(BAND_COLORS), range=list(BAND_COLORS.values())),
-        legend=alt.Legend(orient="right", symbolOpacity=0.35),
-    )
-    return (
-        alt.Chart(pd.DataFrame(rows))
-        .mark_rect(opacity=0.12)
+    table = pd.DataFrame(rows)
+    colors = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
+    strips = (
+        alt.Chart(table)
+        .mark_rect(opacity=BAND_OPACITY)
         .encode(
             y=alt.Y("low:Q", scale=y_scale, axis=_LOG_AXIS),
             y2=alt.Y2("high:Q"),
-            fill=fill,
+            fill=alt.Fill("verdict:N", scale=colors, legend=None),
             tooltip=[alt.Tooltip("meaning:N", title="verdict band")],
         )
     )
+    names = (
+        alt.Chart(table)
+        .mark_text(align="left", dx=6, fontSize=12, fontWeight="bold")
+        .encode(
+            x=alt.value("width"),
+            y=alt.Y("middle:Q", scale=y_scale),
+            text=alt.Text("verdict:N"),
+            # fill, not color: a text's colour is its fill, and the strips' fill scale is
+            # this one, where a color scale would merge with the lines'
+            fill=alt.Fill("verdict:N", scale=colors, legend=None),
+        )
+    )
+    return [strips, names]
 
 
 def _difference_y(frame: pd.DataFrame, field: str = "difference") -> tuple[alt.Y, alt.Scale]:
@@ -77,15 +100,27 @@ def _color(domain: Sequence[str], values: Sequence) -> alt.Scale:
     return alt.Scale(domain=list(domain), range=list(values))
 
 
-def _legend() -> alt.Legend:
-    return alt.Legend(
-        orient="right", labelLimit=320, title=None, symbolType="stroke", symbolStrokeWidth=3
+def _names(
+    frame: pd.DataFrame, x: alt.X, y: alt.Y, color: alt.Color, *, above: bool, align: str
+) -> alt.Chart:
+    """A line's name written beside the line: ``frame`` holds the point each name sits at
+    (its x and y fields, ``name``, and the colour field), just above or under it."""
+    return (
+        alt.Chart(frame)
+        .mark_text(
+            align=align,
+            baseline="bottom" if above else "top",
+            dy=-7 if above else 7,
+            dx=-4 if align == "right" else 4,
+            fontSize=12,
+            fontWeight="bold",
+        )
+        .encode(x=x, y=y, text=alt.Text("name:N"), color=color)
     )
 
 
 def _current(value: float) -> alt.Chart:
-    """A dark rule at the current setting on the x axis (the axis title names it: a text
-    layer would cost as much again to draw)."""
+    """A dark rule at the current setting on the x axis (the axis title names it)."""
     return (
         alt.Chart(alt.Data(values=[{}]))
         .mark_rule(color="#222222", strokeWidth=2)
@@ -100,6 +135,8 @@ COST_SERIES = {
     "theory": "theory 2P·t_J / t_step",
     "batched": "batched checker (measured)",
 }
+COST_NAMES = {"loop": "the course's loop", "theory": "2P·t_J / t_step", "batched": "batched"}
+"""What each line is called on the chart, at its right end."""
 _COST_COLORS = ("#e45756", "#222222", "#4c78a8")
 
 
@@ -117,6 +154,7 @@ def cost_frame(costs: Sequence[CheckCost]) -> pd.DataFrame:
                 {
                     "P": cost.parameters,
                     "series": COST_SERIES[key],
+                    "name": COST_NAMES[key],
                     "ratio": ratio,
                     "check_ms": 1e3 * seconds,
                     "step_ms": 1e3 * cost.step_seconds,
@@ -129,9 +167,16 @@ def cost_frame(costs: Sequence[CheckCost]) -> pd.DataFrame:
 def cost_chart(frame: pd.DataFrame, chosen_P: int) -> alt.TopLevelMixin:
     """How many training steps one check costs, against the parameter count, log-log.
 
-    frame: columns P, series (a COST_SERIES value), ratio, check_ms, step_ms, network.
-    chosen_P: the network on the page's slider, marked with a rule.
+    frame: columns P, series (a COST_SERIES value), name (a COST_NAMES value), ratio,
+    check_ms, step_ms, network.
+    chosen_P: the network on the page's slider, marked with a rule; the course's loop is
+    labelled there with its figure, the page's headline.
     """
+    x = alt.X("P:Q", scale=alt.Scale(type="log"), title="parameters P (log scale)",
+              axis=alt.Axis(format="~s"))  # fmt: skip
+    y = alt.Y("ratio:Q", scale=alt.Scale(type="log"), axis=alt.Axis(format="~s"),
+              title="steps per check (log scale)")  # fmt: skip
+    color = alt.Color("series:N", scale=_color(COST_SERIES.values(), _COST_COLORS), legend=None)
     dash = alt.StrokeDash(
         "series:N",
         legend=None,
@@ -141,21 +186,9 @@ def cost_chart(frame: pd.DataFrame, chosen_P: int) -> alt.TopLevelMixin:
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=50), strokeWidth=2.5)
         .encode(
-            x=alt.X(
-                "P:Q",
-                scale=alt.Scale(type="log"),
-                title=f"parameters P (log scale) · rule at P = {chosen_P:,}",
-                axis=alt.Axis(format="~s"),
-            ),
-            y=alt.Y(
-                "ratio:Q",
-                scale=alt.Scale(type="log"),
-                axis=alt.Axis(format="~s"),
-                title="steps per check (log scale)",
-            ),
-            color=alt.Color(
-                "series:N", scale=_color(COST_SERIES.values(), _COST_COLORS), legend=_legend()
-            ),
+            x=x,
+            y=y,
+            color=color,
             strokeDash=dash,
             tooltip=[
                 alt.Tooltip("network:N"),
@@ -167,42 +200,63 @@ def cost_chart(frame: pd.DataFrame, chosen_P: int) -> alt.TopLevelMixin:
             ],
         )
     )
-    chart = alt.layer(lines, _current(chosen_P))
-    return finish(chart, "One gradient check costs this many training steps", height=380)
+    last = frame[(frame["P"] == frame["P"].max()) & (frame["series"] != COST_SERIES["theory"])]
+    # the theory runs close under the loop at the right: its name goes under it, further left
+    sizes = sorted(frame["P"].unique())
+    middle = sizes[min(2, len(sizes) - 1)]
+    theory = frame[(frame["P"] == middle) & (frame["series"] == COST_SERIES["theory"])]
+    chosen = frame[(frame["P"] == chosen_P) & (frame["series"] == COST_SERIES["loop"])]
+    chosen = chosen.assign(name=[f"{ratio:,.0f} steps" for ratio in chosen["ratio"]])
+    figure = (
+        alt.Chart(chosen)
+        .mark_text(align="right", dx=-8, dy=-12, fontSize=14, fontWeight="bold")
+        .encode(x=x, y=y, text=alt.Text("name:N"), color=color)
+    )
+    chart = alt.layer(
+        lines,
+        _names(last, x, y, color, above=True, align="right"),
+        _names(theory, x, y, color, above=False, align="left"),
+        _current(chosen_P),
+        figure,
+    )
+    return finish(chart, "Training steps one check costs", height=HEIGHT)
 
 
 # ----------------------------------------------------------------------------- 2 · components
 
 
 def block_frame(per_block: Mapping[str, float]) -> pd.DataFrame:
-    """One row per block W1, b1, …: its difference (floored) and verdict."""
+    """One row per block W1, b1, …: its difference (floored), verdict and the difference
+    as the chart writes it beside its dot."""
     return pd.DataFrame(
         {
             "block": list(per_block),
             "difference": _floor(list(per_block.values())),
             "verdict": [verdict_for(value) for value in per_block.values()],
+            "label": [power_of_ten(value) for value in per_block.values()],
         }
     )
 
 
 def block_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """The difference of each block as a bar, over the verdict bands.
+    """The difference of each block as a dot over the verdict bands, its value beside it.
 
-    frame: columns block (in θ's order), difference, verdict.
+    frame: columns block (in θ's order), difference, verdict, label.
     """
     y, scale = _difference_y(frame)
-    bars = (
+    x = alt.X("block:N", sort=None, title="block of θ", axis=alt.Axis(labelAngle=0))
+    color = alt.Color(
+        "verdict:N",
+        legend=None,
+        scale=alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values())),
+    )
+    dots = (
         alt.Chart(frame)
-        .mark_bar(size=28, stroke="#333333", strokeWidth=0.5)
+        .mark_point(filled=True, size=160, opacity=1, stroke="#333333", strokeWidth=1)
         .encode(
-            x=alt.X("block:N", sort=None, title="block of θ", axis=alt.Axis(labelAngle=0)),
+            x=x,
             y=y,
-            y2=alt.Y2(datum=_bottom(frame["difference"])),
-            color=alt.Color(
-                "verdict:N",
-                legend=None,
-                scale=alt.Scale(domain=list(BAND_COLORS), range=list(BAND_COLORS.values())),
-            ),
+            color=color,
             tooltip=[
                 alt.Tooltip("block:N"),
                 alt.Tooltip("difference:Q", format=".2e"),
@@ -210,8 +264,13 @@ def block_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
             ],
         )
     )
-    chart = alt.layer(_bands(_bottom(frame["difference"]), scale), bars)
-    return finish(chart, "The difference of each block of dθ", height=380)
+    values = (
+        alt.Chart(frame)
+        .mark_text(align="left", dx=10, fontSize=12, color="#222222")
+        .encode(x=x, y=alt.Y("difference:Q", scale=scale), text=alt.Text("label:N"))
+    )
+    chart = alt.layer(*_bands(_bottom(frame["difference"]), scale), dots, values)
+    return finish(chart, "The difference of each block of dθ", height=HEIGHT)
 
 
 # ----------------------------------------------------------------------------- 3 · regularization
@@ -222,31 +281,29 @@ CODES = {"correct": "correct dW (with (λ/m)·W)", "buggy": "bug: (λ/m)·W left
 def lambda_frame(sweep: RegularizationSweep) -> pd.DataFrame:
     """One row per λ and code: λ and the difference (floored)."""
     return long_frame(
-        {"lambda": sweep.lambdas, "code": CODES[key], "difference": _floor(getattr(sweep, key))}
+        {"lambda": sweep.lambdas, "code": CODES[key], "name": CODES[key],
+         "difference": _floor(getattr(sweep, key))}
         for key in CODES
-    )
+    )  # fmt: skip
 
 
 def lambda_chart(frame: pd.DataFrame, lambd: float) -> alt.TopLevelMixin:
-    """The difference against λ for both codes, log-log, with the current λ marked.
+    """The difference against λ for both codes, log-log, with the current λ marked and
+    each line named at its right end.
 
-    frame: columns lambda, code (a CODES value), difference.
+    frame: columns lambda, code (a CODES value), name (the same), difference.
     """
     y, scale = _difference_y(frame)
+    x = alt.X("lambda:Q", scale=alt.Scale(type="log"), title=f"λ (log scale) · rule at {lambd:g}",
+              axis=alt.Axis(format="~g"))  # fmt: skip
+    color = alt.Color("code:N", scale=_color(CODES.values(), (CORRECT, BUGGY)), legend=None)
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=40), strokeWidth=2.5)
         .encode(
-            x=alt.X(
-                "lambda:Q",
-                scale=alt.Scale(type="log"),
-                title=f"λ (log scale) · rule at {lambd:g}",
-                axis=alt.Axis(format="~g"),
-            ),
+            x=x,
             y=y,
-            color=alt.Color(
-                "code:N", scale=_color(CODES.values(), (CORRECT, BUGGY)), legend=_legend()
-            ),
+            color=color,
             tooltip=[
                 alt.Tooltip("code:N"),
                 alt.Tooltip("lambda:Q", title="λ", format="~g"),
@@ -254,8 +311,14 @@ def lambda_chart(frame: pd.DataFrame, lambd: float) -> alt.TopLevelMixin:
             ],
         )
     )
-    chart = alt.layer(_bands(_bottom(frame["difference"]), scale), lines, _current(lambd))
-    return finish(chart, "The check of dW with and without the L2 term, against λ", height=380)
+    ends = frame[frame["lambda"] == frame["lambda"].max()]
+    chart = alt.layer(
+        *_bands(_bottom(frame["difference"]), scale),
+        lines,
+        _names(ends, x, alt.Y("difference:Q", scale=scale), color, above=True, align="right"),
+        _current(lambd),
+    )
+    return finish(chart, "Checking dW with and without the L2 term", height=HEIGHT)
 
 
 # ----------------------------------------------------------------------------- 4 · dropout
@@ -266,30 +329,29 @@ MASKS = {"fresh": "a fresh mask at every evaluation", "fixed": "one mask, kept f
 def dropout_frame(sweep: DropoutSweep) -> pd.DataFrame:
     """One row per keep_prob and way of masking: keep_prob and the difference (floored)."""
     return long_frame(
-        {"keep_prob": sweep.keep_probs, "mask": mask, "difference": _floor(getattr(sweep, key))}
+        {"keep_prob": sweep.keep_probs, "mask": mask, "name": mask,
+         "difference": _floor(getattr(sweep, key))}
         for key, mask in MASKS.items()
-    )
+    )  # fmt: skip
 
 
 def dropout_chart(frame: pd.DataFrame, keep_prob: float) -> alt.TopLevelMixin:
-    """The difference of correct code against keep_prob, fresh and fixed masks.
+    """The difference of correct code against keep_prob, fresh and fixed masks, each line
+    named at its left end (the fresh masks' under their line, which runs along the top).
 
-    frame: columns keep_prob, mask (a MASKS value), difference.
+    frame: columns keep_prob, mask (a MASKS value), name (the same), difference.
     """
     y, scale = _difference_y(frame)
+    x = alt.X("keep_prob:Q", title=f"keep_prob (1 = no dropout) · rule at {keep_prob:.2f}",
+              scale=alt.Scale(zero=False, nice=False, padding=8))  # fmt: skip
+    color = alt.Color("mask:N", scale=_color(MASKS.values(), (BUGGY, CORRECT)), legend=None)
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=40), strokeWidth=2.5)
         .encode(
-            x=alt.X(
-                "keep_prob:Q",
-                title=f"keep_prob (1 = no dropout) · rule at {keep_prob:.2f}",
-                scale=alt.Scale(zero=False, nice=False, padding=8),
-            ),
+            x=x,
             y=y,
-            color=alt.Color(
-                "mask:N", scale=_color(MASKS.values(), (BUGGY, CORRECT)), legend=_legend()
-            ),
+            color=color,
             tooltip=[
                 alt.Tooltip("mask:N"),
                 alt.Tooltip("keep_prob:Q", format=".2f"),
@@ -297,24 +359,37 @@ def dropout_chart(frame: pd.DataFrame, keep_prob: float) -> alt.TopLevelMixin:
             ],
         )
     )
-    chart = alt.layer(_bands(_bottom(frame["difference"]), scale), lines, _current(keep_prob))
-    return finish(chart, "The check of correct code under dropout", height=380)
+    starts = frame[frame["keep_prob"] == frame["keep_prob"].min()]
+    fresh = starts["mask"] == MASKS["fresh"]
+    y_named = alt.Y("difference:Q", scale=scale)
+    chart = alt.layer(
+        *_bands(_bottom(frame["difference"]), scale),
+        lines,
+        _names(starts[fresh], x, y_named, color, above=False, align="left"),
+        _names(starts[~fresh], x, y_named, color, above=True, align="left"),
+        _current(keep_prob),
+    )
+    return finish(chart, "The check of correct code under dropout", height=HEIGHT)
 
 
 # ----------------------------------------------------------------------------- 5 · along training
 
 TRAINING_LINES = {
     "correct": ("correct code", CORRECT, [1, 0]),
-    "without": ("correct code, kinks left out", "#72b7b2", [5, 3]),
-    "late": ("planted bug {bug}", BUGGY, [1, 0]),
-    "other": ("the other planted bugs", OTHER, [1, 0]),
+    "without": ("kinks left out", "#72b7b2", [5, 3]),
+    "late": ("{bug}", BUGGY, [1, 0]),
+    "other": ("other planted bugs", OTHER, [1, 0]),
 }
-"""Each line of training_chart: its legend label, colour and dash."""
+"""Each line of training_chart: its legend label (short: two columns of them fit a phone),
+colour and dash."""
 
 
-def training_frames(checks: TrainingChecks, late: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The lines and the kinks of training_chart; ``late`` is the bug drawn in its own
-    colour, the other bugs share a grey one."""
+def training_frames(
+    checks: TrainingChecks, late: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The lines, the kinks and the two labelled points of training_chart; ``late`` is the
+    bug drawn in its own colour (its first and last checks are labelled with their
+    difference, whose band gives the verdict), the other bugs share a grey one."""
     series = [("correct", "", checks.correct), ("without", "", checks.correct_without_kinks)]
     series += [("late", late, checks.bugs[late])]
     series += [("other", bug, values) for bug, values in checks.bugs.items() if bug != late]
@@ -339,17 +414,28 @@ def training_frames(checks: TrainingChecks, late: str) -> tuple[pd.DataFrame, pd
             "label": [str(n) for n in checks.kinked[met]],
         }
     )
-    return lines, kinks
+    values = checks.bugs[late][[0, -1]]
+    ends = pd.DataFrame(
+        {
+            "iteration": checks.iterations[[0, -1]],
+            "difference": _floor(values),
+            "label": [power_of_ten(v) for v in values],
+            "align": ["left", "right"],
+        }
+    )
+    return lines, kinks, ends
 
 
-def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixin:
+def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame, ends: pd.DataFrame):
     """The difference along a training run (log y), each check that met a kink labelled
-    with how many of its components did.
+    with how many of its components did, and the late bug's first and last checks with
+    their difference.
 
     lines: columns iteration, line (legend label), kind (a TRAINING_LINES key), bug (the
     planted bug's label in quotes, core.network.bug_label, or ""), difference, J.
     kinks: the checks of the correct code that met a kink: iteration, difference, kinked
     (components), crossings, label.
+    ends: the late bug's first and last checks: iteration, difference, label, align.
     """
     y, scale = _difference_y(lines)
     last = int(lines["iteration"].max())
@@ -369,7 +455,7 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixi
                 "line:N",
                 sort=None,
                 scale=_color(legend["line"], [style[1] for style in styles]),
-                legend=_legend(),
+                legend=alt.Legend(title=None, symbolType="stroke", symbolStrokeWidth=3, columns=2),
             ),
             strokeDash=alt.StrokeDash(
                 "line:N",
@@ -399,8 +485,14 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame) -> alt.TopLevelMixi
             ],
         )
     )
-    chart = alt.layer(_bands(_bottom(lines["difference"]), scale), drawn, labels)
+    late = [
+        alt.Chart(ends[ends["align"] == align])
+        .mark_text(align=align, baseline="top", dy=8, fontSize=12, fontWeight="bold", color=BUGGY)
+        .encode(x=x, y=alt.Y("difference:Q", scale=scale), text=alt.Text("label:N"))
+        for align in ("left", "right")
+    ]
+    chart = alt.layer(*_bands(_bottom(lines["difference"]), scale), drawn, labels, *late)
     title = "The check along a training run"
     if len(kinks):
-        title = [title, "purple numbers: components of the correct code's check that met a kink"]
-    return finish(chart, title, height=400)
+        title = [title, "purple: components that met a kink"]
+    return finish(chart, title, height=HEIGHT)

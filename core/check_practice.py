@@ -320,6 +320,12 @@ class RegularizationSweep(NamedTuple):
     gradient_norm: np.ndarray
 
     @property
+    def estimate(self) -> np.ndarray:
+        """missing_norm / 2·gradient_norm: the lecture's estimate of the bug's difference,
+        ‖(λ/m)·W‖ / 2‖dθ‖, while the left-out term is small beside dθ."""
+        return self.missing_norm / (2 * self.gradient_norm)
+
+    @property
     def smallest_caught(self) -> float | None:
         """The smallest λ at which the bug's verdict is "bug" (None if at none)."""
         caught = [

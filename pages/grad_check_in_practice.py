@@ -1,7 +1,10 @@
-"""Grad check in practice: the lecture's rules of thumb, each one a live experiment.
+"""Grad check in practice: the lecture's five rules of thumb, one tab each, each a live
+experiment: a headline with its key number, its chart with the controls beside it, then
+the formulas and the why.
 
-Each section is a fragment, so that moving its controls reruns it alone; its controls,
-experiments and sentences are in panels/grad_check_in_practice.py.
+Only the open tab's rule runs (the tabs are bound to the URL as gp_rule), and each rule
+is a fragment, so that moving its controls reruns it alone; its controls, experiments and
+sentences are in panels/grad_check_in_practice.py.
 """
 
 import streamlit as st
@@ -16,88 +19,107 @@ from ui.links import SharedLink
 
 @st.fragment
 def cost_section() -> None:
-    st.header("1 · Don't run it in training")
-    st.write(panels.COST_INTRO)
-    n = panels.width_control()
+    headline = st.empty()
+    chart, side = panels.hero()
+    with side:
+        n = panels.width_control()
     costs, chosen = panels.check_costs(n)
-    lecture, live = st.columns(2)
-    lecture.latex(panels.COST_FORMULA)
-    live.latex(panels.cost_with_numbers(chosen))
-    live.caption(panels.cost_measured(n, chosen))
-    show(charts.cost_chart, charts.cost_frame(costs), chosen.parameters, name="check_cost")
-    st.caption(panels.cost_timing(chosen))
-    st.info(panels.cost_notice(n, costs, chosen, panels.realistic_cost()))
+    headline.header(panels.cost_headline(n, chosen), anchor="cost")
+    show(charts.cost_chart, charts.cost_frame(costs), chosen.parameters, name="check_cost",
+         description=panels.cost_description(costs, chosen), where=chart)  # fmt: skip
+    side.write(panels.cost_notice(costs, panels.realistic_cost()))
+    with st.expander("The formula's estimate, and a batched checker"):
+        st.write(panels.COST_INTRO)
+        st.latex(panels.COST_FORMULA)
+        st.latex(panels.cost_with_numbers(chosen))
+        st.write(panels.cost_measured(n, chosen))
+        st.caption(panels.cost_timing(chosen))
 
 
 @st.fragment
 def components_section() -> None:
-    st.header("2 · Look at the components")
-    st.write(panels.PUZZLE_INTRO)
-    seed, guess = panels.puzzle_controls()
+    headline = st.empty()
+    chart, side = panels.hero(wide=3 / 2)
+    with side:
+        guess = panels.guess_control()
+        answer = st.empty()
+        seed = panels.puzzle_control()
     puzzle = panels.puzzle(seed)
-    left, right = st.columns([3, 2])
+    headline.header(panels.puzzle_headline(puzzle), anchor="components")
     show(charts.block_chart, charts.block_frame(puzzle.result.per_block), name=f"puzzle_{seed}",
-         where=left)  # fmt: skip
-    right.latex(panels.BLOCK_FORMULA)
-    right.latex(panels.blocks_with_numbers(puzzle))
-    if not panels.reveal_control(right, seed):
-        st.info(panels.puzzle_hint(puzzle))
-        return
-    right_guess, answer = panels.puzzle_answer(puzzle, guess)
-    (st.success if right_guess else st.warning)(answer)
+         description=panels.puzzle_description(puzzle), where=chart)  # fmt: skip
+    if panels.revealed(seed):
+        right, text = panels.puzzle_answer(puzzle, guess)
+        (answer.success if right else answer.warning)(text)
+    else:
+        answer.write(panels.puzzle_hint(puzzle))
+    st.write(panels.PUZZLE_INTRO)
+    with st.expander("Each block's difference, worked out"):
+        st.latex(panels.BLOCK_FORMULA)
+        st.latex(panels.blocks_with_numbers(puzzle))
 
 
 @st.fragment
 def regularization_section() -> None:
-    st.header("3 · Remember regularization", anchor="regularization")
-    st.write(panels.REGULARIZATION_INTRO)
-    lambd = panels.lambda_control()
+    headline = st.empty()
+    chart, side = panels.hero()
+    with side:
+        lambd = panels.lambda_control()
     sweep = panels.regularization()
-    lecture, live = st.columns(2)
-    lecture.latex(panels.L2_FORMULA)
-    live.latex(panels.l2_with_numbers(sweep, lambd))
-    show(charts.lambda_chart, charts.lambda_frame(sweep), float(lambd), name="regularization")
-    st.info(panels.regularization_notice(sweep, lambd))
+    headline.header(panels.regularization_headline(sweep, lambd), anchor="regularization")
+    show(charts.lambda_chart, charts.lambda_frame(sweep), float(lambd), name="regularization",
+         description=panels.regularization_description(sweep), where=chart)  # fmt: skip
+    side.write(panels.regularization_notice(sweep, lambd))
+    st.write(panels.REGULARIZATION_INTRO)
+    st.latex(panels.L2_FORMULA)
+    st.latex(panels.l2_with_numbers(sweep, lambd))
 
 
 @st.fragment
 def dropout_section() -> None:
-    st.header("4 · It doesn't work with dropout", anchor="dropout")
-    st.write(panels.DROPOUT_INTRO)
-    keep_prob = panels.keep_prob_control()
+    headline = st.empty()
+    chart, side = panels.hero()
+    with side:
+        keep_prob = panels.keep_prob_control()
     sweep = panels.dropout()
-    lecture, live = st.columns(2)
-    lecture.latex(panels.NOISE_FORMULA)
-    live.latex(panels.noise_with_numbers(sweep, keep_prob))
-    live.caption(panels.NOISE_CAPTION)
-    show(charts.dropout_chart, charts.dropout_frame(sweep), float(keep_prob), name="dropout")
-    st.info(panels.dropout_notice(sweep, keep_prob))
+    headline.header(panels.dropout_headline(sweep, keep_prob), anchor="dropout")
+    show(charts.dropout_chart, charts.dropout_frame(sweep), float(keep_prob), name="dropout",
+         description=panels.dropout_description(sweep), where=chart)  # fmt: skip
+    side.write(panels.dropout_notice(sweep, keep_prob))
+    st.write(panels.DROPOUT_INTRO)
+    st.latex(panels.NOISE_FORMULA)
+    st.latex(panels.noise_with_numbers(sweep, keep_prob))
+    st.caption(panels.NOISE_CAPTION)
 
 
 @st.fragment
 def training_section() -> None:
-    st.header("5 · At random initialization, and again after training", anchor="after-training")
-    st.write(panels.TRAINING_INTRO)
-    settings = panels.run_controls()
+    headline = st.empty()
+    chart, side = panels.hero()
+    with side:
+        settings = panels.run_controls()
     run = panels.checked_run(settings)
-    lecture, live = st.columns([2, 3])
-    lecture.latex(panels.HIDING_FORMULA)
-    live.latex(panels.hiding_with_numbers(run, settings))
-    show(charts.training_chart, *charts.training_frames(run, panels.LATE), name="training")
+    headline.header(panels.training_headline(run, settings), anchor="after-training")
+    show(charts.training_chart, *charts.training_frames(run, panels.LATE), name="training",
+         description=panels.training_description(run, settings), where=chart)  # fmt: skip
+    st.write(panels.run_notice(run, settings))
     st.caption(panels.run_caption(run, settings.epsilon))
-    st.info(panels.run_notice(run, settings))
+    st.write(panels.TRAINING_INTRO)
+    st.latex(panels.HIDING_FORMULA)
+    st.latex(panels.hiding_with_numbers(run, settings))
 
 
 run_inside_app()
 st.title("Grad check in practice")
 link = SharedLink()
 st.write(
-    "The lecture closes gradient checking with five rules of thumb. Each section is one of "
-    f"them, measured live on small networks and {COURSE_TRAIN_SIZE} points of the moons data."
+    "The lecture's five rules of thumb for gradient checking, each measured live on small "
+    f"networks and {COURSE_TRAIN_SIZE} points of the moons data."
 )
-cost_section()
-components_section()
-regularization_section()
-dropout_section()
-training_section()
+SECTIONS = (cost_section, components_section, regularization_section, dropout_section,
+            training_section)  # fmt: skip
+for tab, section in zip(panels.rule_tabs(), SECTIONS, strict=True):
+    if tab.open:
+        with tab:
+            section()
 link.report()

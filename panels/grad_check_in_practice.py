@@ -1,22 +1,28 @@
-"""Grad check in practice: each rule of thumb's controls, its cached experiment and chart,
-and the formulas and sentences it writes, one block per section in page order.
+"""Grad check in practice: the five rules' tabs, and each rule's controls, its cached
+experiment, and the headline, sentences, chart description and formulas it writes, one
+block per rule in page order.
 
-A section's lecture formula is a ``*_FORMULA`` constant; ``*_with_numbers`` is the same
-formula with the current setting's values put in. A select slider's value stays the text
-it shows (an entry of the option tuples below), which is also the cache key of its view.
+Each rule opens on a headline, one sentence with its key number (``*_headline``), over
+its chart. A rule's lecture formula is a ``*_FORMULA`` constant; ``*_with_numbers`` is the
+same formula with the current setting's values put in, broken over lines narrow enough
+for a phone. A select slider's value stays the text it shows (an entry of the option
+tuples below), which is also the cache key of its view.
 """
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
 import streamlit as st
 
+from charts.grad_check_in_practice import power_of_ten
 from charts.numerical_gradients import tex
 from core import check_practice as practice
 from core.datasets import COURSE_TRAIN_SIZE
 from core.gradient_check import VERDICT_BANDS, verdict_for
 from core.network import BUG_BY_LABEL, PLANTED_BUGS, bug_label
 from ui.heavy import compute
+from ui.links import url_integer
 
 URL = {"bind": "query-params"}
 WIDTHS = ("2", "4", "8", "16", "32", "64")
@@ -29,17 +35,71 @@ LEARNING_RATE, SNAPSHOTS, MAX_SEED = 0.1, 10, 9999
 BUG_EDGE = VERDICT_BANDS[-2].below  # where the verdict "bug" begins
 ACTIVATIONS = ("relu", "leaky_relu", "tanh")
 LAB = " → ".join(map(str, (2, *practice.LAB_HIDDEN, 1)))  # the lab network's layers
-LATE = "l2_missing_in_dW"  # the bug section 5 follows: the one measured to hide at first
+LATE = "l2_missing_in_dW"  # the bug rule 5 follows: the one measured to hide at first
+RULE = "gp_rule"  # the tabs' key, and the query parameter of the open rule
+RULES = {
+    "Only to debug": ("gp_width",),
+    "Look at components": ("gp_seed", "gp_guess"),
+    "Remember regularization": ("gp_lambda",),
+    "Not with dropout": ("gp_keep",),
+    "Again after training": ("gp_act", "gp_run_lambda", "gp_iters", "gp_eps"),
+}
+"""The five rules, by tab label (the value gp_rule takes in links), and their controls' keys."""
 # Every control's starting value, by widget key: the widgets and the walkthrough read it.
 DEFAULTS = {
-    "gp_width": "16", "gp_seed": 0, "gp_guess": None, "gp_lambda": "0.7", "gp_keep": "0.80",
-    "gp_act": "relu", "gp_run_lambda": "0.01", "gp_iters": "300", "gp_eps": "1e-5",
+    "gp_rule": "Only to debug", "gp_width": "16", "gp_seed": 0, "gp_guess": None,
+    "gp_lambda": "0.7", "gp_keep": "0.80", "gp_act": "relu", "gp_run_lambda": "0.01",
+    "gp_iters": "300", "gp_eps": "1e-5",
 }  # fmt: skip
+LINK_OPTIONS = {
+    "gp_width": WIDTHS, "gp_guess": tuple(BUG_BY_LABEL), "gp_lambda": LAMBDAS,
+    "gp_keep": KEEP_PROBS, "gp_act": ACTIVATIONS, "gp_run_lambda": RUN_LAMBDAS,
+    "gp_iters": ITERATIONS, "gp_eps": EPSILONS,
+}  # fmt: skip
+"""The values a link may give each control with options: the options themselves."""
 
 
 def e(value: float) -> str:
     """A difference for LaTeX, to two digits: 7.4 \\cdot 10^{-5}."""
     return tex(f"{value:.1e}".replace("e-0", "e-").replace("e+00", ""))
+
+
+def hero(wide: int = 3) -> tuple:
+    """A rule's hero: the chart's column and, beside it (under it on a phone), the column
+    of its controls and sentence."""
+    return st.columns([wide, 1], gap="medium")
+
+
+# ----------------------------------------------------------------------------- the tabs
+
+
+def rule_tabs() -> list:
+    """The five rules' tabs, bound to the URL as gp_rule; only the open one's rule runs.
+
+    A link without gp_rule (shared before the rules had tabs) opens the first rule it
+    holds a setting of. The widgets of the rules left closed do not read the link in this
+    run, so their values are checked here: one no control would take is dropped, and the
+    control's default put in its place, which the page's SharedLink then reports.
+    """
+    if RULE not in st.session_state and RULE not in st.query_params:
+        linked = [rule for rule, keys in RULES.items() if set(keys) & set(st.query_params)]
+        if linked:
+            st.session_state[RULE] = linked[0]
+    tabs = st.tabs(list(RULES), key=RULE, default=DEFAULTS[RULE], on_change="rerun", **URL)
+    for keys, tab in zip(RULES.values(), tabs, strict=True):
+        for key in keys if not tab.open else ():
+            text = st.query_params.get(key)
+            if text is not None and not link_value_usable(key, text):
+                del st.query_params[key]
+                st.session_state[key] = DEFAULTS[key]
+    return tabs
+
+
+def link_value_usable(key: str, text: str) -> bool:
+    """Whether the control ``key`` takes the link's ``text``, as its widget would."""
+    if key == "gp_seed":
+        return url_integer(text, 0, MAX_SEED) is not None
+    return text in LINK_OPTIONS[key]
 
 
 # ----------------------------------------------------------------------------- 1 · the cost
@@ -72,6 +132,14 @@ def check_costs(n: str) -> tuple[list[practice.CheckCost], practice.CheckCost]:
     return costs, costs[WIDTHS.index(n)]
 
 
+def cost_headline(n: str, c: practice.CheckCost) -> str:
+    """The one figure for what a check costs: the course's loop, measured, in steps."""
+    return (
+        f"One check costs as much as {c.loop_ratio:,.0f} training steps "
+        f"(n = {n}, P = {c.parameters:,})."
+    )
+
+
 def cost_with_numbers(c: practice.CheckCost) -> str:
     P, ratio = (f"{value:,.0f}".replace(",", "{,}") for value in (c.parameters, c.theory_ratio))
     return (
@@ -84,8 +152,10 @@ def cost_measured(n: str, c: practice.CheckCost) -> str:
     """What the two real checkers cost, beside the formula's estimate."""
     return (
         f"Measured for n = {n}: the course's loop {1e3 * c.loop_seconds:,.1f} ms "
-        f"({c.loop_ratio:,.0f} steps; each evaluation also copies and unpacks θ), this lab's "
-        f"batched checker {1e3 * c.batched_seconds:,.1f} ms ({c.batched_ratio:,.0f} steps)."
+        f"({c.loop_ratio:,.0f} steps, the headline's figure; each evaluation also copies and "
+        f"unpacks θ), this lab's batched checker {1e3 * c.batched_seconds:,.1f} ms "
+        f"({c.batched_ratio:,.0f} steps), which sends a whole block's nudges through the "
+        "network together."
     )
 
 
@@ -125,14 +195,23 @@ def realistic_sentence(big: practice.RealisticCost) -> str:
     )
 
 
-def cost_notice(
-    n: str, costs: list[practice.CheckCost], c: practice.CheckCost, big: practice.RealisticCost
-) -> str:
+def cost_notice(costs: Sequence[practice.CheckCost], big: practice.RealisticCost) -> str:
+    """How the headline's figure grows with the network, up to a realistic one."""
     return (
-        f"With n = {n}, P = {c.parameters:,}: one check costs as much as {c.loop_ratio:,.0f} "
-        f"training steps, and from n = {WIDTHS[0]} to {WIDTHS[-1]} that ratio grows "
+        f"From n = {WIDTHS[0]} to {WIDTHS[-1]} that ratio grows "
         f"{costs[-1].loop_ratio / costs[0].loop_ratio:,.0f}-fold. {realistic_sentence(big)} "
         "Check once to debug, then turn the check off."
+    )
+
+
+def cost_description(costs: Sequence[practice.CheckCost], c: practice.CheckCost) -> str:
+    first, last = costs[0], costs[-1]
+    return (
+        "Training steps one gradient check costs, against the parameter count P from "
+        f"{first.parameters:,} to {last.parameters:,}, log-log: the course's loop costs "
+        f"{first.loop_ratio:,.0f} to {last.loop_ratio:,.0f} steps, the batched checker "
+        f"{first.batched_ratio:,.0f} to {last.batched_ratio:,.0f}; at the chosen P = "
+        f"{c.parameters:,}, {c.loop_ratio:,.0f} steps."
     )
 
 
@@ -156,24 +235,32 @@ def _new_puzzle() -> None:
     st.session_state["gp_guess"] = None
 
 
-def puzzle_controls() -> tuple[int, str | None]:
-    """The puzzle number and the visitor's guess: a planted bug's name, None until one is
-    chosen."""
-    number, new, pick = st.columns([1, 1, 2], vertical_alignment="bottom")
-    seed = number.number_input("Puzzle number", 0, MAX_SEED, DEFAULTS["gp_seed"], key="gp_seed",
-                               **URL)  # fmt: skip
-    new.button("New puzzle", on_click=_new_puzzle, icon=":material/casino:")
+def guess_control() -> str | None:
+    """The visitor's guess, a planted bug's name (None until one is chosen), and beside
+    it the button that reveals the answer; whether this puzzle's answer is shown comes
+    from ``revealed``."""
+    pick, reveal = st.columns([3, 2], vertical_alignment="bottom")
     shown = pick.selectbox("Your guess: which bug?", list(BUG_BY_LABEL),
                            index=None if DEFAULTS["gp_guess"] is None else
                            list(BUG_BY_LABEL).index(DEFAULTS["gp_guess"]),
                            key="gp_guess", placeholder="Choose a planted bug", **URL)  # fmt: skip
-    return seed, BUG_BY_LABEL.get(shown)
+    reveal.button("Reveal", key="gp_reveal", icon=":material/visibility:", width="stretch")
+    return BUG_BY_LABEL.get(shown)
 
 
-def reveal_control(where, seed: int) -> bool:
-    """The reveal button in ``where``; whether this puzzle's answer is shown. It stays shown
-    while the guess changes, until another puzzle is opened."""
-    if where.button("Reveal the answer", key="gp_reveal", icon=":material/visibility:"):
+def puzzle_control() -> int:
+    """The puzzle number, and the button that draws another."""
+    number, new = st.columns([1, 1], vertical_alignment="bottom")
+    seed = number.number_input("Puzzle number", 0, MAX_SEED, DEFAULTS["gp_seed"], key="gp_seed",
+                               **URL)  # fmt: skip
+    new.button("New puzzle", on_click=_new_puzzle, icon=":material/casino:", width="stretch")
+    return seed
+
+
+def revealed(seed: int) -> bool:
+    """Whether this puzzle's answer is shown: from a click of Reveal until another puzzle
+    is opened, while the guess changes."""
+    if st.session_state.get("gp_reveal"):
         st.session_state["gp_revealed"] = seed
     return st.session_state.get("gp_revealed") == seed
 
@@ -184,10 +271,11 @@ def puzzle(seed: int) -> practice.Puzzle:
 
 
 def blocks_with_numbers(puzzle: practice.Puzzle) -> str:
+    """Each block's difference from its three norms, the result on a line of its own."""
     per_block = puzzle.result.per_block
-    return r"\begin{aligned}" + r"\\".join(
+    return r"\begin{aligned}" + r"\\[6pt]".join(
         rf"\text{{diff}}_\text{{{block}}} &= \frac{{{e(t.numerator)}}}{{{e(t.approx_norm)} + "
-        rf"{e(t.analytic_norm)}}} = {e(per_block[block])}"
+        rf"{e(t.analytic_norm)}}} \\ &= {e(per_block[block])}"
         for block, t in puzzle.terms.items()) + r"\end{aligned}"  # fmt: skip
 
 
@@ -195,14 +283,28 @@ def _broken(puzzle: practice.Puzzle) -> list[str]:
     return [block for block, diff in puzzle.result.per_block.items() if verdict_for(diff) == "bug"]
 
 
+def puzzle_headline(puzzle: practice.Puzzle) -> str:
+    """How many blocks fail and which: the clue the puzzle is solved from."""
+    broken, blocks = _broken(puzzle), len(puzzle.result.per_block)
+    if len(broken) == 1:
+        return (
+            f"1 of {blocks} blocks fails the check: {broken[0]}. Which planted bug breaks "
+            "exactly this one?"
+        )
+    return (
+        f"{len(broken)} of {blocks} blocks fail the check: {', '.join(broken)}. Which planted "
+        "bug breaks exactly these?"
+    )
+
+
 def puzzle_hint(puzzle: practice.Puzzle) -> str:
-    """Which blocks the check calls a bug, before the answer is revealed."""
+    """Where the bug band starts, and how far below it the other blocks stay."""
     broken = _broken(puzzle)
     others = [diff for block, diff in puzzle.result.per_block.items() if block not in broken]
     return (
-        f"At or above {BUG_EDGE:g}, a bug: {', '.join(broken)}. The other {len(others)} "
-        f"blocks stay at or below {max(others):.0e}, where backpropagation is right. Which "
-        "planted bug breaks exactly these? Choose a guess, then reveal."
+        f"From {BUG_EDGE:g} up a block's difference is a bug. The other {len(others)} blocks "
+        f"stay at or below {max(others):.0e}, where backpropagation is right. Choose a "
+        "guess, then reveal."
     )
 
 
@@ -213,6 +315,17 @@ def puzzle_answer(puzzle: practice.Puzzle, guess: str | None) -> tuple[bool, str
     return right, (
         f"{opening}: the planted bug is **{bug_label(puzzle.bug)}**. "
         f"{PLANTED_BUGS[puzzle.bug].description} It broke {', '.join(_broken(puzzle))}."
+    )
+
+
+def puzzle_description(puzzle: practice.Puzzle) -> str:
+    blocks = "; ".join(
+        f"{block} {power_of_ten(diff)} ({verdict_for(diff)})"
+        for block, diff in puzzle.result.per_block.items()
+    )
+    return (
+        f"The relative difference of each block of dθ, on a log axis over the verdict bands: "
+        f"{blocks}."
     )
 
 
@@ -242,13 +355,24 @@ def regularization() -> practice.RegularizationSweep:
     return compute(practice.regularization_sweep, parameters, X, Y, lambdas)
 
 
+def regularization_headline(sweep: practice.RegularizationSweep, lambd: str) -> str:
+    """The missing term's difference at this λ, and whether the check catches it."""
+    buggy = sweep.buggy[LAMBDAS.index(lambd)]
+    verdict = verdict_for(buggy)
+    opening = f"At λ = {float(lambd):g}, leaving (λ/m)·W out of dW scores"
+    if verdict == "bug":
+        return f"{opening} {power_of_ten(buggy)}: the check calls it a bug."
+    return f"{opening} only {power_of_ten(buggy)} ({verdict}): the bug hides below the bug band."
+
+
 def l2_with_numbers(sweep: practice.RegularizationSweep, lambd: str) -> str:
-    """The lecture's estimate of the bug's difference at this λ, beside the measured one."""
+    """The lecture's estimate of the bug's difference at this λ, over the measured one."""
     i = LAMBDAS.index(lambd)
     return (
-        r"\text{diff}_\text{bug} \approx \frac{\lVert \tfrac{\lambda}{m}W \rVert}"
-        rf"{{2\lVert d\theta\rVert}} = \frac{{{e(sweep.missing_norm[i])}}}{{2 \cdot "
-        rf"{e(sweep.gradient_norm[i])}}} \quad (\text{{measured }} {e(sweep.buggy[i])})"
+        r"\begin{aligned} \text{diff}_\text{bug} &\approx \frac{\lVert \tfrac{\lambda}{m}W "
+        rf"\rVert}}{{2\lVert d\theta\rVert}} = \frac{{{e(sweep.missing_norm[i])}}}{{2 \cdot "
+        rf"{e(sweep.gradient_norm[i])}}} \\ &= {e(sweep.estimate[i])} \\ "
+        rf"\text{{measured}} &= {e(sweep.buggy[i])} \end{{aligned}}"
     )
 
 
@@ -256,11 +380,21 @@ def regularization_notice(sweep: practice.RegularizationSweep, lambd: str) -> st
     i, caught = LAMBDAS.index(lambd), sweep.smallest_caught
     first = f"from λ = {caught:g} up" if caught else "at none of these λ"
     return (
-        f"At λ = {float(lambd):g} the missing term scores {sweep.buggy[i]:.1e} "
-        f"({verdict_for(sweep.buggy[i])}) and the correct code {sweep.correct[i]:.1e} "
-        f"({verdict_for(sweep.correct[i])}). The bug's difference grows in proportion to λ: "
-        f"the check calls it a bug {first}, and below that it hides among the suspicious "
-        "values. Check with the λ you train with."
+        f"The correct code scores {sweep.correct[i]:.1e} ({verdict_for(sweep.correct[i])}). "
+        f"The bug's difference grows in proportion to λ: the check calls it a bug {first}, "
+        "and below that it hides among the suspicious values. Check with the λ you train "
+        "with."
+    )
+
+
+def regularization_description(sweep: practice.RegularizationSweep) -> str:
+    caught = sweep.smallest_caught
+    verdict = f"a bug from λ = {caught:g} up" if caught else "never a bug"
+    return (
+        f"The check's difference against λ from {sweep.lambdas[0]:g} to {sweep.lambdas[-1]:g}, "
+        f"log-log: with (λ/m)·W left out of dW it rises from {power_of_ten(sweep.buggy[0])} to "
+        f"{power_of_ten(sweep.buggy[-1])}, {verdict}; the correct code stays at or below "
+        f"{power_of_ten(sweep.correct.max())}."
     )
 
 
@@ -272,8 +406,9 @@ DROPOUT_INTRO = (
     "kept fixed."
 )
 NOISE_FORMULA = (
-    r"\frac{J_{D'}(\theta+\varepsilon e_i) - J_{D''}(\theta-\varepsilon e_i)}{2\varepsilon}"
-    r" \approx \frac{\partial J}{\partial\theta_i} + \frac{J_{D'} - J_{D''}}{2\varepsilon}"
+    r"\begin{aligned} &\frac{J_{D'}(\theta+\varepsilon e_i) - J_{D''}(\theta-\varepsilon e_i)}"
+    r"{2\varepsilon} \\[4pt] &\quad \approx \frac{\partial J}{\partial\theta_i} + "
+    r"\frac{J_{D'} - J_{D''}}{2\varepsilon} \end{aligned}"
 )
 NOISE_CAPTION = (
     "σ(J_D): the spread of J over 20 fresh masks D at θ; |dθᵢ|: the components' rms. "
@@ -292,14 +427,31 @@ def dropout() -> practice.DropoutSweep:
     return compute(practice.dropout_sweep, parameters, X, Y, keep_probs)
 
 
+def dropout_headline(sweep: practice.DropoutSweep, keep_prob: str) -> str:
+    """What a fresh mask per evaluation makes of correct code at this keep_prob."""
+    i = KEEP_PROBS.index(keep_prob)
+    fresh, fixed = sweep.fresh[i], sweep.fixed[i]
+    if float(keep_prob) == 1:
+        return (
+            f"At keep_prob = 1 there is no mask: correct code scores {power_of_ten(fixed)} "
+            f"({verdict_for(fixed)})."
+        )
+    return (
+        f"A fresh mask per evaluation: correct code scores {power_of_ten(fresh)} "
+        f"({verdict_for(fresh)}) at keep_prob = {float(keep_prob):.2f}."
+    )
+
+
 def noise_with_numbers(sweep: practice.DropoutSweep, keep_prob: str) -> str:
     """The noise a fresh mask adds to each component, against the component itself."""
+    # √2 as \surd 2, a glyph: KaTeX draws \sqrt's bar as an SVG path thousands of pixels
+    # wide, clipped to the formula, that reads as wider than a phone's screen
     i = KEEP_PROBS.index(keep_prob)
-    noise = sweep.mask_noise[i]
     return (
-        rf"\begin{{aligned}} \frac{{\sqrt{{2}} \cdot \sigma(J_D)}}{{2\varepsilon}} &= \frac{{"
-        rf"\sqrt{{2}} \cdot {e(sweep.cost_spread[i])}}}{{2 \cdot {e(sweep.epsilon)}}} = "
-        rf"{e(noise)} \\ &\gg |d\theta_i| \approx {e(sweep.gradient_rms[i])} \end{{aligned}}"
+        rf"\begin{{aligned}} \frac{{\surd 2 \cdot \sigma(J_D)}}{{2\varepsilon}} &= \frac{{"
+        rf"\surd 2 \cdot {e(sweep.cost_spread[i])}}}{{2 \cdot {e(sweep.epsilon)}}} \\ &= "
+        rf"{e(sweep.mask_noise[i])} \\ &\gg |d\theta_i| \approx {e(sweep.gradient_rms[i])} "
+        r"\end{aligned}"
     )
 
 
@@ -320,6 +472,18 @@ def dropout_notice(sweep: practice.DropoutSweep, keep_prob: str) -> str:
     )
 
 
+def dropout_description(sweep: practice.DropoutSweep) -> str:
+    masked = sweep.keep_probs < 1
+    return (
+        f"The difference of correct code against keep_prob from {sweep.keep_probs[0]:.2f} to "
+        f"{sweep.keep_probs[-1]:.2f}: with a fresh mask at every evaluation it stays between "
+        f"{power_of_ten(sweep.fresh[masked].min())} and {power_of_ten(sweep.fresh[masked].max())}"
+        f" wherever there is dropout, and is {power_of_ten(sweep.fresh[~masked].max())} at "
+        f"keep_prob = 1; with one fixed mask it stays at or below "
+        f"{power_of_ten(sweep.fixed.max())}."
+    )
+
+
 # ----------------------------------------------------------------------------- 5 · along training
 
 TRAINING_INTRO = (
@@ -329,13 +493,14 @@ TRAINING_INTRO = (
     "every snapshot is checked with the correct backpropagation and with each planted bug."
 )
 HIDING_FORMULA = (
-    r"\text{diff}_\text{bug} \approx \frac{\tfrac{\lambda}{m}\lVert W\rVert}{2\lVert d\theta"
-    r"\rVert}\quad\text{while } \tfrac{\lambda}{m}\lVert W\rVert \ll \lVert d\theta\rVert"
+    r"\begin{aligned} \text{diff}_\text{bug} &\approx \frac{\tfrac{\lambda}{m}\lVert W\rVert}"
+    r"{2\lVert d\theta\rVert} \\ &\text{while } \tfrac{\lambda}{m}\lVert W\rVert \ll "
+    r"\lVert d\theta\rVert \end{aligned}"
 )
 
 
 class RunSettings(NamedTuple):
-    """Section 5's controls: how the network trains, and the ε its snapshots are checked at."""
+    """Rule 5's controls: how the network trains, and the ε its snapshots are checked at."""
 
     activation: str
     lambd: float
@@ -350,17 +515,16 @@ def run_controls() -> RunSettings:
         help="ReLU and leaky ReLU have a kink at 0, where a two-sided difference can lie; "
         "tanh has none.",
     )  # fmt: skip
-    row = st.columns(3)
     lambd = float(
-        row[0].select_slider(
+        st.select_slider(
             "λ of the run", RUN_LAMBDAS, DEFAULTS["gp_run_lambda"], key="gp_run_lambda", **URL
         )
     )
     iterations = int(
-        row[1].select_slider("Iterations", ITERATIONS, DEFAULTS["gp_iters"], key="gp_iters", **URL)
+        st.select_slider("Iterations", ITERATIONS, DEFAULTS["gp_iters"], key="gp_iters", **URL)
     )
-    epsilon = float(row[2].select_slider("ε of the check", EPSILONS, DEFAULTS["gp_eps"],
-                                         key="gp_eps", **URL))  # fmt: skip
+    epsilon = float(st.select_slider("ε of the check", EPSILONS, DEFAULTS["gp_eps"],
+                                     key="gp_eps", **URL))  # fmt: skip
     return RunSettings(activation, lambd, iterations, epsilon)
 
 
@@ -393,21 +557,37 @@ def checked_run(s: RunSettings) -> practice.TrainingChecks:
     return checks(s.lambd, s.iterations, s.epsilon, s.activation, snapshots)
 
 
+def training_headline(run: practice.TrainingChecks, s: RunSettings) -> str:
+    """What became of the missing L2 term between the first check and the last."""
+    late, label = run.bugs[LATE], bug_label(LATE)
+    start, end = power_of_ten(late[0]), power_of_ten(late[-1])
+    if LATE in practice.hidden_at_initialization(run):
+        return (
+            f"{label} hides at initialization ({start}, {verdict_for(late[0])}) and shows as "
+            f"a bug after {s.iterations:,} iterations ({end})."
+        )
+    if verdict_for(late[0]) == "bug":
+        return f"At λ = {s.lambd:g}, {label} is caught at initialization already ({start})."
+    return f"{label} goes {start} → {end}: not yet a bug after {s.iterations:,} iterations."
+
+
 def hiding_with_numbers(run: practice.TrainingChecks, s: RunSettings) -> str:
-    """The estimate of the missing L2 term's difference at the start and at the end."""
-    return r"\begin{aligned}" + r"\\".join(
-        rf"\text{{{when}: }} & \frac{{{s.lambd:g}/{run.examples} \cdot {run.weight_norm[j]:.2f}}}"
-        rf"{{2 \cdot {e(run.gradient_norm[j])}}} = {e(run.l2_estimate[j])}"
-        rf" & \text{{(measured }} {e(run.bugs[LATE][j])})"
-        for j, when in ((0, "start"), (-1, f"after {s.iterations:,}"))
+    """The estimate of the missing L2 term's difference at the start and at the end, each
+    over the measured one."""
+    return r"\begin{aligned}" + r"\\[6pt]".join(
+        rf"&\text{{{when}:}} \\ & \frac{{{s.lambd:g}/{run.examples} \cdot "
+        rf"{run.weight_norm[j]:.2f}}}{{2 \cdot {e(run.gradient_norm[j])}}} = "
+        rf"{e(run.l2_estimate[j])} \\ & \text{{measured }} {e(run.bugs[LATE][j])}"
+        for j, when in ((0, "at the start"), (-1, f"after {s.iterations:,} iterations"))
     ) + r"\end{aligned}"  # fmt: skip
 
 
 def run_caption(run: practice.TrainingChecks, epsilon: float) -> str:
     caption = (
         f"{run.parameters} parameters, {run.examples} examples: a full check at each of "
-        f"{SNAPSHOTS + 1} snapshots with ε = {epsilon:g}; the bug lines leave kinked components "
-        f"out. Without dropout, {', '.join(map(bug_label, run.unchanged))} changes nothing."
+        f"{SNAPSHOTS + 1} snapshots with ε = {epsilon:g}; the bug lines and the dashed “kinks "
+        "left out” leave the components that met a kink out. Without dropout, "
+        f"{', '.join(map(bug_label, run.unchanged))} changes nothing."
     )
     if (run.kinked > 0).any():
         caption += (
@@ -418,7 +598,7 @@ def run_caption(run: practice.TrainingChecks, epsilon: float) -> str:
 
 
 def run_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
-    """What became of the missing L2 term along the run, then what the kinks did."""
+    """Why the missing L2 term did what the headline says, then what the kinks did."""
     return _late_bug_notice(run, s) + _kink_notice(run, s.activation)
 
 
@@ -428,19 +608,12 @@ def _late_bug_notice(run: practice.TrainingChecks, s: RunSettings) -> str:
         caught = [bug for bug, values in run.bugs.items() if verdict_for(values[0]) == "bug"]
         return (
             "Measured over the planted bugs, the check at initialization lets only "
-            f"{bug_label(LATE)} through: {late[0]:.1e} ({verdict_for(late[0])}) at the start, "
-            f"{late[-1]:.1e} after {s.iterations:,} iterations. {_mechanism(run)} The other "
-            f"{len(caught)} planted bugs that change dθ here score a bug from the start."
+            f"{bug_label(LATE)} through. {_mechanism(run)} The other {len(caught)} planted "
+            "bugs that change dθ here score a bug from the start."
         )
     if verdict_for(late[0]) == "bug":
-        return (
-            f"At λ = {s.lambd:g} the missing L2 term is caught at initialization already "
-            f"({late[0]:.1e}): lower λ to watch it hide there."
-        )
-    return (
-        f"The missing L2 term goes {late[0]:.1e} → {late[-1]:.1e}: not yet a bug after "
-        f"{s.iterations:,} iterations. Train longer or raise λ."
-    )
+        return "Lower λ to watch it hide at initialization."
+    return f"It scores {late[-1]:.1e} after {s.iterations:,} iterations: train longer or raise λ."
 
 
 def _mechanism(run: practice.TrainingChecks) -> str:
@@ -473,3 +646,15 @@ def _kink_notice(run: practice.TrainingChecks, activation: str) -> str:
     if activation == "tanh":
         return f" tanh has no kink, so the correct code stays at {run.correct.max():.1e} or below."
     return " No check met a kink at this ε: raise ε to meet some."
+
+
+def training_description(run: practice.TrainingChecks, s: RunSettings) -> str:
+    late = run.bugs[LATE]
+    kinked = sum(run.kinked > 0)
+    return (
+        f"The check along {s.iterations:,} iterations of training, log scale: {bug_label(LATE)} "
+        f"goes {power_of_ten(late[0])} ({verdict_for(late[0])}) → {power_of_ten(late[-1])} "
+        f"({verdict_for(late[-1])}); the correct code stays at or below "
+        f"{power_of_ten(run.correct.max())}, and {kinked} of its {SNAPSHOTS + 1} checks met a "
+        "kink."
+    )

@@ -186,14 +186,15 @@ STEPS: tuple[Step, ...] = (
     Step(
         _GP,
         "Don't use it in training",
-        {"gp_width": "64"},
+        {"gp_rule": "Only to debug", "gp_width": "64"},
         "One check is 2·P forward passes: on this small network already many training "
         "steps, and at a realistic P of a million, hours. Move n down to see the cost shrink.",
+        "cost",
     ),
     Step(
         _GP,
         "Remember regularization",
-        {"gp_lambda": "3"},
+        {"gp_rule": "Remember regularization", "gp_lambda": "3"},
         "With the L2 term missing from dW the check fails, and more so as λ grows; the "
         "correct code stays in the lowest band at every λ.",
         "regularization",
@@ -201,7 +202,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _GP,
         "Grad check does not work with dropout",
-        {"gp_keep": "0.50"},
+        {"gp_rule": "Not with dropout", "gp_keep": "0.50"},
         "A fresh dropout mask at every cost evaluation makes J a different function each time "
         "and the check fails; the same mask throughout, or keep_prob = 1, passes.",
         "dropout",
@@ -209,7 +210,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _GP,
         "At random initialization and after training",
-        {"gp_iters": "1000"},
+        {"gp_rule": "Again after training", "gp_iters": "1000"},
         "A bug whose error is small beside a large gradient can hide at the start and show "
         "once training has shrunk the gradient: read how ‖W‖ and ‖dθ‖ change along the run. "
         "Check at the start, and again after some iterations.",

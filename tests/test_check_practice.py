@@ -129,6 +129,14 @@ def test_regularization_sweep_is_check_network_with_and_without_the_l2_term(lab)
     assert sweep.smallest_caught == pytest.approx(0.7)
 
 
+def test_the_lectures_estimate_of_the_l2_bug_is_close_to_the_measured_difference(lab):
+    # ‖(λ/m)·W‖ / 2‖dθ‖: the bug's dθ is the correct one less (λ/m)·W, and dθ_approx ≈ dθ
+    X, Y, parameters = lab
+    sweep = practice.regularization_sweep(parameters, X, Y, [0.01, 0.7])
+    np.testing.assert_allclose(sweep.estimate, sweep.missing_norm / (2 * sweep.gradient_norm))
+    np.testing.assert_allclose(sweep.estimate, sweep.buggy, rtol=0.05)  # while the term is small
+
+
 def test_regularization_sweep_refuses_an_empty_grid(lab):
     with pytest.raises(ValueError, match="at least one λ"):
         practice.regularization_sweep(lab.parameters, lab.X, lab.Y, [])

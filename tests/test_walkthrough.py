@@ -163,10 +163,13 @@ def test_fit_for_projector_stacks_a_legend_of_several_columns_in_one():
     assert "columns" not in spec["encoding"]["shape"]["legend"]
 
 
-def test_every_chart_offers_its_data_as_csv():
+def test_the_page_offers_one_download_naming_every_chart_and_each_chart_is_described():
     at = open_app({"step": "3"})
     downloads = at.get("download_button")
-    assert len(downloads) == len(specs(at)) > 0
+    assert len(downloads) == 1 and len(specs(at)) > 0
+    names = [spec["usermeta"]["name"] for spec in specs(at)]
+    assert len(set(names)) == len(names)  # a file per chart in the page's zip
+    assert all(len(spec["description"]) > 20 for spec in specs(at))
 
 
 def test_spec_data_stacks_every_layers_table_once():
