@@ -132,6 +132,12 @@ class DeepLinearSignal:
         """log10 ŷ = (L−1) · log10 a + log10 x."""
         return float(self.log10_A[-1])
 
+    @property
+    def verdict(self) -> Verdict:
+        """The one rule (``scale_verdict``) on ŷ / x = a^(L−1): "keeps" while within
+        ``SCALE_TOLERANCE`` either way, else "vanishes" or "explodes"."""
+        return scale_verdict((self.log10_A[-1] - self.log10_A[0]) * math.log(10.0))
+
 
 def deep_linear_signal(a: float, L: int, x: float = 1.0) -> DeepLinearSignal:
     """Magnitudes |A[l]| = a^l · x through the lecture's deep linear network W[l] = a·I.
@@ -267,6 +273,17 @@ def _theory_rms(activation: str, sigma_w2: float, depth: int) -> tuple[np.ndarra
 Verdict = Literal["keeps", "vanishes", "explodes"]
 
 
+def scale_verdict(log_ratio: float, tolerance: float = SCALE_TOLERANCE) -> Verdict:
+    """The one rule for a signal's change through depth, from log(last / first):
+    "keeps" while |log ratio| ≤ log(tolerance), else "vanishes" (< 0) or "explodes".
+
+    In logs, because the ratio of an exploding network passes float64's range.
+    """
+    if abs(log_ratio) <= math.log(tolerance):
+        return "keeps"
+    return "vanishes" if log_ratio < 0 else "explodes"
+
+
 @dataclass(frozen=True)
 class DepthTrend:
     """How a per-layer magnitude changed on its way through the layers (``depth_trend``).
@@ -319,10 +336,7 @@ def depth_trend(values: np.ndarray, tolerance: float = SCALE_TOLERANCE) -> Depth
     middle = float(values[half])
     # In logs: the ratios of an exploding network pass float64's range.
     log_ratio, log_tolerance = math.log(last) - math.log(first), math.log(tolerance)
-    if abs(log_ratio) <= log_tolerance:
-        verdict = "keeps"
-    else:
-        verdict = "vanishes" if log_ratio < 0 else "explodes"
+    verdict = scale_verdict(log_ratio, tolerance)
     # log-change per layer in each half; first · (middle/first)^(steps/half) holds the
     # first half's rate to the last layer
     early = (math.log(middle) - math.log(first)) / half

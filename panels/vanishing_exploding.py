@@ -1,8 +1,9 @@
 """The vanishing & exploding gradients page's controls, its cached simulation and its sentences.
 
-Two parts, as on the page: the lecture's deep linear network W[l] = a·I (two sliders and
-four presets), then random networks (depth, width, activation, initialization, scale,
-arithmetic and seed), simulated once per setting.
+Two parts, as on the page: the lecture's deep linear network W[l] = a·I (its key number,
+two sliders and four presets), then random networks (depth, width, activation,
+initialization, scale, arithmetic and seed), simulated once per setting. The sentences
+and chart verdicts judge by core's one rule (``scale_verdict``, ``depth_trend``).
 """
 
 import math
@@ -22,7 +23,6 @@ from core.propagation import (
     SCALE_TOLERANCE,
     DeepLinearSignal,
     DepthTrend,
-    FloatLimits,
     RandomNetworkSignals,
     deep_linear_signal,
     depth_trend,
@@ -34,6 +34,7 @@ from ui.presentation import secondary
 
 PRESETS = {"1.5·I, 10 layers": (1.5, 10), "0.5·I, 10 layers": (0.5, 10)}
 PRESETS |= {"1.5·I, 2000 layers": (1.5, 2000), "0.5·I, 2000 layers": (0.5, 2000)}
+MAX_L = 2000  # the L slider's end (core goes to MAX_LINEAR_DEPTH)
 SCALES = (0.01, 0.1, 0.5, 0.8, 0.9, 1.0, 1.1, 1.2, 1.5, 2.0, 5.0, 10.0)
 # Every control's starting value, by widget key: the widgets and the walkthrough read it.
 DEFAULTS = {
@@ -62,61 +63,142 @@ def _use_preset(a: float, L: int) -> None:
 
 
 def linear_controls() -> tuple[float, int]:
-    """The preset buttons, then a and L."""
-    for column, (label, setting) in zip(st.columns(4), PRESETS.items(), strict=True):
-        column.button(label, on_click=_use_preset, args=setting, width="stretch")
-    left, right = st.columns(2)
-    a = left.slider(
+    """a and L, then the four presets side by side, wrapping where they do not fit."""
+    a = st.slider(
         "a, the diagonal of W[l] = a·I",
         0.5,
-        1.5,
+        2.0,  # as far above 1 as 0.5 is below it, by factors; the lecture's 1.5 inside
         DEFAULTS["ve_a"],
         0.01,
         key="ve_a",
         bind="query-params",
         help="Each hidden layer multiplies the signal by a.",
     )
-    L = right.slider(
+    L = st.slider(
         "L, the number of layers",
         2,
-        2000,
+        MAX_L,
         DEFAULTS["ve_L"],
         key="ve_L",
         bind="query-params",
         help="The output layer W[L] reads out one unit.",
     )
+    with st.container(horizontal=True):
+        for label, setting in PRESETS.items():
+            st.button(label, on_click=_use_preset, args=setting)
     return a, L
 
 
 def linear_latex(signal: DeepLinearSignal) -> str:
-    """ŷ = a^(L−1) · x with this a and L, and its value."""
+    """ŷ = a^(L−1) · x with this a and L, and its value on a line of its own."""
     a, L = signal.a, signal.L
-    return rf"\hat y = {a:g}^{{{L - 1}}} \cdot x \approx {power_of_ten(signal.log10_y_hat)} \cdot x"
+    return (
+        rf"\begin{{aligned}} \hat y &= {a:g}^{{{L - 1}}} \cdot x \\ "
+        rf"&\approx {power_of_ten(signal.log10_y_hat)} \cdot x \end{{aligned}}"
+    )
 
 
-def gives_out(limits: FloatLimits) -> str:
-    """The metric of one float type: the first way it gives out, and where."""
-    for what, layer in (("inf", limits.overflow_layer), ("0", limits.underflow_layer)):
-        if layer is not None:
-            return f"{what} from layer {layer}"
+def _float_range(dtype: str) -> str:
+    # "1.40 × 10⁻⁴⁵ to 3.40 × 10³⁸": the smallest subnormal and the largest finite number
+    info = np.finfo(dtype)
+    low, high = (math.log10(v) for v in (info.smallest_subnormal, info.max))
+    return f"{power_of_ten(low, latex=False)} to {power_of_ten(high, latex=False)}"
+
+
+HEADLINE_HELP = (
+    "inf: past the largest number, overflow. Subnormal: below the smallest normal number, "
+    "with fewer significant bits. 0: underflow. float32 gives out first: it holds "
+    f"{_float_range('float32')}, float64 {_float_range('float64')}."
+)
+
+
+class Headline(NamedTuple):
+    """The deep linear network's key figure: ``label`` and ``value`` read as one sentence
+    ("float32 overflows to inf at" "layer 219"), ``detail`` says the rest."""
+
+    label: str
+    value: str
+    detail: str
+
+
+def _float64_clause(signal: DeepLinearSignal) -> str:
+    """Where float64 gives out within the L layers, or that it holds them all."""
+    limits, L = signal.limits["float64"], signal.L
+    if limits.overflow_layer is not None:
+        return f"float64 overflows at layer {limits.overflow_layer}."
+    if limits.underflow_layer is not None:
+        return f"float64 underflows to 0 at layer {limits.underflow_layer}."
     if limits.subnormal_layer is not None:
-        return f"subnormal from layer {limits.subnormal_layer}"
-    return "holds every layer"
+        return f"float64 turns subnormal at layer {limits.subnormal_layer}."
+    return f"float64 holds all {L} layers."
 
 
-def linear_notice(signal: DeepLinearSignal) -> str:
-    """What the deep linear network shows: exponential in depth, and where each float type
-    would give out if the network went on to the deepest L the core allows."""
-    a, L = signal.a, signal.L
+def headline(signal: DeepLinearSignal) -> Headline:
+    """Where float32, which gives out first, leaves its range within these L layers:
+    overflow, underflow (to 0, or only to subnormal numbers), or not at all."""
+    a, L, limits = signal.a, signal.L, signal.limits["float32"]
+    each = f"Each layer multiplies the signal by {a:g}."
+    if limits.overflow_layer is not None:
+        return Headline(
+            "float32 overflows to inf at",
+            f"layer {limits.overflow_layer}",
+            f"{each} {_float64_clause(signal)}",
+        )
+    if limits.underflow_layer is not None:
+        return Headline(
+            "float32 underflows to 0 at",
+            f"layer {limits.underflow_layer}",
+            f"{each} From layer {limits.subnormal_layer} it was subnormal, with fewer "
+            f"significant bits. {_float64_clause(signal)}",
+        )
+    if limits.subnormal_layer is not None:
+        far = deep_linear_signal(a, MAX_LINEAR_DEPTH).limits["float32"].underflow_layer
+        zero = f", and would round to 0 at layer {far}" if far else ""
+        return Headline(
+            "float32 turns subnormal at",
+            f"layer {limits.subnormal_layer}",
+            f"{each} From there on it keeps fewer significant bits{zero}. "
+            f"{_float64_clause(signal)}",
+        )
+    return Headline(f"float32 holds all {L} layers: ŷ ≈", _times_x(signal), _beyond(signal))
+
+
+def _times_x(signal: DeepLinearSignal) -> str:
+    # ŷ as a multiple of x: "38.44 · x", "1.95 × 10⁻³ · x", "x" at a = 1
+    if signal.a == 1:
+        return "x"
+    return f"{power_of_ten(signal.log10_y_hat, latex=False)} · x"
+
+
+def _beyond(signal: DeepLinearSignal) -> str:
+    """Where each float type would give out if the network went on to the deepest L the
+    core allows, and whether the L slider reaches it; at a = 1, that it never does."""
+    a = signal.a
     if a == 1:
-        return "a = 1 is the knife edge: ŷ = x at any depth. Move a by 0.01 and try L = 2000."
+        return f"a = 1 is the knife edge: ŷ = x at any depth. Move a by 0.01 and try L = {MAX_L}."
     far = deep_linear_signal(a, MAX_LINEAR_DEPTH).limits
     kind = "overflow_layer" if a > 1 else "underflow_layer"
-    where = [getattr(far[d], kind) or f"beyond {MAX_LINEAR_DEPTH:,}" for d in DTYPES]
+    layers = [getattr(far[dtype], kind) for dtype in DTYPES]
+    where = [f"at layer {k}" if k else f"only past layer {MAX_LINEAR_DEPTH:,}" for k in layers]
+    reach = " Raise L to see it." if layers[0] is not None and layers[0] <= MAX_L else ""
     return (
-        f"Each layer multiplies the signal by {a:g}, so after {L} layers ŷ is "
-        f"${power_of_ten(signal.log10_y_hat)}$ times x: exponential in depth. At this a, "
-        f"{'inf' if a > 1 else '0'} arrives at layer {where[0]} in float32, {where[1]} in float64."
+        f"Each layer multiplies the signal by {a:g}: float32 would "
+        f"{'overflow to inf' if a > 1 else 'round to 0'} {where[0]}, float64 {where[1]}.{reach}"
+    )
+
+
+def line_verdict(signal: DeepLinearSignal) -> str:
+    """The deep linear network's verdict by the one rule, under its chart's title."""
+    return f"{VERDICT_WORDS[signal.verdict]}: ×{signal.a:g} per layer"
+
+
+def linear_description(signal: DeepLinearSignal) -> str:
+    """The deep linear chart's alternative text, from its numbers."""
+    top = headline(signal)
+    return (
+        f"Line of |A[l]| = {signal.a:g}^l · x over {signal.L} layers on a log scale, with "
+        f"the float ranges shaded: the signal {VERDICT_WORDS[signal.verdict]}; "
+        f"{top.label} {top.value}."
     )
 
 
@@ -231,11 +313,11 @@ def variance_latex(net: RandomNetworkSignals) -> tuple[str, str]:
         if v < np.inf
     }
     sigma_w2 = (
-        rf"\sigma_w^2 = n\,\sigma^2 = {net.width} \cdot \left({_number(sigma)}\right)^2 = "
-        rf"{_number(net.sigma_w2)}"
+        rf"\begin{{aligned}} \sigma_w^2 &= n\,\sigma^2 = {net.width} \cdot "
+        rf"\left({_number(sigma)}\right)^2 \\ &= {_number(net.sigma_w2)} \end{{aligned}}"
     )
-    gains = r",\ ".join(rf"{_number(v)}\ (\text{{layer }} {l})" for l, v in chi.items())
-    return sigma_w2, r"\chi = " + gains
+    gains = r" \\ ".join(rf"\chi^{{[{l}]}} &= {_number(v)}" for l, v in chi.items())
+    return sigma_w2, rf"\begin{{aligned}} {gains} \end{{aligned}}"
 
 
 def times(ratio: float) -> str:
@@ -312,6 +394,48 @@ def theory_clause(measured: DepthTrend | None, theory: np.ndarray, width: int) -
     return (
         f" The theory (dashed) keeps its scale: with n = {width}, a layer's random weights "
         "make the measured signal drift."
+    )
+
+
+def pass_verdicts(net: RandomNetworkSignals) -> tuple[str, str]:
+    """What the forward and the backward chart show, in plain text for their subtitles:
+    each pass's verdict by the one rule, or where its numbers broke."""
+    if net.forward_nonfinite_layer is not None:
+        k = net.forward_nonfinite_layer
+        return (
+            f"the signal overflows {net.dtype} at layer {k}",
+            f"nothing comes back: Z[{k}] overflowed",
+        )
+    if net.forward_zero_layer is not None:
+        forward = f"the signal is exactly 0 from layer {net.forward_zero_layer}"
+    else:
+        trend = depth_trend(net.Z_rms)
+        forward = f"the signal {VERDICT_WORDS[trend.verdict]}: ×{trend.per_layer:#.3g} per layer"
+    back = backward(net)
+    if back.trend is None:
+        k = net.backward_nonfinite_layer or net.backward_zero_layer
+        what = f"explodes past {net.dtype}" if back.verdict == "explodes" else "is exactly 0"
+        return forward, f"the gradient {what} at layer {k}"
+    words = VERDICT_WORDS[back.verdict]
+    return forward, f"the gradient {words}: ×{back.trend.per_layer:#.3g} per layer back"
+
+
+def pass_descriptions(net: RandomNetworkSignals) -> tuple[str, str]:
+    """The forward and backward charts' alternative text, from their numbers."""
+    forward, back = pass_verdicts(net)
+    lines = "simulated (solid, with points) and from theory (dashed)"
+    return (
+        f"Log-scale lines of the rms of Z[l] over {net.depth} layers, {lines}: {forward}.",
+        f"Log-scale lines of the rms of dA[l], {lines}, and of the Frobenius norm of dW[l], "
+        f"over {net.depth} layers: {back}.",
+    )
+
+
+def histogram_description(net: RandomNetworkSignals) -> str:
+    """The histogram heatmap's alternative text."""
+    return (
+        f"Heatmap of the share of the units of A[l] in each of {len(net.reachable_bins)} "
+        f"value bins, for each of the {net.depth} layers. {HISTOGRAM_READING[net.activation]}"
     )
 
 

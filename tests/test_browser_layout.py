@@ -80,8 +80,8 @@ _OVERFLOW = """() => {
     return box.width > 0 && (box.right > width + 1 || box.left < -1)
       && !element.closest('[data-testid=stDataFrame]')  // a grid that scrolls by design
       && !element.closest('[role=tablist]')  // Streamlit's tab strip scrolls sideways too
-      // a slider's own range input, invisible, reaching past its track near the maximum
-      && !(element.matches('input[type=range]') && getComputedStyle(element).opacity === '0')
+      // a slider's own range input, clipped to nothing, reaching past its track near the end
+      && !(element.matches('input[type=range]') && element.closest('[data-testid=stSlider]'))
       && !element.closest('.katex-mathml');  // KaTeX's copy for screen readers, clipped
   }).slice(0, 5).map((element) =>
     `${element.tagName}.${element.className} ${Math.round(element.getBoundingClientRect().right)}`);

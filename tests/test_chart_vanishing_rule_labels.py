@@ -1,36 +1,79 @@
-"""The labels of the vanishing & exploding page's rules: close rules share a label spot,
-beside the outermost of them, so that no rule runs through another's label."""
+"""The deep linear network's chart writes its lesson in the corner its straight line leaves
+empty: one row per float limit the line crosses, inside the bands, and a rule from the
+axis the line starts at up to the crossing, so that no rule runs through a row."""
+
+import pytest
 
 from charts import vanishing_exploding as charts
 from core.propagation import deep_linear_signal
 
 
-def labels(a: float, L: int) -> dict[str, dict]:
-    """label text: its row (layer, label_x, right) in the deep linear chart's text layer."""
-    spec = charts.linear_depth_chart(*charts.linear_frames(deep_linear_signal(a, L))).to_dict()
-    text = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "text")
-    assert text["encoding"]["x"]["field"] == "label_x"
-    return {row["label"]: row for row in spec["datasets"][text["data"]["name"]]}
+def chart(a: float, L: int) -> dict:
+    return charts.linear_depth_chart(*charts.linear_frames(deep_linear_signal(a, L))).to_dict()
 
 
-def test_float32_subnormal_and_zero_labels_sit_right_of_the_later_rule():
-    rows = labels(0.5, 2000)
-    limits = deep_linear_signal(0.5, 2000).limits
-    for dtype in ("float32", "float64"):
-        subnormal, zero = limits[dtype].subnormal_layer, limits[dtype].underflow_layer
-        assert subnormal < zero  # close: 127 and 150, 1023 and 1075
-        pair = rows[f"{dtype}: subnormal at l = {subnormal}"], rows[f"{dtype}: 0 at l = {zero}"]
-        assert [row["layer"] for row in pair] == [subnormal, zero]
-        assert all(row["label_x"] == zero and not row["right"] for row in pair)
+def layer(spec: dict, mark: str) -> tuple[dict, list[dict]]:
+    """The layer drawing ``mark`` and the rows of its table."""
+    found = next(part for part in spec["layer"] if part["mark"]["type"] == mark)
+    return found, spec["datasets"][found["data"]["name"]]
 
 
-def test_close_rules_in_the_right_part_are_labelled_left_of_the_earlier_rule():
-    rows = labels(0.5, 160)  # float32's rules at 127 and 150, both past 0.6 · 160
-    assert {row["label_x"] for row in rows.values()} == {127}
-    assert all(row["right"] for row in rows.values())
+def y_domain(spec: dict) -> list[float]:
+    line, _ = layer(spec, "line")
+    return line["encoding"]["y"]["scale"]["domain"]
 
 
-def test_far_apart_rules_keep_their_labels_at_their_own_layer():
-    rows = labels(1.5, 2000)  # inf at 219 in float32, at 1751 in float64
-    assert [row["label_x"] for row in rows.values()] == [219, 1751]
-    assert [row["right"] for row in rows.values()] == [False, True]
+def test_a_rising_line_writes_its_limits_top_left_the_highest_first():
+    spec = chart(1.5, 2000)  # inf at 219 in float32, at 1751 in float64
+    low, high = y_domain(spec)
+    text, rows = layer(spec, "text")
+    assert [row["label"] for row in rows] == ["float64: inf at l = 1751", "float32: inf at l = 219"]
+    assert text["encoding"]["x"] == {"datum": 0} and text["mark"]["align"] == "left"
+    assert high > rows[0]["row_y"] > rows[1]["row_y"] > 0.7 * high  # the top, inside the bands
+    limits = deep_linear_signal(1.5, 2000).limits
+    assert all(row["row_y"] > row["edge"] for row in rows if row["dtype"] == "float32")
+    # each rule rises from the bottom to where the line crosses its limit
+    rule, rules = layer(spec, "rule")
+    assert rule["encoding"]["y"]["field"] == "start" and rule["encoding"]["y2"]["field"] == "edge"
+    assert {(r["layer"], r["start"]) for r in rules} == {
+        (limits["float32"].overflow_layer, low),
+        (limits["float64"].overflow_layer, low),
+    }
+
+
+def test_a_falling_line_writes_its_limits_bottom_left_the_lowest_first():
+    spec = chart(0.5, 2000)
+    low, high = y_domain(spec)
+    _, rows = layer(spec, "text")
+    assert [row["label"] for row in rows] == [
+        "float64: 0 at l = 1075",
+        "float64: subnormal at l = 1023",
+        "float32: 0 at l = 150",
+        "float32: subnormal at l = 127",
+    ]
+    assert low < rows[0]["row_y"] < rows[1]["row_y"] < rows[2]["row_y"] < rows[3]["row_y"]
+    assert rows[3]["row_y"] < low + 0.3 * (high - low)  # the bottom
+    _, rules = layer(spec, "rule")
+    assert {r["start"] for r in rules} == {high}  # rules hang from the top
+
+
+@pytest.mark.parametrize(("a", "L"), [(1.0, 2000), (1.5, 10), (0.5, 100)])
+def test_a_line_that_stays_in_range_has_no_rows_and_no_rules(a, L):
+    spec = chart(a, L)
+    assert {part["mark"]["type"] for part in spec["layer"]} == {"line"}
+
+
+def test_the_rows_reach_no_further_into_the_chart_than_the_line_leaves_room_for():
+    # The line is straight from its first to its last point; a row of ~32 characters is
+    # about a third of a laptop chart's width. Within that third, the line stays at least
+    # two rows' height away from every row on the corner's side.
+    for a, L in [(1.5, 2000), (0.5, 2000), (2.0, 2000), (0.5, 160), (1.5, 230)]:
+        spec = chart(a, L)
+        low, high = y_domain(spec)
+        _, rows = layer(spec, "text")
+        _, points = layer(spec, "line")
+        third = [p["log10_A"] for p in points if p["layer"] <= L / 3]
+        rising = a > 1
+        for row in rows:
+            gap = (row["row_y"] - max(third)) if rising else (min(third) - row["row_y"])
+            assert gap > 0.07 * (high - low), (a, L, row["label"])

@@ -1,6 +1,8 @@
 """The vanishing & exploding gradients page, run headless with Streamlit's AppTest,
 and its chart builders. Expected numbers come from core, never typed in."""
 
+import base64
+import io
 import json
 import re
 
@@ -8,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from charts import vanishing_exploding as charts
@@ -70,18 +73,36 @@ def test_page_opens_at_defaults_with_the_lectures_numbers():
     assert at.title[0].value.startswith(TITLE)
     far = deep_linear_signal(1.5, MAX_LINEAR_DEPTH).limits
     assert "1.5^{9}" in at.latex[1].value and "38.44" in at.latex[1].value  # 1.5⁹ ≈ 38.4
-    assert f"layer {far['float32'].overflow_layer} in float32" in at.info[0].value
-    assert f"{far['float64'].overflow_layer} in float64" in at.info[0].value
-    assert [m.value for m in at.metric] == ["holds every layer", "holds every layer"]
+    hero = at.metric[0]
+    assert (hero.label, hero.value) == ("float32 holds all 10 layers: ŷ ≈", "38.44 · x")
+    assert f"overflow to inf at layer {far['float32'].overflow_layer}" in at.caption[0].value
+    assert f"float64 at layer {far['float64'].overflow_layer}" in at.caption[0].value
     assert len(at.get("vega_lite_chart")) == 4
-    assert not at.error
+    assert not at.error and not at.info  # the lesson is on the chart, not in a notice
+
+
+def test_the_hero_holds_the_key_number_the_two_controls_and_the_chart_side_by_side():
+    at = open_page()
+    controls, picture = at.columns[0], at.columns[1]
+    assert [m.label for m in controls.metric] == [at.metric[0].label]
+    assert controls.slider(key="ve_a").value == 1.5 and controls.slider(key="ve_L").value == 10
+    assert len(controls.button) == 4  # the presets
+    (chart,) = picture.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    assert spec["title"]["subtitle"] == "explodes: ×1.5 per layer"
+    assert spec["description"].startswith("Line of |A[l]| = 1.5^l · x over 10 layers")
+    assert spec["description"].endswith("float32 holds all 10 layers: ŷ ≈ 38.44 · x.")
+    forward, backward, histogram = (json.loads(c.proto.spec) for c in at.get("vega_lite_chart")[1:])
+    assert forward["title"]["subtitle"].startswith("the signal keeps its scale: ×")
+    assert backward["title"]["subtitle"].startswith("the gradient keeps its scale: ×")
+    assert "each of 21 value bins, for each of the 50 layers" in histogram["description"]
 
 
 @pytest.mark.parametrize(
     ("label", "expected"),
     [
-        ("0.5·I, 10 layers", r"0.5^{9} \cdot x \approx 1.95 \times 10^{-3}"),  # 0.5⁹ ≈ 1.95e-3
-        ("1.5·I, 2000 layers", r"1.5^{1999}"),
+        ("0.5·I, 10 layers", r"\approx 1.95 \times 10^{-3} \cdot x"),  # 0.5⁹ ≈ 1.95e-3
+        ("1.5·I, 2000 layers", r"1.5^{1999} \cdot x"),
     ],
 )
 def test_presets_set_the_sliders_and_the_numbers_follow(label, expected):
@@ -92,10 +113,12 @@ def test_presets_set_the_sliders_and_the_numbers_follow(label, expected):
     assert expected in at.latex[1].value
     limits = deep_linear_signal(a, L).limits
     if L == 2000:  # 1.5ⁿ overflows float32 near n ≈ 219, float64 near n ≈ 1751
-        assert [m.value for m in at.metric] == [
-            f"inf from layer {limits['float32'].overflow_layer}",
-            f"inf from layer {limits['float64'].overflow_layer}",
-        ]
+        hero = at.metric[0]
+        assert hero.label == "float32 overflows to inf at"
+        assert hero.value == f"layer {limits['float32'].overflow_layer}"
+        assert f"float64 overflows at layer {limits['float64'].overflow_layer}" in (
+            at.caption[0].value
+        )
 
 
 def test_a_preset_back_to_a_default_is_not_reported_as_a_refused_link():
@@ -113,8 +136,12 @@ def test_moving_the_linear_sliders_shows_what_core_computes():
     at.slider(key="ve_L").set_value(2000).run()
     signal = deep_linear_signal(0.6, 2000)
     assert charts.power_of_ten(signal.log10_y_hat) in at.latex[1].value
-    assert at.metric[0].value == f"0 from layer {signal.limits['float32'].underflow_layer}"
-    assert at.metric[1].value == f"0 from layer {signal.limits['float64'].underflow_layer}"
+    limits = signal.limits
+    assert at.metric[0].label == "float32 underflows to 0 at"
+    assert at.metric[0].value == f"layer {limits['float32'].underflow_layer}"
+    assert f"float64 underflows to 0 at layer {limits['float64'].underflow_layer}" in (
+        at.caption[0].value
+    )
     line = specs(at)[0]["layer"][1]
     label = line["encoding"]["y"]["axis"]["labelExpr"]  # its ticks are log10 |A[l]|
     shown = [vega_expressions.label(label, k) for k in (-443.0, 0.0, 12.0)]
@@ -140,8 +167,12 @@ def test_the_random_networks_log_axes_label_1_2_and_5_times_a_power_of_ten():
 
 def test_a_equal_to_one_is_the_knife_edge():
     at = open_page({"ve_a": "1.0", "ve_L": "2000"})
-    assert r"1^{1999} \cdot x \approx 1 \cdot x" in at.latex[1].value
-    assert "knife edge" in at.info[0].value
+    assert r"1^{1999} \cdot x" in at.latex[1].value and r"\approx 1 \cdot x" in at.latex[1].value
+    assert (at.metric[0].label, at.metric[0].value) == ("float32 holds all 2000 layers: ŷ ≈", "x")
+    assert at.caption[0].value.startswith("a = 1 is the knife edge: ŷ = x at any depth.")
+    assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]["subtitle"] == (
+        "keeps its scale: ×1 per layer"
+    )
 
 
 def test_the_live_formula_and_notice_follow_the_network_controls():
@@ -237,8 +268,12 @@ def test_linear_chart_marks_where_each_float_type_gives_out():
     assert set(bands["dtype"]) == {"float32", "float64"}
     spec = charts.linear_depth_chart(frame, bands, marks).to_dict()
     marks_used = [layer["mark"]["type"] for layer in spec["layer"]]
-    assert marks_used[:3] == ["rect", "line", "rule"] and "text" in marks_used
+    assert marks_used == ["rect", "line", "rule", "text"]
     assert spec["layer"][1]["encoding"]["tooltip"]
+    assert (
+        "legend" not in json.dumps(spec["layer"][0])
+        or spec["layer"][0]["encoding"]["color"]["legend"] is None
+    )  # the rows of text name the bands
 
 
 def test_per_layer_chart_is_log_scaled_with_theory_dashed():
@@ -255,14 +290,73 @@ def test_per_layer_chart_is_log_scaled_with_theory_dashed():
     assert encoding["tooltip"]
 
 
-def test_histogram_chart_has_one_cell_per_layer_and_bin():
+def test_the_theory_is_drawn_over_the_simulation_and_the_legend_shows_its_dashes():
+    # Before: the dashed theory lay under the solid simulation, and the legend drew both
+    # as one short stroke.
+    s = simulate_random_network(30, 64, "relu", "he", np.random.default_rng(0), 1.0)
+    frame, marks = charts.backward_frames(s)
+    spec = charts.per_layer_chart(
+        frame, marks, depth=30, title="t", y_title="y", verdict="v"
+    ).to_dict()
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    drawn = [layer["transform"][0]["filter"] for layer in lines]
+    assert drawn == ["datum.source == 'simulated'", "datum.source == 'theory'"]  # theory last
+    simulated, theory = (layer["mark"]["strokeWidth"] for layer in lines)
+    assert theory > simulated
+    color, dash = (spec["layer"][0]["encoding"][c] for c in ("color", "strokeDash"))
+    shade = dict(zip(color["scale"]["domain"], color["scale"]["range"], strict=True))
+    assert shade["rms of dA[l], theory"] != shade["rms of dA[l], simulated"]
+    dashes = dict(zip(dash["scale"]["domain"], dash["scale"]["range"], strict=True))
+    assert dashes["rms of dA[l], theory"] == [6, 4] and dashes["rms of dA[l], simulated"] == [1, 0]
+    legend = color["legend"]
+    assert legend == dash["legend"] and "orient" not in legend  # one legend, placed globally
+    assert legend["symbolSize"] ** 0.5 >= 3 * sum(dashes["rms of dA[l], theory"])  # 3 dashes
+    assert spec["title"] == {"text": "t", "subtitle": "v"}
+
+
+def heatmap(spec: dict) -> np.ndarray:
+    """The histogram chart's image as RGBA pixels (rows top to bottom)."""
+    image = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "image")
+    url = image["mark"]["url"]
+    assert url.startswith("data:image/png;base64,")  # drawn in the page, nothing fetched
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
+
+
+def test_histogram_frame_has_one_row_per_layer_and_bin():
     s = simulate_random_network(5, 32, "tanh", "random", np.random.default_rng(0), 1.0)
     frame = charts.histogram_frame(s)
     assert len(frame) == 5 * (len(s.bin_edges) - 1)
     assert np.allclose(frame.groupby("layer")["fraction"].sum(), 1.0)
-    spec = charts.histogram_chart(frame, depth=5, value_title="A").to_dict()
-    assert spec["mark"]["type"] == "rect" and spec["encoding"]["color"]["field"] == "fraction"
-    assert isinstance(frame, pd.DataFrame)
+
+
+def test_the_histogram_is_one_image_with_a_block_of_the_share_s_colour_per_cell():
+    s = simulate_random_network(7, 32, "tanh", "xavier", np.random.default_rng(0), 1.0)
+    frame = charts.histogram_frame(s)  # tanh's outer bins are empty here
+    spec = charts.histogram_chart(frame, depth=7, value_title="A").to_dict()
+    # no cell is drawn as a mark: the only rects are the transparent per-layer tooltips
+    rects = [layer["mark"] for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
+    assert [mark["opacity"] for mark in rects] == [0]
+    pixels = heatmap(spec)
+    bins = len(s.bin_edges) - 1
+    height, width = pixels.shape[:2]
+    assert width % 7 == 0 and height % bins == 0 and width >= 800 and height >= 400
+    block_w, block_h = width // 7, height // bins
+
+    def colour(layer: int, b: int) -> str:  # the centre of a cell's block; bin 0 at the bottom
+        row, column = height - (b + 0.5) * block_h, (layer - 0.5) * block_w
+        return "#{:02x}{:02x}{:02x}".format(*pixels[int(row), int(column), :3])
+
+    # Vega's viridis ends: the largest share is yellow, an empty bin dark purple.
+    top = frame.loc[frame["fraction"].idxmax()]
+    assert colour(int(top["layer"]), int(np.searchsorted(s.bin_edges, top["low"]))) == "#fde725"
+    empty = frame[frame["fraction"] == 0].iloc[0]
+    assert colour(int(empty["layer"]), int(np.searchsorted(s.bin_edges, empty["low"]))) == (
+        "#440154"
+    )
+    assert (pixels[..., 3] == 255).all()  # every layer holds values
+    legend = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
+    scale = legend["encoding"]["color"]["scale"]
+    assert scale["domain"] == [0, top["fraction"]] and scale["type"] == "sqrt"
 
 
 @pytest.mark.parametrize("scale", [0.01, 1.0, 10.0])
@@ -282,8 +376,12 @@ def test_after_a_forward_overflow_the_backward_chart_names_it_once_and_lost_laye
     assert k is not None and k < 200
     _, marks = charts.backward_frames(s)
     assert list(marks["layer"]) == [200] and f"Z[{k}] overflowed" in marks["label"].iloc[0]
-    shown = set(charts.histogram_frame(s)["layer"])
+    frame = charts.histogram_frame(s)
+    shown = set(frame["layer"])
     assert max(shown) < s.depth and all(s.A_histogram[l - 1].sum() > 0 for l in shown)
+    pixels = heatmap(charts.histogram_chart(frame, depth=200, value_title="A").to_dict())
+    alpha = pixels[..., 3].max(axis=0).reshape(200, -1)[:, 0]  # per layer
+    assert list(alpha > 0) == [l in shown for l in range(1, 201)]  # lost layers are blank
 
 
 def test_relu_histogram_starts_at_the_bin_holding_zero_and_says_so():

@@ -559,6 +559,30 @@ def test_depth_trend_keeps_within_a_factor_of_two_either_way(last, verdict):
     assert trend.per_layer == pytest.approx(last ** (1 / 3))
 
 
+@pytest.mark.parametrize(
+    ("ratio", "verdict"),
+    [(2.0, "keeps"), (0.5, "keeps"), (1.0, "keeps"), (2.01, "explodes"), (0.499, "vanishes")],
+)
+def test_the_rule_on_a_log_ratio_is_the_rule_of_depth_trend(ratio, verdict):
+    assert propagation.scale_verdict(math.log(ratio)) == verdict
+    trend = propagation.depth_trend(np.array([1.0, ratio]))
+    assert trend.verdict == verdict
+    assert propagation.scale_verdict(math.log(ratio), tolerance=3.0) == "keeps"
+
+
+@pytest.mark.parametrize(
+    ("a", "L", "verdict"),
+    [(1.5, 10, "explodes"), (0.5, 10, "vanishes"), (1.0, 2000, "keeps"), (1.05, 10, "keeps"),
+     (1.05, 16, "explodes"), (1.5, 2000, "explodes"), (0.5, 2000, "vanishes")],
+)  # fmt: skip
+def test_the_deep_linear_verdict_judges_y_hat_over_x_by_the_one_rule(a, L, verdict):
+    # 1.05¹⁵ ≈ 2.08 passes ×2, 1.05⁹ ≈ 1.55 does not; 1.5¹⁹⁹⁹ is far past any float
+    signal = deep_linear_signal(a, L, x=3.0)
+    assert signal.verdict == verdict
+    if abs((L - 1) * math.log10(a)) < 300:
+        assert propagation.depth_trend(np.array([3.0, 3.0 * a ** (L - 1)])).verdict == verdict
+
+
 def test_a_geometric_signal_is_exponential_and_its_extrapolation_is_exact():
     values = 0.7 ** np.arange(30)
     trend = propagation.depth_trend(values)
