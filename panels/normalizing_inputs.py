@@ -791,15 +791,16 @@ def _shape_sentence(kappa: float, rho: float, names: tuple[str, str]) -> str:
 
 
 def steps_frame(raw: dict, scaled: dict, alpha: float) -> pd.DataFrame:
-    """κ, 2/λ_max, α* and both step counts, raw and normalized (the facts of descent)."""
-    facts = (raw, scaled)
+    """κ, 2/λ_max, α* and both step counts (rows), raw and normalized (two columns, so
+    that the table fits a phone: the facts of descent)."""
     return pd.DataFrame({
-        "condition number κ": [f"{f['kappa']:,.4g}" for f in facts],
-        "stable for α below 2/λ_max": [f"{f['limit']:.3g}" for f in facts],
-        "best α*": [f"{f['best']:.3g}" for f in facts],
-        f"steps at α = {alpha:.3g}": [steps_text(f["steps"][0]) for f in facts],
-        "steps at α*": [steps_text(f["steps"][1]) for f in facts],
-    }, index=pd.Index(["raw inputs", "normalized inputs"], name="inputs"))  # fmt: skip
+        label: [
+            f"{f['kappa']:,.4g}", f"{f['limit']:.3g}", f"{f['best']:.3g}",
+            steps_text(f["steps"][0]), steps_text(f["steps"][1]),
+        ]
+        for label, f in (("raw inputs", raw), ("normalized inputs", scaled))
+    }, index=pd.Index(["condition number κ", "stable for α below 2/λ_max", "best α*",
+                       f"steps at α = {alpha:.3g}", "steps at α*"], name="inputs"))  # fmt: skip
 
 
 def paths_caption(raw: Descent, tolerance: float) -> str:

@@ -80,6 +80,7 @@ _OVERFLOW = """() => {
     return box.width > 0 && (box.right > width + 1 || box.left < -1)
       && !element.closest('[data-testid=stDataFrame]')  // a grid that scrolls by design
       && !element.closest('[role=tablist]')  // Streamlit's tab strip scrolls sideways too
+      && !element.ownerSVGElement  // inside a chart's SVG, which clips it: the SVG counts
       // a slider's own range input, clipped to nothing, reaching past its track near the end
       && !(element.matches('input[type=range]') && element.closest('[data-testid=stSlider]'))
       && !element.closest('.katex-mathml');  // KaTeX's copy for screen readers, clipped
@@ -140,12 +141,14 @@ def test_axe_finds_nothing_serious_and_every_chart_is_described(app_url, browser
         assert ours == [], ours
         charts = tab.evaluate(
             """() => [...document.querySelectorAll('[data-testid=stVegaLiteChart]')].map(
-                 (chart) => { const doc = chart.querySelector('[role=graphics-document]');
-                   const title = chart.querySelector('.role-title-text');
-                   return {label: doc?.getAttribute('aria-label') ?? '',
+                 (chart) => { const title = chart.querySelector('.role-title-text');
+                   // Vega labels the chart's own element, the SVG's parent.
+                   return {role: chart.getAttribute('role'),
+                           label: chart.getAttribute('aria-label') ?? '',
                            title: title?.textContent ?? ''}; })"""
         )
         for chart in charts:
+            assert chart["role"] == "graphics-document", chart
             assert len(chart["label"]) > len(chart["title"]) + 10, chart  # more than its title
     finally:
         tab.context.close()

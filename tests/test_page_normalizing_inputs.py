@@ -42,7 +42,8 @@ def rmse_on_test(split: datasets.TrainTestSplit, use_train_statistics: bool) -> 
 
 
 def steps_table(at: AppTest):
-    return at.table[0].value
+    """The steps table with a column per fact (the page shows a row per fact)."""
+    return at.table[0].value.T
 
 
 def specs(at: AppTest) -> list[dict]:
