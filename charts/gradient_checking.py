@@ -1,10 +1,11 @@
 """Charts and tables of the gradient-checking page: the verdict on the lecture's three bands,
-the difference per block, numerical against analytical values per component, the worst
-components, and the difference against ε.
+the difference per block as dots on the same bands, numerical against analytical values per
+component, the worst components, and the difference against ε.
 
-Every picture colours the bands the same way, with the edges read from
-``core.gradient_check.VERDICT_BANDS``; the ``*_frame`` functions turn core's results into
-the DataFrames the charts take.
+Every picture draws the bands alike: edges from ``core.gradient_check.VERDICT_BANDS``,
+the app's one palette (``charts.common.VERDICT_COLORS``), pale behind the data
+(``BAND_OPACITY``), each band named on the chart. The ``*_frame`` functions turn core's
+results into the DataFrames the charts take.
 """
 
 from __future__ import annotations
@@ -15,24 +16,35 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
+from charts.common import (
+    BAND_OPACITY,
+    INCONCLUSIVE_COLOR,
+    POWER_OF_TEN_LABEL,
+    VERDICT_COLORS,
+    finish,
+    long_frame,
+)
 from core.epsilon_sweep import EpsilonSweep
 from core.gradient_check import VERDICT_BANDS, GradientCheckResult
 from core.network import Layout
 from core.round_off_verdicts import block_verdicts
 
-VERDICT_COLORS = {"great": "#54a24b", "suspicious": "#f58518", "bug": "#e45756"}
 MARKDOWN_COLORS = {"great": "green", "suspicious": "orange", "bug": "red", "inconclusive": "gray"}
-"""The same three colours by their names in Streamlit's markdown (:green[…])."""
+"""The palette's colours by their names in Streamlit's markdown (:green[…])."""
 DTYPE_COLORS = {"float64": "#4c78a8", "float32": "#b279a2"}
 FLOOR = 1e-16
 """The bottom of every log axis: a difference of exactly 0 is drawn here (its tooltip says 0)."""
 MAX_POINTS = 1500
 """Most components the scatter draws (the worst third of them, then an even spread)."""
+ROW_LABELS = 64
+"""Width in px of the row names left of the verdict bar (θ) and the per-block dots (W[1],
+b[1], …): the same in both, so that their log axes line up when one stands above the
+other; wide enough for "W[1]" in a projector's larger font."""
 
 _VERDICT_SCALE = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
 _DECADES = [10.0**k for k in range(-16, 1, 2)]
 _AXIS = alt.Axis(values=_DECADES, labelExpr=POWER_OF_TEN_LABEL)
+_INK = "#222222"  # marks and labels that are not a band's
 
 
 def sci(value: float) -> str:
@@ -64,23 +76,34 @@ def band_frame(low: float = FLOOR, high: float = 1.0) -> pd.DataFrame:
     return frame
 
 
+def lecture_name(block: str) -> str:
+    """A block of θ as the lecture writes it: "W2" as "W[2]"."""
+    return f"{block[0]}[{block[1:]}]"
+
+
 def block_frame(result: GradientCheckResult, layout: Layout) -> pd.DataFrame:
-    """One row per block of θ: block, difference, shown (clipped to FLOOR for the log
-    axis), label, verdict (as the θ bar judges it: its band, or "inconclusive" where
-    round-off alone could make it), outlined, outline (its colour: dark or none).
+    """One row per block of θ: block, name (as the lecture writes it), difference, shown
+    (clipped to FLOOR for the log axis), label, verdict (as the θ bar judges it: its band,
+    or "inconclusive" where round-off alone could make it), text (the label drawn beside
+    the dot), leftwards (whether it reads leftwards: near the axis' right end), outlined,
+    outline (its colour: dark or none).
 
     Outlined are the blocks judged a bug; where there are none but the check is a bug or
     suspicious, the block with the largest difference. Otherwise nothing is outlined.
     """
     frame = pd.DataFrame({"block": list(result.per_block), "difference": result.per_block.values()})
+    frame["name"] = frame["block"].map(lecture_name)
     frame["shown"] = frame["difference"].clip(lower=FLOOR)
     frame["label"] = frame["difference"].map(sci)
     frame["verdict"] = frame["block"].map(block_verdicts(result, layout))
+    round_off = frame["verdict"] == "inconclusive"
+    frame["text"] = frame["label"].where(~round_off, frame["label"] + ", round-off")
+    frame["leftwards"] = frame["shown"] >= VERDICT_BANDS[-2].below  # in the bug band
     outlined = frame["verdict"] == "bug"
     if not outlined.any() and result.verdict in ("bug", "suspicious"):
         outlined = frame.index == frame["difference"].idxmax()
     frame["outlined"] = outlined
-    frame["outline"] = np.where(outlined, "#222222", "transparent")
+    frame["outline"] = np.where(outlined, _INK, "transparent")
     return frame
 
 
@@ -120,7 +143,7 @@ def coordinate_frame(
 
 
 NOT_CHECKED = "not checked"
-_JUDGED_COLORS = {**VERDICT_COLORS, "inconclusive": "#8c8c8c"}
+_JUDGED_COLORS = {**VERDICT_COLORS, "inconclusive": INCONCLUSIVE_COLOR}
 _THETA_COLORS = {**_JUDGED_COLORS, NOT_CHECKED: "#d8d8d8"}
 
 
@@ -171,7 +194,7 @@ def theta_chart(frame: pd.DataFrame, chosen: int | None = None) -> alt.TopLevelM
             color=alt.Color(
                 "verdict:N",
                 scale=alt.Scale(domain=domain, range=[_THETA_COLORS[v] for v in domain]),
-                legend=alt.Legend(title="block's band", orient="bottom"),
+                legend=alt.Legend(title="block's band"),
             ),
             tooltip=tooltip,
         )
@@ -195,38 +218,44 @@ def theta_chart(frame: pd.DataFrame, chosen: int | None = None) -> alt.TopLevelM
 
 
 def worst_frame(result: GradientCheckResult) -> pd.DataFrame:
-    """The worst components, as text: component, dθ_approx, dθ, |dθ_approx − dθ|."""
+    """The worst components, as text: component, dθ_approx, dθ, absolute error |dθ_approx − dθ|."""
     return pd.DataFrame(
         [
             {
                 "component": component.name,
                 "dθ_approx (two-sided)": f"{component.approx:.8g}",
                 "dθ (backprop)": f"{component.analytic:.8g}",
-                "|dθ_approx − dθ|": sci(component.error),
+                "absolute error": sci(component.error),
             }
             for component in result.worst
         ]
     )
 
 
-def sweep_frame(sweeps: dict[str, EpsilonSweep]) -> pd.DataFrame:
-    """The curves sweep_chart draws: epsilon, difference, shown, dtype, curve, kinked.
+WITHOUT_KINKS = "without kink crossings"
 
-    One "all checked components" curve per dtype, and a "without kink crossings" curve
-    where some component crossed a ReLU kink at some ε.
+
+def sweep_frame(sweeps: dict[str, EpsilonSweep]) -> pd.DataFrame:
+    """The curves sweep_chart draws: epsilon, difference, shown, dtype, curve, series (its
+    name in the legend), kinked.
+
+    One "all checked components" curve per dtype, named by its dtype, and a "without kink
+    crossings" curve ("float64 without kink crossings") where some component crossed a
+    ReLU kink at some ε.
     """
     parts = []
     for dtype, sweep in sweeps.items():
-        curves = {"all checked components": sweep.differences}
+        curves = {"all checked components": (dtype, sweep.differences)}
         if sweep.kinked.any():
-            curves["without kink crossings"] = sweep.without_kinks
-        for curve, values in curves.items():
+            curves[WITHOUT_KINKS] = (f"{dtype} {WITHOUT_KINKS}", sweep.without_kinks)
+        for curve, (series, values) in curves.items():
             parts.append(
                 {
                     "epsilon": sweep.epsilons,
                     "difference": values,
                     "dtype": dtype,
                     "curve": curve,
+                    "series": series,
                     "kinked": sweep.kinked,
                 }
             )
@@ -237,9 +266,9 @@ def sweep_frame(sweeps: dict[str, EpsilonSweep]) -> pd.DataFrame:
 
 def check_mark(result: GradientCheckResult, dtype: str) -> pd.DataFrame:
     """The page's own check as one point for the ε sweep: epsilon, difference, shown,
-    dtype, label (what it checked and its difference)."""
+    dtype, label (its difference and what it checked, for the tooltip)."""
     what = "directions" if result.indices is None else "coordinates"
-    label = f"this check, {len(result.approx):,} {what}: {sci(result.difference)}"
+    label = f"{sci(result.difference)} ({len(result.approx):,} {what})"
     return pd.DataFrame({
         "epsilon": [result.epsilon], "difference": [result.difference],
         "shown": [max(result.difference, FLOOR)], "dtype": [dtype], "label": [label],
@@ -268,129 +297,130 @@ def epsilon_marks(marks: dict[str, float]) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- charts
 
 
-def verdict_chart(bands: pd.DataFrame, difference: float) -> alt.TopLevelMixin:
-    """The three bands as one horizontal bar on a log axis, the difference marked on it.
+def _row_axis(**labels) -> alt.Axis:
+    # Row names left of the plot, ROW_LABELS wide in both hero charts.
+    return alt.Axis(title=None, ticks=False, domain=False, grid=False, labelFontWeight="bold",
+                    minExtent=ROW_LABELS, maxExtent=ROW_LABELS, **labels)  # fmt: skip
+
+
+def verdict_chart(bands: pd.DataFrame, difference: float, verdict: str) -> alt.TopLevelMixin:
+    """The three bands, pale, as one bar on a log axis, each named, and the check's
+    difference as a dot in its verdict's colour, labelled.
 
     bands: from band_frame; difference: the check's relative difference (0 is drawn at
-    the axis' bottom).
+    the axis' bottom); verdict: the check's ("inconclusive" is grey). The bar's row is
+    named θ (all of it), as wide as block_chart's names, so the two axes line up.
     """
     low, high = float(bands["low"].min()), float(bands["high"].max())
     x = alt.X(
         "low:Q",
-        title="relative difference (log scale)",
+        title=None,  # the title says what the axis holds: the block chart under it names it
         scale=alt.Scale(type="log", domain=[low, high], nice=False),
         axis=_AXIS,
     )
     # The bar's height as 0 … 1, in two strips: the band names along the top, the check's
-    # mark and label below them, so that the mark never crosses a name.
+    # dot and label below them, so that the dot never covers a name.
     height = alt.Scale(domain=[0, 1], nice=False, zero=False)
+    at_dot = 0.3
+    axis = _row_axis(values=[at_dot], labelExpr="'θ'")  # every layer's, or none shows
 
     def row(value: float) -> alt.Y:
-        return alt.Y(datum=value, type="quantitative", scale=height, axis=None, title=None)
+        return alt.Y(datum=value, type="quantitative", scale=height, axis=axis, title=None)
 
-    tooltip = [alt.Tooltip("verdict:N"), alt.Tooltip("meaning:N")]
     base = alt.Chart(bands)
-    bar = base.mark_rect(opacity=0.85).encode(
+    strip = base.mark_rect(opacity=BAND_OPACITY).encode(
         x=x,
         x2=alt.X2("high:Q"),
         y=row(0.0),
         y2=alt.Y2(datum=1.0),
-        color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),
-        tooltip=tooltip,
+        fill=alt.Fill("verdict:N", scale=_VERDICT_SCALE, legend=None),
+        tooltip=[alt.Tooltip("verdict:N"), alt.Tooltip("meaning:N")],
     )
-    names = base.mark_text(fontSize=15, fontWeight="bold", color="white").encode(
-        x=alt.X("middle:Q"), y=row(0.8), text=alt.Text("verdict:N")
+    names = base.mark_text(fontSize=14, fontWeight="bold").encode(
+        x=alt.X("middle:Q"),
+        y=row(0.75),
+        text=alt.Text("verdict:N"),
+        color=alt.Color("verdict:N", scale=_VERDICT_SCALE, legend=None),  # each in its own
     )
     at = min(max(difference, low), high)
-    left = at < 1e-4  # the label goes to the roomier side of the mark
-    marked = alt.Chart(alt.Data(values=[{}])).encode(x=alt.X(datum=at, type="quantitative"))
-    rule = marked.mark_rule(color="#222222", strokeWidth=4).encode(
-        y=row(0.0), y2=alt.Y2(datum=0.62)
+    left = at >= 1e-4  # the label goes to the roomier side of the dot
+    marked = alt.Chart(alt.Data(values=[{}])).encode(
+        x=alt.X(datum=at, type="quantitative"), y=row(at_dot)
     )
+    dot = marked.mark_point(
+        shape="circle", size=260, filled=True, opacity=1, strokeWidth=2, stroke=_INK,
+        fill=_JUDGED_COLORS[verdict],
+    )  # fmt: skip
     label = marked.mark_text(
-        align="left" if left else "right",
-        dx=8 if left else -8,
+        align="right" if left else "left",
+        dx=-14 if left else 14,
         fontSize=14,
         fontWeight="bold",
-        color="#222222",
+        color=_INK,
         text=f"this check: {sci(difference)}",
-    ).encode(y=row(0.3))
-    chart = alt.layer(bar, names, rule, label)
-    return finish(chart, "Where the difference falls among the lecture's bands", height=170)
+    )
+    chart = alt.layer(strip, names, dot, label)
+    # the height holds the title and the axis too: the bar itself is about 70 px
+    return finish(chart, "The difference on the lecture's bands", height=165)
 
 
 def block_chart(frame: pd.DataFrame, bands: pd.DataFrame) -> alt.TopLevelMixin:
-    """The difference within each block (W1, b1, …) as bars on a log axis over the bands.
+    """The difference within each block (W[1], b[1], …) as a dot per row, on the log axis
+    of verdict_chart, over the same bands drawn pale; its number beside each dot.
 
-    frame: from block_frame; bands: from band_frame, drawn faintly behind the bars. Each
-    bar has its band's colour; the largest is outlined.
+    frame: from block_frame; bands: from band_frame. Each dot has its block's verdict
+    colour (grey where round-off alone could make it); blocks in the bug band are ringed.
     """
-    y_scale = alt.Scale(type="log", domain=[FLOOR, 1.0], nice=False)
+    x_scale = alt.Scale(type="log", domain=[FLOOR, 1.0], nice=False)
     # One colour scale for both layers (Vega-Lite shares it): the bands' three and grey.
     judged = alt.Scale(domain=list(_JUDGED_COLORS), range=list(_JUDGED_COLORS.values()))
     background = (
         alt.Chart(bands)
-        .mark_rect(opacity=0.12)
+        .mark_rect(opacity=BAND_OPACITY)
         .encode(
-            y=alt.Y("low:Q", scale=y_scale),
-            y2=alt.Y2("high:Q"),
+            x=alt.X("low:Q", scale=x_scale),
+            x2=alt.X2("high:Q"),
             color=alt.Color("verdict:N", scale=judged, legend=None),
         )
     )
-    x = alt.X("block:N", sort=None, title="block of θ", axis=alt.Axis(labelAngle=0))
-    tooltip = [
-        alt.Tooltip("block:N"),
-        alt.Tooltip("label:N", title="difference"),
-        alt.Tooltip("verdict:N"),
-    ]
-    bars = (
+    x = alt.X("shown:Q", scale=x_scale, axis=_AXIS, title="difference within the block (log scale)")
+    y = alt.Y("name:N", sort=None, axis=_row_axis())
+    dots = (
         alt.Chart(frame)
-        .mark_bar(strokeWidth=3)
+        .mark_circle(size=200, opacity=1, strokeWidth=2.5)
         .encode(
             x=x,
-            y=alt.Y(
-                "shown:Q",
-                scale=y_scale,
-                axis=_AXIS,
-                title="difference within the block (log scale)",
-            ),
-            y2=alt.Y2(datum=FLOOR),
-            color=alt.Color(
-                "verdict:N",
-                scale=judged,  # as the θ bar: round-off that could make a difference is grey
-                legend=alt.Legend(title="verdict", orient="bottom"),
-            ),
+            y=y,
+            color=alt.Color("verdict:N", scale=judged, legend=None),
             stroke=alt.Stroke("outline:N", scale=None),
-            tooltip=tooltip,
+            tooltip=[
+                alt.Tooltip("block:N"),
+                alt.Tooltip("label:N", title="difference"),
+                alt.Tooltip("verdict:N"),
+            ],
         )
     )
 
-    # Upright labels side by side ran into each other on a projector: they stand on end,
-    # inside a bar tall enough to hold one, else above it.
-    def labels(inside: bool) -> alt.Chart:
-        where = f"datum.shown {'>=' if inside else '<'} {_TALL_BAR}"
+    # Level, beside the dot: rightwards, or leftwards near the axis' right end.
+    def labels(leftwards: bool) -> alt.Chart:
         return (
             alt.Chart(frame)
-            .transform_filter(where)
+            .transform_filter(f"{'' if leftwards else '!'}datum.leftwards")
             .mark_text(
-                angle=270,
-                align="right" if inside else "left",
-                dx=-6 if inside else 6,
-                baseline="middle",
-                fontSize=12,
-                fontWeight="bold" if inside else "normal",
-                color="white" if inside else "#222222",
+                align="right" if leftwards else "left",
+                dx=-13 if leftwards else 13,
+                fontSize=13,
+                color=_INK,
             )
-            .encode(x=x, y=alt.Y("shown:Q", scale=y_scale), text=alt.Text("label:N"))
+            .encode(x=x, y=y, text=alt.Text("text:N"))
         )
 
-    chart = alt.layer(background, bars, labels(True), labels(False))
-    return finish(chart, _block_title(frame), height=360)
+    chart = alt.layer(background, dots, labels(False), labels(True))
+    # the height holds the two title lines and the axis too: 30 px a row
+    return finish(chart, block_title(frame), height=100 + 30 * len(frame))
 
 
-_TALL_BAR = 1e-12  # a bar from FLOOR up to here has room for its label inside
-
-
+_ROW_DECADES = 0.55  # between the rows of the sweep's rule labels, on its log y axis
 _DECADES_PER_CHARACTER = 0.15  # a bold 13 px label on a projector, on the sweep's ε axis
 
 
@@ -399,14 +429,15 @@ def _no_room_right(epsilon: float, label: str, largest: float) -> bool:
     return math.log10(largest / epsilon) < _DECADES_PER_CHARACTER * len(label)
 
 
-def _block_title(frame: pd.DataFrame) -> list[str]:
-    """The block chart's title, two short lines (a projector has room for little more)."""
+def block_title(frame: pd.DataFrame) -> list[str]:
+    """The block chart's title, two short lines: what it draws, and which block stands out."""
     outlined = frame[frame["outlined"]]
+    title = "Difference within each block"
     if outlined.empty:
-        return ["Difference per block", "no block stands out"]
-    if (outlined["verdict"] == "bug").all():
-        return ["Difference per block", "outlined: in the bug band"]
-    return ["Difference per block", "outlined: the largest"]
+        return [title, "no block stands out"]
+    if not (outlined["verdict"] == "bug").all():
+        return [title, f"largest: {outlined['name'].iloc[0]}"]
+    return [title, f"{', '.join(outlined['name'])} in the bug band"]
 
 
 def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLevelMixin:
@@ -439,7 +470,6 @@ def coordinate_chart(frame: pd.DataFrame, directions: bool = False) -> alt.TopLe
                 "block:N",
                 sort=None,
                 title="block",
-                legend=alt.Legend(orient="bottom"),
             ),
             tooltip=[
                 alt.Tooltip("component:N"),
@@ -463,11 +493,13 @@ def sweep_chart(
 ) -> alt.TopLevelMixin:
     """The difference against ε on log-log axes, one curve per dtype, over the bands.
 
-    frame: from sweep_frame; bands: from band_frame (cut here to the plotted range);
-    marks: from epsilon_marks, drawn as labelled vertical rules, one label row each;
-    check: from check_mark, the page's own check drawn as a labelled diamond (it may have
-    checked other components than the sweep); sampled: coordinates per block the sweep
-    checks at each ε, named in the title.
+    frame: from sweep_frame; bands: from band_frame (cut here to the plotted range, each
+    named right of the plot); marks: from epsilon_marks, drawn as labelled vertical rules,
+    one label row each along the bottom; check: from check_mark, the page's own check
+    (it may have checked other components than the sweep) drawn as a diamond, keyed with
+    its difference in the title: a label beside or under it ran into the curves; sampled:
+    coordinates per block the sweep checks at each ε, named in the title. The legend names
+    the precisions and, where some component crossed a kink, the dashed curves.
     """
     bottom = float(min(frame["shown"].min(), check["shown"].min()))
     low = max(FLOOR, 10.0 ** (math.floor(math.log10(bottom)) - 2))  # room for the labels
@@ -476,16 +508,42 @@ def sweep_chart(
     x_axis = alt.Axis(values=[10.0**k for k in range(-12, 0)], labelExpr=POWER_OF_TEN_LABEL)
     shown_bands = bands.assign(low=bands["low"].clip(lower=low))
     shown_bands = shown_bands[shown_bands["low"] < shown_bands["high"]]
+    # Each name at the middle of its band above the rule labels' rows, which a long rule
+    # label crosses into the names' margin on a phone.
+    rows_top = low * 10 ** (0.3 + _ROW_DECADES * len(marks))
+    above = shown_bands["low"].clip(lower=rows_top).where(shown_bands["high"] > rows_top * 3)
+    named_from = above.fillna(shown_bands["low"])
+    shown_bands = shown_bands.assign(middle=np.sqrt(named_from * shown_bands["high"]))
     background = (
         alt.Chart(shown_bands)
-        .mark_rect(opacity=0.12)
+        .mark_rect(opacity=BAND_OPACITY)
         .encode(
             y=alt.Y("low:Q", scale=y_scale),
             y2=alt.Y2("high:Q"),
             # fill, not color: the curves' colour scale stays their own
             fill=alt.Fill("verdict:N", scale=_VERDICT_SCALE, legend=None),
+            tooltip=[alt.Tooltip("meaning:N", title="verdict band")],
         )
     )
+    band_names = (
+        alt.Chart(shown_bands)
+        .mark_text(align="left", dx=6, fontSize=12, fontWeight="bold")
+        .encode(
+            x=alt.value("width"),  # just right of the plot, clear of the curves
+            y=alt.Y("middle:Q", scale=y_scale),
+            text=alt.Text("verdict:N"),
+            fill=alt.Fill("verdict:N", scale=_VERDICT_SCALE, legend=None),
+        )
+    )
+    # One legend for colour and dash (both by series): the precisions, and the dashed
+    # curves without the components that crossed a kink, in a grid of solid | dashed.
+    series = [f"{dtype}{suffix}" for dtype in DTYPE_COLORS for suffix in ("", " " + WITHOUT_KINKS)]
+    series = [name for name in series if name in set(frame["series"])]
+    dashed = [name.endswith(WITHOUT_KINKS) for name in series]
+    legend = alt.Legend(
+        title="precision", columns=2 if any(dashed) else len(series),
+        symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400,  # a piece of each line
+    )  # fmt: skip
     lines = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(size=40, filled=True), strokeWidth=2.5)
@@ -500,18 +558,16 @@ def sweep_chart(
                 ),
             ),
             color=alt.Color(
-                "dtype:N",
-                title="precision",
-                scale=alt.Scale(domain=list(DTYPE_COLORS), range=list(DTYPE_COLORS.values())),
-                legend=alt.Legend(orient="bottom"),
-            ),
-            strokeDash=alt.StrokeDash(  # explained in the page's caption
-                "curve:N",
+                "series:N",
                 scale=alt.Scale(
-                    domain=["all checked components", "without kink crossings"],
-                    range=[[1, 0], [5, 4]],
+                    domain=series, range=[DTYPE_COLORS[name.split()[0]] for name in series]
                 ),
-                legend=None,
+                legend=legend,
+            ),
+            strokeDash=alt.StrokeDash(
+                "series:N",
+                scale=alt.Scale(domain=series, range=[[5, 4] if d else [1, 0] for d in dashed]),
+                legend=legend,
             ),
             tooltip=[
                 alt.Tooltip("dtype:N"),
@@ -524,7 +580,7 @@ def sweep_chart(
     )
     rules = (
         alt.Chart(marks)
-        .mark_rule(color="#222222", strokeWidth=1.5, strokeDash=[3, 3])
+        .mark_rule(color=_INK, strokeWidth=1.5, strokeDash=[3, 3])
         .encode(x=alt.X("epsilon:Q", scale=x_scale), tooltip=[alt.Tooltip("label:N")])
     )
     # Along the bottom, one row (half a decade) per rule, below the curves; a label with no
@@ -537,13 +593,13 @@ def sweep_chart(
         return (
             alt.Chart(marks)
             .transform_filter(f"{'' if leftwards else '!'}datum.leftwards")
-            .transform_calculate(at=f"{low} * pow(10, 0.3 + 0.55 * datum.row)")
+            .transform_calculate(at=f"{low} * pow(10, 0.3 + {_ROW_DECADES} * datum.row)")
             .mark_text(
                 align="right" if leftwards else "left",
                 dx=-4 if leftwards else 4,
                 fontSize=13,
                 fontWeight="bold",
-                color="#222222",
+                color=_INK,
             )
             .encode(
                 x=alt.X("epsilon:Q", scale=x_scale),
@@ -555,24 +611,19 @@ def sweep_chart(
     here = alt.Chart(check).encode(
         x=alt.X("epsilon:Q", scale=x_scale),
         y=alt.Y("shown:Q", scale=y_scale),
-        tooltip=[alt.Tooltip("label:N", title="check")],
+        tooltip=[alt.Tooltip("label:N", title="the check above")],
     )
     diamond = here.mark_point(
-        shape="diamond", size=220, filled=True, color="#222222", stroke="white", strokeWidth=1.5
+        shape="diamond", size=220, filled=True, color=_INK, stroke="white", strokeWidth=1.5
     )
-    leftwards = _no_room_right(float(check["epsilon"].iloc[0]), check["label"].iloc[0], largest)
-    named = here.mark_text(
-        align="right" if leftwards else "left",
-        dx=-12 if leftwards else 12,
-        fontSize=13,
-        fontWeight="bold",
-        color="#222222",
-    ).encode(text=alt.Text("label:N"))
-    chart = alt.layer(background, lines, rules, labels(False), labels(True), diamond, named)
-    curves = frame[(frame["dtype"] == "float64") & (frame["curve"] == "all checked components")]
-    shape = ": a U" if is_u_shaped(curves["difference"].to_numpy()) else ""
+    chart = alt.layer(background, band_names, lines, rules, labels(False), labels(True), diamond)
+    f64 = frame[(frame["dtype"] == "float64") & (frame["curve"] == "all checked components")]
+    shape = ": a U" if is_u_shaped(f64["difference"].to_numpy()) else ""
     title = [
         f"The difference against ε{shape}",
-        f"curves: {sampled} sampled coordinates per block · ◆ this page's check",
+        f"curves: {sampled} sampled coordinates per block",
+        f"◆ the check above: {sci(float(check['difference'].iloc[0]))}",
     ]
-    return finish(chart, title, height=480)
+    # the height holds three title lines, the axis and a legend of two rows: the plot
+    # keeps about 20 px a decade
+    return finish(chart, title, height=560)

@@ -1,9 +1,10 @@
-"""The gradient-checking page's controls, its cached checks and its sentences.
+"""The gradient-checking page's controls, its cached checks, its sections and sentences.
 
-The sidebar sets the network (the toy data or the course notebook's case, layers,
-activation, initialization, seed, λ, keep_prob, a planted bug) and the check (ε,
-precision, how J is computed, mode, k); the check and the ε sweep are cached per setting,
-the training problem per network and dtype.
+The page opens on the planted bug, ε and the precision beside the verdict; the rest of
+the network (the toy data or the course notebook's case, layers, activation,
+initialization, seed, λ, keep_prob) and of the check (how J is computed, mode, k) fold
+into "Network and check settings". The check and the ε sweep are cached per setting, the
+training problem per network and dtype.
 """
 
 from typing import NamedTuple
@@ -12,7 +13,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from charts.gradient_checking import MARKDOWN_COLORS, number, sci
+from charts import gradient_checking as charts
+from charts.gradient_checking import MARKDOWN_COLORS, lecture_name, number, sci
 from charts.numerical_gradients import short, tex
 from core import check_practice as practice
 from core import datasets, initialization
@@ -33,9 +35,10 @@ from core.gradient_check_component import ComponentTerms, check_component
 from core.initialization import DTYPES, PRESETS
 from core.network import BUG_BY_LABEL, COST_FORMS, PLANTED_BUGS
 from core.notebook_case import NOTEBOOK_DIFFERENCES, notebook_case
-from core.round_off import ROUND_OFF_REACH
-from core.round_off_verdicts import epsilon_clear_of_round_off, round_off_edge
+from core.round_off import ROUND_OFF_REACH, component_round_off
+from core.round_off_verdicts import block_verdicts, epsilon_clear_of_round_off, round_off_edge
 from panels.grad_check_in_practice import duration, realistic_cost, realistic_sentence
+from ui.charts import show
 from ui.heavy import compute
 from ui.presentation import secondary
 
@@ -156,81 +159,85 @@ def _load_notebook() -> None:
 # ---------------------------------------------------------------- controls
 
 
-def network_controls() -> tuple[Network, Setting]:
+def bug_control(where) -> str | None:
+    """The planted bug, by core's name (None for none), with what it does under it."""
+    bugs = [NO_BUG, *BUG_BY_LABEL]
+    shown = where.selectbox("Planted bug in backprop", bugs, bugs.index(DEFAULTS["gc_bug"]),
+                            key="gc_bug", **URL, help=BUG_HELP)  # fmt: skip
+    bug = BUG_BY_LABEL.get(shown)
+    if bug:
+        where.caption(PLANTED_BUGS[bug].description)
+    return bug
+
+
+def network_controls(where, bug: str | None) -> tuple[Network, Setting]:
+    """The network and how its cost is computed, in ``where`` (the settings expander)."""
     # fmt: off
-    with st.sidebar:
-        st.header("The network")
-        st.button("Load the course notebook's case", on_click=_load_notebook,
-                  icon=":material/menu_book:", key="gc_notebook",
-                  help="Its seed-1 network 4 → 5 → 3 → 1 on 3 examples, its two planted bugs, "
-                       f"ε = {short(COURSE_EPSILON)} and its cost: its published "
-                       f"{NOTEBOOK_DIFFERENCES['notebook_bugs']} (bugs) and "
-                       f"{NOTEBOOK_DIFFERENCES[None]:.4g} (correct).")
-        case = st.radio("Network and data", (TOY, NOTEBOOK), (TOY, NOTEBOOK).index(
-                        DEFAULTS["gc_case"]), key="gc_case", horizontal=True, **URL)
-        toy = case == TOY
-        data = st.radio("Data (300 points, 2 features)", datasets.TOY_SETS,
-                        datasets.TOY_SETS.index(DEFAULTS["gc_data"]), key="gc_data",
-                        horizontal=True, disabled=not toy, **URL)
-        hidden = st.selectbox("Hidden layers (units)", list(HIDDEN),
-                              list(HIDDEN).index(DEFAULTS["gc_hidden"]), key="gc_hidden",
-                              disabled=not toy,
-                              **URL, help="Between 2 inputs and one sigmoid output unit. "
-                                          "2 → 10 → 5 → 1 is the course's network.")
-        activation = st.selectbox("Hidden activation", ACTIVATIONS,
-                                  ACTIVATIONS.index(DEFAULTS["gc_act"]), key="gc_act", **URL)
-        init = st.selectbox("Initialization", list(PRESETS),
-                            list(PRESETS).index(DEFAULTS["gc_init"]), key="gc_init",
-                            disabled=not toy, **URL)
-        seed = secondary().number_input("Random seed", 0, 9999, DEFAULTS["gc_seed"],
-                                        key="gc_seed", disabled=not toy, **URL,
-                               help="Draws the data, then the weights.")
-        lambd = st.select_slider("L2 regularization λ", LAMBDAS, DEFAULTS["gc_lambda"],
-                                 key="gc_lambda", **URL,
-                                 format_func=lambda x: f"{x:g}")
-        keep_prob = st.select_slider("Dropout keep_prob", KEEP_PROBS, DEFAULTS["gc_keep"],
-                                     key="gc_keep", **URL,
-                                     format_func=lambda x: f"{x:g}",
-                                     help="Below 1 the check keeps one dropout mask fixed, and "
-                                          "also reports what a fresh mask per call would do.")
-        bugs = [NO_BUG, *BUG_BY_LABEL]
-        shown = st.selectbox("Planted bug in backprop", bugs, bugs.index(DEFAULTS["gc_bug"]),
-                             key="gc_bug", **URL, help=BUG_HELP)
-        bug = BUG_BY_LABEL.get(shown)  # None for no bug
-        if bug:
-            st.caption(PLANTED_BUGS[bug].description)
+    where.markdown("**The network**")
+    where.button("Load the course notebook's case", on_click=_load_notebook,
+                 icon=":material/menu_book:", key="gc_notebook",
+                 help="Its seed-1 network 4 → 5 → 3 → 1 on 3 examples, its two planted bugs, "
+                      f"ε = {short(COURSE_EPSILON)} and its cost: its published "
+                      f"{NOTEBOOK_DIFFERENCES['notebook_bugs']} (bugs) and "
+                      f"{NOTEBOOK_DIFFERENCES[None]:.4g} (correct).")
+    case = where.radio("Network and data", (TOY, NOTEBOOK), (TOY, NOTEBOOK).index(
+                       DEFAULTS["gc_case"]), key="gc_case", horizontal=True, **URL)
+    toy = case == TOY
+    data = where.radio("Data (300 points, 2 features)", datasets.TOY_SETS,
+                       datasets.TOY_SETS.index(DEFAULTS["gc_data"]), key="gc_data",
+                       horizontal=True, disabled=not toy, **URL)
+    hidden = where.selectbox("Hidden layers (units)", list(HIDDEN),
+                             list(HIDDEN).index(DEFAULTS["gc_hidden"]), key="gc_hidden",
+                             disabled=not toy,
+                             **URL, help="Between 2 inputs and one sigmoid output unit. "
+                                         "2 → 10 → 5 → 1 is the course's network.")
+    activation = where.selectbox("Hidden activation", ACTIVATIONS,
+                                 ACTIVATIONS.index(DEFAULTS["gc_act"]), key="gc_act", **URL)
+    init = where.selectbox("Initialization", list(PRESETS),
+                           list(PRESETS).index(DEFAULTS["gc_init"]), key="gc_init",
+                           disabled=not toy, **URL)
+    seed = secondary(where).number_input("Random seed", 0, 9999, DEFAULTS["gc_seed"],
+                                         key="gc_seed", disabled=not toy, **URL,
+                                         help="Draws the data, then the weights.")
+    lambd = where.select_slider("L2 regularization λ", LAMBDAS, DEFAULTS["gc_lambda"],
+                                key="gc_lambda", **URL, format_func=lambda x: f"{x:g}")
+    keep_prob = where.segmented_control("Dropout keep_prob", KEEP_PROBS,
+                                        default=DEFAULTS["gc_keep"], required=True,
+                                        key="gc_keep", **URL, format_func=lambda x: f"{x:g}",
+                                        help="Below 1 the check keeps one dropout mask fixed, "
+                                             "and also reports what a fresh mask per call "
+                                             "would do.")
     # fmt: on
     net = Network(data, HIDDEN[hidden], init, int(seed), case)
     return net, Setting(activation, lambd, keep_prob, bug)
 
 
-def check_controls(too_big: bool) -> tuple[float, str, str, str, int]:
-    """ε, precision, how J is computed, core's mode and k; too_big: the network is too large
-    to check in full here, so the full mode becomes the sampled one."""
+def check_controls(main, more, too_big: bool) -> tuple[float, str, str, str, int]:
+    """ε and the precision in ``main``, beside the verdict; how J is computed, the mode and
+    k in ``more`` (the settings expander). Returns ε, precision, how J is computed, core's
+    mode and k; too_big: the network is too large to check in full here, so the full mode
+    becomes the sampled one."""
     if too_big and st.session_state.get("gc_mode", DEFAULTS["gc_mode"]) == "full":
         st.session_state["gc_mode"] = "sampled"  # so the control shows what is checked
     # fmt: off
-    with st.sidebar:
-        st.header("The check")
-        epsilon = st.select_slider("ε (log scale)", EPSILONS, DEFAULTS["gc_eps"], key="gc_eps",
-                                   **URL, help=f"This project's default is {short(DEFAULT_EPSILON)}"
-                                               f", the course's {short(COURSE_EPSILON)}.")
-        dtype = st.segmented_control("Precision", PRECISIONS, default=DEFAULTS["gc_dtype"],
-                                     required=True,
-                                     key="gc_dtype", **URL)
-        cost = st.segmented_control("How J is computed", COST_FORMS, default=DEFAULTS["gc_cost"],
-                                    required=True, key="gc_cost",
-                                    **URL, help="Stable: from Z, log(1 + e^(−|z|)). Notebook: "
-                                    "A = σ(Z) first, then log A and log(1 − A), which loses "
-                                    "digits as A nears 0 or 1: its round-off floor sits higher.")
-        mode = st.segmented_control("Mode", list(MODES), default=DEFAULTS["gc_mode"],
-                                    required=True,
-                                    key="gc_mode", **URL,
-                                    help=f"Full: every coordinate (up to {FULL_LIMIT:,} "
-                                         "parameters here). Sampled: k random coordinates per "
-                                         "block. Directions: k random directions.")
-        k = st.slider("k (coordinates per block, or directions)", 1, MAX_K, DEFAULTS["gc_k"],
-                      key="gc_k", **URL, disabled=mode == "full" and not too_big)
+    epsilon = main.select_slider("ε (log scale)", EPSILONS, DEFAULTS["gc_eps"], key="gc_eps",
+                                 **URL, help=f"This project's default is {short(DEFAULT_EPSILON)}"
+                                             f", the course's {short(COURSE_EPSILON)}.")
+    dtype = main.segmented_control("Precision", PRECISIONS, default=DEFAULTS["gc_dtype"],
+                                   required=True, key="gc_dtype", **URL)
+    more.markdown("**The check**")
+    cost = more.segmented_control("How J is computed", COST_FORMS, default=DEFAULTS["gc_cost"],
+                                  required=True, key="gc_cost",
+                                  **URL, help="Stable: from Z, log(1 + e^(−|z|)). Notebook: "
+                                  "A = σ(Z) first, then log A and log(1 − A), which loses "
+                                  "digits as A nears 0 or 1: its round-off floor sits higher.")
+    mode = more.segmented_control("Mode", list(MODES), default=DEFAULTS["gc_mode"],
+                                  required=True, key="gc_mode", **URL,
+                                  help=f"Full: every coordinate (up to {FULL_LIMIT:,} "
+                                       "parameters here). Sampled: k random coordinates per "
+                                       "block. Directions: k random directions.")
+    k = more.slider("k (coordinates per block, or directions)", 1, MAX_K, DEFAULTS["gc_k"],
+                    key="gc_k", **URL, disabled=mode == "full" and not too_big)
     # fmt: on
     mode = MODES[mode]
     return float(epsilon), dtype, cost, "sample" if too_big and mode == "full" else mode, k
@@ -259,19 +266,43 @@ def full_check_notice(P: int) -> str:
     )
 
 
-def verdict_heading(result: GradientCheckResult, dtype: str) -> str:
-    """The verdict in its band's colour, with the difference."""
+def _joined(names: list[str]) -> str:
+    # "W[1]", "W[1] and b[1]", "W[1], b[1] and W[2]"
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def verdict_heading(result: GradientCheckResult, dtype: str, layout) -> str:
+    """The verdict in large type, in its band's colour, with where the difference comes
+    from: the blocks in the bug band ("bug in W[2]"), else the largest block."""
     color = MARKDOWN_COLORS[result.verdict]
-    verdict = result.verdict
-    if verdict == "inconclusive":
-        verdict = f"inconclusive: round-off at this ε in {dtype}"
-    return f"## Verdict: :{color}[{verdict}] · difference {sci(result.difference)}"
+    heading = f"## Verdict: :{color}[{result.verdict}]"
+    if result.verdict == "inconclusive":
+        return f"{heading}, round-off at this ε in {dtype}"
+    if result.verdict == "great" or not result.per_block:  # directions: not where
+        return heading
+    verdicts = block_verdicts(result, layout)
+    broken = [lecture_name(block) for block, verdict in verdicts.items() if verdict == "bug"]
+    if result.verdict == "bug" and broken:
+        return f"{heading} in {_joined(broken)}"
+    largest = max(result.per_block, key=result.per_block.get)
+    return f"{heading}, largest in {lecture_name(largest)}"
 
 
-def verdict_caption(result: GradientCheckResult, dtype: str) -> str:
-    """What the verdict means; for "inconclusive", the round-off floor and the way out."""
+def verdict_caption(result: GradientCheckResult) -> str:
+    """The difference and what its band means; for "inconclusive", that round-off could
+    make it (``round_off_caption`` says how)."""
+    difference = f"Difference {sci(result.difference)}"
+    if result.verdict == "inconclusive":
+        band = verdict_for(result.difference)
+        return f"{difference} · in the {band} band, but round-off alone could make it."
+    meaning = next(band.meaning for band in VERDICT_BANDS if band.verdict == result.verdict)
+    return f"{difference} · {meaning}"
+
+
+def round_off_caption(result: GradientCheckResult, dtype: str) -> str | None:
+    """For an inconclusive verdict, the round-off floor and the way out; else None."""
     if result.verdict != "inconclusive":
-        return next(band.meaning for band in VERDICT_BANDS if band.verdict == result.verdict)
+        return None
     if not np.isfinite(result.round_off_floor):
         return (
             "Backprop's dθ is 0 here, so whatever round-off is left in dθ_approx is the whole "
@@ -306,9 +337,13 @@ def kink_verdict(result: GradientCheckResult) -> str | None:
 
 
 def difference_latex(terms: DifferenceTerms) -> str:
-    """The lecture's formula with this check's three norms."""
+    """The lecture's formula, and under it the same with this check's three norms."""
     n = [tex(number(value)) for value in terms]
-    return rf"\frac{{{n[0]}}}{{{n[1]} + {n[2]}}} = {tex(sci(terms.difference))}"
+    return (
+        r"\begin{aligned} \text{difference} &= \frac{\lVert d\theta_\text{approx} - d\theta "
+        r"\rVert_2}{\lVert d\theta_\text{approx} \rVert_2 + \lVert d\theta \rVert_2} \\ "
+        rf"&= \frac{{{n[0]}}}{{{n[1]} + {n[2]}}} = {tex(sci(terms.difference))} \end{{aligned}}"
+    )
 
 
 def checked_caption(
@@ -322,9 +357,9 @@ def checked_caption(
 
 
 LOOP_LATEX = (
-    r"d\theta_\text{approx}[i] = \frac{J(\theta + \varepsilon e_i) - J(\theta - "
-    r"\varepsilon e_i)}{2\varepsilon} \;\approx\; d\theta[i] = \frac{\partial J}"
-    r"{\partial \theta_i}"
+    r"\begin{aligned} d\theta_\text{approx}[i] &= \frac{J(\theta + \varepsilon e_i) - "
+    r"J(\theta - \varepsilon e_i)}{2\varepsilon} \\ &\approx d\theta[i] = \frac{\partial J}"
+    r"{\partial \theta_i} \end{aligned}"
 )
 
 
@@ -514,3 +549,89 @@ def sweep_notice(sweeps: dict, epsilon: float, bug: str | None, terms: Differenc
         f"{sci(s32.difference_at(COURSE_EPSILON))}"
     )
     return text + (": round-off, which makes a correct gradient look broken." if not bug else ".")
+
+
+# ---------------------------------------------------------------- what each chart shows
+
+
+def verdict_description(result: GradientCheckResult) -> str:
+    """The verdict bar in words: the difference and the band it falls in."""
+    great, suspicious = (short(band.below) for band in VERDICT_BANDS[:2])
+    text = (
+        f"The check's relative difference, {sci(result.difference)}, on a log scale among the "
+        f"lecture's bands (great below {great}, suspicious below {suspicious}, bug above): "
+        f"it falls in the {verdict_for(result.difference)} band"
+    )
+    if result.verdict == "inconclusive":
+        return text + ", but round-off alone could make it, so the verdict is inconclusive."
+    return text + "."
+
+
+def block_description(blocks: pd.DataFrame) -> str:
+    """The per-block dots in words: each block's difference, and the one that stands out."""
+    each = ", ".join(f"{row.name} {row.label}" for row in blocks.itertuples())
+    return (
+        f"The difference within each block of θ, as dots on the same bands: {each}; "
+        f"{charts.block_title(blocks)[1]}."
+    )
+
+
+def theta_description(result: GradientCheckResult, layout, chosen: int) -> str:
+    """θ's bar in words: its blocks, those in the bug band, and the component taken apart."""
+    verdicts = block_verdicts(result, layout)
+    broken = [block for block, verdict in verdicts.items() if verdict == "bug"]
+    where = f"{_joined(broken)} in the bug band" if broken else "no block in the bug band"
+    return (
+        f"θ's {layout.size:,} coordinates as one bar, block by block "
+        f"({', '.join(block.name for block in layout.blocks)}), each coloured by the band of "
+        f"its difference: {where}. A rule marks {layout.coordinate_name(chosen)}, the "
+        "component taken apart below."
+    )
+
+
+def coordinate_description(points: pd.DataFrame, result: GradientCheckResult) -> str:
+    """The scatter in words: how many components, and the worst one's error."""
+    worst = result.worst[0]
+    return (
+        f"Two-sided difference against backprop for {len(points):,} components, coloured by "
+        f"block; on the dashed line y = x the two agree. The worst, {worst.name}, is off by "
+        f"{sci(worst.error)}."
+    )
+
+
+def sweep_description(sweeps: dict, result: GradientCheckResult, dtype: str) -> str:
+    """The ε sweep in words: each precision's lowest difference, and the page's check."""
+    lowest = "; ".join(
+        f"in {precision} the lowest is {sci(sweep.best_difference)} at ε = "
+        f"{short(sweep.best_epsilon)}"
+        for precision, sweep in sweeps.items()
+    )
+    grid = sweeps["float64"].epsilons
+    return (
+        f"The relative difference against ε from {short(grid[0])} to {short(grid[-1])}, in "
+        "float64 and float32, over the verdict bands: "
+        f"{lowest}. The check above gives {sci(result.difference)} at ε = "
+        f"{short(result.epsilon)} in {dtype}."
+    )
+
+
+# ---------------------------------------------------------------- sections
+
+
+@st.fragment
+def loop_section(
+    net: Network, setting: Setting, result: GradientCheckResult, layout, epsilon: float,
+    dtype: str,
+) -> None:  # fmt: skip
+    """The lecture's loop, θ as one bar and one component taken apart. A fragment: taking
+    another component apart changes nothing else on the page."""
+    st.header("The loop, one component at a time", anchor="the-loop")
+    st.latex(LOOP_LATEX)
+    index = component_control(result, layout)
+    if index is None:  # random directions: no coordinate to take apart
+        return
+    show(charts.theta_chart, charts.theta_frame(result, layout), index, name="theta",
+         description=theta_description(result, layout, index))  # fmt: skip
+    one = component(net, setting, epsilon, dtype, index)
+    st.latex(component_latex(one))
+    st.caption(component_sentence(one, component_round_off(result)))

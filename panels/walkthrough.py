@@ -155,8 +155,8 @@ STEPS: tuple[Step, ...] = (
         _GC,
         "Grad check with the dW2 bug",
         {"gc_bug": PLANTED_BUGS["dW2_doubled"].label},
-        "The verdict turns to bug, and the per-block bars point at W2: the components tell "
-        "you where to look.",
+        "The verdict turns to bug in W[2], and the per-block dots point at it: the "
+        "components tell you where to look.",
     ),
     Step(
         _GC,

@@ -10,7 +10,7 @@ from streamlit import dataframe_util
 from streamlit.testing.v1 import AppTest
 
 from charts import gradient_checking as charts
-from charts.common import vega_lite_spec
+from charts.common import BAND_OPACITY, VERDICT_COLORS, vega_lite_spec
 from core import datasets, initialization
 from core import gradient_check as gc
 from core.epsilon_sweep import epsilon_sweep
@@ -29,7 +29,8 @@ from panels import gradient_checking as panel
 
 PAGE = "../pages/gradient_checking.py"
 TITLE = "Gradient checking"
-VERDICT, THETA, BLOCKS, SCATTER, SWEEP = range(5)  # the page's charts, in order
+VERDICT, BLOCKS, THETA, SCATTER, SWEEP = range(5)  # the page's charts, in order
+BANDS, BAND_NAMES, CURVES, RULES, RULE_LABELS, _, DIAMOND = range(7)  # the sweep's layers
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
@@ -51,6 +52,12 @@ def core_problem(hidden=(10, 5), seed=0, dtype="float64", data="circles", init="
 
 def verdict_line(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("## Verdict"))
+
+
+def shown_difference(at: AppTest) -> str:
+    """The difference the caption under the verdict states ("Difference 1.6e-10 · …")."""
+    line = next(c.value for c in at.caption if c.value.startswith("Difference "))
+    return line.split(" · ")[0].removeprefix("Difference ")
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -86,18 +93,20 @@ def test_page_opens_with_the_verdict_core_gives_for_the_courses_network():
     assert at.title[0].value.startswith(TITLE)
     expected = check_network(*core_problem())
     assert expected.verdict == "great"
-    assert (
-        verdict_line(at)
-        == f"## Verdict: :green[great] · difference {charts.sci(expected.difference)}"
-    )
+    assert verdict_line(at) == "## Verdict: :green[great]"
+    assert shown_difference(at) == charts.sci(expected.difference)
     P = 2 * 10 + 10 + 10 * 5 + 5 + 5 + 1
     assert metric(at, "Cost evaluations") == f"{2 * P:,}" == f"{expected.evaluations:,}"
     terms = difference_terms(expected.approx, expected.analytic)
-    live = at.latex[1].value
+    formula, live = at.latex[0].value.split(r"\\")  # the live numbers on their own line
+    assert r"\lVert d\theta_\text{approx} - d\theta \rVert_2" in formula
     assert f"{terms.approx_norm:.3g}" in live and r"\frac{" in live
-    assert r"\lVert d\theta_{\text{approx}} - d\theta \rVert_2" in at.latex[0].value
     assert len(charts_of(at)) == 5
     assert at.slider(key="gc_k").disabled  # full mode ignores k
+    # the planted bug, ε and the precision sit on the page beside the verdict, not in the
+    # sidebar; so do the other settings, folded
+    assert not at.sidebar.selectbox and not at.sidebar.select_slider
+    assert at.selectbox(key="gc_bug").value == "none"
 
 
 def test_the_sweep_notice_states_cores_numbers():
@@ -129,9 +138,8 @@ def test_epsilon_and_precision_change_the_numbers_to_cores():
     expected = check_network(*core_problem(dtype="float32"), epsilon=1e-7)
     assert expected.difference > 1e-3  # in the bug band, yet the code is correct
     assert expected.verdict == "inconclusive"  # round-off decides, not backprop
-    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
-    assert ":gray[inconclusive: round-off at this ε in float32]" in verdict_line(at)
-    assert ":red[bug]" not in verdict_line(at)
+    assert shown_difference(at) == charts.sci(expected.difference)
+    assert verdict_line(at) == "## Verdict: :gray[inconclusive], round-off at this ε in float32"
     assert expected.warnings[0] in [w.value for w in at.warning]
     assert "float32" in expected.warnings[0]
 
@@ -143,7 +151,7 @@ def test_another_network_and_seed_change_the_numbers_to_cores():
     at.number_input(key="gc_seed").set_value(7).run()
     expected = check_network(*core_problem(hidden=(64, 32), seed=7), activation="tanh")
     assert expected.mode == "full"
-    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert shown_difference(at) == charts.sci(expected.difference)
     assert metric(at, "Cost evaluations") == f"{expected.evaluations:,}"
     assert not any("pre-activation across 0" in c.value for c in at.caption)  # tanh: no kinks
 
@@ -163,7 +171,7 @@ BUG_QUERIES = {
 def test_each_planted_bug_gives_a_bug_verdict_and_its_block_stands_out(bug):
     at = open_page({"gc_bug": LINKED[bug], "gc_act": "tanh", **BUG_QUERIES[bug]})
     assert clean(at)
-    assert ":red[bug]" in verdict_line(at)
+    assert verdict_line(at).startswith("## Verdict: :red[bug] in ")
     assert PLANTED_BUGS[bug].description in [c.value for c in at.caption]
     blocks = layer_data(at, BLOCKS, 1)
     outlined = set(blocks.loc[blocks["outline"] != "transparent", "block"])
@@ -173,6 +181,10 @@ def test_each_planted_bug_gives_a_bug_verdict_and_its_block_stands_out(bug):
     planted = set(PLANTED_BUGS[bug].blocks)
     if planted != {"*"}:
         assert in_bug_band <= planted
+    # the heading names the blocks the chart rings
+    named = verdict_line(at).removeprefix("## Verdict: :red[bug] in ")
+    ringed = [charts.lecture_name(block) for block in blocks["block"] if block in in_bug_band]
+    assert named.replace(" and ", ", ").split(", ") == ringed
     assert "With the planted bug no ε brings the difference below" in at.info[-1].value
 
 
@@ -190,7 +202,7 @@ def test_a_large_network_is_sampled_instead_of_checked_in_full_with_the_reason()
     assert f"P = {P:,}" in reason and f"2·P = {2 * P:,}" in reason
     expected = check_network(*core_problem(hidden=(128, 64)), mode="sample", k=10)
     assert metric(at, "Cost evaluations") == f"{expected.evaluations:,}"
-    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert shown_difference(at) == charts.sci(expected.difference)
     assert not at.slider(key="gc_k").disabled
     assert at.session_state["gc_mode"] == "sampled"  # the control shows what is checked
 
@@ -255,7 +267,7 @@ def test_garbage_in_the_link_falls_back_to_defaults_with_a_notice():
     assert "could not be used" in at.info[0].value and "gc_bug" in at.info[0].value
     assert at.selectbox(key="gc_bug").value == "none"
     expected = check_network(*core_problem())
-    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert shown_difference(at) == charts.sci(expected.difference)
 
 
 def test_a_link_reopens_the_exact_setting():
@@ -273,7 +285,7 @@ def test_a_link_reopens_the_exact_setting():
         *core_problem(hidden=(64, 32), data="moons"), activation="leaky_relu", epsilon=3e-6,
         bug="dW2_doubled", mode="sample", k=3,
     )  # fmt: skip
-    assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
+    assert shown_difference(at) == charts.sci(expected.difference)
 
 
 # ---------------------------------------------------------------- the charts
@@ -289,18 +301,38 @@ def test_verdict_bar_has_the_three_bands_from_core_on_a_log_axis():
     assert list(bands["high"][:-1]) == [band.below for band in VERDICT_BANDS[:-1]]
     assert list(bands["low"][1:]) == [band.below for band in VERDICT_BANDS[:-1]]
     marks = [layer["mark"]["type"] for layer in verdict["layer"]]
-    assert marks == ["rect", "text", "rule", "text"]
+    assert marks == ["rect", "text", "point", "text"]
     expected = check_network(*core_problem())
     assert verdict["layer"][2]["encoding"]["x"]["datum"] == expected.difference
+    assert verdict["layer"][2]["mark"]["fill"] == VERDICT_COLORS["great"]
     assert verdict["layer"][3]["mark"]["text"] == f"this check: {charts.sci(expected.difference)}"
+
+
+def test_the_bands_are_the_apps_one_palette_pale_behind_the_data():
+    at = open_page()
+    for index, layer in ((VERDICT, 0), (BLOCKS, 0), (SWEEP, BANDS)):
+        band = spec(at, index)["layer"][layer]
+        assert band["mark"]["opacity"] == BAND_OPACITY
+        channel = "fill" if "fill" in band["encoding"] else "color"
+        scale = band["encoding"][channel]["scale"]
+        colors = dict(zip(scale["domain"], scale["range"], strict=True))
+        assert {verdict: colors[verdict] for verdict in VERDICT_COLORS} == VERDICT_COLORS
+    # legends sit where the app's config puts them: no chart sets its own
+    assert all("orient" not in json.dumps(spec(at, index)["layer"]) for index in range(5))
 
 
 def test_block_and_scatter_charts_carry_log_scale_and_the_diagonal():
     at = open_page()
     blocks = spec(at, BLOCKS)
-    assert blocks["layer"][1]["mark"]["type"] == "bar"
-    assert blocks["layer"][1]["encoding"]["y"]["scale"]["type"] == "log"
-    assert list(layer_data(at, BLOCKS, 1)["block"]) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert blocks["layer"][1]["mark"]["type"] == "circle"  # dots, not bars from 1e-16
+    assert blocks["layer"][1]["encoding"]["x"]["scale"]["type"] == "log"
+    dots = layer_data(at, BLOCKS, 1)
+    assert list(dots["block"]) == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert list(dots["name"]) == ["W[1]", "b[1]", "W[2]", "b[2]", "W[3]", "b[3]"]
+    # the verdict bar's row names take the same width as the blocks': the axes line up
+    axes = [spec(at, index)["layer"][layer]["encoding"]["y"]["axis"]
+            for index, layer in ((VERDICT, 0), (BLOCKS, 1))]  # fmt: skip
+    assert {(a["minExtent"], a["maxExtent"]) for a in axes} == {(charts.ROW_LABELS,) * 2}
     scatter = spec(at, SCATTER)
     assert [layer["mark"]["type"] for layer in scatter["layer"]] == ["line", "circle"]
     diagonal = layer_data(at, SCATTER, 0)
@@ -311,11 +343,11 @@ def test_block_and_scatter_charts_carry_log_scale_and_the_diagonal():
 def test_sweep_chart_is_log_log_with_the_course_and_project_epsilons_marked():
     at = open_page({"gc_eps": "1e-9"})
     sweep = spec(at, SWEEP)
-    lines = sweep["layer"][1]["encoding"]
+    lines = sweep["layer"][CURVES]["encoding"]
     assert lines["x"]["scale"]["type"] == "log" and lines["y"]["scale"]["type"] == "log"
-    curves = layer_data(at, SWEEP, 1)
+    curves = layer_data(at, SWEEP, CURVES)
     assert set(curves["dtype"]) == {"float64", "float32"}
-    marks = layer_data(at, SWEEP, 2)
+    marks = layer_data(at, SWEEP, RULES)
     assert list(marks["epsilon"]) == [1e-9, COURSE_EPSILON, DEFAULT_EPSILON]
     assert list(marks["label"]) == ["your ε", "course's 1e-7", "default 1e-5"]
 
@@ -387,11 +419,15 @@ def test_the_sweep_samples_and_marks_the_full_check_so_the_two_numbers_do_not_cl
     assert sampled.difference_at(DEFAULT_EPSILON) < full.difference / 2  # they do differ
     sweep = spec(at, SWEEP)
     assert "5 sampled coordinates per block" in " ".join(title_lines(sweep))
-    diamond = layer_data(at, SWEEP, 5)
+    diamond = layer_data(at, SWEEP, DIAMOND)
     assert list(diamond["epsilon"]) == [DEFAULT_EPSILON]
     assert list(diamond["difference"]) == [full.difference]
     assert charts.sci(full.difference) in diamond["label"][0]
-    assert sweep["layer"][5]["mark"]["shape"] == "diamond"
+    assert sweep["layer"][DIAMOND]["mark"]["shape"] == "diamond"
+    # its number keyed in the title, not written on the curves that pass by it
+    assert title_lines(sweep)[-1] == f"◆ the check above: {charts.sci(full.difference)}"
+    assert not any(layer["mark"]["type"] == "text" and "check" in json.dumps(layer["encoding"])
+                   for layer in sweep["layer"])  # fmt: skip
     caption = " ".join(c.value for c in at.caption)
     assert f"the sample reads {charts.sci(sampled.difference_at(DEFAULT_EPSILON))}" in caption
     assert f"the check {charts.sci(full.difference)}" in caption
@@ -409,8 +445,8 @@ def test_the_sweep_title_calls_the_curve_a_u_only_when_it_is_one(bug):
 
 def test_the_verdict_mark_stays_below_the_band_names():
     verdict = spec(open_page({"gc_bug": LINKED["dW2_doubled"]}), VERDICT)
-    bar, names, rule, label = verdict["layer"]
-    assert rule["encoding"]["y2"]["datum"] < names["encoding"]["y"]["datum"]
+    bar, names, dot, label = verdict["layer"]
+    assert dot["encoding"]["y"]["datum"] < names["encoding"]["y"]["datum"]
     assert label["encoding"]["y"]["datum"] < names["encoding"]["y"]["datum"]
     assert bar["encoding"]["y"]["datum"] == 0 and bar["encoding"]["y2"]["datum"] == 1
 
@@ -420,9 +456,9 @@ def test_a_great_check_outlines_no_block_and_says_none_stands_out():
     assert check_network(*core_problem()).verdict == "great"
     blocks = layer_data(at, BLOCKS, 1)
     assert (blocks["outline"] == "transparent").all()
-    assert title_lines(spec(at, BLOCKS)) == ["Difference per block", "no block stands out"]
+    assert title_lines(spec(at, BLOCKS)) == ["Difference within each block", "no block stands out"]
     broken = open_page({"gc_bug": LINKED["dW2_doubled"]})
-    assert title_lines(spec(broken, BLOCKS))[1] == "outlined: in the bug band"
+    assert title_lines(spec(broken, BLOCKS))[1] == "W[2] in the bug band"
 
 
 def test_the_bug_control_reads_as_words_and_explains_every_planted_bug():
@@ -441,7 +477,7 @@ def test_charts_fit_a_projector_short_title_lines_upright_labels_and_labels_insi
         assert all(len(line) <= 30 for line in title_lines(spec(at, index)))
     blocks = spec(at, BLOCKS)
     labels = [layer for layer in blocks["layer"] if layer["mark"]["type"] == "text"]
-    assert labels and all(layer["mark"]["angle"] == 270 for layer in labels)
+    assert labels and all("angle" not in layer["mark"] for layer in labels)  # level, beside
     sweep = spec(at, SWEEP)
     right_half = [
         layer
@@ -451,7 +487,7 @@ def test_charts_fit_a_projector_short_title_lines_upright_labels_and_labels_insi
     # a rule label with no room right of its rule reads leftwards, ending inside the chart
     assert any("datum.leftwards" in str(layer.get("transform", "")) for layer in right_half)
     at_the_edge = open_page({"present": "true", "gc_eps": panel.EPSILONS[-1]})
-    marks = layer_data(at_the_edge, SWEEP, 4).set_index("label")  # the rule labels' table
+    marks = layer_data(at_the_edge, SWEEP, RULE_LABELS).set_index("label")
     assert marks.loc["your ε", "leftwards"]  # at the axis' right end
     assert not marks.loc[["course's 1e-7", "default 1e-5"], "leftwards"].any()
 
@@ -468,7 +504,8 @@ def test_the_notebook_preset_reproduces_the_notebooks_published_difference():
     assert at.select_slider(key="gc_eps").value == "1e-7"
     assert at.selectbox(key="gc_hidden").disabled and at.number_input(key="gc_seed").disabled
     expected = NOTEBOOK_DIFFERENCES["notebook_bugs"]
-    assert verdict_line(at) == f"## Verdict: :red[bug] · difference {charts.sci(expected)}"
+    assert verdict_line(at) == "## Verdict: :red[bug] in b[1] and W[2]"
+    assert shown_difference(at) == charts.sci(expected)
     theta = layer_data(at, THETA, 0).set_index("block")
     assert set(theta.index[theta["verdict"] == "bug"]) == {"W2", "b1"}  # coloured broken
     assert list(theta.index) == ["W1", "b1", "W2", "b2", "W3", "b3"]
@@ -482,10 +519,12 @@ def test_the_notebooks_correct_case_and_the_cost_choice_move_the_round_off_side(
     parameters, X, Y = notebook_case()
     for at, cost in ((stable, "stable"), (notebook, "notebook")):
         expected = check_network(parameters, X, Y, epsilon=1e-7, cost=cost)
-        assert verdict_line(at).endswith(f"difference {charts.sci(expected.difference)}")
-    assert ":green[great]" in verdict_line(stable)
-    assert ":gray[inconclusive: round-off at this ε in float64]" in verdict_line(notebook)
-    curves = [layer_data(at, SWEEP, 1) for at in (stable, notebook)]
+        assert shown_difference(at) == charts.sci(expected.difference)
+    assert verdict_line(stable) == "## Verdict: :green[great]"
+    assert verdict_line(notebook) == (
+        "## Verdict: :gray[inconclusive], round-off at this ε in float64"
+    )
+    curves = [layer_data(at, SWEEP, CURVES) for at in (stable, notebook)]
     at_small = [
         c[(c["dtype"] == "float64") & (c["epsilon"] == 1e-9)]["difference"].iloc[0] for c in curves
     ]
@@ -494,7 +533,7 @@ def test_the_notebooks_correct_case_and_the_cost_choice_move_the_round_off_side(
 
 def test_the_loop_is_written_out_and_any_component_can_be_taken_apart():
     at = open_page()
-    assert r"J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)" in at.latex[2].value
+    assert r"J(\theta + \varepsilon e_i) - J(\theta - \varepsilon e_i)" in at.latex[1].value
     parameters, X, Y = core_problem()
     result = check_network(parameters, X, Y)
     worst = result.worst[0].name
@@ -503,7 +542,7 @@ def test_the_loop_is_written_out_and_any_component_can_be_taken_apart():
     at.selectbox(key="gc_component").set_value("W3[0, 2]").run()
     index = layout_of(parameters).blocks[4].start + 2
     one = check_component(parameters, X, Y, index)
-    assert f"{one.J_plus:.6g}"[:6] in at.latex[3].value
+    assert f"{one.J_plus:.6g}"[:6] in at.latex[2].value
     assert any(c.value.startswith("W3[0, 2]: the two-sided") for c in at.caption)
     rule = spec(at, THETA)["layer"][2]  # the rule at the chosen component
     assert rule["mark"]["type"] == "rule" and rule["encoding"]["x"]["datum"] == index + 0.5

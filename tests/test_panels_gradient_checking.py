@@ -1,30 +1,36 @@
 """The gradient-checking page's sentences built from numbers, each branch with the numbers
-that trigger it: the verdict "inconclusive" and its way out, one component of the loop, and
-the cost meter."""
+that trigger it: the verdict and where it points, "inconclusive" and its way out, what
+each chart shows, one component of the loop, and the cost meter."""
 
 import numpy as np
 import pytest
 
+from charts import gradient_checking as charts
 from core import check_practice as practice
+from core.epsilon_sweep import epsilon_sweep
 from core.gradient_check import check_network
 from core.gradient_check_component import ComponentTerms
+from core.network import layout_of
 from core.notebook_case import notebook_case
 from core.round_off import component_round_off
 from core.round_off_verdicts import epsilon_clear_of_round_off
 from panels import gradient_checking as panel
 from tests.test_page_gradient_checking import core_problem
 
+LAYOUT = layout_of(core_problem()[0])
+
 BIG = practice.RealisticCost((2, 1000, 1000, 1), 1_005_001, step_seconds=0.05, cost_seconds=0.015)
 
 
 def test_float32_at_the_courses_epsilon_is_inconclusive_and_points_to_float64():
     result = check_network(*core_problem(dtype="float32"), epsilon=1e-7)
-    heading = panel.verdict_heading(result, "float32")
-    assert heading == (
-        f"## Verdict: :gray[inconclusive: round-off at this ε in float32] · difference "
-        f"{panel.sci(result.difference)}"
+    heading = panel.verdict_heading(result, "float32", LAYOUT)
+    assert heading == "## Verdict: :gray[inconclusive], round-off at this ε in float32"
+    assert panel.verdict_caption(result) == (
+        f"Difference {panel.sci(result.difference)} · in the bug band, but round-off alone "
+        "could make it."
     )
-    caption = panel.verdict_caption(result, "float32")
+    caption = panel.round_off_caption(result, "float32")
     assert f"about {panel.sci(result.round_off_floor)} at ε = 1e-7 in float32" in caption
     assert result.round_off_floor > result.difference / 3  # "alone makes": the floor reaches it
     clear = panel.short(epsilon_clear_of_round_off(result))
@@ -35,7 +41,7 @@ def test_float32_at_the_courses_epsilon_is_inconclusive_and_points_to_float64():
 
 def test_float64_round_off_points_to_a_larger_epsilon_only():
     result = check_network(*notebook_case(), epsilon=1e-7, cost="notebook")
-    caption = panel.verdict_caption(result, "float64")
+    caption = panel.round_off_caption(result, "float64")
     clear = epsilon_clear_of_round_off(result)
     assert clear > result.epsilon  # larger, never smaller
     assert (
@@ -48,7 +54,7 @@ def test_float64_round_off_points_to_a_larger_epsilon_only():
 def test_a_zero_gradient_is_inconclusive_for_want_of_a_gradient():
     result = check_network(*core_problem(init="zeros"), epsilon=1e-5)
     assert result.verdict == "inconclusive" and result.round_off_floor == np.inf
-    assert panel.verdict_caption(result, "float64").startswith("Backprop's dθ is 0 here")
+    assert panel.round_off_caption(result, "float64").startswith("Backprop's dθ is 0 here")
 
 
 @pytest.mark.parametrize("verdict", ["great", "bug"])
@@ -56,8 +62,114 @@ def test_a_band_verdict_keeps_its_bands_meaning(verdict):
     bug = None if verdict == "great" else "dW2_doubled"
     result = check_network(*core_problem(), bug=bug)
     assert result.verdict == verdict
-    meaning = panel.verdict_caption(result, "float64")
-    assert meaning == next(b.meaning for b in panel.VERDICT_BANDS if b.verdict == verdict)
+    meaning = next(b.meaning for b in panel.VERDICT_BANDS if b.verdict == verdict)
+    assert panel.verdict_caption(result) == f"Difference {panel.sci(result.difference)} · {meaning}"
+    assert panel.round_off_caption(result, "float64") is None
+
+
+def _largest(result) -> str:
+    return charts.lecture_name(max(result.per_block, key=result.per_block.get))
+
+
+@pytest.mark.parametrize(
+    ("setting", "heading"),
+    [
+        ({}, "## Verdict: :green[great]"),
+        ({"bug": "dW2_doubled"}, "## Verdict: :red[bug] in W[2]"),
+        ({"bug": "l2_missing_in_dW", "lambd": 0.7}, "## Verdict: :red[bug] in W[1], W[2] and W[3]"),
+        ({"bug": "dW2_doubled", "mode": "directions", "k": 4}, "## Verdict: :red[bug]"),
+        # ReLU kinks at a large ε: a bug overall, no block in the bug band on its own
+        ({"epsilon": 1e-2}, "## Verdict: :red[bug], largest in {largest}"),
+        ({"epsilon": 1e-1, "activation": "tanh"},
+         "## Verdict: :orange[suspicious], largest in {largest}"),
+    ],
+    ids=["great", "one block", "three blocks", "directions", "bug, no block", "suspicious"],
+)  # fmt: skip
+def test_the_verdict_heading_says_where_the_difference_comes_from(setting, heading):
+    result = check_network(*core_problem(), **setting)
+    largest = _largest(result) if result.per_block else ""
+    assert panel.verdict_heading(result, "float64", LAYOUT) == heading.format(largest=largest)
+
+
+def test_the_block_chart_title_names_the_largest_block_when_none_is_in_the_bug_band():
+    result = check_network(*core_problem(), epsilon=1e-2)
+    blocks = charts.block_frame(result, LAYOUT)
+    assert result.verdict == "bug" and "bug" not in set(blocks["verdict"])
+    assert charts.block_title(blocks) == [
+        "Difference within each block",
+        f"largest: {_largest(result)}",
+    ]
+    assert panel.block_description(blocks).endswith(f"; largest: {_largest(result)}.")
+
+
+# ---------------------------------------------------------------- what each chart shows
+
+
+@pytest.mark.parametrize(
+    ("setting", "ending"),
+    [({}, "it falls in the great band."),
+     ({"epsilon": 1e-7}, "it falls in the bug band, but round-off alone could make it, so the "
+                         "verdict is inconclusive.")],
+    ids=["a band", "inconclusive"],
+)  # fmt: skip
+def test_the_verdict_bar_is_described_by_its_difference_and_band(setting, ending):
+    dtype = "float32" if setting else "float64"
+    result = check_network(*core_problem(dtype=dtype), **setting)
+    text = panel.verdict_description(result)
+    assert text.startswith(f"The check's relative difference, {panel.sci(result.difference)}, ")
+    assert "(great below 1e-7, suspicious below 0.001, bug above)" in text
+    assert text.endswith(ending)
+
+
+def test_the_block_dots_are_described_block_by_block():
+    result = check_network(*core_problem(), bug="dW2_doubled")
+    blocks = charts.block_frame(result, LAYOUT)
+    text = panel.block_description(blocks)
+    each = ", ".join(
+        f"{charts.lecture_name(block)} {panel.sci(difference)}"
+        for block, difference in result.per_block.items()
+    )
+    assert text == (
+        f"The difference within each block of θ, as dots on the same bands: {each}; "
+        "W[2] in the bug band."
+    )
+
+
+@pytest.mark.parametrize(
+    ("bug", "where"),
+    [(None, "no block in the bug band"), ("notebook_bugs", "b1 and W2 in the bug band")],
+)
+def test_thetas_bar_is_described_with_its_broken_blocks(bug, where):
+    problem = notebook_case() if bug else core_problem()
+    result = check_network(*problem, bug=bug)
+    layout = layout_of(problem[0])
+    text = panel.theta_description(result, layout, 0)
+    assert f"θ's {layout.size:,} coordinates as one bar, block by block (W1, b1, W2" in text
+    assert f"band of its difference: {where}. A rule marks W1[0, 0]" in text
+
+
+def test_the_scatter_and_the_sweep_are_described_by_their_numbers():
+    result = check_network(*core_problem(), bug="dW2_doubled")
+    points = charts.coordinate_frame(result, LAYOUT)
+    worst = result.worst[0]
+    assert panel.coordinate_description(points, result) == (
+        "Two-sided difference against backprop for 91 components, coloured by block; on the "
+        f"dashed line y = x the two agree. The worst, {worst.name}, is off by "
+        f"{panel.sci(worst.error)}."
+    )
+    sweeps = {
+        dtype: epsilon_sweep(*core_problem(dtype=dtype), mode="sample", k=5)
+        for dtype in ("float64", "float32")
+    }
+    text = panel.sweep_description(sweeps, result, "float64")
+    s64 = sweeps["float64"]
+    assert text.startswith("The relative difference against ε from 1e-12 to 0.1, in float64")
+    assert (
+        f"in float64 the lowest is {panel.sci(s64.best_difference)} at ε = "
+        f"{panel.short(s64.best_epsilon)}; in float32" in text
+    )
+    assert text.endswith(f"The check above gives {panel.sci(result.difference)} at ε = 1e-5 in "
+                         "float64.")  # fmt: skip
 
 
 def _terms(approx, analytic, J=0.69):
