@@ -1,13 +1,15 @@
-"""Charts and the table of the numerical-gradients page: the secant picture, the estimates
-at one step, and the error-versus-ε curves.
+"""Charts and the table of the numerical-gradients page: the secants against the tangent,
+the lecture's secant picture, the estimates at one step, and the error-versus-ε curves.
 
-Both charts colour a method the same way: the one-sided difference and its secant share a
-colour, and so do the two-sided difference and its secant.
+Every chart colours a method the same way, and so do the page's formulas (COLORS): the
+one-sided difference and its secant share a colour, and so do the two-sided difference and
+its secant. Lines are named beside their right end, not in a legend.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import altair as alt
 import numpy as np
@@ -15,6 +17,7 @@ import pandas as pd
 
 from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
 from core.finite_differences import (
+    AboveTangent,
     ErrorSweep,
     MethodErrors,
     SecantGeometry,
@@ -26,7 +29,7 @@ _HALO = {"color": "white", "stroke": "white", "strokeWidth": 4, "strokeJoin": "r
 COLORS = {
     "f": "#9e9e9e",
     "tangent": "#222222",
-    "forward": "#e45756",
+    "forward": "#d03b3b",  # dark enough for text in formulas (4.8:1)
     "central": "#4c78a8",
     "complex_step": "#54a24b",
     "richardson": "#b279a2",
@@ -41,30 +44,6 @@ METHOD_NAMES = {
 }
 
 _DECADES = [10.0**k for k in range(-16, 1, 2)]
-
-
-def _scale(frame: pd.DataFrame, label: str) -> alt.Scale:
-    """Colours for the label column, in the frame's order, each series in its fixed colour."""
-    legend = frame.drop_duplicates(label)
-    return alt.Scale(domain=list(legend[label]), range=[COLORS[s] for s in legend["series"]])
-
-
-def _color(frame: pd.DataFrame, label: str, title: str | None) -> alt.Color:
-    """Colour by the label column, with a legend below the chart."""
-    return alt.Color(
-        label,
-        type="nominal",
-        title=title,
-        sort=None,
-        scale=_scale(frame, label),
-        legend=alt.Legend(
-            orient="bottom",
-            direction="vertical",
-            labelLimit=500,
-            titleLimit=500,
-            symbolStrokeWidth=3,
-        ),
-    )
 
 
 QUOTIENTS = {
@@ -131,10 +110,237 @@ def estimate_frame(results: dict[str, ErrorSweep], digits: dict[str, int]) -> pd
         elif spans_kink(first, method, first.epsilons[0]):
             order = f"not {order.split(',')[0]}: kink at {first.kink:.6g} inside"
         rows[METHOD_NAMES[method]] = [quotient, *cells, order]
-    return pd.DataFrame.from_dict(rows, orient="index", columns=[*columns, "truncation error"])
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=[*columns, "truncation error"])
+    return frame.rename_axis("method")  # a header for the index column too
 
 
-PICTURE_HEIGHT = 460  # pixels of the secant picture's plot (on a laptop)
+# ---------------------------------------------------------------- labels beside the lines
+
+# The height a chart here is given is its plot's (the band of labels, the labels' rows and
+# the lines' labels are laid out in its pixels), and its width the container's.
+_PLOT_HEIGHT = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def _finish(chart: alt.TopLevelMixin, title: str, height: int) -> alt.TopLevelMixin:
+    chart = finish(chart, title, height=height)
+    chart.autosize = _PLOT_HEIGHT
+    return chart
+
+
+LABEL_SIZE = 13  # px of a label's font on a laptop (a projector's is larger)
+_LINE_PX = 16  # px from one line of a label to the next
+_LABEL_GAP = 6  # px between a line's end and its label
+
+
+def _spread(wanted: list[float], heights: list[float], low: float, high: float) -> list[float]:
+    """Centres (px from the top) of labels this tall, each as near its wanted centre as it
+    can be with none overlapping and all within low … high: neighbours that would overlap
+    move as one block, centred on where its members want to be."""
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    blocks: list[tuple[list[int], float]] = []  # (members top to bottom, the block's top)
+    for i in order:
+        members, top = [i], wanted[i] - heights[i] / 2
+        while True:
+            size = sum(heights[j] for j in members)
+            top = min(max(top, low), high - size)
+            if not blocks or blocks[-1][1] + sum(heights[j] for j in blocks[-1][0]) <= top:
+                break
+            before, _ = blocks.pop()
+            members = before + members
+            offsets = np.cumsum([0.0] + [heights[j] for j in members])[:-1]
+            top = float(np.mean([wanted[j] - heights[j] / 2 - o
+                                 for j, o in zip(members, offsets, strict=True)]))  # fmt: skip
+        blocks.append((members, top))
+    centres = [0.0] * len(wanted)
+    for members, top in blocks:
+        for j in members:
+            centres[j] = top + heights[j] / 2
+            top += heights[j]
+    return centres
+
+
+def _end_labels(ends: pd.DataFrame, to_px, from_px, height: float, x: float) -> pd.DataFrame:
+    """One row per line of text of each label, at the right end x of its line, moved apart
+    so that none overlaps another: ends has columns series, lines (the label's lines of
+    text) and y (where its line ends, in data units; NaN: the label is not drawn). to_px
+    and from_px map data units to px from the plot's top and back. Positions stay in data
+    units, so a taller chart (a projector's) keeps them apart."""
+    ends = ends[np.isfinite(ends["y"].astype(float))].reset_index(drop=True)
+    heights = [len(lines) * _LINE_PX + _LABEL_GAP for lines in ends["lines"]]
+    wanted = [min(max(to_px(y), 0.0), height) for y in ends["y"]]
+    centres = _spread(wanted, heights, 0.0, height)
+    rows = [
+        {"x": x, "y": from_px(centre - (len(lines) - 1) * _LINE_PX / 2 + k * _LINE_PX),
+         "text": text, "series": series, "line": k}
+        for series, lines, centre in zip(ends["series"], ends["lines"], centres, strict=True)
+        for k, text in enumerate(lines)
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["x", "y", "text", "series", "line"])
+
+
+_LABEL_COLORS = {**COLORS, "f": "#6b6b6b"}  # f's words darker than its pale line
+
+
+def _label_layers(labels: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
+    """The labels of _end_labels beside the plot's right edge, in their line's colour
+    (given as is, so no colour scale is shared with the lines): a label's first line,
+    its name, in bold. x and y: encodings of the fields x and y on the chart's scales."""
+    inked = labels.assign(ink=labels["series"].map(_LABEL_COLORS))
+    base = alt.Chart(inked).encode(x=x, y=y, text=alt.Text("text:N"),
+                                   color=alt.Color("ink:N", scale=None))  # fmt: skip
+    return [
+        base.transform_filter(f"datum.line {test} 0").mark_text(
+            align="left", dx=_LABEL_GAP, fontSize=LABEL_SIZE, fontWeight=weight
+        )
+        for test, weight in (("==", "bold"), (">", "normal"))
+    ]
+
+
+def _linear_px(low: float, high: float, height: float):
+    """px from the plot's top of a value on a linear axis from low to high, and back."""
+    return (
+        lambda value: height * (high - value) / (high - low),
+        lambda px: high - px / height * (high - low),
+    )
+
+
+def _log_px(low: float, high: float, height: float):
+    """px from the plot's top of a value on a log axis from low to high, and back."""
+    top, bottom = math.log10(high), math.log10(low)
+    return (
+        lambda value: height * (top - math.log10(value)) / (top - bottom),
+        lambda px: 10 ** (top - px / height * (top - bottom)),
+    )
+
+
+# ---------------------------------------------------------------- the secants, magnified
+
+TANGENT_HEIGHT = 300  # pixels of the hero picture's plot
+_REACH = 2  # the hero picture spans θ ± 2ε
+
+
+def signed(value: float) -> str:
+    """A difference to three significant digits with its sign: +0.0301, -0.00415."""
+    return f"{value:+.3g}" if math.isfinite(value) else "undefined"
+
+
+def tangent_frames(
+    a: AboveTangent, g: SecantGeometry, kink: bool = False
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The frames tangent_chart draws, from the picture with its tangent subtracted (a) and
+    the picture itself (g): the four lines over θ ± 2ε, the points θ−ε, θ, θ+ε, and each
+    line's label. kink: f has no derivative at θ, so the flat line is no tangent."""
+    step = (a.grid - g.theta) / g.epsilon
+    lines = long_frame(
+        {"step": step, "t": a.grid, "height": values, "series": series}
+        for series, values in (
+            ("f", a.curve), ("tangent", np.zeros_like(a.grid)),
+            ("forward", a.one_sided_secant), ("central", a.two_sided_secant),
+        )
+    ).replace([math.inf, -math.inf], math.nan)  # fmt: skip
+    points = pd.DataFrame({
+        "step": [-1.0, 0.0, 1.0], "t": [g.theta - g.epsilon, g.theta, g.theta + g.epsilon],
+        "height": a.heights, "label": ["θ−ε", "θ", "θ+ε"],
+    })  # fmt: skip
+    slope = f"slope {number(g.derivative, 6)}"
+    names = pd.DataFrame({
+        "series": ["f", "tangent", "forward", "central"],
+        "lines": [
+            ["f"],
+            ["f′ by convention", slope] if kink else ["tangent", slope],
+            ["one-sided", f"off by {signed(a.one_sided_error)}"],
+            ["two-sided", f"off by {signed(a.two_sided_error)}"],
+        ],
+    })  # fmt: skip
+    return lines, points, names
+
+
+def _padded(values: np.ndarray, share: float = 0.08) -> tuple[float, float]:
+    values = values[np.isfinite(values)]
+    low, high = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
+    pad = share * (high - low) or max(abs(high), 1e-300)
+    return low - pad, high + pad
+
+
+_OFFSET_LABEL = (
+    "datum.value == 0 ? 'θ' : (datum.value > 0 ? 'θ+' : 'θ−') "
+    "+ (abs(datum.value) == 1 ? '' : abs(datum.value)) + 'ε'"
+)
+
+
+def tangent_chart(
+    lines: pd.DataFrame, points: pd.DataFrame, names: pd.DataFrame, title: str
+) -> alt.TopLevelMixin:
+    """The secants against the tangent: heights above the tangent line over θ ± 2ε, so the
+    tangent is flat and each secant's tilt is its error, at any ε.
+
+    lines: columns step ((t − θ)/ε), t, height, series (a COLORS key); points: step, t,
+    height, label (θ−ε, θ, θ+ε); names: series, lines (its label's lines of text), drawn
+    beside the right end of each line.
+    """
+    low, high = _padded(np.concatenate([lines["height"].to_numpy(float),
+                                        points["height"].to_numpy(float), [0.0]]))  # fmt: skip
+    to_px, from_px = _linear_px(low, high, TANGENT_HEIGHT)
+    x_scale = alt.Scale(domain=[-_REACH, _REACH], nice=False)
+    x_axis = alt.Axis(values=list(range(-_REACH, _REACH + 1)), labelExpr=_OFFSET_LABEL)
+
+    def x(field: str) -> alt.X:
+        return alt.X(field, type="quantitative", title="t, in steps of ε from θ", scale=x_scale,
+                     axis=x_axis)  # fmt: skip
+
+    y_scale = alt.Scale(domain=[low, high], nice=False, zero=False)
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(field, type="quantitative", scale=y_scale, title="height above the tangent",
+                     axis=alt.Axis(format="~g"))  # fmt: skip
+
+    by_series = alt.Scale(domain=list(COLORS), range=list(COLORS.values()))
+    tooltip = [
+        alt.Tooltip("series:N", title="line"),
+        alt.Tooltip("t:Q", title="t", format=".12g"),
+        alt.Tooltip("height:Q", title="height above the tangent", format=".3g"),
+    ]
+    # f first and wider, so that where it is the tangent (at a tiny ε) it shows around it.
+    curve = (
+        alt.Chart(lines)
+        .transform_filter("datum.series === 'f'")
+        .mark_line(clip=True, strokeWidth=2 * LINE_WIDTH, color=COLORS["f"])
+        .encode(x=x("step"), y=y("height"), tooltip=tooltip)
+    )
+    drawn = (
+        alt.Chart(lines)
+        .transform_filter("datum.series !== 'f'")
+        .mark_line(clip=True, strokeWidth=LINE_WIDTH)
+        .encode(
+            x=x("step"),
+            y=y("height"),
+            color=alt.Color("series:N", scale=by_series, legend=None),
+            strokeDash=alt.StrokeDash("dash:N", scale=None, legend=None),
+            tooltip=tooltip,
+        )
+        .transform_calculate(dash="datum.series === 'tangent' ? [1, 0] : [6, 3]")
+    )
+    dots = (
+        alt.Chart(points)
+        .mark_point(filled=True, size=60, color="#222222", clip=True)
+        .encode(
+            x=x("step"),
+            y=y("height"),
+            tooltip=[alt.Tooltip("label:N", title="point"),
+                     alt.Tooltip("t:Q", title="t", format=".12g"),
+                     alt.Tooltip("height:Q", title="height above the tangent", format=".3g")],
+        )
+    )  # fmt: skip
+    ends = lines.dropna(subset=["height"]).groupby("series", sort=False)["height"].last()
+    labels = _end_labels(names.assign(y=names["series"].map(ends).astype(float)),
+                         to_px, from_px, TANGENT_HEIGHT, float(_REACH))  # fmt: skip
+    chart = alt.layer(curve, drawn, dots, *_label_layers(labels, x("x"), y("y")))
+    return _finish(chart, title, TANGENT_HEIGHT)
+
+
+# ---------------------------------------------------------------- the lecture's picture
+
+PICTURE_HEIGHT = 400  # pixels of the secant picture's plot (on a laptop)
 LINE_WIDTH = 2.5  # pixels of its lines
 _PAD = 0.05  # share of f's range left above and below it
 
@@ -199,20 +405,114 @@ def secant_frames(
     return curves, triangles, points
 
 
-def method_label(sweep: ErrorSweep, method: str, kink: bool = False) -> str:
-    """The method's name and its fitted truncation slope, for a legend; kink: f has no
-    derivative at θ, so no method can be exact or converge there."""
+_PICTURE_NAMES = {"f": "f", "tangent": "tangent", "forward": "one-sided", "central": "two-sided"}
+
+
+def secant_chart(
+    curves: pd.DataFrame,
+    triangles: pd.DataFrame,
+    points: pd.DataFrame,
+    title: str = "Secants and tangent at θ",
+) -> alt.TopLevelMixin:
+    """f, its tangent and the two secants around θ, with the lecture's two triangles shaded
+    and each line named beside its right end.
+
+    curves: columns theta, value, curve (the line's name and slope, for its tooltip),
+    series (a COLORS key), one row per grid point and curve. triangles: columns theta,
+    base, top, triangle, series; two rows per triangle (its left and right ends: base is
+    the horizontal side, top the secant). points: columns theta, value, label (θ−ε, θ,
+    θ+ε on f). title: the chart's title. The vertical range fits f over the window; lines
+    leaving it are clipped, and named where they leave it.
+    """
+    low, high = picture_range(curves.loc[curves["series"] == "f", "value"], points["value"])
+    right = float(curves["theta"].max())
+    x_scale = alt.Scale(domain=[float(curves["theta"].min()), right], nice=False)
+
+    def x_of(field: str) -> alt.X:
+        return alt.X(field, type="quantitative", title="θ", scale=x_scale)
+
+    x = x_of("theta")
+    y_scale = alt.Scale(domain=[low, high], zero=False, nice=False)
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(field, type="quantitative", title="f(θ)", scale=y_scale)
+
+    by_series = alt.Scale(domain=list(COLORS), range=list(COLORS.values()))
+    lines = (
+        alt.Chart(curves)
+        .mark_line(clip=True, strokeWidth=LINE_WIDTH)
+        .encode(
+            x=x,
+            y=y("value"),
+            color=alt.Color("series:N", scale=by_series, legend=None),
+            detail=alt.Detail("curve:N"),
+            strokeDash=alt.StrokeDash("dash:N", scale=None, legend=None),
+            tooltip=[
+                alt.Tooltip("curve:N", title="line"),
+                alt.Tooltip("theta:Q", title="θ", format=".6g"),
+                alt.Tooltip("value:Q", title="value", format=".8g"),
+            ],
+        )
+        .transform_calculate(dash="datum.series === 'f' ? [1, 0] : [6, 3]")
+    )
+    shading = (
+        alt.Chart(triangles)
+        .mark_area(clip=True, fillOpacity=0.22, strokeWidth=1.5, strokeOpacity=0.9)
+        .encode(
+            x=x,
+            y=y("base"),
+            y2=alt.Y2("top"),
+            fill=alt.Fill("series:N", scale=by_series, legend=None),
+            stroke=alt.Stroke("series:N", scale=by_series, legend=None),
+            detail=alt.Detail("triangle:N"),
+            tooltip=[alt.Tooltip("triangle:N", title="triangle")],
+        )
+    )
+    marks = alt.Chart(points).encode(
+        x=x,
+        y=y("value"),
+        tooltip=[
+            alt.Tooltip("label:N", title="point"),
+            alt.Tooltip("theta:Q", title="θ", format=".8g"),
+            alt.Tooltip("value:Q", title="f", format=".10g"),
+        ],
+    )
+    dots = marks.mark_point(filled=True, size=70, color="#222222", clip=True)
+    # Never clipped ("θ+ε" at the window's edge was cut in half), on a white halo.
+    names = [
+        marks.mark_text(dy=-14, fontSize=14, fontWeight="bold", **look).encode(text="label:N")
+        for look in (_HALO, {})
+    ]
+    to_px, from_px = _linear_px(low, high, PICTURE_HEIGHT)
+    inside = curves[(curves["value"] >= low) & (curves["value"] <= high)]
+    ends = inside.groupby("series", sort=False)["value"].last()  # where each line leaves
+    labels = _end_labels(
+        pd.DataFrame({"series": list(_PICTURE_NAMES),
+                      "lines": [[name] for name in _PICTURE_NAMES.values()],
+                      "y": [ends.get(series, math.nan) for series in _PICTURE_NAMES]}),
+        to_px, from_px, PICTURE_HEIGHT, right,
+    )  # fmt: skip
+    chart = alt.layer(shading, lines, dots, *names, *_label_layers(labels, x_of("x"), y("y")))
+    return _finish(chart, title, PICTURE_HEIGHT)
+
+
+# ---------------------------------------------------------------- the error against ε
+
+
+def method_detail(sweep: ErrorSweep, method: str, kink: bool = False) -> str:
+    """What the method's error does as ε shrinks, in a few words for its label: its fitted
+    truncation slope, or why it has none; kink: f has no derivative at θ, so no method can
+    be exact or converge there."""
     errors = sweep.methods[method]
-    name = METHOD_NAMES[method]
     if kink:
-        return f"{name} · no derivative to converge to (kink)"
+        return "no f′ to converge to"
     if math.isfinite(errors.truncation_slope):
-        return f"{name} · slope ≈ {errors.truncation_slope:.2f} (theory {errors.truncation_order})"
+        return f"slope ≈ {errors.truncation_slope:.2f}"
     if not is_exact_for_f(sweep, method):
-        return f"{name} · no clean slope"
+        return "no clean slope"
     if spans_kink(sweep, method, sweep.epsilons[-1]):
-        return f"{name} · exact until ε reaches the kink at {sweep.kink:.6g}"
-    return f"{name} · exact for this f"
+        return f"exact short of kink at {sweep.kink:.6g}"
+    return "exact for this f"
 
 
 def has_round_off_side(errors: MethodErrors) -> bool:
@@ -241,24 +541,32 @@ def error_sides(sweep: ErrorSweep, kink: bool = False) -> tuple[str, ...]:
     )
 
 
-def sweep_frames(sweep: ErrorSweep, kink: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The frames error_chart draws: each method's errors (finite ones), and the best steps
-    of the methods whose curve has a truncation side to be best against (none at a kink)."""
-    labels = {method: method_label(sweep, method, kink) for method in sweep.methods}
+LECTURE_METHODS = ("forward", "central")
+
+
+def sweep_frames(
+    sweep: ErrorSweep, kink: bool = False, methods: tuple[str, ...] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The frames error_chart draws: each method's errors (finite ones), with its name and
+    detail (method_detail) for its label, and the best steps of the methods whose curve
+    has a truncation side to be best against (none at a kink). methods: the ones drawn
+    (default: all the sweep has)."""
+    drawn = {m: r for m, r in sweep.methods.items() if methods is None or m in methods}
     errors = long_frame(
         {
             "epsilon": sweep.epsilons, "error": result.absolute_error,
-            "method": labels[method], "series": method,
+            "method": METHOD_NAMES[method], "detail": method_detail(sweep, method, kink),
+            "series": method,
         }
-        for method, result in sweep.methods.items()
+        for method, result in drawn.items()
     ).dropna()  # fmt: skip
     best = pd.DataFrame([
         {
-            "method": labels[method], "series": method,
+            "method": METHOD_NAMES[method], "series": method,
             "theory_epsilon": result.theoretical_best_epsilon,
             "best_epsilon": result.best_epsilon, "best_error": result.best_error,
         }
-        for method, result in sweep.methods.items()
+        for method, result in drawn.items()
         if has_truncation_side(result) and not kink
     ], columns=list(_BEST_COLUMNS)).astype(_BEST_COLUMNS)  # typed even when empty  # fmt: skip
     return errors, best
@@ -267,71 +575,118 @@ def sweep_frames(sweep: ErrorSweep, kink: bool = False) -> tuple[pd.DataFrame, p
 _BEST_COLUMNS = {"method": str, "series": str, "theory_epsilon": float, "best_epsilon": float,
                  "best_error": float}  # fmt: skip
 
+ERROR_HEIGHT = 330  # pixels of the error chart's plot: 20 decades at 16 px each
+# Labels in a band along the plot's top, in rows: they must not overlap at the narrowest
+# plot (a phone's, with the lines' labels beside it); a wider one (a laptop's) gets the
+# long wording where it fits as well.
+_NARROW, _WIDE = 190.0, 300.0  # px of the plot's width
+_ROW_PX = 22
+_BAND_SIZE = 13
+_EDGE_PX = 4  # px kept between a label and a rule or the plot's edge
+_MIN_DECADES = 4  # the error axis spans at least this many, so it has powers of ten to read
 
-def secant_chart(
-    curves: pd.DataFrame,
-    triangles: pd.DataFrame,
-    points: pd.DataFrame,
-    title: str = "Secants and tangent at θ",
-) -> alt.TopLevelMixin:
-    """f, its tangent and the two secants around θ, with the lecture's two triangles shaded.
 
-    curves: columns theta, value, curve (legend label), series (a COLORS key), one row per
-    grid point and curve. triangles: columns theta, base, top, triangle, series; two rows
-    per triangle (its left and right ends: base is the horizontal side, top the secant).
-    points: columns theta, value, label (θ−ε, θ, θ+ε on f). title: the chart's title.
-    The vertical range fits f over the window; lines leaving it are clipped.
-    """
-    low, high = picture_range(curves.loc[curves["series"] == "f", "value"], points["value"])
-    x = alt.X("theta:Q", title="θ", scale=alt.Scale(zero=False, padding=16))
-    y_scale = alt.Scale(domain=[low, high], zero=False)
+class _BandLabel(NamedTuple):
+    """A label in the band: its long and short wording, where it may go (anchors, each a
+    share of the plot's width, with the side the text extends to), and its look."""
 
-    def y(field: str) -> alt.Y:
-        return alt.Y(field, type="quantitative", title="f(θ)", scale=y_scale)
+    texts: tuple[str, str]
+    anchors: tuple[tuple[float, str], ...]
+    look: dict
 
-    lines = (
-        alt.Chart(curves)
-        .mark_line(clip=True, strokeWidth=LINE_WIDTH)
-        .encode(
-            x=x,
-            y=y("value"),
-            color=_color(curves, "curve", None),
-            strokeDash=alt.StrokeDash("dash:N", scale=None, legend=None),
-            tooltip=[
-                alt.Tooltip("curve:N", title="line"),
-                alt.Tooltip("theta:Q", title="θ", format=".6g"),
-                alt.Tooltip("value:Q", title="value", format=".8g"),
-            ],
+
+def _text_px(text: str, size: float = _BAND_SIZE) -> float:
+    return 0.6 * size * len(text)  # an upper bound for the app's sans-serif
+
+
+def _span(text: str, anchor: float, side: str, width: float) -> tuple[float, float]:
+    """The px the text takes from the plot's left, anchored at that share of its width,
+    on that side of the anchor ("left", "right" or "center")."""
+    at, size = anchor * width, _text_px(text)
+    if side == "center":
+        return at - size / 2, at + size / 2
+    if side == "left":
+        return at - _EDGE_PX - size, at - _EDGE_PX
+    return at + _EDGE_PX, at + _EDGE_PX + size
+
+
+def _fits(span: tuple[float, float], width: float, taken: list[tuple[float, float]]) -> bool:
+    left, right = span
+    clear = all(right + 2 * _EDGE_PX <= a or left >= b + 2 * _EDGE_PX for a, b in taken)
+    return left >= 0 and right <= width and clear
+
+
+def _band_rows(labels: list[_BandLabel]) -> list[tuple[int, float, str, bool]]:
+    """(row, anchor, side, long) for each label: the first row and anchor where its short
+    wording fits at the narrowest plot, and whether its long wording fits there too at a
+    wide one. Both only get more room as the plot widens, so they hold at any width."""
+    narrow: dict[int, list] = {}
+    spots = []
+    for label in labels:
+        short_text = label.texts[1]
+        spot = next(
+            (
+                (row, anchor, side)
+                for row in range(len(labels))
+                for anchor, side in label.anchors
+                if _fits(_span(short_text, anchor, side, _NARROW), _NARROW, narrow.get(row, []))
+            ),
+            (len(labels), *label.anchors[0]),  # nowhere: a row of its own, cut at the edge
         )
-        .transform_calculate(dash="datum.series === 'f' ? [1, 0] : [6, 3]")
-    )
-    by_series = alt.Scale(domain=list(COLORS), range=list(COLORS.values()))
-    shading = (
-        alt.Chart(triangles)
-        .mark_area(clip=True, fillOpacity=0.22, strokeWidth=1.5, strokeOpacity=0.9)
-        .encode(
-            x=x,
-            y=y("base"),
-            y2=alt.Y2("top"),
-            fill=alt.Fill("series:N", scale=by_series, legend=None),
-            stroke=alt.Stroke("series:N", scale=by_series, legend=None),
-            detail=alt.Detail("triangle:N"),
-            tooltip=[alt.Tooltip("triangle:N", title="triangle")],
+        narrow.setdefault(spot[0], []).append(_span(short_text, *spot[1:], _NARROW))
+        spots.append(spot)
+    wide: dict[int, list] = {}
+    placed = []
+    for label, (row, anchor, side) in zip(labels, spots, strict=True):
+        long_span = _span(label.texts[0], anchor, side, _WIDE)
+        long = _fits(long_span, _WIDE, wide.get(row, []))
+        wide.setdefault(row, []).append(
+            long_span if long else _span(label.texts[1], anchor, side, _WIDE)
         )
-    )
-    marks = alt.Chart(points).encode(
-        x=x,
-        y=y("value"),
-        tooltip=[
-            alt.Tooltip("label:N", title="point"),
-            alt.Tooltip("theta:Q", title="θ", format=".8g"),
-            alt.Tooltip("value:Q", title="f", format=".10g"),
-        ],
-    )
-    dots = marks.mark_point(filled=True, size=70, color="#222222", clip=True)
-    names = marks.mark_text(dy=-14, fontSize=14, clip=True).encode(text=alt.Text("label:N"))
-    chart = alt.layer(shading, lines, dots, names).interactive()
-    return finish(chart, title, height=PICTURE_HEIGHT)
+        placed.append((row, anchor, side, long))
+    return placed
+
+
+_ALIGN = {"left": "right", "right": "left", "center": "center"}  # the text's, by its side
+_DX = {"left": -_EDGE_PX, "right": _EDGE_PX, "center": 0}
+
+
+def _wording(label: _BandLabel, long: bool) -> str | alt.ExprRef:
+    """The label's text: the long wording on a plot wide enough for it, else the short."""
+    long_text, short_text = label.texts
+    if not long or long_text == short_text:
+        return short_text
+    return alt.ExprRef(expr=f"width >= {_WIDE:g} ? {long_text!r} : {short_text!r}")
+
+
+def _band_layers(
+    labels: list[_BandLabel], x_of, low: float, high: float
+) -> tuple[list[alt.Chart], float]:
+    """The band's text marks, and the band's height in px."""
+    layers, rows = [], 0
+    for label, (row, anchor, side, long) in zip(labels, _band_rows(labels), strict=True):
+        value = 10 ** (math.log10(low) + anchor * (math.log10(high) - math.log10(low)))
+        text = _wording(label, long)
+        for look in ({**label.look, **_HALO}, label.look):  # a white halo first
+            layers.append(
+                alt.Chart(alt.Data(values=[{}]))
+                .mark_text(align=_ALIGN[side], dx=_DX[side], fontSize=_BAND_SIZE,
+                           baseline="middle", text=text, **look)
+                .encode(x=x_of(value), y=_down(_ROW_PX * row + _ROW_PX / 2 + 2))
+            )  # fmt: skip
+        rows = max(rows, row + 1)
+    return layers, rows * _ROW_PX + 2 * _EDGE_PX
+
+
+def _down(px: float) -> alt.YValue:
+    """px from the top of the error chart's plot on a laptop, as a share of its height: a
+    projector's taller plot and larger font move the band's rows apart alike."""
+    return alt.YValue(alt.ExprRef(f"height * {px / ERROR_HEIGHT:.6g}"))
+
+
+def _share(value: float, low: float, high: float) -> float:
+    """Where value sits on a log axis from low to high, as a share of its length."""
+    return (math.log10(value) - math.log10(low)) / (math.log10(high) - math.log10(low))
 
 
 def error_chart(
@@ -343,46 +698,80 @@ def error_chart(
     sides: tuple[str, ...] = ("round-off", "truncation"),
     kink_distance: float = math.inf,
     kink_text: str = "",
+    theory: bool = True,
+    title: str = "Error against the step ε",
 ) -> alt.TopLevelMixin:
-    """Absolute error against ε on log-log axes, one line per method.
+    """Absolute error against ε on log-log axes, one line per method, each named beside its
+    right end with its detail.
 
-    errors: columns epsilon, error, method (legend label), series (a COLORS key); rows with
-    no finite error left out. best: one row per method that has a best step, with method,
-    series, theory_epsilon (the theoretical best step, drawn as a dashed rule), best_epsilon
-    and best_error (the measured bottom of the curve, drawn as a diamond). epsilon: the
-    current step (a solid rule), labelled "your ε = " + epsilon_text. turning_point: the
-    step that splits the chart into its round-off side (left) and truncation side (right),
-    where the labels "← round-off dominates" and "truncation dominates →" sit; sides: which
-    of the two the curves have (from error_sides), the only labels drawn. kink_distance:
-    the step from which θ ± ε holds f's kink (a dotted rule, labelled kink_text on its left,
-    where there is room, with the truncation label kept left of it); inf when the steps
-    reach none.
+    errors: columns epsilon, error, method (its name), detail (a few words on its slope),
+    series (a COLORS key); rows with no finite error left out. best: one row per method
+    that has a best step, with method, series, theory_epsilon (the theoretical best step,
+    a dashed rule when theory) and best_epsilon and best_error (the measured bottom of the
+    curve, a diamond). epsilon: the current step (a solid rule), labelled "your ε = " +
+    epsilon_text. turning_point: the step that splits the chart into its round-off side
+    (left) and truncation side (right); sides: which of the two the curves have (from
+    error_sides), the only ones labelled. kink_distance: the step from which θ ± ε holds
+    f's kink (a dotted rule, labelled kink_text); inf when the steps reach none.
+
+    The labels sit in a band along the top, in rows where they do not overlap, and the
+    rules start below it, so no label runs into a rule.
     """
-    fitted = "truncation" in sides
-    color = _color(errors, "method", "method · fitted slope" if fitted else "method")
-    by_method = alt.Color("method", type="nominal", scale=_scale(errors, "method"), legend=None)
+    steps = [*errors["epsilon"], epsilon]
+    low_x, high_x = float(min(steps)), float(max(steps))
+    x_scale = alt.Scale(type="log", domain=[low_x, high_x], nice=False)
     x_axis = alt.Axis(values=_DECADES, labelExpr=POWER_OF_TEN_LABEL)
-    # Rows of labels 24 px apart (a projector's larger font fits) need eight decades of
-    # headroom above the largest error to stay clear of the curves; one row needs five.
-    room = 1e8 if sides else 1e5
-    headroom = {"domainMax": float(errors["error"].max()) * room} if len(errors) else {}
-    y_scale = alt.Scale(type="log", **headroom)
 
     def x(field: str) -> alt.X:
-        return alt.X(field, type="quantitative", title="step ε (log scale)",
-                     scale=alt.Scale(type="log"), axis=x_axis)  # fmt: skip
+        return alt.X(field, type="quantitative", title="step ε (log scale)", scale=x_scale,
+                     axis=x_axis)  # fmt: skip
+
+    def x_at(value: float) -> alt.X:
+        return alt.X(datum=value, type="quantitative", scale=x_scale)
+
+    share = lambda value: _share(value, low_x, high_x)  # noqa: E731
+    look = {"fontStyle": "italic", "color": "#555555"}
+    turning = share(turning_point) if math.isfinite(turning_point) else None
+    side_labels = {
+        "round-off": _BandLabel(("← round-off dominates", "← round-off"), ((turning, "left"),),
+                                look),
+        "truncation": _BandLabel(("truncation dominates →", "truncation →"),
+                                 ((turning, "right"), (1.0, "left")), look),
+    }  # fmt: skip
+    band = [side_labels[side] for side in sides if turning is not None]
+    yours = f"your ε = {epsilon_text}"
+    at = share(epsilon)  # over its rule, or beside it where the plot's edge is too close
+    band.append(_BandLabel((yours, yours), ((at, "center"), (at, "left"), (at, "right")),
+                           {"fontWeight": "bold", "color": "#222222"}))  # fmt: skip
+    reaches_kink = math.isfinite(kink_distance) and low_x < kink_distance <= high_x
+    if reaches_kink:
+        band.append(_BandLabel((kink_text, "kink →"),
+                               ((share(kink_distance), "left"), (share(kink_distance), "right")),
+                               {"color": "#555555"}))  # fmt: skip
+    texts, band_px = _band_layers(band, x_at, low_x, high_x)
+
+    # The y range: the errors, with the band above them and room below the lowest.
+    finite = errors["error"].to_numpy(float) if len(errors) else np.array([1e-16, 1.0])
+    top = math.log10(finite.max())
+    bottom = min(math.log10(finite.min()) - 0.6, top - _MIN_DECADES)
+    lifted = band_px + 10  # px from the plot's top to the largest error
+    top = (ERROR_HEIGHT * top - lifted * bottom) / (ERROR_HEIGHT - lifted)
+    low_y, high_y = 10.0**bottom, 10.0**top
+    y_scale = alt.Scale(type="log", domain=[low_y, high_y], nice=False)
 
     def y(field: str) -> alt.Y:
         return alt.Y(field, type="quantitative", scale=y_scale, title="absolute error (log scale)",
                      axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL))  # fmt: skip
 
+    by_series = alt.Color("series:N", scale=alt.Scale(domain=list(COLORS),
+                          range=list(COLORS.values())), legend=None)  # fmt: skip
     lines = (
         alt.Chart(errors)
         .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
         .encode(
             x=x("epsilon"),
             y=y("error"),
-            color=color,
+            color=by_series,
             tooltip=[
                 alt.Tooltip("method:N"),
                 alt.Tooltip("epsilon:Q", title="ε", format=".2e"),
@@ -390,25 +779,27 @@ def error_chart(
             ],
         )
     )
-    theory = (
-        alt.Chart(best)
-        .mark_rule(strokeDash=[5, 4], strokeWidth=1.5)
-        .encode(
-            x=x("theory_epsilon"),
-            color=by_method,
-            tooltip=[
-                alt.Tooltip("method:N"),
-                alt.Tooltip("theory_epsilon:Q", title="theoretical best ε", format=".1e"),
-            ],
-        )
-    )
+    below_band = {"y": _down(band_px), "y2": alt.Y2Value("height")}
+    layers = [lines]
+    if theory and len(best):
+        layers.append(
+            alt.Chart(best)
+            .mark_rule(strokeDash=[5, 4], strokeWidth=1.5)
+            .encode(
+                x=x("theory_epsilon"),
+                color=by_series,
+                tooltip=[alt.Tooltip("method:N"),
+                         alt.Tooltip("theory_epsilon:Q", title="theoretical best ε", format=".1e")],
+                **below_band,
+            )
+        )  # fmt: skip
     measured = (
         alt.Chart(best)
         .mark_point(shape="diamond", filled=True, size=140, stroke="white", strokeWidth=1)
         .encode(
             x=x("best_epsilon"),
             y=y("best_error"),
-            color=by_method,
+            color=by_series,
             tooltip=[
                 alt.Tooltip("method:N"),
                 alt.Tooltip("best_epsilon:Q", title="measured best ε", format=".1e"),
@@ -416,39 +807,19 @@ def error_chart(
             ],
         )
     )
-    one_row = alt.Data(values=[{}])  # marks placed by datum, with no data of their own
-    current = alt.Chart(one_row).encode(x=alt.X(datum=epsilon, type="quantitative"))
-    current_rule = current.mark_rule(color="#222222", strokeWidth=2)
-    current_label = current.mark_text(
-        align="left" if epsilon < 1e-2 else "right", dx=5 if epsilon < 1e-2 else -5,
-        fontSize=13, fontWeight="bold", text=f"your ε = {epsilon_text}", clip=True,
-    ).encode(y=alt.YValue(60 if sides else 12))  # below the side labels, if any  # fmt: skip
-    # The truncation side can be too narrow for its label, so that one ends at the largest
-    # step, a row lower, with its arrow still pointing away from the turning point.
-    largest = float(errors["epsilon"].max()) if len(errors) else turning_point
-    largest = min(largest, kink_distance)
-    # Each side label is drawn twice: first as a white halo, so that the rules it crosses
-    # (your ε, a theoretical best) do not strike through its words.
-    side_labels = [
-        alt.Chart(one_row)
-        .mark_text(align=align, dx=dx, fontSize=14, fontStyle="italic", text=text, clip=True,
-                   **look)
-        .encode(x=alt.X(datum=x_at, type="quantitative"), y=alt.YValue(y_at))
-        for side, text, (x_at, align, dx, y_at) in (
-            ("round-off", "← round-off dominates", (turning_point, "right", -6, 12)),
-            ("truncation", "truncation dominates →", (largest, "right", -4, 36)),
-        )
-        if side in sides
-        for look in (_HALO, {"color": "#555555"})
-    ]  # fmt: skip
-    kink_marks = []
-    if math.isfinite(kink_distance) and kink_distance > 0:
-        at_kink = alt.Chart(one_row).encode(x=alt.X(datum=kink_distance, type="quantitative"))
-        kink_marks = [
-            at_kink.mark_rule(color="#555555", strokeDash=[2, 3], strokeWidth=2),
-            at_kink.mark_text(align="right", dx=-4, fontSize=13, text=kink_text, clip=True,
-                              color="#555555").encode(y=alt.YValue(84)),
-        ]  # fmt: skip
-    chart = alt.layer(lines, theory, measured, current_rule, current_label, *side_labels,
-                      *kink_marks)  # fmt: skip
-    return finish(chart, "Error against the step ε", height=460)
+    one_row = alt.Data(values=[{}])
+    rules = [alt.Chart(one_row).mark_rule(color="#222222", strokeWidth=2)
+             .encode(x=x_at(epsilon), **below_band)]  # fmt: skip
+    if reaches_kink:
+        rules.append(alt.Chart(one_row).mark_rule(color="#555555", strokeDash=[2, 3], strokeWidth=2)
+                     .encode(x=x_at(kink_distance), **below_band))  # fmt: skip
+    to_px, from_px = _log_px(low_y, high_y, ERROR_HEIGHT)
+    last = errors.groupby("series", sort=False).last()
+    ends = pd.DataFrame({
+        "series": list(last.index),
+        "lines": [list(pair) for pair in zip(last["method"], last["detail"], strict=True)],
+        "y": last["error"].to_numpy(float),
+    })  # fmt: skip
+    labels = _end_labels(ends, to_px, from_px, ERROR_HEIGHT, high_x)
+    chart = alt.layer(*layers, measured, *rules, *texts, *_label_layers(labels, x("x"), y("y")))
+    return _finish(chart, title, ERROR_HEIGHT)

@@ -595,3 +595,50 @@ def secant_geometry(
         one_sided_secant=one_sided_secant,
         two_sided_secant=two_sided_secant,
     )
+
+
+@dataclass(frozen=True)
+class AboveTangent:
+    """The secant picture with the tangent line subtracted: every height is measured from
+    the tangent T(t) = f(θ) + f′(θ)·(t − θ), so the tangent is the flat line 0 and each
+    secant's slope is its quotient's error.
+
+        f             r(t)  = f(t) − T(t)                          ≈ f″(θ)·(t − θ)²/2
+        one-sided     s₊(t) = (D₊(ε) − f′(θ))·(t − θ)              through (θ, 0), (θ+ε, r₊)
+        two-sided     s(t)  = r₋ + (D(ε) − f′(θ))·(t − θ + ε)      through (θ−ε, r₋), (θ+ε, r₊)
+
+    with r₋ = r(θ−ε) and r₊ = r(θ+ε). The secants' heights are written from their slopes
+    rather than as differences of the lines, so only f's own round-off shows: at a tiny ε
+    r(t) is float64's noise in f, and the secants tilt by what that noise leaves.
+
+    grid: t, shape (n,); curve, one_sided_secant, two_sided_secant: r, s₊, s on the grid,
+    shape (n,), NaN where f is undefined. heights: r at θ−ε, θ, θ+ε, shape (3,).
+    one_sided_error, two_sided_error: D₊(ε) − f′(θ) and D(ε) − f′(θ), signed.
+    """
+
+    grid: np.ndarray
+    curve: np.ndarray
+    one_sided_secant: np.ndarray
+    two_sided_secant: np.ndarray
+    heights: np.ndarray
+    one_sided_error: float
+    two_sided_error: float
+
+
+def above_tangent(g: SecantGeometry) -> AboveTangent:
+    """The picture g with its tangent subtracted (AboveTangent), in float64."""
+    theta, epsilon, slope = g.theta, g.epsilon, g.derivative
+    with np.errstate(all="ignore"):
+        below = (g.f_minus - g.f_theta) + slope * epsilon  # r(θ−ε)
+        above = (g.f_plus - g.f_theta) - slope * epsilon  # r(θ+ε)
+        one_sided_error, two_sided_error = g.one_sided - slope, g.two_sided - slope
+        offset = g.grid - theta
+        return AboveTangent(
+            grid=g.grid,
+            curve=(g.curve - g.f_theta) - slope * offset,
+            one_sided_secant=one_sided_error * offset,
+            two_sided_secant=below + two_sided_error * (offset + epsilon),
+            heights=np.array([below, 0.0, above]),
+            one_sided_error=float(one_sided_error),
+            two_sided_error=float(two_sided_error),
+        )

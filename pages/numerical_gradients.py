@@ -2,35 +2,28 @@
 
 import streamlit as st
 
-from charts.numerical_gradients import (
-    error_chart,
-    error_sides,
-    estimate_frame,
-    number,
-    secant_chart,
-    secant_frames,
-    short,
-    sweep_frames,
-    tex,
-)
+from charts import numerical_gradients as charts
 from panels import numerical_gradients as panel
 from panels.numerical_gradients import DIGITS
 from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
+from ui.presentation import presenting
 from ui.text import markdown_plain
 
 run_inside_app()
 st.title("Numerical gradients")
 link = SharedLink()
 st.write(
-    "Shrink ε and watch the errors: the one-sided quotient's falls like ε, the two-sided one's "
-    "like ε², until ε is so small that round-off takes over. Both measure a secant's slope in "
-    "place of the tangent's; the complex step in the table subtracts nothing, so round-off "
-    "never takes over, but it needs an analytic f."
+    "Shrink ε and watch the errors: the one-sided quotient's falls like ε, the two-sided "
+    "one's like ε², until round-off takes over."
 )
-formula = panel.formula_controls()
-theta, epsilon, dtype, half_width = panel.step_controls()
+
+# The experiment first: the step and the function beside the errors they give.
+step_box, function_box, headline_box = st.columns([5, 3, 4], vertical_alignment="bottom")
+epsilon = panel.epsilon_control(step_box)
+formula = panel.formula_control(function_box)
+theta = panel.theta_control()
 try:
     formula.check_domain(theta)
 except ValueError as error:
@@ -42,59 +35,81 @@ try:
 except ValueError as error:
     st.warning(f"{error} The differences that step there are undefined: choose a smaller ε.")
 
-g = panel.geometry(formula.text, theta, epsilon, half_width)
-at_epsilon = {d: panel.sweep(formula.text, theta, d, (epsilon,)) for d in DIGITS}
-curves = {d: panel.sweep(formula.text, theta, d) for d in DIGITS}
-t, e, fp, f0, fm = panel.shown_numbers(g)
-kink = panel.kink(formula.text, theta)
+text = formula.text
+kink = panel.kink(text, theta)
+at_epsilon = {d: panel.sweep(text, theta, d, (epsilon,)) for d in DIGITS}
+curves = {d: panel.sweep(text, theta, d) for d in DIGITS}
+g, above = panel.hero_geometry(text, theta, epsilon)
 across = at_epsilon["float64"].kink if not kink else float("nan")  # a kink inside θ ± ε
 
-st.latex(rf"f(\theta) = {formula.latex},\qquad f'(\theta) = {formula.derivative_latex}")
-lecture, live = st.columns([2, 3])
-lecture.markdown("**The lecture's two quotients**")
-lecture.latex(r"\frac{f(\theta+\varepsilon)-f(\theta)}{\varepsilon} = f'(\theta) + O(\varepsilon)")
-lecture.latex(
-    r"\frac{f(\theta+\varepsilon)-f(\theta-\varepsilon)}{2\varepsilon}"
-    r" = f'(\theta) + O(\varepsilon^2)"
-)
-lecture.caption("Both orders need f smooth between θ − ε and θ + ε.")
-live.markdown(f"**With θ = {t} and ε = {e}**, in float64, against f′(θ) = {number(g.derivative)}")
-live.markdown(f"f(θ+ε) = f({t}+{e}) = {fp}  ·  f(θ) = {f0}  ·  f(θ−ε) = f({t}−{e}) = {fm}")
-quotients = live if panel.fits_beside(fp, fm) else st.container()  # long digits: full width
-quotients.latex(rf"\frac{{{tex(fp)} - {tex(f0, True)}}}{{{tex(e)}}} = {tex(number(g.one_sided))}")
-quotients.latex(
-    rf"\frac{{{tex(fp)} - {tex(fm, True)}}}{{2 \cdot {tex(e)}}} = {tex(number(g.two_sided))}"
-)
-
-st.markdown(f"**Estimates of f′(θ) at θ = {t}, ε = {e}**")
-st.table(estimate_frame(at_epsilon, DIGITS))
-st.caption(panel.estimates_caption(formula))
-
-left, right = st.columns(2)
-drawn = (
-    epsilon
-    if kink
-    else panel.picture_epsilon(
-        formula.text, theta, epsilon, half_width, curves["float64"].kink_distance
-    )
-)
-picture = panel.geometry(formula.text, theta, drawn, half_width)
-secants = secant_frames(picture, panel.points_apart(drawn, half_width), kink, across)
-title = f"Secants and tangent at θ, ε = {short(drawn)}"
-show(secant_chart, *secants, title, name="secants", where=left)
-straight_below = panel.tangent_below(curves["float64"])
-caption = panel.picture_caption(
-    formula.text, theta, epsilon, drawn, half_width, kink, straight_below, across
-)
-if caption:
-    left.caption(caption)
+secants, errors = st.columns(2, gap="medium")
+show(charts.tangent_chart, *charts.tangent_frames(above, g, kink),
+     f"Secants against the tangent, ε = {charts.short(epsilon)}",
+     name="secants_against_tangent", description=panel.tangent_description(g, above, kink),
+     where=secants)  # fmt: skip
+secants.caption(panel.tangent_caption(curves["float64"], epsilon, kink))
+chart_box = errors.container()
+dtype = panel.dtype_control(errors)
 chosen = curves[dtype]
-turning, sides = panel.turning_point(chosen), error_sides(chosen, kink)
+top = panel.headline(at_epsilon[dtype], g.f_theta)
+headline_box.metric(top.label, top.value, top.delta, delta_color=top.color, delta_arrow=top.arrow)
+sides = charts.error_sides(chosen, kink)
 reach = chosen.kink_distance if not kink else float("inf")
-show(error_chart, *sweep_frames(chosen, kink), epsilon, e, turning, sides, reach,
-     f"kink at {chosen.kink:.6g} inside θ ± ε →", name=f"error_vs_epsilon_{dtype}",
-     where=right)  # fmt: skip
-right.caption(panel.error_caption(dtype, sides, chosen))
-st.info(panel.error_notice(at_epsilon, curves, dtype, epsilon, kink, g))
+lecture = charts.LECTURE_METHODS
+show(charts.error_chart, *charts.sweep_frames(chosen, kink, lecture), epsilon,
+     charts.short(epsilon), panel.turning_point(chosen), sides, reach,
+     f"kink at {chosen.kink:.6g} inside θ ± ε →", theory=False,
+     name=f"error_vs_epsilon_{dtype}", where=chart_box,
+     description=panel.error_description(chosen, lecture, epsilon))  # fmt: skip
+errors.caption(panel.error_caption(dtype, sides, chosen))
+st.markdown(panel.error_notice(at_epsilon, curves, dtype, epsilon, kink, g))
+
+# The lecture's two quotients, worked out with these numbers.
+st.header("The lecture's two quotients")
+shown = panel.shown_numbers(g)
+st.markdown(
+    f"With θ = {shown.theta} and ε = {shown.epsilon}, in float64, against "
+    f"f′(θ) = {charts.number(g.derivative)}:"
+)
+st.latex(panel.function_latex(formula))
+for method, column in zip(lecture, st.columns(2, gap="medium"), strict=True):
+    column.latex(panel.lecture_latex(method))
+    column.latex(panel.live_latex(shown, g, method))
+st.caption("Both orders need f smooth between θ − ε and θ + ε.")
+
+
+def picture_section():
+    """The lecture's picture: f, its tangent and both triangles in a window around θ."""
+    st.header("The lecture's picture")
+    controls, drawing = st.columns([1, 2], gap="medium")
+    half_width = panel.window_control(controls)
+    smooth_below = curves["float64"].kink_distance
+    drawn = epsilon if kink else panel.picture_epsilon(text, theta, epsilon, half_width,
+                                                       smooth_below)  # fmt: skip
+    picture = panel.geometry(text, theta, drawn, half_width)
+    show(charts.secant_chart,
+         *charts.secant_frames(picture, panel.points_apart(drawn, half_width), kink, across),
+         f"Secants and tangent at θ, ε = {charts.short(drawn)}", name="secants",
+         description=panel.picture_description(picture, half_width), where=drawing)  # fmt: skip
+    caption = panel.picture_caption(text, theta, epsilon, drawn, half_width, kink,
+                                    panel.tangent_below(curves["float64"]), across)  # fmt: skip
+    controls.caption(caption or "The triangles are the lecture's: small θ … θ+ε, big θ−ε … θ+ε.")
+
+
+# A fragment cannot draw in the sidebar, where presentation mode puts the window control.
+(picture_section if presenting() else st.fragment(picture_section))()
+
+with st.expander("Four methods at this ε, in float64 and float32"):
+    st.dataframe(charts.estimate_frame(at_epsilon, DIGITS))
+    st.caption(panel.estimates_caption(formula))
+    show(charts.error_chart, *charts.sweep_frames(chosen, kink), epsilon, charts.short(epsilon),
+         panel.turning_point(chosen), sides, reach, f"kink at {chosen.kink:.6g} inside θ ± ε →",
+         title="Error against ε, every method", name=f"error_vs_epsilon_all_{dtype}",
+         description=panel.error_description(chosen, tuple(chosen.methods), epsilon))  # fmt: skip
+    st.caption(panel.error_caption(dtype, sides, chosen, theory=True))
+    st.caption(
+        "The complex step subtracts nothing, so round-off never takes over, but it needs an "
+        "analytic f. Richardson combines two two-sided quotients to cancel their ε² term."
+    )
 
 link.report()

@@ -1,6 +1,6 @@
 """The numerical-gradients page's controls, its cached calls into core.finite_differences and
-its sentences: the chosen f, θ, ε and precision, the numbers put into the lecture's two
-quotients, and what the error at this ε says."""
+its sentences: the chosen f, θ, ε and precision, the headline errors, the numbers put into
+the lecture's two quotients, what each chart shows, and what the error at this ε says."""
 
 import math
 from decimal import Decimal
@@ -8,10 +8,12 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from charts.numerical_gradients import METHOD_NAMES, hidden_secants, number, short
+from charts.numerical_gradients import COLORS, METHOD_NAMES, hidden_secants, number, short, tex
 from core.finite_differences import (
+    AboveTangent,
     ErrorSweep,
     SecantGeometry,
+    above_tangent,
     error_sweep,
     has_kink,
     is_exact_for_f,
@@ -54,14 +56,14 @@ def geometry(text: str, theta: float, epsilon: float, half_width: float):
     return secant_geometry(formula.f, formula.df, theta, epsilon, half_width)
 
 
-def formula_controls():
-    """The chosen f as a Formula; a refused typed formula falls back to the last good one."""
-    choice = st.sidebar.selectbox(
+def formula_control(where=st) -> Formula:
+    """The chosen f, drawn in where; a refused typed formula falls back to the last good one."""
+    choice = where.selectbox(
         "Function f(θ)", list(PRESETS), list(PRESETS).index(DEFAULTS["ng_f"]), key="ng_f",
         bind="query-params",
         help="θ³ is the lecture's example; max(θ, 0) and |θ| have a kink at 0.",
     )  # fmt: skip
-    text = PRESETS[choice] or st.sidebar.text_input(
+    text = PRESETS[choice] or where.text_input(
         "Formula in θ", DEFAULTS["ng_formula"], max_chars=MAX_CHARACTERS, key="ng_formula",
         bind="query-params", help="θ (or theta, x), + − * / ^, pi, e and functions such as "
         "sin, exp, log, sqrt, tanh, sigmoid, abs, relu, max(θ, 0).",
@@ -79,25 +81,117 @@ def formula_controls():
     return formula
 
 
-def step_controls() -> tuple[float, float, str, float]:
-    """θ, ε, the precision of the error curves, and the picture's half-width."""
-    theta = st.sidebar.slider(
+def epsilon_control(where=st) -> float:
+    """ε, the step, from 1e-16 to 1 in half-decades, drawn in where."""
+    epsilon = where.select_slider(
+        "ε, the step (log scale)", EPSILONS, DEFAULTS["ng_eps"], key="ng_eps",
+        bind="query-params", help="From 1e-16 to 1 in half-decades. The lecture uses ε = 0.01.",
+    )  # fmt: skip
+    return float(epsilon)
+
+
+def theta_control() -> float:
+    """θ, the point, in the sidebar (the lecture keeps it at 1)."""
+    return st.sidebar.slider(
         "θ, the point", -3.0, 3.0, DEFAULTS["ng_theta"], 0.05, key="ng_theta", bind="query-params",
         help="Where the derivative is taken. The lecture uses θ = 1.",
     )  # fmt: skip
-    epsilon = st.sidebar.select_slider(
-        "ε, the step (log scale)", EPSILONS, DEFAULTS["ng_eps"], key="ng_eps", bind="query-params",
-        help="From 1e-16 to 1 in half-decades. The lecture uses ε = 0.01.",
-    )  # fmt: skip
-    dtype = st.sidebar.segmented_control(
+
+
+def dtype_control(where=st) -> str:
+    """The precision of the error curves and of the headline errors, drawn in where."""
+    return where.segmented_control(
         "Precision of the error curves", list(DIGITS), default=DEFAULTS["ng_dtype"], required=True,
         key="ng_dtype", bind="query-params", help="float64 keeps ~16 digits, float32 ~7.",
     )  # fmt: skip
-    half_width = secondary().select_slider(
+
+
+def window_control(where=st) -> float:
+    """The half-width of the lecture's picture, drawn in where (a secondary control:
+    folded away on a projector)."""
+    half_width = secondary(where).select_slider(
         "Picture window: θ ± …", HALF_WIDTHS, DEFAULTS["ng_zoom"], key="ng_zoom",
-        bind="query-params", help="Drag or scroll on the picture to pan and zoom it as well.",
+        bind="query-params", help="How much of f around θ the lecture's picture shows.",
     )  # fmt: skip
-    return theta, float(epsilon), dtype, float(half_width)
+    return float(half_width)
+
+
+HERO_REACH = 2.0
+"""The hero picture spans θ ± HERO_REACH·ε (charts.numerical_gradients draws it so)."""
+
+
+def hero_geometry(text: str, theta: float, epsilon: float) -> tuple[SecantGeometry, AboveTangent]:
+    """The secant picture over θ ± 2ε, and the same with its tangent subtracted."""
+    g = geometry(text, theta, epsilon, HERO_REACH * epsilon)
+    return g, above_tangent(g)
+
+
+class Headline(NamedTuple):
+    """The hero's number: both errors at ε, and how the two-sided one compares.
+
+    delta: None when there is nothing to compare; color and arrow: st.metric's
+    delta_color and delta_arrow for it (a smaller error is good news, drawn green).
+    """
+
+    label: str
+    value: str
+    delta: str | None
+    color: str
+    arrow: str
+
+
+_SAME_WITHIN = 1.05  # errors within 5 % of each other are "about the same"
+
+
+def headline(here: ErrorSweep, f_theta: float) -> Headline:
+    """The one-sided and two-sided errors at the sweep's single step, in its dtype, and how
+    many times smaller the two-sided one is. An error no larger than the round-off of a
+    quotient at this step (round_off) has no ratio: it is noise. f_theta: f(θ)."""
+    one, two = (here.methods[m].absolute_error[0] for m in ("forward", "central"))
+    floor = here.error_floor
+    label = f"Error at ε = {short(here.epsilons[0])}, {here.dtype}: one-sided → two-sided"
+    value = f"{_headline_error(one, floor)} → {_headline_error(two, floor)}"
+    if not (math.isfinite(one) and math.isfinite(two)):
+        return Headline(label, value, None, "off", "off")
+    noise = round_off(here, f_theta)
+    if one <= noise and two <= noise:
+        return Headline(label, value, "both: round-off only", "off", "off")
+    if two <= noise:
+        return Headline(label, value, "two-sided: round-off only", "normal", "down")
+    if one <= noise:
+        return Headline(label, value, "one-sided: round-off only", "inverse", "up")
+    if one / two >= _SAME_WITHIN:
+        return Headline(label, value, f"{_ratio(one / two)} smaller", "normal", "down")
+    if two / one >= _SAME_WITHIN:
+        return Headline(label, value, f"{_ratio(two / one)} larger", "inverse", "up")
+    return Headline(label, value, "about the same", "off", "off")
+
+
+_ROUNDINGS = 4  # a quotient's round-off is a few roundings of f, divided by the step
+
+
+def round_off(here: ErrorSweep, f_theta: float) -> float:
+    """The error a difference quotient can get from round-off alone at the sweep's single
+    step ε: a few units of the dtype's rounding of f(θ), over ε (u·|f(θ)|/ε), and never
+    less than the sweep's error floor."""
+    epsilon = float(here.epsilons[0])
+    return max(_ROUNDINGS * here.machine_epsilon * abs(f_theta) / epsilon, here.error_floor)
+
+
+def _ratio(ratio: float) -> str:
+    # 3.2×, 301×, 4,500×; a million and more as a power of ten: 2·10⁷×.
+    if ratio < 1e6:
+        return f"{_times(ratio)}×"
+    mantissa, exponent = f"{ratio:.0e}".split("e")
+    return f"{mantissa}·10{str(int(exponent)).translate(_SUPERSCRIPTS)}×"
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _headline_error(error: float, floor: float) -> str:
+    # Three significant digits; an error at the sweep's floor is at most the floor.
+    return f"≤ {floor:.2g}" if error == floor else number(error, 3)
 
 
 class Shown(NamedTuple):
@@ -128,13 +222,6 @@ def shown_numbers(g: SecantGeometry) -> Shown:
 
 
 _MAX_EXTRA_PLACES = 6
-_BESIDE = 30  # digits the two-sided numerator may have to fit in the column beside the lecture's
-
-
-def fits_beside(f_plus: str, f_minus: str) -> bool:
-    """Whether the quotients written with these numbers fit beside the lecture's (at a tiny
-    ε the digits that show the round-off need the page's full width)."""
-    return len(f_plus) + len(f_minus) <= _BESIDE
 
 
 def _decade(value: float) -> int:
@@ -158,6 +245,126 @@ def _quotients_written(f_plus: str, f_theta: str, f_minus: str, e: str) -> tuple
         return number(float((Decimal(a) - Decimal(b)) / (steps * Decimal(e))))
 
     return quotient(f_plus, f_theta, 1), quotient(f_plus, f_minus, 2)
+
+
+def function_latex(formula: Formula) -> str:
+    """f and f′, one under the other (a typed formula can be long)."""
+    return (
+        rf"\begin{{aligned}} f(\theta) &= {formula.latex} \\ "
+        rf"f'(\theta) &= {formula.derivative_latex} \end{{aligned}}"
+    )
+
+
+QUOTIENT_LATEX = {
+    "forward": r"\frac{f(\theta+\varepsilon)-f(\theta)}{\varepsilon}",
+    "central": r"\frac{f(\theta+\varepsilon)-f(\theta-\varepsilon)}{2\varepsilon}",
+}
+
+
+def colored(method: str, latex: str) -> str:
+    """latex in the colour the charts draw the method's lines in."""
+    return rf"\color{{{COLORS[method]}}}{{{latex}}}"
+
+
+def lecture_latex(method: str) -> str:
+    """The lecture's quotient for the method ("forward" or "central") and its order."""
+    order = r"O(\varepsilon)" if method == "forward" else r"O(\varepsilon^2)"
+    return rf"{colored(method, QUOTIENT_LATEX[method])} = f'(\theta) + {order}"
+
+
+_DIGITS_PER_LINE = 18  # a long value goes on over lines of this many characters (a phone's)
+
+
+def _long_number(text: str) -> str:
+    # A number for a row of an aligned block, its digits continued on the rows below.
+    pieces = [text[i : i + _DIGITS_PER_LINE] for i in range(0, len(text), _DIGITS_PER_LINE)]
+    if "e" in text or len(pieces) == 1:
+        return tex(text)
+    return r" \\ &\hphantom{{}={}}".join(pieces)
+
+
+def _difference(a: str, b: str) -> str:
+    # a − b exactly, in decimal, as the numbers are written.
+    if "undefined" in (a, b):
+        return "undefined"
+    return format(Decimal(a) - Decimal(b), "g")
+
+
+def live_latex(shown: Shown, g: SecantGeometry, method: str) -> str:
+    """The quotient worked out with these numbers, a row per step, so that a phone's
+    width holds every row: f's values (long ones over several rows), their difference,
+    the difference over the step, the result. Subtracting and dividing the numbers as
+    written gives the result to the digits shown."""
+    if method == "forward":
+        other, name, steps, result = shown.f_theta, r"f(\theta)", tex(shown.epsilon), g.one_sided
+    else:
+        other, name = shown.f_minus, r"f(\theta-\varepsilon)"
+        steps, result = rf"2 \cdot {tex(shown.epsilon)}", g.two_sided
+    difference = tex(_difference(shown.f_plus, other))
+    rows = [
+        rf"f(\theta+\varepsilon) &= {_long_number(shown.f_plus)}",
+        rf"{name} &= {_long_number(other)}",
+        rf"f(\theta+\varepsilon) - {name} &= {difference}",
+        rf"{colored(method, QUOTIENT_LATEX[method])} &= \frac{{{difference}}}{{{steps}}}",
+        rf"&= {colored(method, tex(number(result)))}",
+    ]
+    return r"\begin{aligned}" + r" \\ ".join(rows) + r"\end{aligned}"
+
+
+def tangent_caption(curves64: ErrorSweep, epsilon: float, kink: bool) -> str:
+    """How to read the hero picture, and at a step on the round-off side of the float64
+    two-sided curve's bottom, what tilts the secants there."""
+    caption = (
+        "Heights are measured from the line of slope f′(θ) through f(θ), the tangent, so it "
+        "is drawn flat and each secant's tilt is its quotient's error."
+    )
+    if not kink and epsilon < curves64.methods["central"].best_epsilon:
+        caption += (
+            " At this ε round-off dominates: f(θ ± ε), and θ ± ε itself, are rounded to "
+            "float64, and at this scale the rounding is as large as the secants' tilt."
+        )
+    return caption
+
+
+def tangent_description(g: SecantGeometry, a: AboveTangent, kink: bool) -> str:
+    """What the hero picture shows, for a screen reader."""
+    line = "the line of slope f′(θ) by convention" if kink else "the tangent"
+    return (
+        f"The secants at θ = {number(g.theta, 15)}, ε = {short(g.epsilon)}, with heights "
+        f"measured from {line}, which is drawn flat: the one-sided secant tilts by "
+        f"{number(a.one_sided_error, 3)}, its error, and the two-sided secant by "
+        f"{number(a.two_sided_error, 3)}."
+    )
+
+
+def error_description(sweep: ErrorSweep, methods: tuple[str, ...], epsilon: float) -> str:
+    """What an error chart of these methods shows, for a screen reader: where each curve
+    bottoms out, or what it does instead."""
+    parts = []
+    for method in methods:
+        errors, name = sweep.methods[method], METHOD_NAMES[method]
+        if math.isfinite(errors.truncation_slope):
+            parts.append(
+                f"the {name} error bottoms out near {short(errors.best_error)} at ε ≈ "
+                f"{short(errors.best_epsilon)}"
+            )
+        else:
+            parts.append(f"the {name} error has no truncation side to bottom out on")
+    return (
+        f"Absolute error against the step ε in {sweep.dtype}, both on log scales from "
+        f"{short(sweep.epsilons[0])} to {short(sweep.epsilons[-1])}: {'; '.join(parts)}. "
+        f"Your ε = {short(epsilon)} is marked."
+    )
+
+
+def picture_description(g: SecantGeometry, half_width: float) -> str:
+    """What the lecture's picture shows, for a screen reader."""
+    return (
+        f"f around θ = {number(g.theta, 15)}, over θ ± {half_width:g}, the line of slope "
+        f"f′(θ) = {number(g.derivative, 6)} through f(θ), and the one-sided and two-sided "
+        f"secants at ε = {short(g.epsilon)} (slopes {number(g.one_sided, 6)} and "
+        f"{number(g.two_sided, 6)}), with the lecture's two triangles shaded."
+    )
 
 
 def estimates_caption(formula: Formula) -> str:
@@ -271,7 +478,7 @@ def _enlarged_caption(text: str, theta: float, epsilon: float, drawn: float) -> 
     there."""
     why = (
         f"The picture is drawn at ε = {short(drawn)}: at your ε = {short(epsilon)} the secants "
-        "lie within a line width of the tangent. The numbers beside it stay at your ε."
+        "lie within a line width of the tangent. The numbers above stay at your ε."
     )
     both, curve = sweep(text, theta, "float64", (epsilon, drawn)), sweep(text, theta, "float64")
     growth = []
@@ -320,9 +527,12 @@ def _parting_width(
     return min(parting, key=lambda w: abs(math.log(float(w) / half_width)), default=None)
 
 
-def error_caption(dtype: str, sides: tuple[str, ...], chosen: ErrorSweep | None = None) -> str:
-    """How to read the error chart, for the sides it has (charts.error_sides), and where
-    the steps start to reach f's kink (chosen: the chart's sweep)."""
+def error_caption(
+    dtype: str, sides: tuple[str, ...], chosen: ErrorSweep | None = None, theory: bool = False
+) -> str:
+    """How to read an error chart, for the sides it has (charts.error_sides), where the
+    steps start to reach f's kink (chosen: the chart's sweep), and its dashed lines
+    (theory: it draws each method's theoretical best step)."""
     if not sides:
         return (
             f"In {dtype}. At a kink no method's error shrinks with ε and round-off does not "
@@ -335,13 +545,12 @@ def error_caption(dtype: str, sides: tuple[str, ...], chosen: ErrorSweep | None 
             f"From the dotted line at ε = {chosen.kink_distance:.6g} on, θ ± ε holds f's kink at "
             f"{chosen.kink:.6g}: the errors there come from the kink, not from truncation. "
         )
-    if len(sides) == 2:
-        caption += "Left of the two-sided curve's bottom round-off dominates, right of it "
-        caption += "truncation. "
-    return caption + (
-        "Dashed lines: the theoretical best ε of each method whose error falls with ε; "
-        "diamonds: the measured bottom of its curve; slopes are fitted on the truncation side."
-    )
+    caption += "Diamonds: the bottom of each curve, its best step. "
+    if theory:
+        caption += "Dashed lines: the theoretical best ε of each method whose error falls with ε. "
+    orders = "1 one-sided, 2 two-sided and complex step, 4 Richardson" if theory else (
+        "1 one-sided, 2 two-sided")  # fmt: skip
+    return caption + f"Slopes are fitted on the truncation side (theory: {orders})."
 
 
 def turning_point(chosen: ErrorSweep) -> float:

@@ -119,9 +119,10 @@ STEPS: tuple[Step, ...] = (
         "θ³ at ε = 0.01",
         {"ng_f": "θ³", "ng_theta": 1.0, "ng_eps": "0.01", "ng_dtype": "float64"},
         "The lecture's numbers: the one-sided quotient is off by about ε, the two-sided one "
-        "by about ε²: read both errors in the table. The picture draws the triangles at a "
-        "larger ε, where the secants part from the tangent; its caption says how much "
-        "each error grew with the step.",
+        "by about ε², both in large type above the charts. The picture beside them measures "
+        "heights from the tangent, so each secant's tilt is its error; the lecture's own "
+        "picture, further down, draws the triangles at a larger ε, and its caption says how "
+        "much each error grew with the step.",
     ),
     Step(
         _NG,

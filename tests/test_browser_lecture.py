@@ -208,7 +208,7 @@ def test_presentation_mode_enlarges_chart_fonts_and_folds_secondary_controls(
     secondary = folded_away(page)
     assert secondary and not any(secondary.values()), secondary  # inside, and closed
     assert not any(control_box(page, key).is_visible() for key in secondary)
-    assert [control.key for control in controls(page)] == keys  # folded, not dropped
+    assert sorted(control.key for control in controls(page)) == sorted(keys)  # folded
     save_screenshot(page, f"presenting_{Path(idea.path).stem}")
 
     # A lecturer's link, in a new session, and the walkthrough keeping the mode across pages.

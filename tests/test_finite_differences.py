@@ -9,6 +9,7 @@ import pytest
 
 from core.finite_differences import (
     METHODS,
+    above_tangent,
     complex_step_derivative,
     error_sweep,
     has_kink,
@@ -468,3 +469,53 @@ def test_secant_geometry_refuses_bad_arguments(arguments, message):
         secant_geometry(
             np.sin, np.cos, **{"theta": 1.0, "epsilon": 0.1, "half_width": 1.0, **arguments}
         )
+
+
+# ---------------------------------------------------------------- the picture above the tangent
+
+
+def test_above_the_tangent_the_cube_is_its_taylor_remainder_and_secants_tilt_by_their_error():
+    # θ³ at θ = 1: f(t) − (1 + 3(t − 1)) = 3(t − 1)² + (t − 1)³ exactly; the one-sided secant
+    # tilts by D₊ − f′ = 3ε + ε² and the two-sided one by D − f′ = ε².
+    epsilon = 0.01
+    picture = above_tangent(secant_geometry(cube, cube_derivative, 1.0, epsilon, 2 * epsilon))
+    d = picture.grid - 1.0
+    np.testing.assert_allclose(picture.curve, 3 * d**2 + d**3, atol=1e-15)
+    assert picture.one_sided_error == pytest.approx(3 * epsilon + epsilon**2, rel=1e-10)
+    assert picture.two_sided_error == pytest.approx(epsilon**2, rel=1e-8)
+    expected = [3 * epsilon**2 - epsilon**3, 0.0, 3 * epsilon**2 + epsilon**3]
+    np.testing.assert_allclose(picture.heights, expected, rtol=1e-10)
+    np.testing.assert_allclose(np.diff(picture.one_sided_secant) / np.diff(picture.grid),
+                               picture.one_sided_error, rtol=1e-6)  # fmt: skip
+
+
+def test_above_the_tangent_each_secant_passes_through_its_points():
+    theta, epsilon = 0.5, 0.25
+    picture = above_tangent(secant_geometry(np.exp, np.exp, theta, epsilon, 1.0, n=9))
+    at = {t: int(np.argmin(np.abs(picture.grid - t))) for t in (0.25, 0.5, 0.75)}
+    below, zero, above = picture.heights
+    assert zero == 0.0 and picture.one_sided_secant[at[0.5]] == 0.0
+    assert picture.one_sided_secant[at[0.75]] == pytest.approx(above)
+    assert picture.two_sided_secant[at[0.25]] == pytest.approx(below)
+    assert picture.two_sided_secant[at[0.75]] == pytest.approx(above)
+    assert picture.curve[at[0.75]] == pytest.approx(above)  # f itself, measured the same way
+
+
+def test_above_the_tangent_a_tiny_step_shows_float64_rounding_not_a_curve():
+    # At ε = 1e-9 f's own curvature (3ε² ≈ 3e-18) is far below float64's spacing near 1
+    # (2.2e-16): what tilts the one-sided secant is rounding, and its tilt is its error.
+    picture = above_tangent(secant_geometry(cube, cube_derivative, 1.0, 1e-9, 2e-9))
+    assert np.max(np.abs(picture.curve)) <= np.spacing(1.0)
+    assert picture.one_sided_error == pytest.approx(
+        float(one_sided_difference(cube, 1.0, 1e-9)) - 3.0
+    )
+    assert abs(picture.heights[2]) <= 2 * np.spacing(1.0)
+
+
+def test_above_the_tangent_is_nan_where_f_is_undefined_without_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        picture = above_tangent(secant_geometry(np.log, lambda t: 1 / t, 0.5, 0.6, 1.2))
+    assert np.isnan(picture.heights[0]) and np.isnan(picture.two_sided_error)
+    assert np.all(np.isnan(picture.two_sided_secant))
+    assert np.all(np.isnan(picture.curve[picture.grid < 0]))

@@ -89,21 +89,24 @@ def forget_drawn() -> None:
     st.session_state[DRAWN] = {}
 
 
-def page_data() -> bytes:
-    """A zip of one CSV per chart drawn on the page (``spec_data``), by chart name."""
+def page_data(drawn: dict[str, dict]) -> bytes:
+    """A zip of one CSV per chart in ``drawn`` (name → spec; ``spec_data``)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, spec in st.session_state.get(DRAWN, {}).items():
+        for name, spec in drawn.items():
             archive.writestr(f"{name}.csv", spec_data(spec).to_csv(index=False))
     return buffer.getvalue()
 
 
 def page_data_button(file_stem: str) -> None:
     """One button for the tables of every chart on the page, built only when clicked."""
-    if st.session_state.get(DRAWN):
+    # The click runs the callable outside the page's script run, where session state is
+    # out of reach: it gets the page's dict itself, which a fragment's rerun still fills.
+    drawn = st.session_state.get(DRAWN)
+    if drawn:
         st.download_button(
             "Download this page's data (CSV, zipped)",
-            data=page_data,
+            data=lambda: page_data(drawn),
             file_name=f"{file_stem}-data.zip",
             mime="application/zip",
             key="page_data",
