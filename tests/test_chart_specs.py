@@ -6,6 +6,7 @@ defaults and in presentation mode (which rewrites the fonts of every chart).
 """
 
 import json
+import re
 
 import altair as alt
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 from altair.utils.schemapi import validate_jsonschema
 from streamlit.testing.v1 import AppTest
 
-from charts.common import POWER_OF_TEN_LABEL, raised, vega_lite_spec
+from charts.common import LEGEND_ORIENT, POWER_OF_TEN_LABEL, raised, vega_lite_spec
 from tests import vega_expressions
 from ui.ideas import IDEAS
 
@@ -35,6 +36,64 @@ def test_every_chart_on_a_page_is_valid_vega_lite(idea, present):
         assert "datasets" not in spec or not spec["datasets"]  # tables travel as Arrow
         # heatmap rows and columns: each label on its cell, not pushed in by the theme
         assert spec["config"]["axisBand"] == {"labelFlush": False}
+        # one visual language: legends under their chart, titles in sentence case
+        assert spec["config"]["legend"]["orient"] == LEGEND_ORIENT
+        assert {legend.get("orient", LEGEND_ORIENT) for legend in legends(spec)} <= {
+            LEGEND_ORIENT
+        }, idea.title
+        for line in titles(spec):
+            assert not title_cased(line), f"{idea.title}: title {line!r} is not sentence case"
+
+
+# Names the course capitalizes: initializations, an activation, a norm, a person.
+PROPER = {"Xavier", "Glorot", "He", "LeCun", "ReLU", "Frobenius", "Kaiming", "I"}
+
+
+def title_cased(line: str) -> bool:
+    """A title line in Title Case: two or more words after the first that start with a
+    capital followed by small letters, and are not names the course capitalizes."""
+    words = re.findall(r"[A-Za-z][a-z]+", line)[1:]
+    return sum(word[0].isupper() and word not in PROPER for word in words) >= 2
+
+
+def test_title_case_is_caught_and_sentence_case_with_names_passes():
+    assert title_cased("Cost After Each Step")
+    assert not title_cased("Cost after each step with He and Xavier")
+    assert not title_cased("J − J* on raw inputs")
+
+
+def legends(node) -> list[dict]:
+    found = []
+    if isinstance(node, dict):
+        if isinstance(node.get("legend"), dict):
+            found.append(node["legend"])
+        for key, child in node.items():
+            if key != "datasets":
+                found += legends(child)
+    elif isinstance(node, list):
+        for child in node:
+            found += legends(child)
+    return found
+
+
+def titles(node) -> list[str]:
+    """Every chart and part title's text lines (axis and legend titles are names, not
+    sentences, and are left alone)."""
+    found = []
+    if isinstance(node, dict):
+        title = node.get("title")
+        if "mark" in node or "layer" in node or "hconcat" in node or "vconcat" in node:
+            text = title.get("text") if isinstance(title, dict) else title
+            found += (
+                [text] if isinstance(text, str) else [t for t in text or [] if isinstance(t, str)]
+            )
+        for key, child in node.items():
+            if key not in ("datasets", "encoding", "title"):
+                found += titles(child)
+    elif isinstance(node, list):
+        for child in node:
+            found += titles(child)
+    return found
 
 
 def test_an_invalid_spec_is_caught_by_the_check():
