@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy  # noqa: F401  (loaded first: threadpool_limits reaches only loaded libraries)
 import pytest
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
+from threadpoolctl import threadpool_limits
 
 import workers
 from benchmarks.page_reruns import _controls, _maximum
@@ -53,7 +56,7 @@ class Measured(NamedTuple):
 
 
 @pytest.fixture
-def script_runs(monkeypatch) -> list[Timing]:
+def script_runs(monkeypatch) -> Iterator[list[Timing]]:
     """The time of every script run from now on, one entry per run: AppTest's run() returns
     only after the last of the reruns a script asks for with st.rerun."""
     runs: list[Timing] = []
@@ -70,7 +73,10 @@ def script_runs(monkeypatch) -> list[Timing]:
             runs.append(Timing(time.process_time() - cpu, time.perf_counter() - wall))
 
     monkeypatch.setattr(script_runner, "exec_func_with_error_handling", timed)
-    return runs
+    # One BLAS thread, as app.py sets for the server and scripts/test.sh for the tests: with
+    # two, a busy machine made a page's 400 matrix products cost ten times the CPU.
+    with threadpool_limits(limits=1, user_api="blas"):
+        yield runs
 
 
 def run(at: AppTest, runs: list[Timing], setting: str, fresh: bool = True) -> list[Measured]:
