@@ -1,5 +1,7 @@
 """Gradient checking: plant a bug in backprop and let the relative difference find it."""
 
+import time
+
 import streamlit as st
 
 from charts import gradient_checking as charts
@@ -11,6 +13,7 @@ from ui.entry import run_inside_app
 from ui.links import SharedLink
 
 run_inside_app()
+started = time.perf_counter()  # the cost meter's timing may wait for a run of its own
 st.title("Gradient checking")
 link = SharedLink()
 st.write(
@@ -87,11 +90,7 @@ worst.markdown(f"**The {len(result.worst)} worst components**")
 worst.table(charts.worst_frame(result), hide_index=True)
 
 st.header("What a check costs", anchor="cost")
-cost, big = panel.meter(net, setting.activation)
-st.info(panel.cost_notice(cost, big))
-st.metric("Cost evaluations", f"{result.evaluations:,}",
-          help=f"This check's: 2 per checked component; all P = {P:,} need {2 * P:,}.")  # fmt: skip
-st.table(panel.cost_frame(cost, big), hide_index=True)
+cost_box = st.container()  # filled last: its timing may wait for a run of its own
 
 st.header("Choosing ε", anchor="choosing-epsilon")
 marks = charts.epsilon_marks(panel.sweep_marks(epsilon))
@@ -100,4 +99,8 @@ show(charts.sweep_chart, charts.sweep_frame(sweeps), bands, marks, check, panel.
      name="epsilon_sweep", description=panel.sweep_description(sweeps, result, dtype))  # fmt: skip
 st.caption(panel.sweep_caption(sweeps, result, dtype))
 st.info(panel.sweep_notice(sweeps, epsilon, setting.bug, terms))
-link.report()
+# The link's notice first: only a link's first run can show it, so that run times the
+# meter itself rather than starting again.
+refused = link.report()
+panel.cost_section(cost_box, net, setting.activation, result.evaluations, P,
+                   started=None if refused else started)  # fmt: skip

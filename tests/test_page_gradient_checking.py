@@ -557,6 +557,36 @@ def test_the_cost_meter_names_the_lectures_loop_and_a_million_parameters():
     assert any("P = 1,005,001" in i.value and "training steps" in i.value for i in at.info)
 
 
+def meters_made(monkeypatch) -> list:
+    """What every call of the panel's ``meter`` returned (None: left to the next run),
+    with every run past the budget."""
+    made, meter = [], panel.meter
+    monkeypatch.setattr(panel, "TIMING_BUDGET_S", 0.0)
+    monkeypatch.setattr(panel, "meter", lambda *args: made.append(meter(*args)) or made[-1])
+    return made
+
+
+def test_a_run_past_its_budget_leaves_the_meter_to_a_run_of_its_own(monkeypatch):
+    made = meters_made(monkeypatch)
+    at = open_page()
+    assert clean(at)
+    assert [timed is None for timed in made] == [True, False]  # left, then timed
+    assert list(at.table[-1].value["cost evaluations"]) == ["182", "182", "2,010,002"]
+    assert metric(at, "Cost evaluations") == "182"
+    assert len(charts_of(at)) == 5 and panel.TIMING_LEFT not in at.session_state
+    at.selectbox(key="gc_act").set_value("tanh").run()  # a new meter: left again, once
+    assert [timed is None for timed in made[2:]] == [True, False]
+    assert list(at.table[-1].value["cost evaluations"]) == ["182", "182", "2,010,002"]
+
+
+def test_a_links_first_run_times_the_meter_itself_so_its_notice_stays(monkeypatch):
+    made = meters_made(monkeypatch)
+    at = open_page({"gc_eps": "garbage"})
+    assert "could not be used" in at.info[0].value  # only a link's first run can say so
+    assert [timed is None for timed in made] == [False]
+    assert list(at.table[-1].value["cost evaluations"]) == ["182", "182", "2,010,002"]
+
+
 @pytest.mark.parametrize(
     ("dtype", "epsilon", "bug", "expected"),
     [("float32", 1e-7, None, {"inconclusive"}), ("float64", 1e-5, "dW2_doubled", {"bug"})],
