@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import threading
 from collections.abc import Iterable, Mapping
 
@@ -36,6 +38,15 @@ _AT_A_POWER = f"abs({EXPONENT} - round({EXPONENT})) < 1e-6"
 _ROUNDED = f"'' + round({EXPONENT})"
 POWER_OF_TEN_LABEL = f"{_AT_A_POWER} ? '10' + {raised(_ROUNDED)} : ''"
 """A log axis's (or legend's) label expression: 10⁻⁸ at each power of ten, none between."""
+
+
+def png_data_url(image) -> str:
+    """A Pillow image as a PNG ``data:`` URL, for a Vega-Lite image mark: a heatmap of
+    thousands of cells drawn as one picture, fetched from nowhere (a hall may have no
+    internet)."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 def long_frame(parts: Iterable[Mapping[str, object]]) -> pd.DataFrame:

@@ -9,8 +9,6 @@ into the DataFrames the charts take.
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 
 import altair as alt
@@ -18,7 +16,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from charts.common import BAND_OPACITY, EXPONENT, finish, long_frame, raised
+from charts.common import BAND_OPACITY, EXPONENT, finish, long_frame, png_data_url, raised
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
 DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279a2"])
@@ -258,9 +256,7 @@ def _heatmap_png(shares: np.ndarray, top: float) -> str:
     image = Image.fromarray(rgba[::-1], "RGBA")  # row 0 of a picture is its top
     scale = (-(-_CELL_PIXELS[0] // layers), -(-_CELL_PIXELS[1] // bins))
     image = image.resize((layers * scale[0], bins * scale[1]), Image.Resampling.NEAREST)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return png_data_url(image)
 
 
 def histogram_chart(frame: pd.DataFrame, *, depth: int, value_title: str):

@@ -1,30 +1,284 @@
-"""Charts of the weight-initialization page: each takes DataFrames and returns an Altair chart."""
+"""Charts of the weight-initialization page: each takes DataFrames and returns an Altair chart.
+
+A decision boundary is drawn as one picture: the 60 × 60 grid of ŷ rendered to a PNG
+(``probability_image``) and placed over the grid's extent by a Vega-Lite image mark,
+with the points on top. 3,600 rect marks cost the browser far more, on every rerun.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import altair as alt
 import numpy as np
 import pandas as pd
+from PIL import Image
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
+from charts import motion
+from charts.common import LABEL_FONT_SIZE, POWER_OF_TEN_LABEL, finish, long_frame, png_data_url
 from core.datasets import Grid, TrainTestSplit
 from core.propagation import RandomNetworkSignals
 
-CLASS_COLORS = alt.Scale(domain=["0", "1"], range=["#1f5fa8", "#c0392b"])
+CLASS_0, CLASS_1, UNDECIDED = "#1f5fa8", "#c0392b", "#f7f7f7"  # ŷ = 0, 1 and 0.5
+CLASS_COLORS = alt.Scale(domain=["0", "1"], range=[CLASS_0, CLASS_1])
+NAN_COLOR = (170, 170, 170)  # ŷ is NaN: the training overflowed
+BOUNDARY_OPACITY = 0.55  # the ŷ picture as if painted at this opacity on white
 # Fit the width to the page but take the height as the plot area's, so that legends placed
 # below a chart do not squeeze it (Streamlit's default "fit" counts them in the height).
 FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+INK = "#262730"
+
+
+# --------------------------------------------------------------- the ŷ picture
+
+
+def _rgb(color: str) -> np.ndarray:
+    return np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)], float)
+
+
+def probability_colors(probability: np.ndarray) -> np.ndarray:
+    """RGB (…, 3) uint8 of ŷ in [0, 1]: CLASS_0 at 0, UNDECIDED at 0.5, CLASS_1 at 1,
+    linearly between, at BOUNDARY_OPACITY on white; NaN grey (NAN_COLOR)."""
+    p = np.clip(np.nan_to_num(probability, nan=0.5), 0.0, 1.0)[..., None]
+    low, middle, high = _rgb(CLASS_0), _rgb(UNDECIDED), _rgb(CLASS_1)
+    color = np.where(p < 0.5, low + (middle - low) * 2 * p, middle + (high - middle) * (2 * p - 1))
+    color = 255 + BOUNDARY_OPACITY * (color - 255)
+    color = np.where(np.isnan(probability)[..., None], NAN_COLOR, color)
+    return np.rint(color).astype(np.uint8)
+
+
+# ŷ in 255 levels and NaN: an 8-bit palette PNG is a fifth the size of an RGB one.
+_LEVELS = 255
+_PALETTE = np.vstack([probability_colors(np.linspace(0, 1, _LEVELS)), [NAN_COLOR]]).astype(np.uint8)
+
+
+def probability_image(probability: np.ndarray) -> str:
+    """A data: URL of a PNG of ŷ, one pixel per grid cell: probability has shape
+    (k2, k1), row i the cells at the i-th x2 from the bottom (as ``Grid.X`` reshaped),
+    so the picture is flipped to put the largest x2 on its top row."""
+    levels = np.rint(np.clip(np.nan_to_num(probability), 0, 1) * (_LEVELS - 1))
+    index = np.where(np.isnan(probability), _LEVELS, levels).astype(np.uint8)[::-1]
+    image = Image.fromarray(np.ascontiguousarray(index), "P")
+    image.putpalette(_PALETTE.ravel().tolist())
+    return png_data_url(image)
+
+
+def boundary_frames(
+    grid: Grid, iterations: Sequence[int], probabilities: Sequence[np.ndarray]
+) -> pd.DataFrame:
+    """One row per snapshot of a training: frame (0, 1, …), iteration, url (the ŷ
+    picture, ``probability_image``) and the grid's extent x1_low, x1_high, x2_low,
+    x2_high. probabilities: ŷ over ``grid.X`` after each of ``iterations``, shape (1, k²)."""
+    k1, k2 = len(grid.x1), len(grid.x2)
+    extent = {
+        "x1_low": grid.x1[0] - grid.step1 / 2, "x1_high": grid.x1[-1] + grid.step1 / 2,
+        "x2_low": grid.x2[0] - grid.step2 / 2, "x2_high": grid.x2[-1] + grid.step2 / 2,
+    }  # fmt: skip
+    return pd.DataFrame(
+        {
+            "frame": np.arange(len(iterations)),
+            "iteration": np.asarray(iterations, int),
+            "url": [probability_image(np.reshape(p, (k2, k1))) for p in probabilities],
+        }
+    ).assign(**{name: float(value) for name, value in extent.items()})
+
+
+def _boundary_layers(
+    frames: pd.DataFrame, points: pd.DataFrame, box: tuple[int, int], label: Sequence[str],
+    *, axes: bool, point_size: float, play: motion.Player | None = None, grow: float = 1.0,
+) -> list[alt.Chart]:  # fmt: skip
+    """The ŷ picture (the last frame, or the frame ``play`` is at), the points over it
+    and, when given, a label across the middle (one line per item), in a plot of ``box``
+    = (width, height) px (``plot_box``), with axes, a legend and tooltips when ``axes``."""
+    shown = frames if play else frames[frames["frame"] == frames["frame"].max()]
+    axis = alt.Axis() if axes else None
+    x1 = alt.Scale(domain=[shown["x1_low"].iloc[0], shown["x1_high"].iloc[0]], nice=False)
+    x2 = alt.Scale(domain=[shown["x2_low"].iloc[0], shown["x2_high"].iloc[0]], nice=False)
+    picture = (
+        alt.Chart(shown)
+        .mark_image(aspect=False)
+        .encode(
+            x=alt.X("x1_low:Q", title="x₁", scale=x1, axis=axis),
+            x2="x1_high:Q",
+            y=alt.Y("x2_low:Q", title="x₂", scale=x2, axis=axis),
+            y2="x2_high:Q",
+            url="url:N",
+        )
+    )
+    if play:
+        picture = play.at_step(picture, field="iteration")
+    dots = alt.Chart(points).mark_point(
+        filled=True, size=point_size, strokeWidth=0.8 if axes else 0, opacity=0.9
+    )
+    fill = alt.Fill("label:N", title="label y", scale=CLASS_COLORS,
+                    legend=alt.Legend() if axes else None)  # fmt: skip
+    if axes:  # the chart up close: test points as triangles, and tooltips
+        dots = dots.encode(
+            x=alt.X("x1:Q", scale=x1, axis=axis),
+            y=alt.Y("x2:Q", scale=x2, axis=axis),
+            fill=fill,
+            shape=alt.Shape(  # the toggle that shows test points says they are triangles
+                "set:N",
+                scale=alt.Scale(domain=["train", "test"], range=["circle", "triangle-up"]),
+                legend=None,
+            ),
+            stroke=alt.value("white"),
+            tooltip=[
+                alt.Tooltip("set:N"),
+                alt.Tooltip("label:N"),
+                alt.Tooltip("x1:Q", title="x₁", format=".2f"),
+                alt.Tooltip("x2:Q", title="x₂", format=".2f"),
+            ],
+        )
+    else:  # a small cell: the training points, dots only (each encoding costs its build)
+        dots = dots.encode(x=alt.X("x1:Q", scale=x1, axis=axis),
+                           y=alt.Y("x2:Q", scale=x2, axis=axis), fill=fill)  # fmt: skip
+    layers = [picture, dots]
+    if label:
+        width, middle = box[0], box[1] / 2
+        half = (9 * len(label) + 6) * grow  # grow: the cell drawn larger on a projector
+        band = alt.Chart().mark_rect(fill="white", opacity=0.85, cornerRadius=3).encode(
+            x=alt.value(6), x2=alt.value(width - 6),
+            y=alt.value(middle - half), y2=alt.value(middle + half),
+        )  # fmt: skip
+        text = alt.Chart().mark_text(
+            fontSize=LABEL_FONT_SIZE - 1, fontWeight="bold", color=INK, lineHeight=17 * grow,
+            baseline="middle",
+        )  # fmt: skip
+        text = text.encode(x=alt.value(width / 2), y=alt.value(middle), text=alt.value(list(label)))
+        layers += [band, text]
+    return layers
+
+
+def decision_boundary(
+    frames: pd.DataFrame, points: pd.DataFrame, label: Sequence[str] = (), size: int = 270
+) -> alt.TopLevelMixin:
+    """Predicted probability of class 1 over the plane, with the data points on top, in
+    equal units on both axes (``plot_box``: circles stay round), ``size`` px on the longer.
+
+    frames: ``boundary_frames`` (the last one is drawn). points: columns x1, x2, label
+    ("0"/"1"), set ("train"/"test"). label: lines written across the middle.
+    """
+    width, height = box = plot_box(frames, size)
+    layers = _boundary_layers(frames, points, box, label, axes=True, point_size=30)
+    # The ŷ legend, drawn by two invisible points on the picture's colour scale.
+    legend = (
+        alt.Chart(pd.DataFrame({"probability": [0.0, 1.0]}))
+        .mark_point(opacity=0)
+        .encode(
+            color=alt.Color(
+                "probability:Q",
+                title="ŷ = P(class 1)",
+                scale=alt.Scale(
+                    domain=[0, 0.5, 1],
+                    range=[_hex(probability_colors(np.array(p))) for p in (0.0, 0.5, 1.0)],
+                    interpolate="rgb",
+                ),
+                legend=alt.Legend(gradientLength=160),
+            ),
+            x=alt.value(0),
+            y=alt.value(0),
+        )
+    )
+    # "pad": the plot is width × height and the legends go around it (Streamlit's default
+    # "fit" would squeeze the plot to make room for them).
+    chart = alt.layer(*layers[:2], legend, *layers[2:]).properties(
+        width=width, autosize=alt.AutoSizeParams(type="pad")
+    )
+    return finish(chart, "Decision boundary: ŷ over the plane", height=height)
+
+
+def plot_box(frames: pd.DataFrame, size: int) -> tuple[int, int]:
+    """(width, height) in px of a plot of the grid's extent in ``frames`` with one unit
+    as long on both axes, ``size`` on the longer side."""
+    first = frames.iloc[0]
+    dx, dy = first["x1_high"] - first["x1_low"], first["x2_high"] - first["x2_low"]
+    return (size, round(size * dy / dx)) if dx >= dy else (round(size * dx / dy), size)
+
+
+def _hex(rgb: np.ndarray) -> str:
+    return "#" + "".join(f"{int(c):02x}" for c in rgb)
+
+
+def training_cell(
+    frames: pd.DataFrame,
+    costs: pd.DataFrame,
+    points: pd.DataFrame,
+    title: str,
+    cost_domain: tuple[float, float],
+    label: Sequence[str] = (),
+    size: int = 144,
+) -> alt.TopLevelMixin:
+    """One initialization's training in small, played by a ▶ under it: its decision
+    boundary at each snapshot of ``frames`` (training points on top, ``label`` across the
+    middle) over its cost curve up to that snapshot, on a log axis spanning
+    ``cost_domain`` (the same for every cell, so that the cells compare). It shows the
+    end of the training until played. title: the method and its result, in a few words.
+    size: the boundary's longer side in px (``CELL_SIZE``, larger on a projector: the fonts
+    grow there, and a concatenated chart's parts do not grow with them)."""
+    iterations = int(frames["iteration"].max())
+    play = motion.Player(
+        list(frames["iteration"]), name="iteration", total=iterations, per_second=CELL_SPEED
+    )
+    # Sizes given to the constructors: every .properties() copies the whole chart.
+    width, height = box = plot_box(frames, size)
+    grow = size / CELL_SIZE
+    boundary = alt.layer(
+        *_boundary_layers(frames, points, box, label, axes=False, point_size=9, play=play,
+                          grow=grow),
+        width=width, height=height,
+    )  # fmt: skip
+    curve = play.up_to_step(
+        alt.Chart(costs)
+        .mark_line(color=INK, strokeWidth=1.5, clip=True)
+        .encode(
+            x=alt.X(
+                "iteration:Q",
+                title=None,
+                scale=alt.Scale(domain=[0, max(iterations, 1)], nice=False),
+                axis=alt.Axis(labels=False, ticks=False, tickCount=3),  # the counter says it
+            ),
+            y=alt.Y(
+                "cost:Q",
+                title=None,
+                scale=alt.Scale(type="log", domain=list(cost_domain), nice=False),
+                axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL, tickCount=4),
+            ),
+            tooltip=[
+                alt.Tooltip("iteration:Q", format=","),
+                alt.Tooltip("cost:Q", title="J", format=".4g"),
+            ],
+        ),
+        field="iteration",
+    )
+    counter = play.counter(x=width - 2, y=2, align="right", font_size=11)
+    cost = alt.layer(curve, counter, width=width, height=round(52 * grow))
+    chart = play.concat(boundary, cost, columns=1, spacing=4)  # scales: concat's own each
+    # A wrapped concat sets its title ~25 px above its panels; 4 px is the usual gap.
+    return finish(chart, alt.TitleParams(title, offset=4), height=None)
+
+
+CELL_SIZE = 144
+"""A training cell's boundary, in px: two rows of cells and their ▶ fit a laptop's first
+screen beside the controls."""
+CELL_SPEED = 6
+"""Snapshots a second when a cell plays: its 16 take under 3 s."""
+
+
+# --------------------------------------------------------------- the chosen method
 
 
 def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLevelMixin:
-    """Share of A[l] per value bin, one row per layer (the CS231n figure as a heatmap).
+    """Share of A[l] per value bin, one row per layer (the CS231n figure as a heatmap), on
+    a log colour scale: ReLU's spike at 0 (half the units) would swamp a linear one.
 
     histograms: columns layer, low, high (bin edges of A), share (0…1), as
     ``histogram_frame`` makes it (ReLU's bins below 0 left out: A = max(0, Z) never falls
-    there).
+    there). Empty bins stay blank: no unit's A is there.
     """
     chart = (
         alt.Chart(histograms)
+        .transform_filter("datum.share > 0")  # log(0): nothing to colour
         # each cell reaches 5 % into the next, so no hairline gaps show between them
         .transform_calculate(reach="datum.high + 0.05 * (datum.high - datum.low)")
         .mark_rect(clip=True)
@@ -38,15 +292,15 @@ def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLeve
             y=alt.Y("layer:O", title="layer l"),
             color=alt.Color(
                 "share:Q",
-                title="share of units",
-                scale=alt.Scale(type="sqrt", scheme="viridis"),
-                legend=alt.Legend(format=".0%"),
+                title="share of units (log scale)",
+                scale=alt.Scale(type="log", scheme="viridis"),
+                legend=alt.Legend(format=".1~%", gradientLength=200, titleLimit=400),
             ),
             tooltip=[
                 alt.Tooltip("layer:O", title="layer"),
                 alt.Tooltip("low:Q", title="A from", format=".2f"),
                 alt.Tooltip("high:Q", title="A to", format=".2f"),
-                alt.Tooltip("share:Q", title="share", format=".1%"),
+                alt.Tooltip("share:Q", title="share", format=".2%"),
             ],
         )
     )
@@ -72,124 +326,84 @@ def cost_curve(costs: pd.DataFrame) -> alt.TopLevelMixin:
             ],
         )
     )
-    return finish(chart, "Cost during training", height=320)
+    return finish(chart, "Cost during training", height=300)
 
 
-def decision_boundary(
-    grid: pd.DataFrame, points: pd.DataFrame, step1: float, step2: float
-) -> alt.TopLevelMixin:
-    """Predicted probability of class 1 over the plane, with the data points on top.
+def weights_heatmap(weights: pd.DataFrame, limit: float) -> alt.TopLevelMixin:
+    """The entries of one weight matrix W[l], one row per unit i and one column per input
+    j, so identical rows mean copies of one unit; each cell labelled with its value while
+    there are at most ``LABELLED_INPUTS`` columns. The colours run from −limit (blue)
+    through 0 (white) to +limit (orange), the same for every matrix given the same limit.
 
-    grid: columns x1, x2 (cell centres), probability. points: columns x1, x2, label
-    ("0"/"1"), set ("train"/"test"). step1, step2: the width and height of a cell.
+    weights: columns matrix (one name, "W1"), unit, input, value.
     """
-    cells = (
-        alt.Chart(grid)
-        .transform_calculate(
-            x1_low=f"datum.x1 - {step1 / 2}",
-            x1_high=f"datum.x1 + {step1 / 2}",
-            x2_low=f"datum.x2 - {step2 / 2}",
-            x2_high=f"datum.x2 + {step2 / 2}",
-        )
-        .mark_rect(opacity=0.55)
-        .encode(
-            x=alt.X("x1_low:Q", title="x₁", scale=alt.Scale(zero=False, nice=False)),
-            x2=alt.X2("x1_high:Q"),
-            y=alt.Y("x2_low:Q", title="x₂", scale=alt.Scale(zero=False, nice=False)),
-            y2=alt.Y2("x2_high:Q"),
-            color=alt.Color(
-                "probability:Q",
-                title="ŷ = P(class 1)",
-                scale=alt.Scale(domain=[0, 1], range=["#1f5fa8", "#f7f7f7", "#c0392b"]),
-                legend=alt.Legend(orient="bottom", gradientLength=160),
-            ),
-            tooltip=[
-                alt.Tooltip("x1:Q", title="x₁", format=".2f"),
-                alt.Tooltip("x2:Q", title="x₂", format=".2f"),
-                alt.Tooltip("probability:Q", title="ŷ", format=".3f"),
-            ],
-        )
+    name = weights["matrix"].iloc[0]
+    layer, units, inputs = int(name[1:]), weights["unit"].max(), weights["input"].max()
+    limit = limit if limit > 0 else 1.0  # all zeros: any scale draws them white
+    base = alt.Chart(weights).encode(
+        x=alt.X(
+            "input:O", title=f"input j (unit of layer {layer - 1})", axis=alt.Axis(labelAngle=0)
+        ),
+        y=alt.Y("unit:O", title=f"unit i of layer {layer}"),
     )
-    dots = (
-        alt.Chart(points)
-        .mark_point(filled=True, size=36, strokeWidth=1.2)
-        .encode(
-            x=alt.X("x1:Q"),
-            y=alt.Y("x2:Q"),
-            fill=alt.Fill(
-                "label:N", title="label y", scale=CLASS_COLORS, legend=alt.Legend(orient="right")
-            ),
-            shape=alt.Shape(
-                "set:N",
-                title="set",
-                scale=alt.Scale(domain=["train", "test"], range=["circle", "triangle-up"]),
-                legend=alt.Legend(
-                    orient="right", symbolSize=80, symbolFillColor="gray", symbolStrokeColor="gray"
+    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
+        color=alt.Color(
+            "value:Q",
+            title="weight",
+            scale=alt.Scale(scheme="blueorange", domain=[-limit, limit], clamp=True),
+            legend=alt.Legend(gradientLength=160),
+        ),
+        tooltip=[
+            alt.Tooltip("unit:O", title="unit i"),
+            alt.Tooltip("input:O", title="input j"),
+            alt.Tooltip("value:Q", title="weight", format=".4f"),
+        ],
+    )
+    layers = [cells]
+    if inputs <= LABELLED_INPUTS:
+        layers.append(
+            base.mark_text(fontSize=11).encode(
+                text=alt.Text("value:Q", format=".1f"),
+                color=alt.condition(
+                    f"abs(datum.value) > {0.6 * limit}", alt.value("white"), alt.value(INK)
                 ),
-            ),
-            stroke=alt.value("white"),
-            tooltip=[
-                alt.Tooltip("set:N"),
-                alt.Tooltip("label:N"),
-                alt.Tooltip("x1:Q", format=".2f"),
-                alt.Tooltip("x2:Q", format=".2f"),
-            ],
+            )
         )
-    )
-    chart = alt.layer(cells, dots).properties(autosize=FIT_WIDTH)
-    return finish(chart, "Decision boundary: ŷ over the plane", height=300)
+    chart = alt.layer(*layers).properties(autosize=FIT_WIDTH)
+    title = [f"W[{layer}] after training", f"{units} units × {inputs} inputs"]
+    return finish(chart, title, height=26 * int(units))
 
 
-def weights_heatmap(weights: pd.DataFrame) -> alt.TopLevelMixin:
-    """The entries of W[1], W[2], … side by side; one row per unit, so identical rows mean
-    copies of one unit. weights: columns matrix ("W1", …), unit, input, value."""
-    color = alt.Color("value:Q", title="weight", scale=alt.Scale(scheme="blueorange", domainMid=0))
-    panels = [
-        alt.Chart(weights[weights["matrix"] == name], title=f"{name} (units × inputs)")
-        .mark_rect(stroke="white", strokeWidth=0.5)
-        .encode(
-            x=alt.X("input:O", title=f"input j (unit of layer {int(name[1:]) - 1})"),
-            y=alt.Y("unit:O", title=f"unit i of layer {name[1:]}"),
-            color=color,
-            tooltip=[
-                alt.Tooltip("matrix:N", title="matrix"),
-                alt.Tooltip("unit:O"),
-                alt.Tooltip("input:O"),
-                alt.Tooltip("value:Q", title="weight", format=".4f"),
-            ],
-        )
-        .properties(height=240)
-        for name in weights["matrix"].unique()
-    ]
-    return finish(
-        alt.hconcat(*panels).resolve_scale(color="shared"), "Weights after training", height=None
-    )
+LABELLED_INPUTS = 10
+"""Weight matrices with more inputs than this have unlabelled cells (too narrow on a phone)."""
 
 
-def pairing_grid(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """Small multiples, one row per activation and one column per method: the rms of each
-    layer forward (Z[l]) and backward (dA[l]) on one log axis.
+def pairing_chart(frame: pd.DataFrame, domain: tuple[float, float]) -> alt.TopLevelMixin:
+    """One network of the pairing grid: the rms of each layer forward (Z[l]) and backward
+    (dA[l]) on a log axis spanning ``domain`` (the same for every network of the grid).
 
-    frame: columns activation, method, pass, layer, rms (> 0, finite); the columns keep
-    the order the methods first appear in.
+    frame: columns activation, method, pass, layer, rms (> 0, finite), of one activation
+    and one method.
     """
+    activation, method = frame["activation"].iloc[0], frame["method"].iloc[0]
     chart = (
         alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2)
+        .mark_line(point=alt.OverlayMarkDef(size=14), strokeWidth=2, clip=True)
         .encode(
             x=alt.X("layer:Q", title="layer l", axis=alt.Axis(tickMinStep=1, format="d")),
             y=alt.Y(
                 "rms:Q",
                 title="rms (log scale)",
-                scale=alt.Scale(type="log"),
+                scale=alt.Scale(type="log", domain=list(domain)),
                 axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL),
             ),
             color=alt.Color(
                 "pass:N",
-                title=None,
-                legend=alt.Legend(orient="bottom", labelLimit=260),
-                scale=alt.Scale(range=["#4c78a8", "#f58518"]),  # forward blue, backward orange
-                sort="descending",  # forward first
+                scale=alt.Scale(
+                    domain=["forward: rms of Z[l]", "backward: rms of dA[l]"],
+                    range=["#4c78a8", "#f58518"],  # forward blue, backward orange
+                ),
+                legend=None,  # six legends would repeat the caption above the grid
             ),
             tooltip=[
                 alt.Tooltip("activation:N"),
@@ -199,13 +413,9 @@ def pairing_grid(frame: pd.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("rms:Q", format=".3~e"),
             ],
         )
-        .properties(width=190, height=130)
-        .facet(
-            row=alt.Row("activation:N", title=None),
-            column=alt.Column("method:N", title=None, sort=list(frame["method"].unique())),
-        )
+        .properties(autosize=FIT_WIDTH)
     )
-    return finish(chart, "Which initialization for which activation: forward and back", height=None)
+    return finish(chart, f"{activation} with {method}", height=150)
 
 
 # --------------------------------------------------------------- DataFrames from core results
@@ -252,11 +462,6 @@ def cost_frame(costs: np.ndarray, max_points: int = 600) -> pd.DataFrame:
     return rows[np.isfinite(rows["cost"]) & (rows["cost"] > 0)]
 
 
-def grid_frame(grid: Grid, probability: np.ndarray) -> pd.DataFrame:
-    """x1, x2, probability for every cell centre of grid; probability has shape (1, k²)."""
-    return pd.DataFrame({"x1": grid.X[0], "x2": grid.X[1], "probability": probability[0]})
-
-
 def points_frame(data: TrainTestSplit, *, with_test: bool) -> pd.DataFrame:
     """x1, x2, label ("0"/"1") and set ("train"/"test") of every point to draw."""
     sets = [("train", data.X_train, data.Y_train)]
@@ -268,14 +473,11 @@ def points_frame(data: TrainTestSplit, *, with_test: bool) -> pd.DataFrame:
     )
 
 
-def weights_frame(parameters: dict[str, np.ndarray], names: tuple[str, ...]) -> pd.DataFrame:
-    """matrix, unit (row i), input (column j), value for the weight matrices named."""
-    return long_frame(
-        {
-            "matrix": name,
-            "unit": np.indices(parameters[name].shape)[0].ravel() + 1,
-            "input": np.indices(parameters[name].shape)[1].ravel() + 1,
-            "value": parameters[name].ravel(),
-        }
-        for name in names
+def weights_frame(parameters: dict[str, np.ndarray], name: str) -> pd.DataFrame:
+    """matrix, unit (row i, from 1), input (column j, from 1), value of the weight matrix
+    named (``"W1"``)."""
+    W = parameters[name]
+    units, inputs = np.indices(W.shape)
+    return pd.DataFrame(
+        {"matrix": name, "unit": units.ravel() + 1, "input": inputs.ravel() + 1, "value": W.ravel()}
     )

@@ -99,6 +99,7 @@ STEPS: tuple[Step, ...] = (
         "With W = 0 every hidden unit outputs 0, so every gradient but db[L]'s is exactly 0: "
         "nothing moves, J stays at log 2 and the boundary is useless. Units that are copies "
         "yet learn are under Symmetry in isolation.",
+        "training",
     ),
     Step(
         _WI,
@@ -107,12 +108,14 @@ STEPS: tuple[Step, ...] = (
         "Huge weights make the sigmoid output confidently wrong: the first cost is in the "
         "hundreds, against log 2 ≈ 0.69 for a coin toss, and after all the training the "
         "accuracy still trails He's.",
+        "training",
     ),
     Step(
         _WI,
         "He initialization",
         {"wi_init": "He", "wi_v": 1.0},
         "Scaled by √(2/n[l−1]) the ReLU network trains quickly and the boundary wraps the circles.",
+        "training",
     ),
     Step(
         _NG,

@@ -1,12 +1,14 @@
-"""The weight initialization page's controls, its cached simulation and training, and its
-sentences.
+"""The weight initialization page's sections: their controls, cached computations, charts
+and sentences.
 
-Two parts, as on the page: random data pushed through a deep network initialized by the
-chosen method, then the course's experiment, training a small network from it. A
-training runs once per setting up to a horizon and keeps snapshots, so the iterations
-slider only slices a run already made.
+The page opens on the course's experiment, all six initializations trained side by side
+(``six_trained``), then takes one method apart: its σ for every layer, its training up
+close, symmetry in isolation, and random data pushed through a deep network it
+initializes. A training runs once per setting up to a horizon and keeps snapshots, so
+the iterations slider only slices a run already made, and every session shares it.
 """
 
+import time
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -14,6 +16,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from charts import weight_initialization as charts
+from charts.common import PRESENTATION_SCALE
 from core import datasets, initialization, network, propagation
 from core.initialization import PAIRINGS, PRESETS
 from core.propagation import depth_trend
@@ -25,8 +29,10 @@ from panels.vanishing_exploding import (
     theory_clause,
     times,
 )
+from ui.charts import show
 from ui.heavy import compute
-from ui.presentation import secondary
+from ui.presentation import presenting, secondary
+from ui.tables import show_figures
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}  # larger: over 2 s to train
@@ -50,41 +56,47 @@ DEFAULTS = {
 }  # fmt: skip
 
 
-def sidebar_controls() -> tuple[str, float, int, tuple]:
-    """Method, v, seed and the training setting (data, hidden, iterations, α, activation)."""
+def training_controls(where) -> tuple[tuple, int]:
+    """The training setting (data, hidden, iterations, α, activation) and the seed: the
+    main four in ``where``, beside the six trainings; α and the seed with the secondary
+    controls."""
     # fmt: off
-    with st.sidebar:
-        st.header("Initialization")
-        name = st.selectbox("Method", list(PRESETS), list(PRESETS).index(DEFAULTS["wi_init"]),
-                            key="wi_init", **URL,
-                            help="The course's names; the table gives PyTorch's and Keras's.")
-        st.caption(PAIRINGS)
-        v = st.select_slider("Variance multiplier v", MULTIPLIERS, DEFAULTS["wi_v"], key="wi_v",
-                             **URL,
-                             format_func=lambda x: f"{x:g}",
-                             help="Multiplies Var(W[l]); σ grows as √v. v = 2 makes Xavier He.")
-        seed = secondary().number_input("Random seed", 0, 9999, DEFAULTS["wi_seed"], key="wi_seed",
-                               **URL,
-                               help="Draws the data, then the weights: all methods share the data.")
-        st.header("Training")
-        data = st.radio("Data", datasets.TOY_SETS, datasets.TOY_SETS.index(DEFAULTS["wi_data"]),
-                        key="wi_data", horizontal=True, **URL)
-        hidden = st.selectbox("Hidden layers (units)", list(HIDDEN),
-                              list(HIDDEN).index(DEFAULTS["wi_hidden"]), key="wi_hidden", **URL,
-                              help="The output is one sigmoid unit. The course's network is "
-                                   "2 → 10 → 5 → 1.")
-        activation = st.radio("Hidden activation", ACTIVATIONS,
-                              ACTIVATIONS.index(DEFAULTS["wi_act"]), key="wi_act",
-                              horizontal=True, **URL,
-                              help="The course trains ReLU; tanh is what its Xavier is for.")
-        iterations = st.slider("Iterations", ITERATION_STEP, MAX_ITERATIONS, DEFAULTS["wi_iter"],
-                               ITERATION_STEP, key="wi_iter", **URL,
-                               help="Steps of batch gradient descent (the course runs 15,000).")
-        rate = secondary().select_slider("Learning rate α", RATES, DEFAULTS["wi_lr"], key="wi_lr",
-                                         **URL,
-                                format_func=lambda x: f"{x:g}")
+    data = where.radio("Data", datasets.TOY_SETS, datasets.TOY_SETS.index(DEFAULTS["wi_data"]),
+                       key="wi_data", horizontal=True, **URL)
+    activation = where.radio("Hidden activation", ACTIVATIONS,
+                             ACTIVATIONS.index(DEFAULTS["wi_act"]), key="wi_act",
+                             horizontal=True, **URL,
+                             help="The course trains ReLU; tanh is what its Xavier is for.")
+    hidden = where.selectbox("Hidden layers (units)", list(HIDDEN),
+                             list(HIDDEN).index(DEFAULTS["wi_hidden"]), key="wi_hidden", **URL,
+                             help="The output is one sigmoid unit. The course's network is "
+                                  "2 → 10 → 5 → 1.")
+    iterations = where.slider("Iterations", ITERATION_STEP, MAX_ITERATIONS, DEFAULTS["wi_iter"],
+                              ITERATION_STEP, key="wi_iter", **URL,
+                              help="Steps of batch gradient descent (the course runs 15,000).")
+    more = secondary()
+    more.header("Training")
+    rate = more.select_slider("Learning rate α", RATES, DEFAULTS["wi_lr"], key="wi_lr", **URL,
+                              format_func=lambda x: f"{x:g}")
+    seed = more.number_input("Random seed", 0, 9999, DEFAULTS["wi_seed"], key="wi_seed", **URL,
+                             help="Draws the data, then the weights: all methods share the data.")
     # fmt: on
-    return name, v, int(seed), (data, HIDDEN[hidden], iterations, rate, activation)
+    return (data, HIDDEN[hidden], iterations, rate, activation), int(seed)
+
+
+def method_controls() -> tuple[str, float]:
+    """The method taken apart below the six, and its variance multiplier v."""
+    left, right = st.columns(2)
+    name = left.selectbox("Method", list(PRESETS), list(PRESETS).index(DEFAULTS["wi_init"]),
+                          key="wi_init", **URL,
+                          help="The course's names; the names table gives PyTorch's and "
+                               "Keras's.")  # fmt: skip
+    v = right.select_slider("Variance multiplier v", MULTIPLIERS, DEFAULTS["wi_v"], key="wi_v",
+                            **URL, format_func=lambda x: f"{x:g}",
+                            help="Multiplies Var(W[l]); σ grows as √v. v = 2 makes Xavier "
+                                 "He.")  # fmt: skip
+    st.caption(PAIRINGS)
+    return name, v
 
 
 def deep_controls() -> tuple[str, int, int]:
@@ -114,12 +126,13 @@ def sigma_latex(name: str, v: str, n_prev: object, n: object) -> str:
 
 
 def lecture_latex(name: str) -> str:
-    """The lecture's rule for W[l], with σ of the chosen method."""
+    """The lecture's rule for W[l], with σ of the chosen method: one statement a line, so
+    that it fits a phone."""
     return (
-        r"\begin{aligned} W^{[l]} &= \sigma^{[l]} \cdot \texttt{randn}(n^{[l]}, n^{[l-1]}),\quad "
-        r"b^{[l]} = 0 \\ \sigma^{[l]} &= "
+        r"\begin{aligned} W^{[l]} &= \sigma^{[l]} \cdot \texttt{randn}(n^{[l]}, n^{[l-1]}) \\ "
+        r"b^{[l]} &= 0 \\ \sigma^{[l]} &= "
         + sigma_latex(name, "v", "n^{[l-1]}", "n^{[l]}")
-        + r",\quad \operatorname{Var}(W^{[l]}) = (\sigma^{[l]})^2 \end{aligned}"
+        + r" \\ \operatorname{Var}(W^{[l]}) &= (\sigma^{[l]})^2 \end{aligned}"
     )
 
 
@@ -138,6 +151,210 @@ def names_table() -> pd.DataFrame:
     """The methods under the course's, PyTorch's and Keras's names."""
     names = pd.DataFrame([names._asdict() for names in initialization.METHOD_NAMES.values()])
     return names.set_index("course").rename(columns={"pytorch": "PyTorch", "keras": "Keras"})
+
+
+def formulas(name: str, v: float, dims: tuple[int, ...]) -> None:
+    """The lecture's rule and this network's σ per layer, then the names, folded away."""
+    with st.expander(f"The formula: σ of every layer for {name}", icon=":material/function:"):
+        left, right = st.columns(2)
+        left.latex(lecture_latex(name))
+        left.caption("randn draws N(0, 1); v is the variance multiplier (default 1).")
+        right.latex(live_latex(name, v, dims))
+        right.caption(f"σ of each layer of the training network, layer sizes {list(dims)}.")
+    with st.expander("Its names in PyTorch and Keras", icon=":material/translate:"):
+        st.dataframe(names_table().reset_index(), hide_index=True)
+        st.caption(
+            "Naming trap: the course's **Xavier** √(1/n[l−1]) is **LeCun** in PyTorch and "
+            "Keras; their **Xavier / Glorot** is √(2/(n[l−1] + n[l]))."
+        )
+
+
+# ---------------------------------------------------------------- all six, side by side
+
+FRAMES = 16
+"""Snapshots of each of the six trainings kept for drawing: ŷ over the plane as it grows."""
+FLAT = 0.01
+"""ŷ spreading less than this over the plane draws no boundary to see."""
+PAIRED = {"relu": "He", "tanh": "Xavier"}
+"""The initialization the lecture pairs with each hidden activation."""
+COST_FLOOR = 1e-3
+"""The bottom of the six cost curves' one log axis: J reaches 0.0012 after 15,000 steps of
+α = 0.3 (the largest), a curve going lower is cut at the axis."""
+
+
+class Cell(NamedTuple):
+    """One of the six trainings, ready to draw."""
+
+    frames: pd.DataFrame  # charts.boundary_frames: ŷ over the plane at each snapshot
+    costs: pd.DataFrame  # charts.cost_frame: J against the iteration
+    score: dict  # scores(): J at the start and the end, accuracies, symmetry
+    label: tuple[str, ...]  # boundary_label of the last snapshot, one line an item
+    made_at: float  # time.time() when it was made: a run that sees a later one made it
+
+
+def frame_iterations(iterations: int, frames: int = FRAMES) -> list[int]:
+    """At most ``frames`` iterations from 0 to ``iterations``, evenly spread and on the
+    snapshots (multiples of ITERATION_STEP), the last being ``iterations`` itself."""
+    stops = np.linspace(0, iterations, frames)[:-1]
+    return sorted({int(s) - int(s) % ITERATION_STEP for s in stops} | {iterations})
+
+
+def boundary_label(probability: np.ndarray, parameters: dict[str, np.ndarray]) -> tuple[str, ...]:
+    """What ŷ over the plane shows by itself, as lines to write across the chart, or ()
+    when it draws a boundary: the same ŷ everywhere while every unit of each hidden layer
+    is still a copy of the others (W = 0 never breaks symmetry), a ŷ that barely varies,
+    or a ŷ that is not a number."""
+    if np.isnan(probability).any():
+        return ("ŷ is not a number:", "the training overflowed")
+    spread = float(np.ptp(probability))
+    if spread == 0 and not initialization.symmetry_broken(parameters):
+        return (f"ŷ = {float(probability.flat[0]):.3g} everywhere:", "symmetry never broke")
+    if spread < FLAT:
+        return (f"ŷ ≈ {float(np.mean(probability)):.2f} everywhere:", "no boundary to see")
+    return ()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def trained_cell(training: tuple, name: str, seed: int) -> Cell:
+    """The training of ``name`` (v = 1) at the page's ``training`` setting, ready to draw:
+    ŷ over the grid covering the training points at ``frame_iterations``, the cost
+    curve, the course's figures and the label. Shared by every session."""
+    data_name, hidden, iterations, rate, activation = training
+    data, run, result = _sliced(data_name, hidden, iterations, rate, activation, name, 1.0, seed)
+    grid = datasets.grid_covering(data.X_train)
+    steps = frame_iterations(iterations)
+    parameters = [run.snapshots[i // ITERATION_STEP] for i in steps[:-1]] + [result.parameters]
+    probabilities = [network.predict_probability(grid.X, p, activation) for p in parameters]
+    return Cell(
+        charts.boundary_frames(grid, steps, probabilities),
+        charts.cost_frame(result.costs, max_points=150),
+        scores(data, result, activation),
+        boundary_label(probabilities[-1], result.parameters),
+        time.time(),
+    )
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def start_costs(data_name: str, hidden: tuple, activation: str, seed: int) -> dict[str, float]:
+    """J before the first step, for each of the six (v = 1): one forward pass each."""
+    costs = {}
+    for name in PRESETS:
+        data, start = _start(data_name, hidden, name, 1.0, seed)
+        costs[name] = network.compute_cost(start, data.X_train, data.Y_train, activation)
+    return costs
+
+
+def cost_domain(starts: dict[str, float]) -> tuple[float, float]:
+    """The six cost curves' one log axis, known before any of them trains: from
+    COST_FLOOR up to the highest finite J at the start."""
+    finite = [J for J in starts.values() if np.isfinite(J)] or [1.0]
+    return COST_FLOOR, float(max(finite) * 1.2)
+
+
+def cell_title(name: str, score: dict) -> str:
+    """A cell's title: the method and its test accuracy."""
+    return f"{name} · {score['test accuracy']:.0%}"
+
+
+def cell_description(name: str, iterations: int, cell: Cell) -> str:
+    """What one cell shows, for a reader who cannot see it."""
+    J0, J = cell.score["J at the start"], cell.score["J at the end"]
+    label = f" The plane is labelled: {' '.join(cell.label)}." if cell.label else ""
+    return (
+        f"{name}: the decision boundary after {iterations:,} iterations, over its cost "
+        f"curve; J {J0:.3g} → {J:.3g}, test accuracy {cell.score['test accuracy']:.0%}.{label}"
+    )
+
+
+def key_number(cells: dict[str, Cell], activation: str) -> dict[str, str]:
+    """The experiment's figure in large type (``st.metric``'s arguments): the test accuracy
+    of the initialization made for ``activation`` against zeros'."""
+    paired = PAIRED[activation]
+    made, zeros = cells[paired].score["test accuracy"], cells["zeros"].score["test accuracy"]
+    return {
+        "label": f"Test accuracy, {paired} against zeros",
+        "value": f"{made:.0%} vs {zeros:.0%}",
+        "delta": f"{100 * (made - zeros):+.0f} points",
+    }
+
+
+def setting_caption(training: tuple, seed: int) -> str:
+    """The setting the six share, and how to read a cell."""
+    data_name, hidden, iterations, rate, activation = training
+    network_ = " → ".join(map(str, (2, *hidden, 1)))
+    return (
+        f"The same {data_name} (300 training points, seed {seed}), the same network "
+        f"{network_} with {activation} hidden units, {iterations:,} steps of α = {rate:g}; only "
+        "the starting weights differ. Each cell: the test accuracy, ŷ over the plane (blue: "
+        "class 0, red: class 1) with the training points, and the cost J per step on one log "
+        "axis for all six; ▶ plays the training."
+    )
+
+
+SIX_TABLE_FORMATS = {"J at the start": "%.4g", "J at the end": "%.4g"}  # see ui.tables
+SIX_TABLE_FORMATS |= {"train accuracy": "percent", "test accuracy": "percent"}
+
+
+def six_table(cells: dict[str, Cell]) -> pd.DataFrame:
+    """One row per initialization: the course's figures (``scores``)."""
+    return pd.DataFrame([{"initialization": name} | cell.score for name, cell in cells.items()])
+
+
+RUN_BUDGET_S = 2.0
+"""Seconds of training one script run may spend on the six: the product's target for a
+request. A run starts no training that, as long as the longest one it made, would end
+past it; the run then starts again (st.rerun) and the next goes on, so no request holds a
+worker (or, without workers, the server) for six trainings while other visitors wait."""
+
+
+def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
+    """The hero: the six initializations trained side by side on the same data from the
+    same seed, their main controls beside them, and the key number.
+
+    The cells fill in one by one with a progress bar: trainings already made (by any
+    session) are drawn at once; the others are trained in order, as many per script run
+    as fit in ``RUN_BUDGET_S`` (at least one), the run starting again after them. The
+    page goes on below only in a run that trained nothing here. Returns the training
+    setting, the seed and the six.
+    """
+    controls, grid = st.columns([1, 3.3], gap="medium")
+    training, seed = training_controls(controls)
+    data_name, hidden, iterations, _, activation = training
+    number = controls.empty()
+    controls.caption(setting_caption(training, seed))
+    points = charts.points_frame(_data(data_name, seed), with_test=False)
+    domain = cost_domain(start_costs(data_name, hidden, activation, seed))
+    slots = [column.empty() for _ in range(2) for column in grid.columns(3)]
+    for slot, name in zip(slots, PRESETS, strict=True):
+        slot.container(height=CELL_HEIGHT, border=False).caption(f"{name}: to train")
+    cells: dict[str, Cell] = {}
+    started, longest = time.time(), 0.0  # the longest training made in this run
+    for i, (slot, name) in enumerate(zip(slots, PRESETS, strict=True)):
+        now = time.time()
+        if longest and now - started + longest > RUN_BUDGET_S:
+            st.rerun()  # the next run draws the cells made from the cache and goes on
+        number.progress(i / len(PRESETS), text=f"Training {i + 1} of {len(PRESETS)}: {name}…")
+        cells[name] = trained_cell(training, name, seed)
+        if cells[name].made_at >= now:  # made in this run, not taken from the cache
+            longest = max(longest, time.time() - now)
+        show(charts.training_cell, cells[name].frames, cells[name].costs, points,
+             cell_title(name, cells[name].score), domain, cells[name].label, _cell_size(),
+             name=f"trained_{i + 1}", where=slot, width="content",
+             description=cell_description(name, iterations, cells[name]))  # fmt: skip
+    if longest:
+        st.rerun()  # the rest of the page in a request of its own
+    number.metric(**key_number(cells, activation))
+    return training, seed, cells
+
+
+CELL_HEIGHT = 320
+"""A cell's height in px while it waits for its training: about its chart's and its ▶'s,
+so that the grid does not jump as the cells fill in."""
+
+
+def _cell_size() -> int:
+    # Fonts grow on a projector, and a concatenated chart's parts do not grow with them.
+    return round(charts.CELL_SIZE * (PRESENTATION_SCALE if presenting() else 1))
 
 
 # ---------------------------------------------------------------- through a deep network
@@ -200,21 +417,22 @@ def signal_notice(signals: propagation.RandomNetworkSignals, activation: str) ->
 
 
 def reason_latex(signals: propagation.RandomNetworkSignals) -> str:
-    """Var(z) = n·Var(w)·Var(x) with layer 1's numbers, beside the measured Var(Z[1]); then
-    the measured share of Var(Z[1]) that g hands on, E[A[1]²] / Var(Z[1])."""
+    """Var(z) = n·Var(w)·Var(x), then with layer 1's numbers, then the measured Var(Z[1]);
+    then the measured share of Var(Z[1]) that g hands on, E[A[1]²] / Var(Z[1]). One
+    statement a line, the live numbers under the symbols, so that it fits a phone."""
     n, var_w, var_x = signals.width, signals.sigma_w2 / signals.width, signals.X_rms**2
     var_z = signals.Z_rms[0] ** 2
     lines = [
-        r"\operatorname{Var}(z) &= n\,\operatorname{Var}(w)\,\operatorname{Var}(x) = "
-        rf"{n} \cdot {var_w:.3g} \cdot {var_x:.3g} = {n * var_w * var_x:.3g}"
-        rf"&&\text{{measured in layer 1: }} {var_z:.3g}"
+        r"\operatorname{Var}(z) &= n\,\operatorname{Var}(w)\,\operatorname{Var}(x)",
+        rf"&= {n} \cdot {var_w:.3g} \cdot {var_x:.3g} = {n * var_w * var_x:.3g}",
+        rf"&\text{{measured in layer 1: }} {var_z:.3g}",
     ]
     if var_z > 0:
         kept = (signals.A_std[0] ** 2 + signals.A_mean[0] ** 2) / var_z
-        lines.append(
-            rf"\mathbb{{E}}[a^2] \,/\, \operatorname{{Var}}(z) &= {kept:.2f}"
-            rf"&&\text{{measured: }} a = {signals.activation}(z) \text{{ in layer 1}}"
-        )
+        lines += [
+            rf"\mathbb{{E}}[a^2] \,/\, \operatorname{{Var}}(z) &= {kept:.2f}",
+            rf"&\text{{measured: }} a = {signals.activation}(z) \text{{ in layer 1}}",
+        ]
     return r"\begin{aligned}" + r"\\".join(lines) + r"\end{aligned}"
 
 
@@ -250,7 +468,7 @@ def pairing_grid(depth, width, name, v, seed) -> tuple[pd.DataFrame, pd.DataFram
             verdicts[activation, label] = verdict_cell(s)
     frame = pd.concat(parts, ignore_index=True)
     frame = frame[np.isfinite(frame["rms"]) & (frame["rms"] > 0)]  # what a log axis shows
-    cells = pd.Series(verdicts).unstack()[list(columns)]
+    cells = pd.Series(verdicts).unstack()[list(columns)].rename_axis("activation")
     return frame, cells
 
 
@@ -270,6 +488,59 @@ def verdict_cell(signals: propagation.RandomNetworkSignals) -> str:
         f"backward {VERDICT_WORDS[back.verdict]}{ratio}"
         + (" (drift: theory keeps)" if drift else "")
     )
+
+
+def pairing_domain(frame: pd.DataFrame) -> tuple[float, float]:
+    """The pairing grid's one log axis: every network's rms, forward and back, fits it."""
+    return float(frame["rms"].min()) / 1.5, float(frame["rms"].max()) * 1.5
+
+
+@st.fragment  # its own controls rerun this section only
+def deep_section(name: str, v: float, seed: int) -> None:
+    """Random data through a deep network initialized by the chosen method: the
+    activations layer by layer, what happens to the signal, why 1/n and 2/n, and which
+    initialization goes with which activation."""
+    st.header("Through a deep network")
+    st.write(
+        "Random inputs X ~ N(0, 1) pushed through L layers of n units with this "
+        "initialization and zero biases: each row of the heatmap is one layer's histogram "
+        "of activations."
+    )
+    activation, depth, width = deep_controls()
+    try:
+        signals = simulated(depth, width, activation, name, v, seed)
+    except ValueError as error:  # core refuses what it cannot do, with the reason
+        st.error(str(error))
+        return
+    level, text = signal_notice(signals, activation)
+    show(charts.activation_heatmap, charts.histogram_frame(signals), activation,
+         name="activations_by_layer", description=f"{name}, {depth} layers of {width} "
+         f"{activation} units: the share of units at each value of A[l], layer by layer, on "
+         f"a log colour scale. {text}")  # fmt: skip
+    getattr(st, level)(text)
+    st.subheader("Why 1/n, and why 2/n for ReLU")
+    st.latex(reason_latex(signals))
+    st.caption(REASONS[activation])
+    show_figures(charts.variance_table(signals), "%.4g")
+    st.subheader("Which initialization for which activation")
+    grid_width = min(width, GRID_MAX_WIDTH)
+    st.caption(
+        f"{depth} layers of {grid_width} units, for both activations with Xavier, He and the "
+        "method chosen above, on one log axis: the rms of Z[l] forward (blue) and of dA[l] "
+        "backward (orange). Read tanh with He: forward, then backward."
+    )
+    frame, verdicts = pairing_grid(depth, grid_width, name, v, seed)
+    domain = pairing_domain(frame)
+    for activation_ in ACTIVATIONS:
+        for i, (column, method) in enumerate(zip(st.columns(3), verdicts.columns, strict=True)):
+            part = frame[(frame["activation"] == activation_) & (frame["method"] == method)]
+            verdict = verdicts.loc[activation_, method]
+            if not part.empty:  # else every rms is 0 or overflowed: nothing for a log axis
+                show(charts.pairing_chart, part, domain, name=f"pairing_{activation_}_{i + 1}",
+                     description=f"{activation_} with {method}, {depth} layers: the rms of "
+                     f"Z[l] forward and of dA[l] backward, layer by layer; {verdict}.",
+                     where=column)  # fmt: skip
+            column.caption(f"**{activation_} with {method}**: {verdict}")
 
 
 # ---------------------------------------------------------------- training
@@ -317,16 +588,15 @@ def _training(key: TrainingKey) -> tuple[datasets.TrainTestSplit, network.Traini
     return data, run
 
 
-def training(key: TrainingKey) -> tuple[datasets.TrainTestSplit, network.TrainingResult]:
-    """The training of ``key``, with a spinner that names it while it is made."""
-    with st.spinner(f"Training with {key.name} initialization: {key.steps:,} iterations…"):
-        return _training(key)
+def _data(data_name: str, seed: int) -> datasets.TrainTestSplit:
+    """The page's data: the first draw from the seed, before any weights (``_start``)."""
+    return datasets.toy_split(data_name, np.random.default_rng(seed))
 
 
-def trained(data_name, hidden, iterations, rate, activation, name, v, seed):
-    """(data, TrainingResult) of ``iterations`` steps, sliced from a cached longer run."""
+def _sliced(data_name, hidden, iterations, rate, activation, name, v, seed):
+    """(data, the cached run to the horizon, its result after ``iterations`` steps)."""
     key = TrainingKey(data_name, hidden, horizon(iterations), rate, activation, name, v, seed)
-    data, run = training(key)
+    data, run = _training(key)
     stop = iterations - iterations % ITERATION_STEP
     result = run.after(stop)
     if stop < iterations:  # a link's value between the slider's steps: train the rest
@@ -335,6 +605,14 @@ def trained(data_name, hidden, iterations, rate, activation, name, v, seed):
             learning_rate=rate, num_iterations=iterations - stop,
         )  # fmt: skip
         result = result.extended(rest)
+    return data, run, result
+
+
+def trained(data_name, hidden, iterations, rate, activation, name, v, seed):
+    """(data, TrainingResult) of ``iterations`` steps, sliced from a cached longer run,
+    with a spinner that names the training while it is made."""
+    with st.spinner(f"Training with {name} initialization: {horizon(iterations):,} iterations…"):
+        data, _, result = _sliced(data_name, hidden, iterations, rate, activation, name, v, seed)
     return data, result
 
 
@@ -438,6 +716,71 @@ def symmetry_lines(params: dict[str, np.ndarray]) -> str:
     )
 
 
+def weights_description(W: np.ndarray, name: str, spread: float | None) -> str:
+    """What a weight matrix's heatmap shows: its size, its range, and whether its rows
+    (the units) are copies (``spread`` across the layer's units, None for no hidden layer)."""
+    layer = int(name[1:])
+    if spread is None:
+        copies = ""
+    elif spread <= initialization.SYMMETRY_TOLERANCE:
+        copies = f" Its rows are identical: the units are copies (spread {spread:.3g})."
+    else:
+        copies = f" Its rows all differ: the units are not copies (spread {spread:.3g})."
+    return (
+        f"W[{layer}] after training, one row per unit of layer {layer} and one column per input: "
+        f"{W.shape[0]} × {W.shape[1]} weights from {W.min():.3g} to {W.max():.3g}.{copies}"
+    )
+
+
+@st.fragment  # "Show test points" reruns this section only
+def training_detail(training: tuple, name: str, v: float, seed: int) -> None:
+    """The course's experiment from the chosen method alone: its figures, cost curve and
+    decision boundary, why it went as it did, and the weights it ended with."""
+    st.subheader("Training a small network", anchor="training")
+    st.write(
+        "The course's experiment: ReLU (or tanh) hidden layers and a sigmoid output, trained "
+        "by batch gradient descent on 300 points and tested on 100 others."
+    )
+    iterations, activation = training[2], training[4]
+    try:
+        data, result = trained(*training, name, v, seed)
+    except ValueError as error:  # core refuses what it cannot do, with the reason
+        st.error(str(error))
+        return
+    score = scores(data, result, activation)
+    for column, (label, value) in zip(st.columns(4), list(score.items())[:4], strict=True):
+        column.metric(label.capitalize(), f"{value:.4g}" if label[0] == "J" else f"{value:.1%}")
+    left, right = st.columns(2)
+    show(charts.cost_curve, charts.cost_frame(result.costs), name="cost_curve", where=left,
+         description=f"The cost J of {name} at each of {iterations:,} iterations, on a log "
+         f"axis: {score['J at the start']:.4g} at the start, {score['J at the end']:.4g} at "
+         "the end.")  # fmt: skip
+    with_test = right.toggle("Show test points (▲)", DEFAULTS["wi_test"], key="wi_test", **URL,
+                             help="The 100 points held out for testing, drawn as triangles; "
+                                  "the 300 training points are dots.")  # fmt: skip
+    grid = datasets.grid_covering(data.X_train)
+    probability = network.predict_probability(grid.X, result.parameters, activation)
+    label = boundary_label(probability, result.parameters)
+    written = f" Written on it: {' '.join(label)}." if label else ""
+    show(charts.decision_boundary, charts.boundary_frames(grid, [iterations], [probability]),
+         charts.points_frame(data, with_test=with_test), label, name="decision_boundary",
+         description=f"ŷ over the plane after training from {name}, blue for class 0 and "
+         f"red for class 1, with the data points: {score['train accuracy']:.0%} of the "
+         f"training points and {score['test accuracy']:.0%} of the test points on their "
+         f"side.{written}", where=right, width="content")  # fmt: skip
+    grads = start_gradients(training[0], training[1], activation, name, v, seed)
+    level, text = training_notice(name, v, training, score, grads)
+    getattr(st, level)(text)
+    spreads = initialization.hidden_unit_spread(result.parameters)
+    limit = max(float(np.abs(result.parameters[w]).max()) for w in ("W1", "W2"))
+    for column, w in zip(st.columns([1, 3]), ("W1", "W2"), strict=True):
+        spread = float(spreads[int(w[1:]) - 1]) if int(w[1:]) <= len(spreads) else None
+        show(charts.weights_heatmap, charts.weights_frame(result.parameters, w), limit,
+             name=f"weights_{w}", where=column,
+             description=weights_description(result.parameters[w], w, spread))  # fmt: skip
+    st.markdown(symmetry_lines(result.parameters))
+
+
 # ---------------------------------------------------------------- symmetry in isolation
 
 SYMMETRY_C = 0.5
@@ -503,30 +846,14 @@ def symmetry_notice(table: pd.DataFrame) -> str:
     )
 
 
-# ---------------------------------------------------------------- all six compared
-
-TABLE_KEY = "wi_table"
-TABLE_FORMATS = {"J at the start": "%.4g", "J at the end": "%.4g"}  # see ui.tables
-TABLE_FORMATS |= {"train accuracy": "percent", "test accuracy": "percent"}
-
-
-def comparison(training: tuple, v: float, seed: int) -> pd.DataFrame | None:
-    """The "Compare all six" button and its table, once every method has trained.
-
-    One training per script run, then a rerun: no single request holds the CPU for six
-    trainings, and each run's progress bar shows which one is under way.
-    """
-    settings = (*training, v, seed)
-    if st.button("Compare all six", key="wi_compare", help="Six trainings; a few seconds each."):
-        st.session_state[TABLE_KEY] = (settings, [])
-    stored = st.session_state.get(TABLE_KEY)
-    if not stored or stored[0] != settings:
-        return None
-    rows = stored[1]
-    if len(rows) < len(PRESETS):
-        preset = list(PRESETS)[len(rows)]
-        st.caption(f"Training {len(rows) + 1} of {len(PRESETS)}: {preset}")
-        run = trained(*training, preset, v, seed)
-        rows.append({"initialization": preset} | scores(*run, training[4]))
-        st.rerun()
-    return pd.DataFrame(rows)
+def symmetry_section(training: tuple, seed: int) -> None:
+    """W = 0 against W = c on the page's data: both start as copies; only c learns."""
+    st.subheader("Symmetry in isolation")
+    st.write(
+        f"W = 0 against every weight equal to c = {SYMMETRY_C:g}: both start with identical "
+        f"units. Trained {SYMMETRY_ITERATIONS:,} steps on the data above with the same α."
+    )
+    data_name, hidden, _, rate, activation = training
+    table = symmetric_starts(data_name, hidden, rate, activation, seed)
+    st.info(symmetry_notice(table))
+    show_figures(table, SYMMETRY_FORMATS)

@@ -1,23 +1,29 @@
 """The weight-initialization page, run headless with Streamlit's AppTest, and its chart
 builders. Expected numbers come from core, never typed in."""
 
+import base64
+import io
 import json
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
+from PIL import Image
+from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest
 
 from charts import weight_initialization as charts
 from core import datasets, network
 from core.initialization import PRESETS, hidden_unit_spread, initialize_parameters
 from core.propagation import simulate_random_network
+from panels import weight_initialization as panel
 
 PAGE = "../pages/weight_initialization.py"
 TITLE = "Weight initialization"
 FAST = {"wi_iter": "300"}  # a short training keeps the tests quick
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}
+DETAIL = slice(1, 5)  # the chosen method's four figures; metric 0 is the six's key number
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
@@ -35,21 +41,38 @@ def specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
 
 
+def find_chart(at: AppTest, words: str) -> int:
+    """The index of the one chart whose description starts with ``words``."""
+    found = [i for i, spec in enumerate(specs(at)) if spec["description"].startswith(words)]
+    assert len(found) == 1, (words, [s["description"][:40] for s in specs(at)])
+    return found[0]
+
+
 def chart_data(at: AppTest, index: int) -> list[pd.DataFrame]:
     chart = at.get("vega_lite_chart")[index]
     return [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
 
 
-def training(at: AppTest, name: str | None = None):
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    """The one table on the page with a column named ``column``."""
+    found = [frame.value for frame in at.dataframe if column in frame.value.columns]
+    assert len(found) == 1, column
+    return found[0]
+
+
+def metrics(at: AppTest) -> list[str]:
+    return [m.value for m in at.metric[DETAIL]]
+
+
+def training(at: AppTest, name: str | None = None, v: float | None = None):
     """(data, TrainingResult) computed here by core with the page's settings."""
     name = name or at.selectbox(key="wi_init").value
+    v = at.select_slider(key="wi_v").value if v is None else v
     rng = np.random.default_rng(at.number_input(key="wi_seed").value)
     data = datasets.toy_split(at.radio(key="wi_data").value, rng)
     preset = PRESETS[name]
     dims = (2, *HIDDEN[at.selectbox(key="wi_hidden").value], 1)
-    start = initialize_parameters(
-        dims, preset.method, rng, preset.std_scale(at.select_slider(key="wi_v").value)
-    )
+    start = initialize_parameters(dims, preset.method, rng, preset.std_scale(v))
     result = network.train(
         data.X_train,
         data.Y_train,
@@ -72,30 +95,146 @@ def expected_metrics(at: AppTest) -> list[str]:
     ]
 
 
-# ---------------------------------------------------------------- the page
+def picture(url: str) -> np.ndarray:
+    """The RGB pixels of a data: URL's PNG."""
+    data = base64.b64decode(url.removeprefix("data:image/png;base64,"))
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
 
-def test_page_opens_at_the_course_setting_with_he_live_numbers():
+# ---------------------------------------------------------------- the six, side by side
+
+
+def test_page_opens_on_the_six_trained_side_by_side_with_the_key_number():
     at = open_page()
-    assert not at.exception
+    assert not at.exception and not at.error
     assert at.title[0].value.startswith(TITLE)
-    assert at.selectbox(key="wi_init").value == "He"
     assert at.slider(key="wi_iter").value == 15_000 and at.select_slider(key="wi_lr").value == 0.01
+    six = table_with(at, "initialization").set_index("initialization")["test accuracy"]
+    for spec, name in zip(specs(at)[:6], PRESETS, strict=True):
+        assert spec["title"]["text"] == f"{name} · {six[name]:.0%}"
+        assert spec["description"].startswith(f"{name}: the decision boundary after 15,000")
+    he, zeros = (
+        network.accuracy(data.X_test, data.Y_test, result.parameters)
+        for data, result in (training(at, "He", 1.0), training(at, "zeros", 1.0))
+    )
+    key = at.metric[0]
+    assert key.label == "Test accuracy, He against zeros"
+    assert (
+        key.value == f"{he:.0%} vs {zeros:.0%}" and key.delta == f"{100 * (he - zeros):+.0f} points"
+    )
+    assert not at.get("progress")  # the bar is gone once every training is done
+    assert at.metric[2].label == "J at the end"
+    # The main controls are on the page, beside the six; α and the seed in the sidebar.
+    in_sidebar = {w.key for kind in ("radio", "slider", "selectbox", "select_slider",
+                                      "number_input") for w in at.sidebar.get(kind)}  # fmt: skip
+    assert in_sidebar == {"wi_lr", "wi_seed"}
+
+
+def test_the_six_in_numbers_are_what_core_computes_on_the_same_data():
+    at = open_page(FAST)
+    table = table_with(at, "initialization")
+    assert list(table["initialization"]) == list(PRESETS)
+    broken = dict(zip(table["initialization"], table["symmetry broken"], strict=True))
+    assert broken["zeros"] == False and broken["He"] == True  # noqa: E712 (numpy bools)
+    data, result = training(at, "random × 10", v=1.0)
+    row = table.set_index("initialization").loc["random × 10"]
+    assert row["J at the start"] == pytest.approx(result.costs[0])
+    assert row["test accuracy"] == pytest.approx(
+        network.accuracy(data.X_test, data.Y_test, result.parameters)
+    )
+
+
+def test_the_six_share_v_one_whatever_the_chosen_method_and_multiplier():
+    at = open_page({**FAST, "wi_init": "Xavier", "wi_v": "4"})
+    row = table_with(at, "initialization").set_index("initialization").loc["Xavier"]
+    _, result = training(at, "Xavier", v=1.0)
+    assert row["J at the end"] == pytest.approx(result.costs[-1])
+    _, chosen = training(at)  # the chosen method below trains with v = 4
+    assert at.metric[2].value == f"{chosen.costs[-1]:.4g}" != f"{result.costs[-1]:.4g}"
+
+
+@pytest.fixture
+def script_runs(monkeypatch) -> list[int]:
+    """One entry per script run from now on (AppTest's run() returns after the reruns)."""
+    runs: list[int] = []
+    execute = script_runner.exec_func_with_error_handling  # one call runs the script once
+
+    def counted(*args, **kwargs):
+        runs.append(1)
+        return execute(*args, **kwargs)
+
+    monkeypatch.setattr(script_runner, "exec_func_with_error_handling", counted)
+    return runs
+
+
+@pytest.mark.parametrize(("budget", "runs"), [(0.0, 6 + 1), (1e6, 1 + 1)])
+def test_the_six_train_as_many_per_request_as_the_budget_allows(
+    monkeypatch, script_runs, budget, runs
+):
+    # A tiny budget: one training per run, then a run for the rest of the page; a huge
+    # one: all six in one run, and the rest of the page in the next.
+    monkeypatch.setattr(panel, "RUN_BUDGET_S", budget)
+    at = open_page({**FAST, "wi_seed": str(7_000 + int(budget > 0))})  # nothing cached yet
+    assert not at.exception and len(script_runs) == runs
+    assert at.metric[0].label.startswith("Test accuracy") and not at.get("progress")
+    at.run()  # all six cached: one run draws the page
+    assert len(script_runs) == runs + 1
+
+
+def written(spec: dict) -> list[str]:
+    """The lines of text written across a boundary (none when it draws one)."""
+    panel = spec["concat"][0] if "concat" in spec else spec
+    marks = [layer for layer in panel["layer"] for layer in layer.get("layer", [layer])]
+    return [
+        line
+        for layer in marks
+        if (layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]) == "text"
+        for line in layer["encoding"]["text"]["value"]
+    ]
+
+
+def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
+    at = open_page(FAST)
+    lines = {name: written(spec) for name, spec in zip(PRESETS, specs(at)[:6], strict=True)}
+    assert lines["zeros"] == ["ŷ = 0.5 everywhere:", "symmetry never broke"]
+    assert lines["He"] == lines["Xavier"] == []
+    assert lines["random × 0.01"][1] == "no boundary to see"  # broken symmetry, faint signal
+
+
+def test_each_cell_plays_its_training_from_cached_snapshots():
+    at = open_page(FAST)
+    spec = specs(at)[5]  # He
+    assert {p["name"] for p in spec["params"]} >= {"iteration_play", "iteration_scrub"}
+    frames = next(t for t in chart_data(at, 5) if "url" in t.columns)
+    assert list(frames["iteration"]) == [0, 100, 200, 300]
+    data, result = training(at, "He", v=1.0)
+    grid = datasets.grid_covering(data.X_train)
+    p = network.predict_probability(grid.X, result.parameters)[0].reshape(60, 60)
+    last = picture(frames["url"].iloc[-1])[::-1]  # row 0 of a picture is its top
+    np.testing.assert_allclose(last, charts.probability_colors(p), atol=1)  # 255 levels of ŷ
+    first = picture(frames["url"].iloc[0])
+    assert not np.array_equal(first, picture(frames["url"].iloc[-1]))  # it grew
+
+
+# ---------------------------------------------------------------- one method up close
+
+
+def test_the_chosen_method_opens_at_he_with_its_live_numbers():
+    at = open_page()
+    assert at.selectbox(key="wi_init").value == "He"
     # He on [2, 10, 5, 1]: σ[1] = √(2/2) = 1.000, σ[2] = √(2/10) = 0.447, σ[3] = √(2/5) = 0.632
     live = at.latex[1].value
     for text in (r"\frac{2}{2}} = 1.000", r"\frac{2}{10}} = 0.447", r"\frac{2}{5}} = 0.632"):
         assert text in live
-    assert [m.label for m in at.metric] == [
+    assert [m.label for m in at.metric[DETAIL]] == [
         "J at the start", "J at the end", "Train accuracy", "Test accuracy"
     ]  # fmt: skip
-    assert len(at.get("vega_lite_chart")) == 5
-    assert "course's He run" in at.success[-1].value
-    assert not at.get("progress")  # the bar is gone once training is done
-    assert not at.error
+    assert len(at.get("vega_lite_chart")) == 6 + 4 + 1 + 6
+    assert any("course's He run" in notice.value for notice in at.success)
 
 
 def test_both_names_of_the_course_xavier_are_shown():
-    names = open_page(FAST).table[0].value
+    names = table_with(open_page(FAST), "course").set_index("course")
     assert "LeCun" in names.loc["Xavier", "PyTorch"] and "LeCun" in names.loc["Xavier", "Keras"]
     assert "xavier_normal_" in names.loc["Xavier's other version (Glorot)", "PyTorch"]
 
@@ -104,7 +243,7 @@ def test_both_names_of_the_course_xavier_are_shown():
 def test_metrics_are_what_core_computes(name):
     at = open_page({**FAST, "wi_init": name})
     assert not at.exception
-    assert [m.value for m in at.metric] == expected_metrics(at)
+    assert metrics(at) == expected_metrics(at)
 
 
 def test_rerun_with_a_cached_training_replays_without_error():
@@ -118,26 +257,37 @@ def test_rerun_with_a_cached_training_replays_without_error():
 def test_zeros_never_break_symmetry():
     at = open_page({"wi_init": "zeros", "wi_iter": "1000"})
     _, result = training(at)
-    assert [m.value for m in at.metric][1:] == expected_metrics(at)[1:]
-    assert at.metric[1].value == "0.6931" and at.metric[2].value == "50.0%"  # the course's
-    assert "Every gradient but db[3] is exactly 0" in at.warning[-1].value
-    assert "worse than one unit per layer" in at.warning[-1].value
+    assert metrics(at)[1:] == expected_metrics(at)[1:]
+    assert metrics(at)[1] == "0.6931" and metrics(at)[2] == "50.0%"  # the course's
+    (notice,) = [w.value for w in at.warning if "Every gradient but db[3] is exactly 0" in w.value]
+    assert "worse than one unit per layer" in notice
     assert not hidden_unit_spread(result.parameters).any()
     assert "identical (rows of W1, b1, columns of W2): **yes**, spread across units = 0" in (
         page_text(at)
     )
-    weights = pd.concat(chart_data(at, 4))
-    assert set(weights["matrix"]) == {"W1", "W2"} and not weights["value"].any()
+    for w in ("W[1]", "W[2]"):
+        index = find_chart(at, f"{w} after training")
+        assert "Its rows are identical: the units are copies" in specs(at)[index]["description"]
+        (weights,) = chart_data(at, index)
+        assert not weights["value"].any()
+    boundary = specs(at)[find_chart(at, "ŷ over the plane after training from zeros")]
+    assert written(boundary) == ["ŷ = 0.5 everywhere:", "symmetry never broke"]
+    assert boundary["description"].endswith(
+        "50% of the training points and 50% of the test points on their side. Written on "
+        "it: ŷ = 0.5 everywhere: symmetry never broke."
+    )
+    cost = specs(at)[find_chart(at, "The cost J of zeros at each of 1,000 iterations")]
+    assert cost["description"].endswith("0.6931 at the start, 0.6931 at the end.")
 
 
 def test_changing_method_and_multiplier_changes_the_formula_and_numbers():
     at = open_page(FAST)
     at.selectbox(key="wi_init").set_value("Xavier").run()
     assert r"\frac{1}{2}} = 0.707" in at.latex[1].value  # σ[1] = √(1/2)
-    assert [m.value for m in at.metric] == expected_metrics(at)
+    assert metrics(at) == expected_metrics(at)
     at.select_slider(key="wi_v").set_value(2.0).run()
     assert r"\sqrt{2 \cdot \frac{1}{2}} = 1.000" in at.latex[1].value  # v = 2: Xavier is He
-    assert [m.value for m in at.metric] == expected_metrics(at)
+    assert metrics(at) == expected_metrics(at)
 
 
 def test_deep_network_table_is_the_simulation_of_core():
@@ -151,16 +301,17 @@ def test_deep_network_table_is_the_simulation_of_core():
         1.0,
         distribution="normal",
     )
-    table = at.dataframe[0].value
+    table = table_with(at, "layer l")
     assert list(table["layer l"]) == list(range(1, 11))
     np.testing.assert_allclose(table["Var(W[l]) = σ²"], 2 / 100)
     np.testing.assert_allclose(table["Var(Z[l]) theory"], signals.Z_rms_theory**2)
     np.testing.assert_allclose(table["Var(Z[l]) measured"], signals.Z_rms**2)
-    shown = json.loads(at.dataframe[0].proto.columns)  # to 4 significant digits, as numbers
+    element = next(d for d in at.dataframe if "layer l" in d.value.columns)
+    shown = json.loads(element.proto.columns)  # to 4 significant digits, as numbers
     assert {c: config["type_config"] for c, config in shown.items() if "type_config" in config} == {
         column: {"type": "number", "format": "%.4g"} for column in table.columns[1:]
     }
-    shares = chart_data(at, 0)[0]
+    shares = chart_data(at, find_chart(at, "He, 10 layers of 100 relu units"))[0]
     drawn = signals.bin_edges[1:] > 0  # ReLU's bins below 0 are not drawn
     assert len(shares) == signals.A_histogram[:, drawn].size
     np.testing.assert_allclose(signals.A_histogram[:, ~drawn], 0.0)  # nothing left out
@@ -184,26 +335,6 @@ def test_what_to_notice_follows_the_deep_network(query, phrase):
     assert phrase in page_text(at)
 
 
-def test_compare_all_six_runs_every_method_on_the_same_data():
-    at = open_page({"wi_iter": "200"})
-    assert not at.dataframe[2:]  # nothing until asked
-    at.button(key="wi_compare").click().run()
-    table = at.dataframe[2].value
-    assert list(table["initialization"]) == list(PRESETS)
-    broken = dict(zip(table["initialization"], table["symmetry broken"], strict=True))
-    assert broken["zeros"] == False and broken["He"] == True  # noqa: E712 (numpy bools)
-    data, result = training(at, "random × 10")
-    row = table.set_index("initialization").loc["random × 10"]
-    assert row["J at the start"] == pytest.approx(result.costs[0])
-    assert row["test accuracy"] == pytest.approx(
-        network.accuracy(data.X_test, data.Y_test, result.parameters)
-    )
-    at.run()  # the table stays for the same settings…
-    assert len(at.dataframe) == 3
-    at.slider(key="wi_iter").set_value(300).run()  # …and goes when they change
-    assert len(at.dataframe) == 2
-
-
 def test_smallest_settings_run():
     at = open_page(
         {"wi_v": "0.01", "wi_iter": "100", "wi_lr": "0.001", "wi_depth": "2", "wi_width": "10",
@@ -211,8 +342,9 @@ def test_smallest_settings_run():
     )  # fmt: skip
     assert not at.exception
     assert at.slider(key="wi_depth").value == 2 and at.slider(key="wi_iter").value == 100
-    assert [m.value for m in at.metric] == expected_metrics(at)
-    assert set(chart_data(at, 3)[1]["set"]) == {"train"}  # test points hidden
+    assert metrics(at) == expected_metrics(at)
+    points = chart_data(at, find_chart(at, "ŷ over the plane after training"))
+    assert set(next(t for t in points if "set" in t.columns)["set"]) == {"train"}  # test hidden
 
 
 def test_largest_settings_run_and_report_overflow_instead_of_crashing():
@@ -224,15 +356,8 @@ def test_largest_settings_run_and_report_overflow_instead_of_crashing():
     assert not at.exception
     assert at.slider(key="wi_depth").value == 30 and at.select_slider(key="wi_width").value == 500
     assert r"10\sqrt{100} = 100.000" in at.latex[1].value  # σ = 10·√100
-    assert [m.value for m in at.metric] == expected_metrics(at)
-    assert len(at.get("vega_lite_chart")) == 5
-
-
-def test_the_longest_training_runs_with_a_progress_bar_that_goes_away():
-    at = open_page({"wi_iter": "15000", "wi_hidden": "20, 10"})
-    assert not at.exception and at.slider(key="wi_iter").value == 15_000
-    assert not at.get("progress")
-    assert at.metric[1].label == "J at the end"
+    assert metrics(at) == expected_metrics(at)
+    assert len(at.get("vega_lite_chart")) == 6 + 4 + 1 + 6
 
 
 def test_garbage_in_the_link_opens_defaults_with_a_notice():
@@ -246,6 +371,71 @@ def test_garbage_in_the_link_opens_defaults_with_a_notice():
     assert "could not be used" in at.info[0].value
     for key in ("wi_init", "wi_v", "wi_depth"):
         assert key in at.info[0].value
+
+
+@pytest.mark.parametrize(
+    ("query", "quoted"),
+    [
+        ({"wi_init": "He"}, True),  # the course's setting: circles, [2, 10, 5, 1], 15,000
+        ({"wi_init": "He", "wi_data": "moons", **FAST}, False),
+        ({"wi_init": "random × 10", **FAST}, False),
+    ],
+)
+def test_the_courses_outcome_is_quoted_only_beside_the_run_that_repeats_it(query, quoted):
+    at = open_page(query)
+    assert not at.exception
+    notices = " ".join(e.value for e in [*at.info, *at.success, *at.warning])
+    assert ("The course's He run" in notices or "course's random × 10" in notices) is quoted
+
+
+def test_the_pairings_stand_where_the_method_is_chosen():
+    at = open_page(FAST)
+    beside = " ".join(c.value for c in at.main.caption)
+    for words in ("He √(2/n[l−1]) for ReLU", "Xavier √(1/n[l−1]) for tanh", "Glorot"):
+        assert words in beside
+
+
+def test_the_reason_and_the_grid_are_on_the_page():
+    at = open_page(FAST)
+    signals = simulate_random_network(10, 100, "relu", "he", np.random.default_rng(0), 1.0,
+                                      distribution="normal")  # fmt: skip
+    assert f"measured in layer 1: }} {signals.Z_rms[0] ** 2:.3g}" in at.latex[2].value
+    assert "ReLU zeroes half the units" in page_text(at)
+    titles = {f"{a} with {m}" for a in ("relu", "tanh") for m in ("Xavier", "He", "chosen: He")}
+    grid = [s for s in specs(at) if isinstance(s["title"], str) and s["title"] in titles]
+    assert len(grid) == 6
+    assert len({json.dumps(s["encoding"]["y"]["scale"]["domain"]) for s in grid}) == 1  # one axis
+    assert "**tanh with He**: forward keeps its scale" in page_text(at)
+
+
+def test_tanh_networks_train_too():
+    at = open_page({**FAST, "wi_act": "tanh", "wi_init": "Xavier"})
+    assert not at.exception and at.radio(key="wi_act").value == "tanh"
+    assert metrics(at) == expected_metrics(at)
+    assert at.metric[0].label == "Test accuracy, Xavier against zeros"  # tanh's pairing
+    relu = open_page({**FAST, "wi_init": "Xavier"})
+    assert metrics(at) != metrics(relu)
+
+
+def test_random_times_a_hundredth_never_starts_learning_and_says_why():
+    at = open_page({"wi_init": "random × 0.01"})
+    assert metrics(at)[1] == "0.6931"
+    assert "Learning never started" in page_text(at) and "‖dθ‖ = " in page_text(at)
+
+
+def test_symmetry_in_isolation_sets_zeros_against_a_constant():
+    at = open_page(FAST)
+    table = table_with(at, "nonzero gradients at the start")
+    assert list(table["start"]) == ["W = 0", "W = 0.5"]
+    assert "W = 0 gets no gradient at all" in page_text(at)
+    assert "its units stay copies" in page_text(at)
+
+
+def test_every_table_has_header_text():
+    at = open_page(FAST)
+    for frame in at.dataframe:
+        assert all(str(column).strip() for column in frame.value.columns)
+    assert not at.table  # every table is a dataframe with its index hidden
 
 
 # ---------------------------------------------------------------- chart builders
@@ -267,53 +457,91 @@ def test_cost_frame_thins_the_curve_keeps_the_last_point_and_drops_what_log_cann
     assert charts.cost_frame(np.array([np.nan, -1.0])).empty
 
 
-def test_heatmap_is_one_cell_per_layer_and_bin_with_a_sqrt_colour_scale():
+def test_heatmap_is_one_cell_per_layer_and_bin_with_a_log_colour_scale():
     signals = simulate_random_network(3, 20, "tanh", "xavier", np.random.default_rng(0), m=16)
     frame = charts.histogram_frame(signals)
     assert len(frame) == signals.A_histogram.size
     spec = charts.activation_heatmap(frame, "tanh").to_dict()
     assert spec["mark"]["type"] == "rect"
-    assert spec["encoding"]["color"]["scale"]["type"] == "sqrt"
+    assert spec["encoding"]["color"]["scale"]["type"] == "log"  # the spike at 0 swamps linear
+    assert {"filter": "datum.share > 0"} in spec["transform"]  # log(0): left blank
     assert spec["encoding"]["y"]["field"] == "layer"
     assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"layer", "share"}
 
 
-def test_decision_boundary_layers_probability_cells_under_the_points():
+def boundary_frame(p: np.ndarray, steps: int = 5):
     data = datasets.toy_split("circles", np.random.default_rng(0))
+    grid = datasets.grid_covering(data.X_train, steps=steps)
+    return data, grid, charts.boundary_frames(grid, [7], [p.reshape(1, -1)])
+
+
+def test_decision_boundary_is_one_image_over_the_grid_with_the_points_on_top():
+    data, grid, frames = boundary_frame(np.full(25, 0.5))
+    spec = charts.decision_boundary(frames, charts.points_frame(data, with_test=True)).to_dict()
+    image, dots, legend = spec["layer"]
+    assert image["mark"]["type"] == "image" and image["encoding"]["url"]["field"] == "url"
+    assert image["encoding"]["x"]["scale"]["domain"] == [
+        grid.x1[0] - grid.step1 / 2, grid.x1[-1] + grid.step1 / 2
+    ]  # fmt: skip
+    assert dots["mark"]["type"] == "point" and dots["encoding"]["shape"]["field"] == "set"
+    assert legend["encoding"]["color"]["scale"]["domain"] == [0, 0.5, 1]
+    extent = (grid.x1[-1] - grid.x1[0] + grid.step1) / (grid.x2[-1] - grid.x2[0] + grid.step2)
+    assert spec["width"] / spec["height"] == pytest.approx(extent, rel=0.01)  # circles round
+    assert max(spec["width"], spec["height"]) == 270
+    labelled = charts.decision_boundary(frames, charts.points_frame(data, with_test=False),
+                                        ("one", "two")).to_dict()  # fmt: skip
+    assert labelled["layer"][-1]["encoding"]["text"]["value"] == ["one", "two"]
+
+
+def test_moons_are_drawn_wider_than_tall_in_equal_units():
+    data = datasets.toy_split("moons", np.random.default_rng(0))
     grid = datasets.grid_covering(data.X_train, steps=5)
-    frame = charts.grid_frame(grid, np.full((1, 25), 0.5))
-    spec = charts.decision_boundary(
-        frame, charts.points_frame(data, with_test=True), grid.step1, grid.step2
-    ).to_dict()
-    cells, dots = spec["layer"]
-    assert cells["mark"]["type"] == "rect" and dots["mark"]["type"] == "point"
-    assert cells["encoding"]["color"]["scale"]["domain"] == [0, 1]
-    assert dots["encoding"]["shape"]["field"] == "set"
-    assert {t["field"] for t in cells["encoding"]["tooltip"]} == {"x1", "x2", "probability"}
+    frames = charts.boundary_frames(grid, [0], [np.full((1, 25), 0.5)])
+    width, height = charts.plot_box(frames, charts.CELL_SIZE)
+    dx, dy = grid.step1 * 5, grid.step2 * 5
+    assert width == charts.CELL_SIZE and height == round(charts.CELL_SIZE * dy / dx) < width
+    cell = charts.training_cell(frames, charts.cost_frame(np.ones(2)), charts.points_frame(
+        data, with_test=False), "zeros · 50%", (0.01, 1.0)).to_dict()  # fmt: skip
+    boundary, cost = cell["concat"]
+    assert (boundary["width"], boundary["height"]) == (width, height) and cost["width"] == width
 
 
-def test_weights_heatmap_shows_each_matrix_with_one_shared_colour_scale():
+def test_the_picture_puts_class_one_red_class_zero_blue_and_the_top_row_at_the_largest_x2():
+    p = np.zeros((5, 5))
+    p[4, 0] = 0.9  # the cell at the smallest x1 and the largest x2: the picture's top left
+    p[0, 4] = 0.5
+    p[2, 2] = np.nan
+    _, _, frames = boundary_frame(p)
+    pixels = picture(frames["url"].iloc[0]).astype(int)
+    red, white, blue = pixels[0, 0], pixels[4, 4], pixels[4, 0]
+    assert red[0] > red[2] and blue[2] > blue[0]  # p > 0.5 on class 1's side, < 0.5 on 0's
+    assert abs(white[0] - white[2]) < 8 and white.min() > 240  # ŷ = 0.5: undecided, pale
+    assert tuple(pixels[2, 2]) == charts.NAN_COLOR
+    np.testing.assert_allclose(pixels[::-1], charts.probability_colors(p), atol=1)
+
+
+def test_colours_follow_the_probability_on_each_side_of_one_half():
+    shades = charts.probability_colors(np.linspace(0, 1, 11)).astype(int)
+    assert (shades[:5, 2] > shades[:5, 0]).all() and (shades[6:, 0] > shades[6:, 2]).all()
+    assert (np.diff(shades[:, 2] - shades[:, 0]) < 0).all()  # ever less blue, more red
+
+
+def test_weights_heatmap_labels_small_matrices_on_one_colour_scale():
     parameters = initialize_parameters([2, 10, 5, 1], "he", np.random.default_rng(0))
-    frame = charts.weights_frame(parameters, ("W1", "W2"))
-    assert len(frame) == 10 * 2 + 5 * 10
-    spec = charts.weights_heatmap(frame).to_dict()
-    assert len(spec["hconcat"]) == 2 and spec["resolve"]["scale"]["color"] == "shared"
-    assert spec["hconcat"][1]["encoding"]["color"]["scale"]["domainMid"] == 0
-
-
-@pytest.mark.parametrize(
-    ("query", "quoted"),
-    [
-        ({"wi_init": "He"}, True),  # the course's setting: circles, [2, 10, 5, 1], 15,000
-        ({"wi_init": "He", "wi_data": "moons"}, False),
-        ({"wi_init": "random × 10", "wi_iter": "2000"}, False),
-    ],
-)
-def test_the_courses_outcome_is_quoted_only_beside_the_run_that_repeats_it(query, quoted):
-    at = open_page(query)
-    assert not at.exception
-    notices = " ".join(e.value for e in [*at.info, *at.success, *at.warning])
-    assert ("The course's He run" in notices or "course's random × 10" in notices) is quoted
+    frame = charts.weights_frame(parameters, "W2")
+    assert len(frame) == 5 * 10 and set(frame["matrix"]) == {"W2"}
+    spec = charts.weights_heatmap(frame, 3.0).to_dict()
+    cells, labels = spec["layer"]
+    assert cells["encoding"]["color"]["scale"]["domain"] == [-3.0, 3.0]
+    assert labels["encoding"]["text"]["format"] == ".1f"
+    assert spec["height"] == 26 * 5 and spec["title"] == [
+        "W[2] after training",
+        "5 units × 10 inputs",
+    ]
+    wide = charts.weights_frame(
+        initialize_parameters([20, 20], "he", np.random.default_rng(0)), "W1"
+    )
+    assert len(charts.weights_heatmap(wide, 3.0).to_dict()["layer"]) == 1  # too narrow to label
 
 
 def test_the_relu_heatmap_starts_at_the_bin_that_holds_zero():
@@ -322,48 +550,3 @@ def test_the_relu_heatmap_starts_at_the_bin_that_holds_zero():
     spec = charts.activation_heatmap(frame, "relu").to_dict()
     low, high = spec["encoding"]["x"]["scale"]["domain"]
     assert low < 0 <= low + (frame["high"] - frame["low"]).max() and high == frame["high"].max()
-
-
-# ---------------------------------------------------------------- issue 20's additions
-
-
-def test_the_pairings_stand_where_the_method_is_chosen():
-    at = open_page(FAST)
-    sidebar = " ".join(c.value for c in at.sidebar.caption)
-    for words in ("He √(2/n[l−1]) for ReLU", "Xavier √(1/n[l−1]) for tanh", "Glorot"):
-        assert words in sidebar
-
-
-def test_the_reason_and_the_grid_are_on_the_page():
-    at = open_page(FAST)
-    signals = simulate_random_network(10, 100, "relu", "he", np.random.default_rng(0), 1.0,
-                                      distribution="normal")  # fmt: skip
-    assert f"measured in layer 1: }} {signals.Z_rms[0] ** 2:.3g}" in at.latex[2].value
-    assert "ReLU zeroes half the units" in page_text(at)
-    cells = at.table[1].value
-    assert list(cells.columns) == ["Xavier", "He", "chosen: He"]
-    grid = specs(at)[1]
-    assert grid["facet"]["row"]["field"] == "activation"
-    assert grid["facet"]["column"]["field"] == "method"
-
-
-def test_tanh_networks_train_too():
-    at = open_page({**FAST, "wi_act": "tanh", "wi_init": "Xavier"})
-    assert not at.exception and at.radio(key="wi_act").value == "tanh"
-    assert [m.value for m in at.metric] == expected_metrics(at)
-    relu = open_page({**FAST, "wi_init": "Xavier"})
-    assert [m.value for m in at.metric] != [m.value for m in relu.metric]
-
-
-def test_random_times_a_hundredth_never_starts_learning_and_says_why():
-    at = open_page({"wi_init": "random × 0.01"})
-    assert at.metric[1].value == "0.6931"
-    assert "Learning never started" in page_text(at) and "‖dθ‖ = " in page_text(at)
-
-
-def test_symmetry_in_isolation_sets_zeros_against_a_constant():
-    at = open_page(FAST)
-    table = at.dataframe[1].value
-    assert list(table["start"]) == ["W = 0", "W = 0.5"]
-    assert "W = 0 gets no gradient at all" in page_text(at)
-    assert "its units stay copies" in page_text(at)

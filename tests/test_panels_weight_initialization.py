@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import workers
+from charts import weight_initialization as charts
 from core import datasets, initialization, network
 from core.propagation import depth_trend, simulate_random_network
 from panels import vanishing_exploding as ve_panel
@@ -266,3 +267,162 @@ def test_the_symmetry_notice_follows_other_numbers_too():
     text = panel.symmetry_notice(table)
     assert text.startswith("W = 0 gets a gradient only in db3")
     assert "does not learn either" in text and "its units drift apart (spread 0.3)" in text
+
+
+# ---------------------------------------------------------------- the six, side by side
+
+COURSE = ("circles", (10, 5), 300, 0.01, "relu")  # the course's setting, 300 steps
+
+
+def start(name: str, dims=(2, 10, 5, 1), seed: int = 0):
+    """(data, initial parameters) as the page draws them, v = 1."""
+    rng, preset = np.random.default_rng(seed), initialization.PRESETS[name]
+    data = datasets.toy_split("circles", rng)
+    return data, initialization.initialize_parameters(dims, preset.method, rng, preset.std_scale())
+
+
+def test_zeros_give_one_probability_everywhere_and_say_symmetry_never_broke():
+    data, parameters = start("zeros")
+    grid = datasets.grid_covering(data.X_train)
+    p = network.predict_probability(grid.X, parameters)
+    assert np.ptp(p) == 0 and not initialization.symmetry_broken(parameters)
+    assert panel.boundary_label(p, parameters) == ("ŷ = 0.5 everywhere:", "symmetry never broke")
+    shifted = {**parameters, "b3": np.full((1, 1), 1.0)}  # σ(1) = 0.731 everywhere
+    label = panel.boundary_label(network.predict_probability(grid.X, shifted), shifted)
+    assert label == ("ŷ = 0.731 everywhere:", "symmetry never broke")
+
+
+def test_copies_that_still_draw_a_boundary_are_not_said_to_be_stuck():
+    # Every weight 0.5: the units are copies, but ŷ varies over the plane.
+    parameters = initialization.constant_parameters((2, 10, 5, 1), 0.5)
+    grid = datasets.grid_covering(start("zeros")[0].X_train)
+    p = network.predict_probability(grid.X, parameters)
+    assert not initialization.symmetry_broken(parameters) and np.ptp(p) > panel.FLAT
+    assert panel.boundary_label(p, parameters) == ()
+
+
+def test_a_flat_output_from_units_that_differ_says_no_boundary_not_symmetry():
+    data, parameters = start("He")
+    grid = datasets.grid_covering(data.X_train)
+    dead = {**parameters, "W2": np.zeros_like(parameters["W2"])}  # layer 2 hears nothing
+    p = network.predict_probability(grid.X, dead)
+    assert np.ptp(p) == 0 and initialization.symmetry_broken(dead)
+    assert panel.boundary_label(p, dead) == ("ŷ ≈ 0.50 everywhere:", "no boundary to see")
+    _, tiny = start("random × 0.01")
+    faint = network.predict_probability(grid.X, tiny)
+    assert 0 < np.ptp(faint) < panel.FLAT
+    assert panel.boundary_label(faint, tiny)[1] == "no boundary to see"
+
+
+def test_a_boundary_to_see_gets_no_label_and_nan_says_it_overflowed():
+    data, parameters = start("He")
+    grid = datasets.grid_covering(data.X_train)
+    p = network.predict_probability(grid.X, parameters)
+    assert np.ptp(p) > panel.FLAT and panel.boundary_label(p, parameters) == ()
+    p[0, 7] = np.nan
+    assert panel.boundary_label(p, parameters) == ("ŷ is not a number:", "the training overflowed")
+
+
+@pytest.mark.parametrize(
+    ("iterations", "expected"),
+    [
+        (15_000, list(range(0, 15_001, 1_000))),
+        (300, [0, 100, 200, 300]),
+        (250, [0, 100, 200, 250]),  # a link's value between the slider's steps
+        (100, [0, 100]),
+    ],
+)
+def test_the_frames_fall_on_snapshots_and_end_at_the_last_step(iterations, expected):
+    assert panel.frame_iterations(iterations) == expected
+    assert len(panel.frame_iterations(iterations)) <= panel.FRAMES
+
+
+def test_a_cell_draws_the_snapshots_core_kept_and_ends_where_the_training_ends():
+    cell = panel.trained_cell(COURSE, "He", 0)
+    data, parameters = start("He")
+    run = network.train(data.X_train, data.Y_train, parameters, num_iterations=300,
+                        snapshot_every=100)  # fmt: skip
+    assert list(cell.frames["iteration"]) == [0, 100, 200, 300]
+    grid = datasets.grid_covering(data.X_train)
+    for url, snapshot in zip(cell.frames["url"], [*run.snapshots, run.parameters], strict=False):
+        p = network.predict_probability(grid.X, snapshot)[0].reshape(60, 60)
+        assert url == charts.probability_image(p)
+    np.testing.assert_allclose(cell.costs["cost"], run.costs[cell.costs["iteration"]])
+    assert cell.costs["iteration"].iloc[-1] == 300 and len(cell.costs) <= 152  # thinned
+    assert cell.score["J at the end"] == pytest.approx(run.costs[-1]) and cell.label == ()
+
+
+def test_the_chosen_method_reuses_the_training_of_its_cell(monkeypatch):
+    setting = ("moons", (5,), 200, 0.03, "relu")  # a setting no other test trains
+    panel._training.clear()
+    calls = []
+    real_run = workers.run
+    monkeypatch.setattr(workers, "run", lambda *a, **k: calls.append(k) or real_run(*a, **k))
+    cell = panel.trained_cell(setting, "Glorot", 5)
+    data, result = panel.trained(*setting, "Glorot", 1.0, 5)
+    assert len(calls) == 1 and cell.score == panel.scores(data, result, "relu")
+
+
+def test_the_cost_axis_reaches_from_the_floor_to_the_highest_finite_start():
+    starts = {"zeros": 0.69, "random × 10": 706.0, "He": np.inf}
+    assert panel.cost_domain(starts) == (panel.COST_FLOOR, pytest.approx(706.0 * 1.2))
+    assert panel.cost_domain({"zeros": np.nan}) == (panel.COST_FLOOR, pytest.approx(1.2))
+
+
+def test_the_cost_axis_holds_every_starting_cost_of_the_six():
+    starts = panel.start_costs("circles", (10, 5), "relu", 0)
+    for name in initialization.PRESETS:
+        data, parameters = start(name)
+        assert starts[name] == pytest.approx(
+            network.compute_cost(parameters, data.X_train, data.Y_train)
+        )
+    assert panel.cost_domain(starts)[1] > max(starts.values())
+
+
+@pytest.mark.parametrize(("activation", "paired"), [("relu", "He"), ("tanh", "Xavier")])
+def test_the_key_number_sets_the_activations_own_initialization_against_zeros(activation, paired):
+    setting = ("circles", (10, 5), 300, 0.01, activation)
+    cells = {name: panel.trained_cell(setting, name, 0) for name in ("zeros", paired)}
+    made, zeros = (cells[n].score["test accuracy"] for n in (paired, "zeros"))
+    assert panel.key_number(cells, activation) == {
+        "label": f"Test accuracy, {paired} against zeros",
+        "value": f"{made:.0%} vs {zeros:.0%}",
+        "delta": f"{100 * (made - zeros):+.0f} points",
+    }
+
+
+def test_the_setting_caption_and_a_cells_description_read_their_numbers():
+    text = panel.setting_caption(("moons", (20, 10), 2_500, 0.3, "tanh"), 42)
+    assert "The same moons (300 training points, seed 42)" in text
+    assert "2 → 20 → 10 → 1 with tanh hidden units, 2,500 steps of α = 0.3" in text
+    zeros = panel.trained_cell(COURSE, "zeros", 0)
+    said = panel.cell_description("zeros", 300, zeros)
+    assert said.startswith("zeros: the decision boundary after 300 iterations")
+    assert "J 0.693 → 0.693" in said and said.endswith(
+        "The plane is labelled: ŷ = 0.5 everywhere: symmetry never broke."
+    )
+    assert "labelled" not in panel.cell_description("He", 300, panel.trained_cell(COURSE, "He", 0))
+    assert panel.cell_title("He", {"test accuracy": 0.96}) == "He · 96%"
+
+
+def test_the_six_in_numbers_hold_each_cells_figures():
+    cells = {name: panel.trained_cell(COURSE, name, 0) for name in initialization.PRESETS}
+    table = panel.six_table(cells)
+    assert list(table["initialization"]) == list(initialization.PRESETS)
+    assert list(table.columns[1:]) == list(cells["He"].score)
+
+
+def test_a_weight_matrix_is_described_by_its_range_and_whether_its_rows_are_copies():
+    W = np.array([[1.0, -2.0], [1.0, -2.0], [1.0, -2.0]])
+    said = panel.weights_description(W, "W1", 0.0)
+    assert "W[1] after training, one row per unit of layer 1" in said
+    assert "3 × 2 weights from -2 to 1" in said and "identical: the units are copies" in said
+    assert "all differ" in panel.weights_description(W, "W1", 0.25)
+    assert "rows" not in panel.weights_description(W, "W3", None)  # the output layer's
+
+
+def test_the_pairing_grid_has_one_axis_for_all_and_named_rows():
+    frame, cells = panel.pairing_grid(10, 10, "He", 1.0, 0)
+    low, high = panel.pairing_domain(frame)
+    assert low < frame["rms"].min() and frame["rms"].max() < high
+    assert cells.index.name == "activation"
