@@ -1,4 +1,5 @@
-"""The README's screenshots: the first screen of a page as a visitor sees it, in docs/.
+"""The README's screenshots: the first screen of a page at 1440×900 as a visitor sees it,
+in docs/.
 
 Run from the project root after changing a page (it starts its own server and headless
 Chromium, as the browser tests do, and stops them afterwards):
@@ -10,26 +11,32 @@ Chromium, as the browser tests do, and stops them afterwards):
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from tests.browser_helpers import (
+    _WATCH_RUNS,
     ROOT,
     chromium,
     exceptions,
-    open_tab,
     save_screenshot,
     streamlit_server,
     wait_for_app,
 )
+from ui.ideas import IDEAS
 
 DOCS = ROOT / "docs"
-PAGES = ("home", "vanishing_exploding", "numerical_gradients")
+PAGES = tuple(Path(idea.path).stem for idea in IDEAS)  # every idea page, as the README shows
 
 
 def main(pages: list[str]) -> None:
     with streamlit_server() as app_url, chromium() as browser:
         for name in pages:
-            tab = open_tab(browser)
+            context = browser.new_context(viewport={"width": 1440, "height": 900})
+            context.add_init_script(_WATCH_RUNS)
+            tab = context.new_page()
             tab.goto(app_url if name == "home" else f"{app_url}/{name}")
+            wait_for_app(tab)
+            tab.wait_for_timeout(3000)  # a page that trains over several runs, then charts
             wait_for_app(tab)
             if exceptions(tab):
                 raise SystemExit(f"{name} shows an exception; no screenshot written")
