@@ -112,20 +112,24 @@ def _quiet_decorations(spec: dict) -> None:
     graphic as an image without alternative text. The chart's ``description`` speaks
     for the whole chart."""
 
-    def visit(node) -> None:
-        if isinstance(node, dict):
-            mark = node.get("mark")
-            if mark is not None and not _draws_a_field(node.get("encoding", {})):
-                node["mark"] = {"type": mark, "aria": False} if isinstance(mark, str) else {
-                    **mark, "aria": False}  # fmt: skip
-            for key, child in node.items():
-                if key != "datasets":
-                    visit(child)
-        elif isinstance(node, list):
-            for child in node:
-                visit(child)
+    for part in _parts(spec):
+        mark = part.get("mark")
+        if mark is not None and not _draws_a_field(part.get("encoding", {})):
+            part["mark"] = {"type": mark, "aria": False} if isinstance(mark, str) else {
+                **mark, "aria": False}  # fmt: skip
 
-    visit(spec)
+
+def _parts(node):
+    """Every dict in a spec, depth first, outside its ``datasets`` (tables are data).
+    Each is yielded before its children are visited, so a caller may set its keys."""
+    if isinstance(node, dict):
+        yield node
+        for key, child in node.items():
+            if key != "datasets":
+                yield from _parts(child)
+    elif isinstance(node, list):
+        for child in node:
+            yield from _parts(child)
 
 
 def _draws_a_field(encoding: dict) -> bool:
@@ -174,27 +178,18 @@ def fit_for_projector(spec: dict, scale: float = PRESENTATION_SCALE) -> dict:
     stacked in one, so their longer labels still fit beside each other's chart. Tables
     under ``datasets`` are left alone."""
 
-    def visit(node) -> None:
-        if isinstance(node, dict):
-            mark = node.get("mark")
-            if isinstance(mark, dict) and isinstance(mark.get("fontSize"), int | float):
-                mark["fontSize"] = round(mark["fontSize"] * scale)
-            title = node.get("title")
-            if isinstance(title, dict) and isinstance(title.get("subtitleFontSize"), int | float):
-                title["subtitleFontSize"] = round(title["subtitleFontSize"] * scale)
-            legend = node.get("legend")
-            if isinstance(legend, dict) and legend.get("columns", 1) > 1:
-                legend["columns"] = 1
-            if isinstance(legend, dict) and isinstance(legend.get("labelLimit"), int | float):
-                legend["labelLimit"] = round(legend["labelLimit"] * scale)  # as its font
-            for key, child in node.items():
-                if key != "datasets":
-                    visit(child)
-        elif isinstance(node, list):
-            for child in node:
-                visit(child)
-
-    visit(spec)
+    for part in _parts(spec):
+        mark = part.get("mark")
+        if isinstance(mark, dict) and isinstance(mark.get("fontSize"), int | float):
+            mark["fontSize"] = round(mark["fontSize"] * scale)
+        title = part.get("title")
+        if isinstance(title, dict) and isinstance(title.get("subtitleFontSize"), int | float):
+            title["subtitleFontSize"] = round(title["subtitleFontSize"] * scale)
+        legend = part.get("legend")
+        if isinstance(legend, dict) and legend.get("columns", 1) > 1:
+            legend["columns"] = 1
+        if isinstance(legend, dict) and isinstance(legend.get("labelLimit"), int | float):
+            legend["labelLimit"] = round(legend["labelLimit"] * scale)  # as its font
     return spec
 
 
