@@ -224,12 +224,14 @@ _KINDS = {
 }
 
 _READ_CONTROLS = """
-(kinds) => [...document.querySelectorAll('[data-testid="stElementContainer"][class*="st-key-"]')]
+(kinds) => [...document.querySelectorAll('[data-testid="stElementContainer"][class*="st-key-"], '
+                                         + '[data-testid="stTabs"][class*="st-key-"]')]
   .flatMap((box) => {
+    const key = [...box.classList].find((name) => name.startsWith("st-key-")).slice(7);
+    if (box.dataset.testid === "stTabs") return [[key, "tabs", true]];  // keyed tabs: a choice
     const ids = Object.keys(kinds).map((id) => `[data-testid="${id}"]`);
     const widget = box.querySelector(ids.join());
     if (!widget) return [];
-    const key = [...box.classList].find((name) => name.startsWith("st-key-")).slice(7);
     const disabled = widget.querySelector('[data-testid="stWidgetLabel"][disabled]') !== null;
     return [[key, kinds[widget.dataset.testid], !disabled]];
   })
@@ -239,6 +241,9 @@ _READ_CONTROLS = """
 # option of a segmented control or radio group, whether a toggle is on, a field's text.
 _READ_VALUE = """
 (box) => {
+  if (box.dataset.testid === "stTabs") {
+    return box.querySelector('[role="tab"][aria-selected="true"]').innerText.trim();
+  }
   const range = box.querySelector('input[type="range"]');
   if (range) return range.getAttribute("aria-valuetext") ?? range.value;
   const field = box.querySelector(
@@ -255,7 +260,7 @@ _READ_VALUE = """
 
 class Control(NamedTuple):
     key: str  # the widget's key, which is also its query parameter
-    kind: str  # "slider", "selectbox", "segmented", "radio", "toggle", "number" or "text"
+    kind: str  # "slider", "selectbox", "segmented", "radio", "toggle", "number", "text", "tabs"
     enabled: bool
 
 
@@ -265,7 +270,9 @@ def controls(tab) -> list[Control]:
 
 
 def control_box(tab, key: str):
-    return tab.locator(f'[data-testid="stElementContainer"].st-key-{key}')
+    return tab.locator(
+        f'[data-testid="stElementContainer"].st-key-{key}, [data-testid="stTabs"].st-key-{key}'
+    )
 
 
 def value_of(tab, key: str) -> str:
@@ -305,6 +312,12 @@ def move(tab, control: Control) -> None:
         rerun_after(tab, option.click)
     elif control.kind == "toggle":  # likewise
         rerun_after(tab, box.locator("label").first.click)
+    elif control.kind == "tabs":  # keyed tabs bound to the URL: the next tab
+        options = box.get_by_role("tab")
+        chosen = options.evaluate_all(
+            "(all) => all.findIndex((o) => o.getAttribute('aria-selected') === 'true')"
+        )
+        rerun_after(tab, options.nth(_next(chosen, options.count())).click)
     else:
         raise ValueError(f"no move for a {control.kind} control ({control.key})")
 
@@ -316,11 +329,13 @@ def _next(index: int, count: int) -> int:
 # ------------------------------------------------------------------ outputs
 
 # Elements that show results, not controls: st.markdown / st.write / st.latex,
-# metrics, tables, alerts and captions (widget labels are not among them).
+# metrics, tables, alerts, captions and headings (a page's headline carries its figure;
+# widget labels are not among them).
 OUTPUTS = ", ".join(
     f'[data-testid="{test_id}"]'
-    for test_id in ("stMarkdown", "stMetric", "stTable", "stAlert", "stCaptionContainer")
-)
+    for test_id in ("stMarkdown", "stMetric", "stTable", "stAlert", "stCaptionContainer",
+                    "stHeading")
+)  # fmt: skip
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:[eE][-+−]?\d+)?")
 
 

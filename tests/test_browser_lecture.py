@@ -301,7 +301,7 @@ def test_a_step_brings_its_section_into_view_under_the_banner(app_url, page, num
         box = header.bounding_box()
         return box is not None and 0 <= box["y"] < height * 0.6
 
-    assert wait_until(page, in_view, 10_000), header.bounding_box()
+    assert wait_until(page, in_view, 25_000), header.bounding_box()  # a page may train first
     shown = banner(page).bounding_box()
     assert shown["y"] >= 0 and shown["y"] + shown["height"] <= header.bounding_box()["y"]
 

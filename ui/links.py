@@ -98,7 +98,9 @@ def mend_link(
 
 class SharedLink:
     def __init__(self) -> None:
-        self.dropped = st.session_state.pop(_DROPPED, {})
+        # Read here, forgotten once reported: a page that reruns itself before its end
+        # (st.rerun, to split its work) still names them in the run that reports.
+        self.dropped = st.session_state.get(_DROPPED, {})
         self.requested = {key: st.query_params.get_all(key) for key in st.query_params}
         self.requested |= self.dropped
         # Only a link's first run can refuse it. Afterwards the URL follows the controls,
@@ -109,6 +111,7 @@ class SharedLink:
 
     def report(self) -> list[str]:
         """Show a notice for link values the page refused; return their keys."""
+        st.session_state.pop(_DROPPED, None)
         kept = st.query_params.to_dict()
         refused = [*self.dropped] + [
             key

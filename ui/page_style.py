@@ -19,12 +19,12 @@ CSS = """<style>
 [data-testid="stCaptionContainer"] { opacity: 1; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #555761; }
 /* The walkthrough's banner stays in sight while a step shows its section, on a screen
-   tall and wide enough to spare the room. */
+   tall and wide enough to spare the room (sticky: the box that holds the keyed banner). */
 @media (min-width: 700px) and (min-height: 600px) {
-  .st-key-walkthrough {
-    position: sticky; top: 3.75rem; z-index: 100; background: #ffffff;
-    box-shadow: 0 2px 8px rgba(0, 0, 0, 0.12);
+  [data-testid="stLayoutWrapper"]:has(> .st-key-walkthrough) {
+    position: sticky; top: 3.75rem; z-index: 100;
   }
+  .st-key-walkthrough { background: #ffffff; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.12); }
 }
 </style>"""
 # On a projector every text grows, not only the charts': Streamlit sizes its text in rem,

@@ -20,26 +20,45 @@ import streamlit as st
 KEY = "walkthrough_keys"
 
 # Runs in the page itself. `data`: {"step": n, "anchor": "…" or ""}. A header's anchor is
-# its element's id; the page draws it after the banner, so wait for it (5 s at most).
+# its element's id; the page draws it after the banner, so the script waits for it.
 JS = """
 const TAKEN = 'input, textarea, select, [contenteditable="true"], [role="slider"],'
   + ' [role="combobox"], [role="listbox"], [role="tab"]';
 const MOVES = { PageDown: "next", PageUp: "previous" };
 
+// The section may appear only after the page has computed (20 s at most), and charts
+// above it draw later and push it down: the view follows it for 4 s after it appears,
+// until the visitor scrolls or presses a key themselves, or a newer step takes over.
 function bringIntoView(anchor) {
   const started = performance.now();
+  const mine = (window.labScrolls = (window.labScrolls ?? 0) + 1);  // a newer step's wins
+  let left = false;
+  let foundAt = null;  // when the section first appeared: a page may compute for a while
+  const leave = () => { left = true; };
+  const events = ["wheel", "touchmove", "keydown", "mousedown"];
+  events.forEach((name) => window.addEventListener(name, leave, { once: true, passive: true }));
   const seek = () => {
+    const now = performance.now();
+    const over = foundAt ? now - foundAt > 4000 : now - started > 20000;
+    if (left || window.labScrolls !== mine || over) {
+      events.forEach((name) => window.removeEventListener(name, leave));
+      return;
+    }
     const target = anchor ? document.getElementById(anchor) : null;
     const banner = document.querySelector(".st-key-walkthrough");
+    const holder = banner && banner.parentElement;
     if (target) {
-      const sticky = banner && getComputedStyle(banner).position === "sticky";
-      target.style.scrollMarginTop = (sticky ? banner.offsetHeight : 0) + 72 + "px";
-      target.scrollIntoView({ block: "start" });
-    } else if (!anchor && banner) {
+      foundAt = foundAt ?? now;
+      const sticky = holder && getComputedStyle(holder).position === "sticky";
+      const margin = (sticky ? holder.offsetHeight : 0) + 72;
+      if (Math.abs(target.getBoundingClientRect().top - margin) > 4) {
+        target.style.scrollMarginTop = margin + "px";
+        target.scrollIntoView({ block: "start" });
+      }
+    } else if (!anchor && banner && now - started < 100) {
       banner.scrollIntoView({ block: "end" });
-    } else if (performance.now() - started < 5000) {
-      requestAnimationFrame(seek);
     }
+    requestAnimationFrame(seek);
   };
   seek();
 }
