@@ -1,4 +1,5 @@
-"""Optimization Setup Lab: the entry point. Run with `streamlit run app.py`."""
+"""Optimization Setup Lab: the entry point. `streamlit run serve.py` serves it warmed (see
+serve.py); `streamlit run app.py` runs it as it is."""
 
 import os
 from pathlib import Path
