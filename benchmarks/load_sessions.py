@@ -155,12 +155,13 @@ async (finished) => {
 }
 """
 
-# Focus a random slider a person could move (shown and enabled; sliders and select
-# sliders are <input type="range">) and say which arrow key moves it one step: right,
-# or left at the end of its range and now and then. Null when there is none yet.
+# Focus a random Streamlit slider a person could move (shown and enabled; sliders and
+# select sliders are <input type="range"> in an stSlider; a played chart's own scrub
+# slider is one too, but it reruns nothing) and say which arrow key moves it one step:
+# right, or left at the end of its range and now and then. Null when there is none yet.
 FOCUS_A_SLIDER = """
 ([pick, turn]) => {
-  const sliders = [...document.querySelectorAll('input[type="range"]')]
+  const sliders = [...document.querySelectorAll('[data-testid="stSlider"] input[type="range"]')]
     .filter((slider) => slider.offsetParent !== null && !slider.disabled);
   if (sliders.length === 0) return null;
   const slider = sliders[Math.floor(pick * sliders.length)];
@@ -229,10 +230,19 @@ def _used(pids: list[int]) -> float:
 
 
 def _browser_cpu(servers: list[int]) -> float:
-    """CPU seconds used so far by the processes this one started other than the servers
-    and their workers: Playwright's driver and Chromium."""
-    ours = set(_family([os.getpid()])) - {os.getpid()}
-    return _used(sorted(ours - set(_family(servers))))
+    """CPU seconds used so far by the Chromium processes this one started (browser,
+    renderers, GPU and utility processes). Playwright's driver is left out: it is not the
+    browser, and it copies every websocket frame to this script for ServerRuns."""
+    ours = set(_family([os.getpid()])) - {os.getpid()} - set(_family(servers))
+    return _used(sorted(pid for pid in ours if _name(pid).startswith("chrom")))
+
+
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as comm:
+            return comm.read().strip()
+    except OSError:  # it ended meanwhile
+        return ""
 
 
 def _listening_pid(port: int) -> int | None:
@@ -540,8 +550,8 @@ async def alone(url: str, pids: list[int], seconds: float, pause_s: float) -> No
             for problem in (results.errors + results.failures)[:3]:
                 print(f"    {problem}")
             await opened[0].close()
-    print("(browser CPU: Chromium and Playwright's driver, pauses included; a tab at rest "
-          "uses under 0.01 cores)")  # fmt: skip
+    print("(browser CPU: Chromium's processes, pauses included; a tab at rest uses under "
+          "0.01 cores)")  # fmt: skip
 
 
 def report_server(after, busy, before, cores_note: str, warm_up, first_page: str) -> None:

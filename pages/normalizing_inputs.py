@@ -45,9 +45,10 @@ def descent_section(data: panel.PageData):
     warning = panel.descent_warning(raw, scaled, alpha)
     if warning:
         st.warning(warning)
-    with st.expander("The numbers behind the two panels"):
-        st.table(panel.steps_frame(raw, scaled, alpha))
-        st.caption(panel.paths_caption(runs["raw"], tolerance))
+    numbers = st.expander("The numbers behind the two panels", key="ni_numbers", on_change="rerun")
+    if numbers.open:  # drawn only when opened: a table costs the first visit 0.1 s
+        numbers.table(panel.steps_frame(raw, scaled, alpha))
+        numbers.caption(panel.paths_caption(runs["raw"], tolerance))
 
 
 descent_section(data)

@@ -99,9 +99,11 @@ def picture_section():
 # A fragment cannot draw in the sidebar, where presentation mode puts the window control.
 (picture_section if presenting() else st.fragment(picture_section))()
 
-with st.expander("Four methods at this ε, in float64 and float32"):
-    st.dataframe(charts.estimate_frame(at_epsilon, DIGITS))
-    st.caption(panel.estimates_caption(formula))
+methods = st.expander("Four methods at this ε, in float64 and float32", key="ng_methods",
+                      on_change="rerun")  # fmt: skip
+if methods.open:  # drawn only when opened
+    methods.dataframe(charts.estimate_frame(at_epsilon, DIGITS))
+    methods.caption(panel.estimates_caption(formula))
     show(charts.error_chart, *charts.sweep_frames(chosen, kink), epsilon, charts.short(epsilon),
          panel.turning_point(chosen), sides, reach, f"kink at {chosen.kink:.6g} inside θ ± ε →",
          title="Error against ε, every method", name=f"error_vs_epsilon_all_{dtype}",

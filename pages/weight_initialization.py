@@ -1,5 +1,6 @@
 """Weight initialization: six ways to start one network, trained side by side, then one
-taken apart: its σ per layer, its training, symmetry, and a deep network it initializes."""
+taken apart: its σ per layer, and in three tabs its training, symmetry, and a deep
+network it initializes."""
 
 import streamlit as st
 
@@ -16,8 +17,10 @@ st.write(
     "gradient descent starts decides where it ends."
 )
 training, seed, cells = panel.six_trained()
-with st.expander("All six in numbers", icon=":material/table:"):
-    show_figures(panel.six_table(cells), panel.SIX_TABLE_FORMATS)
+numbers = st.expander("All six in numbers", key="wi_numbers", icon=":material/table:",
+                      on_change="rerun")  # fmt: skip
+if numbers.open:  # drawn only when opened: a table costs the first visit 0.1 s
+    show_figures(panel.six_table(cells), panel.SIX_TABLE_FORMATS, where=numbers)
 
 
 @st.fragment  # the method and v rerun this part only, not the six above
@@ -33,9 +36,16 @@ def one_initialization(training: tuple, seed: int) -> None:
     )
     name, v = panel.method_controls()
     panel.formulas(name, v, (2, *training[1], 1))
-    panel.training_detail(training, name, v, seed)  # a fragment of its own: the test points
-    panel.symmetry_section(training, seed)
-    panel.deep_section(name, v, seed)  # a fragment of its own: depth, width, activation
+    its_training, symmetry, deep = panel.part_tabs()  # only the open part runs
+    if its_training.open:
+        with its_training:
+            panel.training_detail(training, name, v, seed)  # a fragment: the test points
+    if symmetry.open:
+        with symmetry:
+            panel.symmetry_section(training, seed)
+    if deep.open:
+        with deep:
+            panel.deep_section(name, v, seed)  # a fragment: depth, width, activation
 
 
 one_initialization(training, seed)

@@ -22,7 +22,7 @@ from core.datasets import COURSE_TRAIN_SIZE
 from core.gradient_check import VERDICT_BANDS, verdict_for
 from core.network import BUG_BY_LABEL, PLANTED_BUGS, bug_label
 from ui.heavy import compute
-from ui.links import url_integer
+from ui.links import lazy_tabs, url_integer
 
 URL = {"bind": "query-params"}
 WIDTHS = ("2", "4", "8", "16", "32", "64")
@@ -74,25 +74,9 @@ def hero(wide: int = 3) -> tuple:
 
 
 def rule_tabs() -> list:
-    """The five rules' tabs, bound to the URL as gp_rule; only the open one's rule runs.
-
-    A link without gp_rule (shared before the rules had tabs) opens the first rule it
-    holds a setting of. The widgets of the rules left closed do not read the link in this
-    run, so their values are checked here: one no control would take is dropped, and the
-    control's default put in its place, which the page's SharedLink then reports.
-    """
-    if RULE not in st.session_state and RULE not in st.query_params:
-        linked = [rule for rule, keys in RULES.items() if set(keys) & set(st.query_params)]
-        if linked:
-            st.session_state[RULE] = linked[0]
-    tabs = st.tabs(list(RULES), key=RULE, default=DEFAULTS[RULE], on_change="rerun", **URL)
-    for keys, tab in zip(RULES.values(), tabs, strict=True):
-        for key in keys if not tab.open else ():
-            text = st.query_params.get(key)
-            if text is not None and not link_value_usable(key, text):
-                del st.query_params[key]
-                st.session_state[key] = DEFAULTS[key]
-    return tabs
+    """The five rules' tabs, bound to the URL as gp_rule; only the open one's rule runs
+    (``ui.links.lazy_tabs``)."""
+    return lazy_tabs(RULE, RULES, DEFAULTS, link_value_usable)
 
 
 def link_value_usable(key: str, text: str) -> bool:

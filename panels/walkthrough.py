@@ -95,7 +95,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _WI,
         "Zeros: every gradient is 0",
-        {"wi_init": "zeros"},
+        {"wi_init": "zeros", "wi_part": "Its training"},
         "With W = 0 every hidden unit outputs 0, so every gradient but db[L]'s is exactly 0: "
         "nothing moves, J stays at log 2 and the boundary is useless. Units that are copies "
         "yet learn are under Symmetry in isolation.",
@@ -104,7 +104,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _WI,
         "Random × 10: too large",
-        {"wi_init": "random × 10"},
+        {"wi_init": "random × 10", "wi_part": "Its training"},
         "Huge weights make the sigmoid output confidently wrong: the first cost is in the "
         "hundreds, against log 2 ≈ 0.69 for a coin toss, and after all the training the "
         "accuracy still trails He's.",
@@ -113,7 +113,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _WI,
         "He initialization",
-        {"wi_init": "He", "wi_v": 1.0},
+        {"wi_init": "He", "wi_v": 1.0, "wi_part": "Its training"},
         "Scaled by √(2/n[l−1]) the ReLU network trains quickly and the boundary wraps the circles.",
         "training",
     ),

@@ -31,6 +31,7 @@ from panels.vanishing_exploding import (
 )
 from ui.charts import show
 from ui.heavy import compute
+from ui.links import lazy_tabs, url_integer
 from ui.presentation import presenting, secondary
 from ui.tables import show_figures
 
@@ -52,8 +53,34 @@ DEFAULTS = {
     "wi_hidden": "10, 5", "wi_act": "relu", "wi_iter": MAX_ITERATIONS, "wi_lr": 0.01,
     "wi_test": True,
     # ReLU first: the method's default is He, which is made for it (tanh's is Xavier).
-    "wi_deep_act": "relu", "wi_depth": 10, "wi_width": 100,
+    "wi_deep_act": "relu", "wi_depth": 10, "wi_width": 100, "wi_part": "Its training",
 }  # fmt: skip
+PART = "wi_part"  # the tabs' key, and the query parameter of the open part
+PARTS = {
+    "Its training": ("wi_test",),
+    "Symmetry": (),
+    "A deep network": ("wi_deep_act", "wi_depth", "wi_width"),
+}
+"""The three parts of the chosen method taken apart, by tab label (the value wi_part takes
+in links), and their own controls' keys."""
+DEPTHS = (2, 30)  # the deep network's fewest and most layers
+
+
+def part_tabs() -> list:
+    """The three parts' tabs, bound to the URL as wi_part; only the open one's part runs
+    (``ui.links.lazy_tabs``): a first visit draws 7 charts fewer."""
+    return lazy_tabs(PART, PARTS, DEFAULTS, link_value_usable)
+
+
+def link_value_usable(key: str, text: str) -> bool:
+    """Whether the control ``key`` of a part takes the link's ``text``, as its widget would."""
+    if key == "wi_test":
+        return text.lower() in ("true", "false")
+    if key == "wi_depth":
+        return url_integer(text, *DEPTHS) is not None
+    if key == "wi_width":
+        return text in map(str, WIDTHS)
+    return text in ACTIVATIONS  # wi_deep_act
 
 
 def training_controls(where) -> tuple[tuple, int]:
@@ -105,7 +132,7 @@ def deep_controls() -> tuple[str, int, int]:
     activation = row[0].radio("Activation", activations,
                               activations.index(DEFAULTS["wi_deep_act"]), key="wi_deep_act",
                               horizontal=True, **URL)  # fmt: skip
-    depth = row[1].slider("Layers L", 2, 30, DEFAULTS["wi_depth"], key="wi_depth", **URL)
+    depth = row[1].slider("Layers L", *DEPTHS, DEFAULTS["wi_depth"], key="wi_depth", **URL)
     width = row[2].select_slider("Units per layer n", WIDTHS, DEFAULTS["wi_width"],
                                  key="wi_width", **URL)  # fmt: skip
     return activation, depth, width
@@ -161,9 +188,11 @@ def formulas(name: str, v: float, dims: tuple[int, ...]) -> None:
         left.caption("randn draws N(0, 1); v is the variance multiplier (default 1).")
         right.latex(live_latex(name, v, dims))
         right.caption(f"σ of each layer of the training network, layer sizes {list(dims)}.")
-    with st.expander("Its names in PyTorch and Keras", icon=":material/translate:"):
-        st.dataframe(names_table().reset_index(), hide_index=True)
-        st.caption(
+    names = st.expander("Its names in PyTorch and Keras", key="wi_names",
+                        icon=":material/translate:", on_change="rerun")  # fmt: skip
+    if names.open:  # drawn only when opened
+        names.dataframe(names_table().reset_index(), hide_index=True)
+        names.caption(
             "Naming trap: the course's **Xavier** √(1/n[l−1]) is **LeCun** in PyTorch and "
             "Keras; their **Xavier / Glorot** is √(2/(n[l−1] + n[l]))."
         )
@@ -500,7 +529,7 @@ def deep_section(name: str, v: float, seed: int) -> None:
     """Random data through a deep network initialized by the chosen method: the
     activations layer by layer, what happens to the signal, why 1/n and 2/n, and which
     initialization goes with which activation."""
-    st.header("Through a deep network")
+    st.subheader("Through a deep network", anchor="deep-network")
     st.write(
         "Random inputs X ~ N(0, 1) pushed through L layers of n units with this "
         "initialization and zero biases: each row of the heatmap is one layer's histogram "

@@ -37,6 +37,8 @@ from threadpoolctl import threadpool_limits
 
 import workers
 from benchmarks.page_reruns import _controls, _maximum
+from panels import grad_check_in_practice as gp
+from panels import weight_initialization as wi
 from ui.ideas import IDEAS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,6 +215,7 @@ def test_the_six_at_the_largest_network_train_a_few_per_request(script_runs):
     bound. At the largest network and the most iterations, with empty caches, each run is
     measured."""
     at = AppTest.from_file(str(ROOT / "pages/weight_initialization.py"), default_timeout=60)
+    at.session_state["wi_numbers"] = True  # "All six in numbers" open: the six's table
     at.run()
     hidden = at.selectbox(key="wi_hidden")
     hidden.set_value(max(hidden.options, key=lambda label: sum(map(int, label.split(",")))))
@@ -227,4 +230,27 @@ def test_the_six_at_the_largest_network_train_a_few_per_request(script_runs):
     assert len(measured) >= 3  # spread over runs, not six trainings in one
     assert list(at.dataframe[0].value["initialization"]) == at.selectbox(key="wi_init").options
     slow = [f"{m.run.cpu:.2f} s" for m in measured if m.run.cpu >= SECONDS]
+    assert not slow, f"script runs over {SECONDS:g} s of CPU: {slow}"
+
+
+# The pages whose parts are tabs of which only the open one runs (ui.links.lazy_tabs): the
+# test above measures their default tab; this one every other tab, at its maxima.
+TABBED = [("pages/weight_initialization.py", wi.PART, label) for label in list(wi.PARTS)[1:]] + [
+    ("pages/grad_check_in_practice.py", gp.RULE, label) for label in list(gp.RULES)[1:]
+]
+
+
+@pytest.mark.parametrize(("page", "key", "label"), TABBED, ids=[t[2] for t in TABBED])
+def test_every_other_tab_at_its_maxima_runs_each_request_in_time(page, key, label, script_runs):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, at.exception[0].message
+    assert [tab.label for tab in at.tabs if tab.label == label]  # the tab is there
+    all_at_maximum(at)
+    measured = settle(at, script_runs, f"{label}: numeric controls at maximum")
+    measured += press_every_button(at, script_runs)
+    worst = max(measured, key=lambda m: m.run.cpu)
+    print(f"\n{page} · {label}: worst run {worst.run.cpu:.2f} s of CPU after {worst.setting}")
+    slow = [f"{m.setting}: {m.run.cpu:.2f} s" for m in measured if m.run.cpu >= SECONDS]
     assert not slow, f"script runs over {SECONDS:g} s of CPU: {slow}"

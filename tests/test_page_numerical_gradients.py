@@ -26,9 +26,14 @@ TITLE = "Numerical gradients"
 HERO, ERRORS, PICTURE, EVERY_METHOD = range(4)  # the page's charts, in order
 
 
-def open_page(query: dict[str, str] | None = None) -> AppTest:
+def open_page(
+    query: dict[str, str] | None = None, opened: tuple[str, ...] = ("ng_methods",)
+) -> AppTest:
+    """The page as a visitor who opened the ``opened`` expanders sees it."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.query_params.update(query or {})
+    for key in opened:
+        at.session_state[key] = True
     return at.run()
 
 

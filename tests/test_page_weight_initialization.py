@@ -22,13 +22,20 @@ from panels import weight_initialization as panel
 PAGE = "../pages/weight_initialization.py"
 TITLE = "Weight initialization"
 FAST = {"wi_iter": "300"}  # a short training keeps the tests quick
+DEEP = {**FAST, "wi_part": "A deep network"}  # the tab of the deep network
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}
 DETAIL = slice(1, 5)  # the chosen method's four figures; metric 0 is the six's key number
 
 
-def open_page(query: dict[str, str] | None = None) -> AppTest:
+FOLDED = ("wi_numbers", "wi_names")  # the expanders drawn only when opened
+
+
+def open_page(query: dict[str, str] | None = None, opened: tuple[str, ...] = FOLDED) -> AppTest:
+    """The page as a visitor who opened the ``opened`` expanders sees it."""
     at = AppTest.from_file(PAGE, default_timeout=90)
     at.query_params.update(query or {})
+    for key in opened:
+        at.session_state[key] = True
     return at.run()
 
 
@@ -229,7 +236,7 @@ def test_the_chosen_method_opens_at_he_with_its_live_numbers():
     assert [m.label for m in at.metric[DETAIL]] == [
         "J at the start", "J at the end", "Train accuracy", "Test accuracy"
     ]  # fmt: skip
-    assert len(at.get("vega_lite_chart")) == 6 + 4 + 1 + 6
+    assert len(at.get("vega_lite_chart")) == 6 + 4  # the six, and the open tab: its training
     assert any("course's He run" in notice.value for notice in at.success)
 
 
@@ -291,7 +298,7 @@ def test_changing_method_and_multiplier_changes_the_formula_and_numbers():
 
 
 def test_deep_network_table_is_the_simulation_of_core():
-    at = open_page(FAST)
+    at = open_page(DEEP)
     signals = simulate_random_network(
         10,
         100,
@@ -330,7 +337,7 @@ def test_deep_network_table_is_the_simulation_of_core():
     ],
 )
 def test_what_to_notice_follows_the_deep_network(query, phrase):
-    at = open_page({**FAST, **query})
+    at = open_page({**DEEP, **query})
     assert not at.exception
     assert phrase in page_text(at)
 
@@ -341,23 +348,30 @@ def test_smallest_settings_run():
          "wi_hidden": "5", "wi_deep_act": "relu", "wi_test": "false"}
     )  # fmt: skip
     assert not at.exception
-    assert at.slider(key="wi_depth").value == 2 and at.slider(key="wi_iter").value == 100
+    assert at.slider(key="wi_iter").value == 100
     assert metrics(at) == expected_metrics(at)
     points = chart_data(at, find_chart(at, "ŷ over the plane after training"))
     assert set(next(t for t in points if "set" in t.columns)["set"]) == {"train"}  # test hidden
+    at.session_state["wi_part"] = "A deep network"  # the link's depth waits in its tab
+    at.run()
+    assert not at.exception and at.slider(key="wi_depth").value == 2
 
 
 def test_largest_settings_run_and_report_overflow_instead_of_crashing():
     at = open_page(
         {"wi_init": "random × 10", "wi_v": "100", "wi_seed": "9999", "wi_data": "moons",
          "wi_hidden": "20, 10", "wi_iter": "100", "wi_lr": "0.3",
-         "wi_depth": "30", "wi_width": "500"}
+         "wi_depth": "30", "wi_width": "500", "wi_part": "Its training"}
     )  # fmt: skip
     assert not at.exception
-    assert at.slider(key="wi_depth").value == 30 and at.select_slider(key="wi_width").value == 500
     assert r"10\sqrt{100} = 100.000" in at.latex[1].value  # σ = 10·√100
     assert metrics(at) == expected_metrics(at)
-    assert len(at.get("vega_lite_chart")) == 6 + 4 + 1 + 6
+    assert len(at.get("vega_lite_chart")) == 6 + 4
+    at.session_state["wi_part"] = "A deep network"
+    at.run()
+    assert not at.exception
+    assert at.slider(key="wi_depth").value == 30 and at.select_slider(key="wi_width").value == 500
+    assert len(at.get("vega_lite_chart")) == 6 + 1 + 6
 
 
 def test_garbage_in_the_link_opens_defaults_with_a_notice():
@@ -371,6 +385,36 @@ def test_garbage_in_the_link_opens_defaults_with_a_notice():
     assert "could not be used" in at.info[0].value
     for key in ("wi_init", "wi_v", "wi_depth"):
         assert key in at.info[0].value
+
+
+def test_only_the_open_tab_is_computed_and_drawn():
+    at = open_page(FAST, opened=())
+    assert [tab.label for tab in at.tabs] == list(panel.PARTS)
+    headings = [h.value for h in at.subheader]
+    assert "Training a small network" in headings
+    assert "Symmetry in isolation" not in headings and "Through a deep network" not in headings
+    assert not at.dataframe and not at.table  # both expanders closed: their tables not drawn
+    at.session_state["wi_part"] = "Symmetry"
+    at.run()
+    headings = [h.value for h in at.subheader]
+    assert "Symmetry in isolation" in headings and "Training a small network" not in headings
+    assert len(at.get("vega_lite_chart")) == 6  # the six only: symmetry is a table
+
+
+def test_a_link_with_a_deep_setting_opens_the_deep_tab():
+    at = open_page({**FAST, "wi_depth": "5"})  # shared before the parts had tabs
+    assert not at.exception and not at.info
+    assert at.slider(key="wi_depth").value == 5
+    assert "Through a deep network" in [h.value for h in at.subheader]
+
+
+def test_a_closed_tabs_unusable_link_value_is_refused_with_a_notice():
+    at = open_page({**FAST, "wi_part": "Its training", "wi_depth": "99", "wi_width": "100"})
+    assert not at.exception
+    assert "wi_depth" in at.info[0].value and "wi_width" not in at.info[0].value
+    at.session_state["wi_part"] = "A deep network"
+    at.run()
+    assert at.slider(key="wi_depth").value == 10  # the default took its place
 
 
 @pytest.mark.parametrize(
@@ -396,7 +440,7 @@ def test_the_pairings_stand_where_the_method_is_chosen():
 
 
 def test_the_reason_and_the_grid_are_on_the_page():
-    at = open_page(FAST)
+    at = open_page(DEEP)
     signals = simulate_random_network(10, 100, "relu", "he", np.random.default_rng(0), 1.0,
                                       distribution="normal")  # fmt: skip
     assert f"measured in layer 1: }} {signals.Z_rms[0] ** 2:.3g}" in at.latex[2].value
@@ -424,7 +468,7 @@ def test_random_times_a_hundredth_never_starts_learning_and_says_why():
 
 
 def test_symmetry_in_isolation_sets_zeros_against_a_constant():
-    at = open_page(FAST)
+    at = open_page({**FAST, "wi_part": "Symmetry"})
     table = table_with(at, "nonzero gradients at the start")
     assert list(table["start"]) == ["W = 0", "W = 0.5"]
     assert "W = 0 gets no gradient at all" in page_text(at)

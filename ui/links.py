@@ -96,6 +96,38 @@ def mend_link(
         st.switch_page(page, query_params=mended)
 
 
+def lazy_tabs(
+    key: str,
+    parts: Mapping[str, Collection[str]],
+    defaults: Mapping[str, object],
+    usable: Callable[[str, str], bool],
+) -> list:
+    """Tabs bound to the URL as ``key`` (the open tab's label), of which a page runs only
+    the open one's part (``if tab.open:``): what a closed tab would compute and draw costs
+    nothing, on a visit or a rerun. ``parts`` maps each tab's label to its controls' keys;
+    ``defaults[key]`` is the tab open by default, ``defaults[control]`` each control's.
+
+    A link without ``key`` (shared before the page had tabs) opens the first tab it holds a
+    setting of. The widgets of the tabs left closed do not read the link in this run, so
+    their values are checked here with ``usable(control, text)``: one no control would
+    take is dropped and the control's default put in its place, which the page's
+    SharedLink then reports.
+    """
+    if key not in st.session_state and key not in st.query_params:
+        linked = [label for label, keys in parts.items() if set(keys) & set(st.query_params)]
+        if linked:
+            st.session_state[key] = linked[0]
+    tabs = st.tabs(list(parts), key=key, default=defaults[key], on_change="rerun",
+                   bind="query-params")  # fmt: skip
+    for keys, tab in zip(parts.values(), tabs, strict=True):
+        for control in keys if not tab.open else ():
+            text = st.query_params.get(control)
+            if text is not None and not usable(control, text):
+                del st.query_params[control]
+                st.session_state[control] = defaults[control]
+    return tabs
+
+
 class SharedLink:
     def __init__(self) -> None:
         # Read here, forgotten once reported: a page that reruns itself before its end
