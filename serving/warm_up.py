@@ -30,6 +30,7 @@ from starlette.routing import Route
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+import workers
 from ui.ideas import IDEAS
 
 LOGGER = logging.getLogger(__name__)
@@ -84,13 +85,17 @@ def warm(base: str) -> None:
 
 @asynccontextmanager
 async def lifespan(_app) -> AsyncIterator[None]:
-    """st.App's lifespan: warm every page in the background once the server listens."""
+    """st.App's lifespan: warm every page in the background once the server listens;
+    stop the worker processes when it stops."""
     address = st.get_option("server.address") or "127.0.0.1"
     base = (
         f"{'127.0.0.1' if address in ('0.0.0.0', '::') else address}:{st.get_option('server.port')}"
     )
     threading.Thread(target=warm, args=(base,), name="warm-up", daemon=True).start()
-    yield
+    try:
+        yield
+    finally:
+        workers.shutdown()
 
 
 async def ready(_request: Request) -> JSONResponse:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.load_sessions import _family, _listening_pid
 from serving.warm_up import HOME, pages
 from tests.browser_helpers import streamlit_server
 from ui.entry import pages as navigation_pages
@@ -43,3 +44,13 @@ def test_ready_answers_503_while_warming_and_200_once_every_page_ran():
         assert answers[0] == (503, {"warm": False}), answers[0]
         with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as health:
             assert health.status == 200
+        server = _listening_pid(int(url.rsplit(":", 1)[1]))
+        started = set(_family([server])) - {server}  # its worker processes, warmed up
+        assert started
+    # Stopped, the server takes them along: an st.App's workers would otherwise outlive it.
+    deadline = time.monotonic() + 10
+    while (left := [pid for pid in started if Path(f"/proc/{pid}").exists()]) and (
+        time.monotonic() < deadline
+    ):
+        time.sleep(0.2)
+    assert not left, f"worker processes left behind: {left}"

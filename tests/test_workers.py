@@ -155,3 +155,16 @@ def test_an_idle_worker_exits_and_the_next_call_starts_another(two_workers, monk
         time.sleep(0.1)
     assert _state(first) in ("gone", "Z")  # also how an orphaned worker ends
     assert workers.run(sum, [2, 3]) == 5
+
+
+def test_shutdown_ends_every_worker_and_no_call_starts_new_ones(two_workers, monkeypatch):
+    # What serve.py's lifespan does as the server stops: without it, a server started as
+    # an st.App left its workers behind for IDLE_S.
+    monkeypatch.setattr(workers, "_stopped", threading.Event())  # this test's own
+    pids = {workers.run(os.getpid) for _ in range(4)}
+    assert pids and all(_state(pid) not in ("gone", "Z") for pid in pids)
+    workers.shutdown()
+    assert all(_state(pid) in ("gone", "Z") for pid in pids)
+    with pytest.raises(workers.Unavailable, match="stopping"):
+        workers.run(os.getpid)
+    assert workers._pool is None

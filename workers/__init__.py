@@ -76,6 +76,7 @@ def worker_count() -> int:
 
 _pool: loky.ProcessPoolExecutor | None = None
 _pool_lock = threading.Lock()
+_stopped = threading.Event()  # set by shutdown()
 
 
 def run(function: Callable[..., T], /, *args, **kwargs) -> T:
@@ -111,11 +112,25 @@ def run(function: Callable[..., T], /, *args, **kwargs) -> T:
 def _the_pool() -> loky.ProcessPoolExecutor:
     global _pool
     with _pool_lock:
+        if _stopped.is_set():
+            raise Unavailable("The server is stopping. Please reload the page in a moment.")
         if _pool is None:
             _pool = loky.ProcessPoolExecutor(
                 max_workers=worker_count(), timeout=IDLE_S, env=ONE_THREAD
             )
         return _pool
+
+
+def shutdown() -> None:
+    """Stop the workers now, as the server stops. A server started by `streamlit run
+    app.py` ends them as its interpreter exits; one started as an ``st.App`` (serve.py)
+    calls this from its lifespan, or they would wait IDLE_S before they end."""
+    global _pool
+    with _pool_lock:
+        _stopped.set()  # no call starts a new pool from now on
+        pool, _pool = _pool, None
+    if pool is not None:  # waits for the kill: the process may end right after
+        pool.shutdown(wait=True, kill_workers=True)
 
 
 def _replace(pool: loky.ProcessPoolExecutor, why: str) -> None:
