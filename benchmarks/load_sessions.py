@@ -155,14 +155,16 @@ async (finished) => {
 }
 """
 
-# Focus a random Streamlit slider a person could move (shown and enabled; sliders and
-# select sliders are <input type="range"> in an stSlider; a played chart's own scrub
-# slider is one too, but it reruns nothing) and say which arrow key moves it one step:
-# right, or left at the end of its range and now and then. Null when there is none yet.
+# Focus a random Streamlit slider a person could move (shown, not in a closed expander, and
+# enabled; sliders and select sliders are <input type="range"> in an stSlider; a played
+# chart's own scrub slider is one too, but it reruns nothing) and say which arrow key moves
+# it one step: right, or left at the end of its range and now and then. Null when there is
+# none yet.
 FOCUS_A_SLIDER = """
 ([pick, turn]) => {
   const sliders = [...document.querySelectorAll('[data-testid="stSlider"] input[type="range"]')]
-    .filter((slider) => slider.offsetParent !== null && !slider.disabled);
+    .filter((slider) => slider.checkVisibility() && !slider.closest("details:not([open])")
+                        && !slider.disabled);
   if (sliders.length === 0) return null;
   const slider = sliders[Math.floor(pick * sliders.length)];
   slider.focus();
@@ -529,29 +531,42 @@ async def load(url: str, pids: list[int], sessions: int, seconds: float, pause_s
     print(verdict)
 
 
+REST_S = 3.0  # how long a tab rests, before its moves, to measure what it costs at rest
+
+
 async def alone(url: str, pids: list[int], seconds: float, pause_s: float) -> None:
     """One Chromium tab on each page in turn, moving sliders for ``seconds``: what one
-    person sees, and the CPU their browser spends on each run."""
+    person sees, and the CPU their browser spends on each run.
+
+    A page whose charts play (charts.motion) costs the browser CPU at rest as well: Vega's
+    clock ticks at every frame, playing or not. That is measured first, over REST_S with
+    the tab untouched, and printed on its own; the CPU per run is what the moves cost
+    beyond it (over the whole time, pauses included)."""
     from tests.browser_helpers import page_url
     from ui.ideas import IDEAS
 
     print(f"one Chromium tab per page, {seconds:g} s each, {pause_s:g} s pause on average")
-    print(f"{'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}{'browser CPU s/run':>19s}")
+    print(f"{'page':36s}{'runs':>6s}{'median s':>10s}{'p95 s':>9s}{'browser CPU s/run':>19s}"
+          f"{'at rest, cores':>16s}")  # fmt: skip
     async with contextlib.AsyncExitStack() as stack:
         browser = await launch_chromium(stack)
         for idea in IDEAS:
             opened = await open_session(browser, page_url(url, idea.path))
-            results, before = Results(), _browser_cpu(pids)
+            await asyncio.sleep(1.0)  # the first run's charts drawn
+            before, began = _browser_cpu(pids), time.monotonic()
+            await asyncio.sleep(REST_S)
+            rest = (_browser_cpu(pids) - before) / (time.monotonic() - began)
+            results, before, began = Results(), _browser_cpu(pids), time.monotonic()
             await move_sliders(opened, idea.path, time.monotonic() + seconds, pause_s, 0, results)
-            per_run = (_browser_cpu(pids) - before) / max(len(results.every()), 1)
+            used = _browser_cpu(pids) - before - rest * (time.monotonic() - began)
+            per_run = used / max(len(results.every()), 1)
             times = results.every() or [float("nan")]
             print(f"{idea.path:36s}{len(results.every()):6d}{statistics.median(times):10.3f}"
-                  f"{_p95(times):9.3f}{per_run:19.3f}")  # fmt: skip
+                  f"{_p95(times):9.3f}{per_run:19.3f}{rest:16.3f}")  # fmt: skip
             for problem in (results.errors + results.failures)[:3]:
                 print(f"    {problem}")
             await opened[0].close()
-    print("(browser CPU: Chromium's processes, pauses included; a tab at rest uses under "
-          "0.01 cores)")  # fmt: skip
+    print("(browser CPU: Chromium's processes; per run, beyond what the tab costs at rest)")
 
 
 def report_server(after, busy, before, cores_note: str, warm_up, first_page: str) -> None:

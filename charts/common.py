@@ -78,8 +78,11 @@ _conversion_lock = threading.Lock()
 
 def _keep_frame(data: pd.DataFrame, datasets: dict) -> dict:
     # An Altair data transformer: the table stays a DataFrame, sent as Arrow by Streamlit.
-    name = f"data-{len(datasets)}"
-    datasets[name] = data
+    # A table drawn by several layers is sent once, and Vega reads it once for all of them.
+    name = next((name for name, kept in datasets.items() if kept is data), None)
+    if name is None:
+        name = f"data-{len(datasets)}"
+        datasets[name] = data
     return {"name": name}
 
 

@@ -231,11 +231,12 @@ def tangent_frames(
     the picture itself (g): the four lines over θ ± 2ε, the points θ−ε, θ, θ+ε, and each
     line's label. kink: f has no derivative at θ, so the flat line is no tangent."""
     step = (a.grid - g.theta) / g.epsilon
+    ends = [0, -1]  # the tangent and the secants are straight: their ends draw them whole
     lines = long_frame(
-        {"step": step, "t": a.grid, "height": values, "series": series}
-        for series, values in (
-            ("f", a.curve), ("tangent", np.zeros_like(a.grid)),
-            ("forward", a.one_sided_secant), ("central", a.two_sided_secant),
+        {"step": step[kept], "t": a.grid[kept], "height": values[kept], "series": series}
+        for series, values, kept in (
+            ("f", a.curve, slice(None)), ("tangent", np.zeros_like(a.grid), ends),
+            ("forward", a.one_sided_secant, ends), ("central", a.two_sided_secant, ends),
         )
     ).replace([math.inf, -math.inf], math.nan)  # fmt: skip
     points = pd.DataFrame({
@@ -385,9 +386,12 @@ def secant_frames(
         (f"one-sided secant · slope {g.one_sided:.8g}", "forward", g.one_sided_secant),
         (f"two-sided secant{spanning} · slope {g.two_sided:.8g}", "central", g.two_sided_secant),
     ]
+    ends = [0, -1]  # the tangent and the secants are straight: their ends draw them whole
     curves = long_frame(
-        {"theta": g.grid, "value": values, "curve": label, "series": series}
-        for label, series, values in lines
+        {"theta": g.grid[kept], "value": values[kept], "curve": label, "series": series}
+        for (label, series, values), kept in zip(
+            lines, [slice(None), ends, ends, ends], strict=True
+        )
     ).replace([math.inf, -math.inf], math.nan)  # f's poles and domain edges become gaps
     left, right = g.theta - g.epsilon, g.theta + g.epsilon
     triangles = pd.DataFrame({

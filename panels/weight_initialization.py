@@ -800,14 +800,17 @@ def training_detail(training: tuple, name: str, v: float, seed: int) -> None:
     grads = start_gradients(training[0], training[1], activation, name, v, seed)
     level, text = training_notice(name, v, training, score, grads)
     getattr(st, level)(text)
-    spreads = initialization.hidden_unit_spread(result.parameters)
-    limit = max(float(np.abs(result.parameters[w]).max()) for w in ("W1", "W2"))
-    for column, w in zip(st.columns([1, 3]), ("W1", "W2"), strict=True):
-        spread = float(spreads[int(w[1:]) - 1]) if int(w[1:]) <= len(spreads) else None
-        show(charts.weights_heatmap, charts.weights_frame(result.parameters, w), limit,
-             name=f"weights_{w}", where=column,
-             description=weights_description(result.parameters[w], w, spread))  # fmt: skip
-    st.markdown(symmetry_lines(result.parameters))
+    weights = st.expander("The weights it ended with: W[1] and W[2]", key="wi_weights",
+                          icon=":material/grid_on:", on_change="rerun")  # fmt: skip
+    if weights.open:  # drawn only when opened: two charts fewer on a visit and a rerun
+        spreads = initialization.hidden_unit_spread(result.parameters)
+        limit = max(float(np.abs(result.parameters[w]).max()) for w in ("W1", "W2"))
+        for column, w in zip(weights.columns([1, 3]), ("W1", "W2"), strict=True):
+            spread = float(spreads[int(w[1:]) - 1]) if int(w[1:]) <= len(spreads) else None
+            show(charts.weights_heatmap, charts.weights_frame(result.parameters, w), limit,
+                 name=f"weights_{w}", where=column,
+                 description=weights_description(result.parameters[w], w, spread))  # fmt: skip
+        weights.markdown(symmetry_lines(result.parameters))
 
 
 # ---------------------------------------------------------------- symmetry in isolation

@@ -27,7 +27,7 @@ HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}
 DETAIL = slice(1, 5)  # the chosen method's four figures; metric 0 is the six's key number
 
 
-FOLDED = ("wi_numbers", "wi_names")  # the expanders drawn only when opened
+FOLDED = ("wi_numbers", "wi_names", "wi_weights")  # the expanders drawn only when opened
 
 
 def open_page(query: dict[str, str] | None = None, opened: tuple[str, ...] = FOLDED) -> AppTest:
@@ -393,7 +393,8 @@ def test_only_the_open_tab_is_computed_and_drawn():
     headings = [h.value for h in at.subheader]
     assert "Training a small network" in headings
     assert "Symmetry in isolation" not in headings and "Through a deep network" not in headings
-    assert not at.dataframe and not at.table  # both expanders closed: their tables not drawn
+    assert not at.dataframe and not at.table  # the expanders closed: their tables not drawn
+    assert len(at.get("vega_lite_chart")) == 6 + 2  # nor the weights: the six, J and ŷ
     at.session_state["wi_part"] = "Symmetry"
     at.run()
     headings = [h.value for h in at.subheader]
