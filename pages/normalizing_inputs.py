@@ -84,7 +84,10 @@ for column, view in zip(st.columns(3), panel.stage_views(data), strict=True):
     show(charts.stage_chart, *view, name=f"stage_{view.title.split(':')[0].lower()}",
          where=column, width="content", description=panel.stage_description(view))  # fmt: skip
 st.write(panel.spread_notice(names, data.normalizer))
-show_figures(panel.statistics_frame(data), "%.4g")
+statistics = st.expander("μ and σ of each feature, raw and after each stage", key="ni_stats",
+                         icon=":material/table:", on_change="rerun")  # fmt: skip
+if statistics.open:  # drawn only when opened: a table costs the first visit 0.1 s
+    show_figures(panel.statistics_frame(data), "%.4g", where=statistics)
 
 
 @st.fragment

@@ -182,8 +182,10 @@ def names_table() -> pd.DataFrame:
 
 def formulas(name: str, v: float, dims: tuple[int, ...]) -> None:
     """The lecture's rule and this network's σ per layer, then the names, folded away."""
-    with st.expander(f"The formula: σ of every layer for {name}", icon=":material/function:"):
-        left, right = st.columns(2)
+    formula = st.expander(f"The formula: σ of every layer for {name}", key="wi_formula",
+                          icon=":material/function:", on_change="rerun")  # fmt: skip
+    if formula.open:  # drawn only when opened
+        left, right = formula.columns(2)
         left.latex(lecture_latex(name))
         left.caption("randn draws N(0, 1); v is the variance multiplier (default 1).")
         right.latex(live_latex(name, v, dims))

@@ -17,7 +17,9 @@ PAGE = "../pages/normalizing_inputs.py"
 SLIDERS = {"ni_m": (10, 5_000), "ni_mt": (5, 1_000), "ni_shift": (0, 2_000), "ni_lr": (0.05, 1.2)}
 
 
-def run_page(query: dict | None = None, opened: tuple[str, ...] = ("ni_numbers",)) -> AppTest:
+def run_page(
+    query: dict | None = None, opened: tuple[str, ...] = ("ni_numbers", "ni_stats")
+) -> AppTest:
     """The page as a visitor who opened the ``opened`` expanders sees it."""
     at = AppTest.from_file(PAGE, default_timeout=60)
     at.query_params.update(query or {})

@@ -27,7 +27,12 @@ HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}
 DETAIL = slice(1, 5)  # the chosen method's four figures; metric 0 is the six's key number
 
 
-FOLDED = ("wi_numbers", "wi_names", "wi_weights")  # the expanders drawn only when opened
+FOLDED = (
+    "wi_numbers",
+    "wi_formula",
+    "wi_names",
+    "wi_weights",
+)  # the expanders drawn only when opened
 
 
 def open_page(query: dict[str, str] | None = None, opened: tuple[str, ...] = FOLDED) -> AppTest:
