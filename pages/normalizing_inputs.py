@@ -53,41 +53,47 @@ def descent_section(data: panel.PageData):
 
 descent_section(data)
 
-st.header("Why a long valley is slow")
-names = data.meta["names"]
-st.write(
-    "J(w) = (1/2m) Σ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)² of linear regression ŷ = w₁x₁ + w₂x₂ (no bias, so the "
-    "picture stays two-dimensional) is a bowl whose shape is its Hessian H = (1/m) X Xᵀ: the "
-    "valley is √κ times longer than wide, κ = λ_max/λ_min being the condition number. "
-    "Gradient descent is stable only for α < 2/λ_max and fastest at α* = 2/(λ_max + λ_min), "
-    "so a steep direction forces a step far too small for the flat one. Centring each "
-    "feature and dividing it by its spread makes the valley far rounder, though round only "
-    "if the features do not correlate. Features already on similar scales gain little, and "
-    "normalizing them does no harm."
-)
-left, right = st.columns([3, 2], vertical_alignment="center")
-show(charts.condition_numbers_chart, panel.stage_frame(data.stages), name="kappa_by_stage",
-     where=left, description=panel.kappa_description(data.stages))  # fmt: skip
-right.write(panel.stage_notice(data.stages, data.rho, names))
 
-st.header("Subtract the mean, divide by the standard deviation")
-left, *right = st.columns(3)
-left.latex(panel.MEAN_AND_VARIANCE)
-for column, formula in zip(right, panel.feature_formulas(names, data.normalizer), strict=True):
-    column.latex(formula)
-st.caption(
-    "Squares and divisions act on each feature separately. Some notes write σ² = (1/m) Σ x⁽ⁱ⁾²: "
-    "that is the variance only once x has been centred; on raw data it is σ² + μ² (last column "
-    "of the table below). The training set's μ and σ are then reused on every later example."
-)
-for column, view in zip(st.columns(3), panel.stage_views(data), strict=True):
-    show(charts.stage_chart, *view, name=f"stage_{view.title.split(':')[0].lower()}",
-         where=column, width="content", description=panel.stage_description(view))  # fmt: skip
-st.write(panel.spread_notice(names, data.normalizer))
-statistics = st.expander("μ and σ of each feature, raw and after each stage", key="ni_stats",
-                         icon=":material/table:", on_change="rerun")  # fmt: skip
-if statistics.open:  # drawn only when opened: a table costs the first visit 0.1 s
-    show_figures(panel.statistics_frame(data), "%.4g", where=statistics)
+def valley_section(data: panel.PageData):
+    st.header("Why a long valley is slow")
+    names = data.meta["names"]
+    st.write(
+        "J(w) = (1/2m) Σ (ŷ⁽ⁱ⁾ − y⁽ⁱ⁾)² of linear regression ŷ = w₁x₁ + w₂x₂ (no bias, so the "
+        "picture stays two-dimensional) is a bowl whose shape is its Hessian H = (1/m) X Xᵀ: the "
+        "valley is √κ times longer than wide, κ = λ_max/λ_min being the condition number. "
+        "Gradient descent is stable only for α < 2/λ_max and fastest at α* = 2/(λ_max + λ_min), "
+        "so a steep direction forces a step far too small for the flat one. Centring each "
+        "feature and dividing it by its spread makes the valley far rounder, though round only "
+        "if the features do not correlate. Features already on similar scales gain little, and "
+        "normalizing them does no harm."
+    )
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    show(charts.condition_numbers_chart, panel.stage_frame(data.stages), name="kappa_by_stage",
+         where=left, description=panel.kappa_description(data.stages))  # fmt: skip
+    right.write(panel.stage_notice(data.stages, data.rho, names))
+
+
+def stages_section(data: panel.PageData):
+    names = data.meta["names"]
+    st.header("Subtract the mean, divide by the standard deviation")
+    left, *right = st.columns(3)
+    left.latex(panel.MEAN_AND_VARIANCE)
+    for column, formula in zip(right, panel.feature_formulas(names, data.normalizer), strict=True):
+        column.latex(formula)
+    st.caption(
+        "Squares and divisions act on each feature separately. Some notes write "
+        "σ² = (1/m) Σ x⁽ⁱ⁾²: that is the variance only once x has been centred; on raw data it "
+        "is σ² + μ² (last column of the table below). The training set's μ and σ are then "
+        "reused on every later example."
+    )
+    for column, view in zip(st.columns(3), panel.stage_views(data), strict=True):
+        show(charts.stage_chart, *view, name=f"stage_{view.title.split(':')[0].lower()}",
+             where=column, width="content", description=panel.stage_description(view))  # fmt: skip
+    st.write(panel.spread_notice(names, data.normalizer))
+    statistics = st.expander("μ and σ of each feature, raw and after each stage", key="ni_stats",
+                             icon=":material/table:", on_change="rerun")  # fmt: skip
+    if statistics.open:  # drawn only when opened: a table costs the first visit 0.1 s
+        show_figures(panel.statistics_frame(data), "%.4g", where=statistics)
 
 
 @st.fragment
@@ -119,5 +125,9 @@ def test_section(data: panel.PageData):
     panel.test_notice(data, wrong, where=right)
 
 
-test_section(data)
+SECTIONS = (valley_section, stages_section, test_section)
+for tab, section in zip(panel.part_tabs(), SECTIONS, strict=True):
+    if tab.open:  # only the open part is computed and drawn
+        with tab:
+            section(data)
 link.report()

@@ -20,6 +20,7 @@ from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
+from ui.links import lazy_tabs
 from ui.presentation import secondary
 from ui.text import latex_text, markdown_plain
 
@@ -30,9 +31,25 @@ TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-6)
 # Every control's starting value, by widget key: the widgets and the walkthrough read it.
 DEFAULTS = {
     "ni_src": SOURCES[0], "ni_m": 200, "ni_mt": 40, "ni_shift": 1_000, "ni_seed": 0,
-    "ni_lr": 0.5, "ni_tol": 1e-3, "ni_wrong": False,
+    "ni_lr": 0.5, "ni_tol": 1e-3, "ni_wrong": False, "ni_part": "Why a long valley is slow",
 }  # fmt: skip
 BOUND = {"bind": "query-params"}
+PART = "ni_part"  # the tabs' key, and the query parameter of the open part
+PARTS = {
+    "Why a long valley is slow": (),
+    "Subtract μ, divide by σ": (),
+    "The test set": ("ni_wrong",),
+}
+"""The three parts under the hero, by tab label (the value ni_part takes in links), and
+their own controls' keys."""
+
+
+def part_tabs() -> list:
+    """The three parts' tabs, bound to the URL as ni_part; only the open one's part runs
+    (``ui.links.lazy_tabs``): a first visit draws 4 charts fewer."""
+    return lazy_tabs(PART, PARTS, DEFAULTS, lambda _key, text: text.lower() in ("true", "false"))
+
+
 # Control characters no text file holds (tab, line feed and carriage return are text).
 CONTROL_BYTE = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

@@ -38,7 +38,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         _NI,
         "Features on different scales",
-        {"ni_src": "Built-in house prices", "ni_wrong": False, "ni_lr": 0.5},
+        {
+            "ni_src": "Built-in house prices",
+            "ni_wrong": False,
+            "ni_lr": 0.5,
+            "ni_part": "Why a long valley is slow",
+        },
         "Size runs in thousands of square feet, rooms in units. Read κ after each stage: "
         "centring and scaling each lower it, and only both together bring it near 1 (not to "
         "1: size and rooms correlate). Then compare the two panels at one α: the step "
@@ -48,7 +53,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         _NI,
         "Normalize the test set with the training μ and σ",
-        {"ni_wrong": True},
+        {"ni_wrong": True, "ni_part": "The test set"},
         "The test houses are larger. Scaled with their own μ and σ they are pulled back onto "
         "the training cloud, so the model is fed different numbers than it should see: read "
         "the test error each way.",

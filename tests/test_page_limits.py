@@ -38,6 +38,7 @@ from threadpoolctl import threadpool_limits
 import workers
 from benchmarks.page_reruns import _controls, _maximum
 from panels import grad_check_in_practice as gp
+from panels import normalizing_inputs as ni
 from panels import weight_initialization as wi
 from ui.ideas import IDEAS
 
@@ -235,8 +236,14 @@ def test_the_six_at_the_largest_network_train_a_few_per_request(script_runs):
 
 # The pages whose parts are tabs of which only the open one runs (ui.links.lazy_tabs): the
 # test above measures their default tab; this one every other tab, at its maxima.
-TABBED = [("pages/weight_initialization.py", wi.PART, label) for label in list(wi.PARTS)[1:]] + [
-    ("pages/grad_check_in_practice.py", gp.RULE, label) for label in list(gp.RULES)[1:]
+TABBED = [
+    (f"pages/{name}.py", key, label)
+    for name, key, parts in (
+        ("normalizing_inputs", ni.PART, ni.PARTS),
+        ("weight_initialization", wi.PART, wi.PARTS),
+        ("grad_check_in_practice", gp.RULE, gp.RULES),
+    )
+    for label in list(parts)[1:]
 ]
 
 

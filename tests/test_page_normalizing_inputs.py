@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
+from panels import normalizing_inputs as panel
 from ui.ideas import IDEAS
 
 PAGE = "../pages/normalizing_inputs.py"
@@ -55,7 +56,15 @@ def specs(at: AppTest) -> list[dict]:
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
 
 
+STAGES = {"ni_part": "Subtract μ, divide by σ"}  # the tab of the formulas and the stages
+TEST_SET = {"ni_part": "The test set"}  # the tab of the test set's errors
+
+
 def metric_values(at: AppTest) -> list[str]:
+    """The test set's two errors, on its tab (opened here: only the open tab runs)."""
+    at.session_state["ni_part"] = at.query_params["ni_part"] = TEST_SET["ni_part"]
+    at.run()
+    assert not at.exception, at.exception
     return [metric.value for metric in at.metric]
 
 
@@ -97,7 +106,7 @@ def notice_with(at: AppTest, words: str) -> str:
 
 
 def test_defaults_show_what_core_computes():
-    at = run_page()
+    at = run_page(STAGES)
     assert at.title[0].value.startswith(IDEAS[0].title)
     split = built_in_split()
     normalizer = Normalizer().fit(split.X_train)
@@ -168,7 +177,7 @@ def test_above_the_stability_limit_divergence_is_shown_as_never():
 
 
 def test_toggle_shows_the_wrong_normalization_and_its_damage():
-    at = run_page()
+    at = run_page(TEST_SET)
     points_before = at.get("vega_lite_chart")[-1].proto.datasets[0].data.data
     at.toggle(key="ni_wrong").set_value(True).run()
     split = built_in_split()
@@ -179,7 +188,7 @@ def test_toggle_shows_the_wrong_normalization_and_its_damage():
 
 @pytest.mark.parametrize("end", [0, 1], ids=["minimum", "maximum"])
 def test_every_control_at_its_extremes(end):
-    at = run_page()
+    at = run_page(TEST_SET)
     for key, limits in SLIDERS.items():
         at.slider(key=key).set_value(limits[end])
     at.number_input(key="ni_seed").set_value([0, 9_999][end])
@@ -316,7 +325,7 @@ def test_an_upload_over_the_size_limit_is_refused():
 
 
 def test_stage_panels_are_separate_square_charts_that_show_each_stage_s_spread():
-    at = run_page()
+    at = run_page(STAGES)
     split = built_in_split()
     normalizer = Normalizer().fit(split.X_train)
     titles = ["Raw x", "Centred: x − μ", "Scaled: (x − μ) / σ"]
@@ -451,3 +460,29 @@ def test_an_upload_on_similar_scales_is_told_that_normalizing_matters_little():
     notice = notice_with(at, "changes κ little")
     assert f"({stages.raw:,.3g} raw, {stages.normalized:,.3g} normalized)" in notice
     assert notice.split("; ")[0].endswith("similar scales") and "it does no harm" in notice
+
+
+def test_only_the_open_tab_under_the_hero_is_computed_and_drawn():
+    at = run_page(opened=())
+    assert [tab.label for tab in at.tabs] == list(panel.PARTS)
+    headings = [h.value for h in at.header]
+    assert "Why a long valley is slow" in headings
+    assert "Subtract the mean, divide by the standard deviation" not in headings
+    assert not at.metric and not at.dataframe and not at.table  # the test set's, the tables
+    assert len(at.get("vega_lite_chart")) == 2 + 1  # the two panels and κ after each stage
+    at.session_state["ni_part"] = "Subtract μ, divide by σ"
+    at.run()
+    assert len(at.get("vega_lite_chart")) == 2 + 3  # the two panels and the three stages
+
+
+def test_a_link_with_the_test_sets_toggle_opens_its_tab():
+    at = run_page({"ni_wrong": "true"})  # shared before the parts had tabs
+    assert not at.exception and not at.info
+    assert at.toggle(key="ni_wrong").value is True
+    assert "Normalize the test set with the training μ and σ" in [h.value for h in at.header]
+
+
+def test_a_closed_tabs_unusable_link_value_is_refused_with_a_notice():
+    at = run_page({"ni_part": "Why a long valley is slow", "ni_wrong": "maybe"})
+    assert not at.exception
+    assert "ni_wrong" in at.info[0].value
