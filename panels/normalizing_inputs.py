@@ -31,12 +31,12 @@ TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-6)
 # Every control's starting value, by widget key: the widgets and the walkthrough read it.
 DEFAULTS = {
     "ni_src": SOURCES[0], "ni_m": 200, "ni_mt": 40, "ni_shift": 1_000, "ni_seed": 0,
-    "ni_lr": 0.5, "ni_tol": 1e-3, "ni_wrong": False, "ni_part": "Why a long valley is slow",
+    "ni_lr": 0.5, "ni_tol": 1e-3, "ni_wrong": False, "ni_part": "A long valley",
 }  # fmt: skip
 BOUND = {"bind": "query-params"}
 PART = "ni_part"  # the tabs' key, and the query parameter of the open part
 PARTS = {
-    "Why a long valley is slow": (),
+    "A long valley": (),
     "Subtract μ, divide by σ": (),
     "The test set": ("ni_wrong",),
 }

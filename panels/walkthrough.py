@@ -42,7 +42,7 @@ STEPS: tuple[Step, ...] = (
             "ni_src": "Built-in house prices",
             "ni_wrong": False,
             "ni_lr": 0.5,
-            "ni_part": "Why a long valley is slow",
+            "ni_part": "A long valley",
         },
         "Size runs in thousands of square feet, rooms in units. Read κ after each stage: "
         "centring and scaling each lower it, and only both together bring it near 1 (not to "
