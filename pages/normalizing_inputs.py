@@ -1,6 +1,7 @@
 """Normalizing inputs: gradient descent on the cost before and after normalizing (the
-hero), what each step of normalizing does to the valley and to the data, and the test set
-normalized with the training statistics (right) or its own (wrong)."""
+hero), then three tabs of which only the open one runs: why a long valley is slow, what
+each step of normalizing does to the data, and the test set normalized with the training
+statistics (right) or its own (wrong)."""
 
 import streamlit as st
 
