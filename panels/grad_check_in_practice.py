@@ -45,6 +45,7 @@ RULES = {
     "Again after training": ("gp_act", "gp_run_lambda", "gp_iters", "gp_eps"),
 }
 """The five rules, by tab label (the value gp_rule takes in links), and their controls' keys."""
+PART, PARTS = RULE, RULES  # named as the other pages' tabs (ui.links.lazy_tabs)
 # Every control's starting value, by widget key: the widgets and the walkthrough read it.
 DEFAULTS = {
     "gp_rule": "Only to debug", "gp_width": "16", "gp_seed": 0, "gp_guess": None,

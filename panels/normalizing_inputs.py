@@ -20,7 +20,7 @@ from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
-from ui.links import lazy_tabs
+from ui.links import lazy_tabs, url_toggle
 from ui.presentation import secondary
 from ui.text import latex_text, markdown_plain
 
@@ -47,7 +47,7 @@ their own controls' keys."""
 def part_tabs() -> list:
     """The three parts' tabs, bound to the URL as ni_part; only the open one's part runs
     (``ui.links.lazy_tabs``): a first visit draws 4 charts fewer."""
-    return lazy_tabs(PART, PARTS, DEFAULTS, lambda _key, text: text.lower() in ("true", "false"))
+    return lazy_tabs(PART, PARTS, DEFAULTS, lambda _key, text: url_toggle(text))
 
 
 # Control characters no text file holds (tab, line feed and carriage return are text).

@@ -31,7 +31,7 @@ from panels.vanishing_exploding import (
 )
 from ui.charts import show
 from ui.heavy import compute
-from ui.links import lazy_tabs, url_integer
+from ui.links import lazy_tabs, url_integer, url_toggle
 from ui.presentation import presenting, secondary
 from ui.tables import show_figures
 
@@ -75,7 +75,7 @@ def part_tabs() -> list:
 def link_value_usable(key: str, text: str) -> bool:
     """Whether the control ``key`` of a part takes the link's ``text``, as its widget would."""
     if key == "wi_test":
-        return text.lower() in ("true", "false")
+        return url_toggle(text)
     if key == "wi_depth":
         return url_integer(text, *DEPTHS) is not None
     if key == "wi_width":

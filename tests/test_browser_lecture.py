@@ -18,9 +18,6 @@ import pandas as pd
 import pytest
 
 from charts.common import LABEL_FONT_SIZE, PRESENTATION_SCALE, TITLE_FONT_SIZE
-from panels import grad_check_in_practice as gp
-from panels import normalizing_inputs as ni
-from panels import weight_initialization as wi
 from panels.walkthrough import KEY as STEP
 from panels.walkthrough import STEPS
 from tests.browser_helpers import (
@@ -41,6 +38,7 @@ from tests.browser_helpers import (
     wait_for_app,
     wait_until,
 )
+from tests.tabs import TABBED
 from ui.ideas import IDEAS
 from ui.presentation import KEY as PRESENT
 
@@ -105,14 +103,6 @@ def assert_shows_step(tab, number: int) -> None:
     closed = {key for part in closed_parts(step) for key in part}
     missing = [key for key in step.settings if control_box(tab, key).count() != 1]
     assert not set(missing) - closed, f"step {number}: no control {missing} on {idea.title}"
-
-
-# The pages whose parts are tabs of which only the open one runs: the tabs' key and parts.
-TABBED = {
-    panel.__name__.split(".")[-1]: (getattr(panel, "PART", None) or panel.RULE,
-                                   getattr(panel, "PARTS", None) or panel.RULES)
-    for panel in (ni, wi, gp)
-}  # fmt: skip
 
 
 def closed_parts(step) -> list[tuple[str, ...]]:

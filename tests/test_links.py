@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.network import PLANTED_BUGS
-from ui.links import ECHO_CHARACTERS, echo, refusal_notice, url_integer
+from ui.links import ECHO_CHARACTERS, echo, refusal_notice, url_integer, url_toggle
 
 
 def page_with_bound_controls():
@@ -157,3 +157,11 @@ def test_the_refusal_notice_names_six_settings_and_counts_the_rest():
     notice = refusal_notice({f"k{i}": [str(i)] for i in range(9)})
     assert "` k5='5' ` and 3 more." in notice and "k6" not in notice
     assert "more than once" not in notice
+
+
+@pytest.mark.parametrize(
+    ("text", "taken"),
+    [("true", True), ("False", True), ("TRUE", True), ("1", False), ("yes", False), ("", False)],
+)
+def test_url_toggle_takes_true_or_false_in_any_case_only(text, taken):
+    assert url_toggle(text) is taken

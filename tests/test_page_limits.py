@@ -37,9 +37,7 @@ from threadpoolctl import threadpool_limits
 
 import workers
 from benchmarks.page_reruns import _controls, _maximum
-from panels import grad_check_in_practice as gp
-from panels import normalizing_inputs as ni
-from panels import weight_initialization as wi
+from tests.tabs import TABBED
 from ui.ideas import IDEAS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -236,18 +234,14 @@ def test_the_six_at_the_largest_network_train_a_few_per_request(script_runs):
 
 # The pages whose parts are tabs of which only the open one runs (ui.links.lazy_tabs): the
 # test above measures their default tab; this one every other tab, at its maxima.
-TABBED = [
-    (f"pages/{name}.py", key, label)
-    for name, key, parts in (
-        ("normalizing_inputs", ni.PART, ni.PARTS),
-        ("weight_initialization", wi.PART, wi.PARTS),
-        ("grad_check_in_practice", gp.RULE, gp.RULES),
-    )
+OTHER_TABS = [
+    (f"pages/{stem}.py", key, label)
+    for stem, (key, parts) in TABBED.items()
     for label in list(parts)[1:]
 ]
 
 
-@pytest.mark.parametrize(("page", "key", "label"), TABBED, ids=[t[2] for t in TABBED])
+@pytest.mark.parametrize(("page", "key", "label"), OTHER_TABS, ids=[t[2] for t in OTHER_TABS])
 def test_every_other_tab_at_its_maxima_runs_each_request_in_time(page, key, label, script_runs):
     at = AppTest.from_file(str(ROOT / page), default_timeout=60)
     at.session_state[key] = label

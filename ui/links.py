@@ -56,6 +56,12 @@ def url_integer(text: str, low: int, high: int) -> int | None:
     return number if low <= number <= high else None
 
 
+def url_toggle(text: str) -> bool:
+    """Whether a toggle or checkbox bound to the URL takes the link's ``text``: "true" or
+    "false" in any case, as Streamlit reads it."""
+    return text.lower() in ("true", "false")
+
+
 # A number as Streamlit writes a control's value into the URL ("0.65", "-0.25", "1e-06"):
 # ASCII digits, a minus sign at most, a few dozen characters. float() would also take
 # "+3", " 3", "3_0", "３" and "0…03" with thousands of zeros; a control's link never holds them.
