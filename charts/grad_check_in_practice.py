@@ -119,11 +119,14 @@ def _names(
     )
 
 
+_RULE = "#222222"  # the current setting's rule
+
+
 def _current(value: float) -> alt.Chart:
     """A dark rule at the current setting on the x axis (the axis title names it)."""
     return (
         alt.Chart(alt.Data(values=[{}]))
-        .mark_rule(color="#222222", strokeWidth=2)
+        .mark_rule(color=_RULE, strokeWidth=2)
         .encode(x=alt.X(datum=value, type="quantitative"))
     )
 
@@ -164,13 +167,26 @@ def cost_frame(costs: Sequence[CheckCost]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cost_chart(frame: pd.DataFrame, chosen_P: int) -> alt.TopLevelMixin:
+CHOSEN = "chosen"
+"""The name of cost_chart's table of the network on the page's slider (``chosen_frame``):
+it travels beside the chart's spec, which a move of the slider leaves as it is."""
+
+
+def chosen_frame(frame: pd.DataFrame, chosen_P: int) -> pd.DataFrame:
+    """The course's loop at the network of ``chosen_P`` parameters, its figure as ``name``
+    ("337 steps"): cost_chart's rule and label."""
+    chosen = frame[(frame["P"] == chosen_P) & (frame["series"] == COST_SERIES["loop"])]
+    return chosen.assign(name=[f"{ratio:,.0f} steps" for ratio in chosen["ratio"]])
+
+
+def cost_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """How many training steps one check costs, against the parameter count, log-log.
 
     frame: columns P, series (a COST_SERIES value), name (a COST_NAMES value), ratio,
     check_ms, step_ms, network.
-    chosen_P: the network on the page's slider, marked with a rule; the course's loop is
-    labelled there with its figure, the page's headline.
+    The network on the page's slider, the named table CHOSEN (``chosen_frame``), is
+    marked with a rule; the course's loop is labelled there with its figure, the page's
+    headline.
     """
     x = alt.X("P:Q", scale=alt.Scale(type="log"), title="parameters P (log scale)",
               axis=alt.Axis(format="~s"))  # fmt: skip
@@ -205,18 +221,15 @@ def cost_chart(frame: pd.DataFrame, chosen_P: int) -> alt.TopLevelMixin:
     sizes = sorted(frame["P"].unique())
     middle = sizes[min(2, len(sizes) - 1)]
     theory = frame[(frame["P"] == middle) & (frame["series"] == COST_SERIES["theory"])]
-    chosen = frame[(frame["P"] == chosen_P) & (frame["series"] == COST_SERIES["loop"])]
-    chosen = chosen.assign(name=[f"{ratio:,.0f} steps" for ratio in chosen["ratio"]])
-    figure = (
-        alt.Chart(chosen)
-        .mark_text(align="right", dx=-8, dy=-12, fontSize=14, fontWeight="bold")
-        .encode(x=x, y=y, text=alt.Text("name:N"), color=color)
+    chosen = alt.Chart(alt.NamedData(CHOSEN))
+    figure = chosen.mark_text(align="right", dx=-8, dy=-12, fontSize=14, fontWeight="bold").encode(
+        x=x, y=y, text=alt.Text("name:N"), color=color
     )
     chart = alt.layer(
         lines,
         _names(last, x, y, color, above=True, align="right"),
         _names(theory, x, y, color, above=False, align="left"),
-        _current(chosen_P),
+        chosen.mark_rule(color=_RULE, strokeWidth=2).encode(x=x),
         figure,
     )
     return finish(chart, "Training steps one check costs", height=HEIGHT)

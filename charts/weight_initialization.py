@@ -83,19 +83,41 @@ def boundary_frames(
     ).assign(**{name: float(value) for name, value in extent.items()})
 
 
+BOUNDARY, LABEL = "boundary", "label"
+"""The names of decision_boundary's tables: its picture (``boundary_frames``, one row)
+and the lines written across it (``label_frame``). They travel beside the chart's spec,
+which a slider's move leaves as it is."""
+
+
+def extent_of(frames: pd.DataFrame) -> tuple[float, float, float, float]:
+    """(x1_low, x1_high, x2_low, x2_high): the grid's extent in ``boundary_frames``."""
+    first = frames.iloc[0]
+    return tuple(float(first[name]) for name in ("x1_low", "x1_high", "x2_low", "x2_high"))
+
+
+def label_frame(label: Sequence[str], box: tuple[int, int], grow: float = 1.0) -> pd.DataFrame:
+    """The lines written across the middle of a plot of ``box`` = (width, height) px: one
+    row (none without a label) with ``text``, the lines one under another, and ``top``,
+    ``bottom``, the white band's edges in px. grow: the plot drawn larger (a projector)."""
+    middle, half = box[1] / 2, (9 * len(label) + 6) * grow
+    rows = [{"text": "\n".join(label), "top": middle - half, "bottom": middle + half}]
+    return pd.DataFrame(rows if label else [], columns=["text", "top", "bottom"])
+
+
 def _boundary_layers(
-    frames: pd.DataFrame, points: pd.DataFrame, box: tuple[int, int], label: Sequence[str],
+    frames: pd.DataFrame | alt.NamedData, points: pd.DataFrame, box: tuple[int, int],
+    extent: tuple[float, float, float, float], label: pd.DataFrame | alt.NamedData,
     *, axes: bool, point_size: float, play: motion.Player | None = None, grow: float = 1.0,
 ) -> list[alt.Chart]:  # fmt: skip
-    """The ŷ picture (the last frame, or the frame ``play`` is at), the points over it
-    and, when given, a label across the middle (one line per item), in a plot of ``box``
-    = (width, height) px (``plot_box``), with axes, a legend and tooltips when ``axes``."""
-    shown = frames if play else frames[frames["frame"] == frames["frame"].max()]
+    """The ŷ picture (``frames``' one row, or the row ``play`` is at), the points over it
+    and the label across the middle (``label_frame``: a band and its lines, drawn when
+    it has a row), in a plot of ``box`` = (width, height) px (``plot_box``) spanning
+    ``extent`` (``extent_of``), with axes, a legend and tooltips when ``axes``."""
     axis = alt.Axis() if axes else None
-    x1 = alt.Scale(domain=[shown["x1_low"].iloc[0], shown["x1_high"].iloc[0]], nice=False)
-    x2 = alt.Scale(domain=[shown["x2_low"].iloc[0], shown["x2_high"].iloc[0]], nice=False)
+    x1 = alt.Scale(domain=list(extent[:2]), nice=False)
+    x2 = alt.Scale(domain=list(extent[2:]), nice=False)
     picture = (
-        alt.Chart(shown)
+        alt.Chart(frames)
         .mark_image(aspect=False)
         .encode(
             x=alt.X("x1_low:Q", title="x₁", scale=x1, axis=axis),
@@ -133,34 +155,36 @@ def _boundary_layers(
     else:  # a small cell: the training points, dots only (each encoding costs its build)
         dots = dots.encode(x=alt.X("x1:Q", scale=x1, axis=axis),
                            y=alt.Y("x2:Q", scale=x2, axis=axis), fill=fill)  # fmt: skip
-    layers = [picture, dots]
-    if label:
-        width, middle = box[0], box[1] / 2
-        half = (9 * len(label) + 6) * grow  # grow: the cell drawn larger on a projector
-        band = alt.Chart().mark_rect(fill="white", opacity=0.85, cornerRadius=3).encode(
-            x=alt.value(6), x2=alt.value(width - 6),
-            y=alt.value(middle - half), y2=alt.value(middle + half),
-        )  # fmt: skip
-        text = alt.Chart().mark_text(
-            fontSize=LABEL_FONT_SIZE - 1, fontWeight="bold", color=INK, lineHeight=17 * grow,
-            baseline="middle",
-        )  # fmt: skip
-        text = text.encode(x=alt.value(width / 2), y=alt.value(middle), text=alt.value(list(label)))
-        layers += [band, text]
-    return layers
+    width, middle = box[0], box[1] / 2
+    written = alt.Chart(label)
+    band = written.mark_rect(fill="white", opacity=0.85, cornerRadius=3).encode(
+        x=alt.value(6), x2=alt.value(width - 6),
+        y=alt.Y("top:Q", scale=None, axis=None), y2=alt.Y2("bottom:Q"),
+    )  # fmt: skip
+    text = written.mark_text(
+        fontSize=LABEL_FONT_SIZE - 1, fontWeight="bold", color=INK, lineHeight=17 * grow,
+        baseline="middle", lineBreak="\n",
+    ).encode(x=alt.value(width / 2), y=alt.value(middle), text=alt.Text("text:N"))  # fmt: skip
+    return [picture, dots, band, text]
+
+
+BOUNDARY_SIZE = 270
+"""decision_boundary's longer side, in px."""
 
 
 def decision_boundary(
-    frames: pd.DataFrame, points: pd.DataFrame, label: Sequence[str] = (), size: int = 270
+    points: pd.DataFrame, extent: tuple[float, float, float, float], size: int = BOUNDARY_SIZE
 ) -> alt.TopLevelMixin:
     """Predicted probability of class 1 over the plane, with the data points on top, in
     equal units on both axes (``plot_box``: circles stay round), ``size`` px on the longer.
 
-    frames: ``boundary_frames`` (the last one is drawn). points: columns x1, x2, label
-    ("0"/"1"), set ("train"/"test"). label: lines written across the middle.
+    points: columns x1, x2, label ("0"/"1"), set ("train"/"test"). extent: the grid's
+    (``extent_of``). The picture and the lines written across it are the tables BOUNDARY
+    (``boundary_frames``, one row) and LABEL (``label_frame`` of ``plot_box``'s box).
     """
-    width, height = box = plot_box(frames, size)
-    layers = _boundary_layers(frames, points, box, label, axes=True, point_size=30)
+    width, height = box = plot_box(extent, size)
+    layers = _boundary_layers(alt.NamedData(BOUNDARY), points, box, extent,
+                              alt.NamedData(LABEL), axes=True, point_size=30)  # fmt: skip
     # The ŷ legend, drawn by two invisible points on the picture's colour scale.
     legend = (
         alt.Chart(pd.DataFrame({"probability": [0.0, 1.0]}))
@@ -188,11 +212,10 @@ def decision_boundary(
     return finish(chart, "Decision boundary: ŷ over the plane", height=height)
 
 
-def plot_box(frames: pd.DataFrame, size: int) -> tuple[int, int]:
-    """(width, height) in px of a plot of the grid's extent in ``frames`` with one unit
-    as long on both axes, ``size`` on the longer side."""
-    first = frames.iloc[0]
-    dx, dy = first["x1_high"] - first["x1_low"], first["x2_high"] - first["x2_low"]
+def plot_box(extent: tuple[float, float, float, float], size: int) -> tuple[int, int]:
+    """(width, height) in px of a plot of ``extent`` (``extent_of``) with one unit as long
+    on both axes, ``size`` on the longer side."""
+    dx, dy = extent[1] - extent[0], extent[3] - extent[2]
     return (size, round(size * dy / dx)) if dx >= dy else (round(size * dx / dy), size)
 
 
@@ -221,11 +244,12 @@ def training_cell(
         list(frames["iteration"]), name="iteration", total=iterations, per_second=CELL_SPEED
     )
     # Sizes given to the constructors: every .properties() copies the whole chart.
-    width, height = box = plot_box(frames, size)
+    extent = extent_of(frames)
+    width, height = box = plot_box(extent, size)
     grow = size / CELL_SIZE
     boundary = alt.layer(
-        *_boundary_layers(frames, points, box, label, axes=False, point_size=9, play=play,
-                          grow=grow),
+        *_boundary_layers(frames, points, box, extent, label_frame(label, box, grow),
+                          axes=False, point_size=9, play=play, grow=grow),
         width=width, height=height,
     )  # fmt: skip
     curve = play.up_to_step(
@@ -312,10 +336,15 @@ def activation_heatmap(histograms: pd.DataFrame, activation: str) -> alt.TopLeve
     )
 
 
-def cost_curve(costs: pd.DataFrame) -> alt.TopLevelMixin:
-    """J against the iteration on a log axis. costs: columns iteration, cost (> 0)."""
+COSTS = "costs"
+"""The name of cost_curve's table (``cost_frame``)."""
+
+
+def cost_curve() -> alt.TopLevelMixin:
+    """J against the iteration on a log axis, from the table COSTS: columns iteration,
+    cost (> 0)."""
     chart = (
-        alt.Chart(costs)
+        alt.Chart(alt.NamedData(COSTS))
         .mark_line()
         .encode(
             x=alt.X("iteration:Q", title="iteration", scale=alt.Scale(nice=False)),

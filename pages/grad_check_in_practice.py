@@ -25,8 +25,10 @@ def cost_section() -> None:
         n = panels.width_control()
     costs, chosen = panels.check_costs(n)
     headline.header(panels.cost_headline(n, chosen), anchor="cost")
-    show(charts.cost_chart, charts.cost_frame(costs), chosen.parameters, name="check_cost",
-         description=panels.cost_description(costs, chosen), where=chart)  # fmt: skip
+    frame = charts.cost_frame(costs)
+    chosen_row = charts.chosen_frame(frame, chosen.parameters)
+    show(charts.cost_chart, frame, name="check_cost", description=panels.cost_description(costs),
+         where=chart, tables={charts.CHOSEN: chosen_row})  # fmt: skip
     side.write(panels.cost_notice(costs, panels.realistic_cost()))
     with st.expander("The formula's estimate, and a batched checker"):
         st.write(panels.COST_INTRO)

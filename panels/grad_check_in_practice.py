@@ -189,14 +189,16 @@ def cost_notice(costs: Sequence[practice.CheckCost], big: practice.RealisticCost
     )
 
 
-def cost_description(costs: Sequence[practice.CheckCost], c: practice.CheckCost) -> str:
+def cost_description(costs: Sequence[practice.CheckCost]) -> str:
+    """The cost chart's alternative text. It leaves out the chosen network, which the
+    headline above the chart gives, so that a move of the slider keeps the chart's spec."""
     first, last = costs[0], costs[-1]
     return (
         "Training steps one gradient check costs, against the parameter count P from "
         f"{first.parameters:,} to {last.parameters:,}, log-log: the course's loop costs "
         f"{first.loop_ratio:,.0f} to {last.loop_ratio:,.0f} steps, the batched checker "
-        f"{first.batched_ratio:,.0f} to {last.batched_ratio:,.0f}; at the chosen P = "
-        f"{c.parameters:,}, {c.loop_ratio:,.0f} steps."
+        f"{first.batched_ratio:,.0f} to {last.batched_ratio:,.0f}. A dark rule marks the "
+        "network on the slider, labelled with its loop's figure."
     )
 
 

@@ -782,23 +782,28 @@ def training_detail(training: tuple, name: str, v: float, seed: int) -> None:
     for column, (label, value) in zip(st.columns(4), list(score.items())[:4], strict=True):
         column.metric(label.capitalize(), f"{value:.4g}" if label[0] == "J" else f"{value:.1%}")
     left, right = st.columns(2)
-    show(charts.cost_curve, charts.cost_frame(result.costs), name="cost_curve", where=left,
-         description=f"The cost J of {name} at each of {iterations:,} iterations, on a log "
-         f"axis: {score['J at the start']:.4g} at the start, {score['J at the end']:.4g} at "
-         "the end.")  # fmt: skip
+    # The figures are the metrics above: the descriptions stay the same through a move,
+    # and so do the charts' specs (ui.charts.show).
+    show(charts.cost_curve, name="cost_curve", where=left,
+         tables={charts.COSTS: charts.cost_frame(result.costs)},
+         description=f"The cost J of {name} at each iteration, on a log axis: how it fell "
+         "from the start to the end figure above.")  # fmt: skip
     with_test = right.toggle("Show test points (▲)", DEFAULTS["wi_test"], key="wi_test", **URL,
                              help="The 100 points held out for testing, drawn as triangles; "
                                   "the 300 training points are dots.")  # fmt: skip
     grid = datasets.grid_covering(data.X_train)
     probability = network.predict_probability(grid.X, result.parameters, activation)
-    label = boundary_label(probability, result.parameters)
-    written = f" Written on it: {' '.join(label)}." if label else ""
-    show(charts.decision_boundary, charts.boundary_frames(grid, [iterations], [probability]),
-         charts.points_frame(data, with_test=with_test), label, name="decision_boundary",
+    frames = charts.boundary_frames(grid, [iterations], [probability])
+    extent = charts.extent_of(frames)
+    written = charts.label_frame(boundary_label(probability, result.parameters),
+                                 charts.plot_box(extent, charts.BOUNDARY_SIZE))  # fmt: skip
+    show(charts.decision_boundary, charts.points_frame(data, with_test=with_test), extent,
+         name="decision_boundary", where=right, width="content",
+         tables={charts.BOUNDARY: frames, charts.LABEL: written},
          description=f"ŷ over the plane after training from {name}, blue for class 0 and "
-         f"red for class 1, with the data points: {score['train accuracy']:.0%} of the "
-         f"training points and {score['test accuracy']:.0%} of the test points on their "
-         f"side.{written}", where=right, width="content")  # fmt: skip
+         "red for class 1, with the data points on it: the accuracies above count those "
+         "on their side. When ŷ is the same everywhere, a label across the middle says "
+         "so.")  # fmt: skip
     grads = start_gradients(training[0], training[1], activation, name, v, seed)
     level, text = training_notice(name, v, training, score, grads)
     getattr(st, level)(text)

@@ -417,7 +417,10 @@ def test_cost_frame_has_the_three_series_per_network():
     assert list(frame["name"]) == list(charts.COST_NAMES.values())
     assert frame["ratio"].tolist() == pytest.approx([15.0, 2 * 15 * 5e-5 / 2e-4, 5.0])
     assert np.all(frame["network"] == "2 → 2 → 2 → 1")
-    assert charts.cost_chart(frame, 15).to_dict(validate=False)  # one network is enough
+    assert charts.cost_chart(frame).to_dict(validate=False)  # one network is enough
+    chosen = charts.chosen_frame(frame, 15)
+    assert chosen["series"].tolist() == [charts.COST_SERIES["loop"]]
+    assert chosen["name"].tolist() == ["15 steps"]
 
 
 def test_every_band_edge_comes_from_core():

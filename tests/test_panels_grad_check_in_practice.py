@@ -96,12 +96,13 @@ def test_the_cost_notice_extrapolates_to_a_realistic_p_not_to_hours_of_a_toy():
     assert "0.094 hours" not in text and "10,000 steps" not in text  # the old extrapolation
 
 
-def test_the_cost_description_gives_both_checkers_ranges_and_the_chosen_figure():
+def test_the_cost_description_gives_both_checkers_ranges_and_names_the_rule():
     costs = [_cost(2, 13, 2e-3), _cost(64, 4481, 0.5)]  # 20 and 5,000 steps; batched 10
-    text = panels.cost_description(costs, costs[0])
+    text = panels.cost_description(costs)
     assert "P from 13 to 4,481" in text
     assert "the course's loop costs 20 to 5,000 steps, the batched checker 10 to 10" in text
-    assert text.endswith("at the chosen P = 13, 20 steps.")
+    assert text.endswith("A dark rule marks the network on the slider, labelled with its "
+                         "loop's figure.")  # fmt: skip
 
 
 def test_the_cost_formula_puts_in_the_measured_times():

@@ -1,0 +1,57 @@
+"""A slider move swaps a chart's tables and keeps its spec.
+
+Streamlit's frontend keeps a Vega view and replaces its tables in place when a rerun
+sends the same spec (description included); a different spec, even one number in a
+title, a domain or a rule's position, makes it build the whole view again. So every
+chart a page's sliders redraw keeps its spec through a move: the current setting
+travels in its tables (``ui.charts.show``'s ``tables``), never in the spec.
+
+The moves are the benchmark's (benchmarks/load_sessions.py): one step of one slider
+the page shows at its defaults.
+"""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+# page → slider key → the value one step from its default
+MOVES = {
+    "vanishing_exploding": {
+        "ve_a": 1.51, "ve_L": 11, "ve_depth": 51, "ve_width": 272, "ve_scale": 1.1,
+    },
+    "gradient_checking": {"gc_eps": "3e-5", "gc_lambda": 0.01},
+    "numerical_gradients": {"ng_theta": 1.05, "ng_eps": "0.03", "ng_zoom": "2"},
+    "normalizing_inputs": {
+        "ni_lr": 0.55, "ni_m": 210, "ni_mt": 45, "ni_shift": 1100, "ni_tol": 0.0001,
+    },
+    "weight_initialization": {"wi_iter": 14_900, "wi_v": 2.0, "wi_lr": 0.03},
+    "grad_check_in_practice": {"gp_width": "32"},
+}  # fmt: skip
+CASES = [(page, key, value) for page, moves in MOVES.items() for key, value in moves.items()]
+
+
+def drawn(at: AppTest) -> dict[str, tuple[str, dict[str, bytes]]]:
+    """Each chart on the page by name: (its spec as sent, its tables as sent)."""
+    charts = {}
+    for chart in at.get("vega_lite_chart"):
+        name = json.loads(chart.proto.spec)["usermeta"]["name"]
+        charts[name] = (chart.proto.spec, {d.name: d.data.data for d in chart.proto.datasets})
+    return charts
+
+
+@pytest.mark.parametrize(("page", "key", "value"), CASES, ids=[f"{p}-{k}" for p, k, _ in CASES])
+def test_a_slider_move_keeps_every_chart_spec(page, key, value):
+    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120).run()
+    assert not at.exception
+    assert key in at.session_state, f"{page} shows no slider {key} at its defaults"
+    before = drawn(at)
+    at.session_state[key] = value
+    at.run()
+    assert not at.exception
+    after = drawn(at)
+    assert set(after) == set(before), "a move draws the same charts"
+    redrawn = [name for name in after if after[name][1] != before[name][1]]
+    assert redrawn, f"moving {key} changed no chart's tables"
+    changed = [name for name in after if after[name][0] != before[name][0]]
+    assert not changed, f"moving {key} changed the spec of {changed}"
