@@ -165,7 +165,7 @@ async (finished) => {
 # chart's own scrub slider is one too, but it reruns nothing) and say which arrow key moves
 # it one step: right, or left at the end of its range and now and then. Null when there is
 # none yet.
-FOCUS_A_SLIDER = """
+FOCUS_A_SLIDER = r"""
 ([pick, turn]) => {
   const sliders = [...document.querySelectorAll('[data-testid="stSlider"] input[type="range"]')]
     .filter((slider) => slider.checkVisibility() && !slider.closest("details:not([open])")
@@ -175,8 +175,11 @@ FOCUS_A_SLIDER = """
   slider.focus();
   const [value, low, high] = [slider.value, slider.min, slider.max].map(Number);
   const left = value >= high || (value > low && turn < 0.3);
-  return {key: left ? "ArrowLeft" : "ArrowRight", started: window.__load.started,
-          finished: window.__load.finished, pressedAt: performance.now()};
+  const widget = slider.closest('[class*="st-key-"]');
+  return {key: left ? "ArrowLeft" : "ArrowRight",
+          slider: widget ? widget.className.match(/st-key-(\S+)/)[1] : "",
+          started: window.__load.started, finished: window.__load.finished,
+          pressedAt: performance.now()};
 }
 """
 
@@ -325,6 +328,7 @@ class MemorySampler:
 class Results:
     def __init__(self) -> None:
         self.latencies: dict[str, list[float]] = defaultdict(list)  # page → seconds
+        self.by_slider: dict[str, list[float]] = defaultdict(list)  # slider's key → seconds
         self.errors: list[str] = []  # runs that showed an exception
         self.failures: list[str] = []  # moves whose run did not finish in time
         self.waits: list[float] = []  # seconds from key press to the (last) run's start
@@ -337,6 +341,8 @@ class Results:
         """Adds another set of sessions' runs to these."""
         for page, values in other.latencies.items():
             self.latencies[page].extend(values)
+        for key, values in other.by_slider.items():
+            self.by_slider[key].extend(values)
         self.errors.extend(other.errors)
         self.failures.extend(other.failures)
         self.waits.extend(other.waits)
@@ -466,6 +472,7 @@ async def move_sliders(opened, page: str, until: float, pause_s: float, seed: in
             results.failures.append(f"{page}: {str(error).splitlines()[0][:200]}")
             continue
         results.latencies[page].append((painted_at - move["pressedAt"]) / 1000)
+        results.by_slider[move["slider"]].append(results.latencies[page][-1])
         if started > move["started"]:  # its start was seen
             results.waits.append((started_at - move["pressedAt"]) / 1000)
         if shown:
@@ -570,6 +577,10 @@ async def alone(url: str, pids: list[int], seconds: float, pause_s: float) -> No
             times = results.every() or [float("nan")]
             print(f"{idea.path:36s}{len(results.every()):6d}{statistics.median(times):10.3f}"
                   f"{_p95(times):9.3f}{per_run:19.3f}{rest:16.3f}")  # fmt: skip
+            print("    by slider, median s (runs): " + ", ".join(
+                f"{key} {statistics.median(values):.2f} ({len(values)})"
+                for key, values in sorted(results.by_slider.items())
+            ))  # fmt: skip
             for problem in (results.errors + results.failures)[:3]:
                 print(f"    {problem}")
             await opened[0].close()
