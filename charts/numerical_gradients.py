@@ -4,6 +4,10 @@ the lecture's secant picture, the estimates at one step, and the error-versus-ε
 Every chart colours a method the same way, and so do the page's formulas (COLORS): the
 one-sided difference and its secant share a colour, and so do the two-sided difference and
 its secant. Lines are named beside their right end, not in a legend.
+
+Each chart is built from its structure alone and reads its tables by name (the
+``*_tables`` functions make them): the current θ, ε and window travel in the tables, so
+a slider move keeps the chart's spec and the browser swaps its tables in place.
 """
 
 from __future__ import annotations
@@ -181,19 +185,67 @@ def _end_labels(ends: pd.DataFrame, to_px, from_px, height: float, x: float) -> 
 _LABEL_COLORS = {**COLORS, "f": "#6b6b6b"}  # f's words darker than its pale line
 
 
-def _label_layers(labels: pd.DataFrame, x: alt.X, y: alt.Y) -> list[alt.Chart]:
-    """The labels of _end_labels beside the plot's right edge, in their line's colour
-    (given as is, so no colour scale is shared with the lines): a label's first line,
-    its name, in bold. x and y: encodings of the fields x and y on the chart's scales."""
-    inked = labels.assign(ink=labels["series"].map(_LABEL_COLORS))
-    base = alt.Chart(inked).encode(x=x, y=y, text=alt.Text("text:N"),
-                                   color=alt.Color("ink:N", scale=None))  # fmt: skip
+def _inked(labels: pd.DataFrame) -> pd.DataFrame:
+    """The labels of _end_labels with the colour each is drawn in (ink)."""
+    return labels.assign(ink=labels["series"].map(_LABEL_COLORS))
+
+
+def _label_layers(x: alt.X, y: alt.Y) -> list[alt.Chart]:
+    """The labels of the table "labels" (_inked) beside the plot's right edge, in their
+    line's colour (given as is, so no colour scale is shared with the lines): a label's
+    first line, its name, in bold. x and y: encodings of the fields x and y on the chart's
+    scales."""
+    base = alt.Chart(alt.NamedData("labels")).encode(
+        x=x, y=y, text=alt.Text("text:N"), color=alt.Color("ink:N", scale=None)
+    )
     return [
         base.transform_filter(f"datum.line {test} 0").mark_text(
             align="left", dx=_LABEL_GAP, fontSize=LABEL_SIZE, fontWeight=weight
         )
         for test, weight in (("==", "bold"), (">", "normal"))
     ]
+
+
+def _frame_layer(x: alt.X, y: alt.Y) -> alt.Chart:
+    """Invisible points at the corners of the plot (the table "frame": its x and y
+    ranges), so the scales the layers share span them: the current range travels in a
+    table, and the spec stays the same when it moves."""
+    return (
+        alt.Chart(alt.NamedData("frame")).mark_point(opacity=0, size=0, aria=False).encode(x=x, y=y)
+    )
+
+
+def _frame(x: tuple[float, float], y: tuple[float, float]) -> pd.DataFrame:
+    return pd.DataFrame({"x": [float(x[0]), float(x[1])], "y": [float(y[0]), float(y[1])]})
+
+
+_THIN_PX = 0.2  # px a dropped point of a curve may stand off the line through the kept ones
+
+
+def thinned(x: np.ndarray, y: np.ndarray, tolerance: float) -> np.ndarray:
+    """Which points of the curve (x, y) to draw: the fewest (Douglas–Peucker, vertical
+    distance) such that each one dropped lies within tolerance, in y's units, of the
+    straight line through its kept neighbours, so the line drawn looks the same. The ends of
+    each finite run are kept, and the first point of each gap (NaN), which breaks the line."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    finite = np.isfinite(y)
+    keep = ~finite & ~np.r_[False, ~finite[:-1]]
+    at = np.flatnonzero(finite)
+    for run in np.split(at, np.flatnonzero(np.diff(at) > 1) + 1) if at.size else []:
+        keep[[run[0], run[-1]]] = True
+        pending = [(run[0], run[-1])]
+        while pending:
+            a, b = pending.pop()
+            if b - a < 2:
+                continue
+            inner = slice(a + 1, b)
+            line = y[a] + (y[b] - y[a]) * (x[inner] - x[a]) / (x[b] - x[a])
+            gap = np.abs(y[inner] - line)
+            worst = int(np.argmax(gap))
+            if gap[worst] > tolerance:
+                keep[a + 1 + worst] = True
+                pending += [(a, a + 1 + worst), (a + 1 + worst, b)]
+    return keep
 
 
 def _linear_px(low: float, high: float, height: float):
@@ -269,19 +321,41 @@ _OFFSET_LABEL = (
 )
 
 
-def tangent_chart(
-    lines: pd.DataFrame, points: pd.DataFrame, names: pd.DataFrame, title: str
-) -> alt.TopLevelMixin:
-    """The secants against the tangent: heights above the tangent line over θ ± 2ε, so the
-    tangent is flat and each secant's tilt is its error, at any ε.
-
-    lines: columns step ((t − θ)/ε), t, height, series (a COLORS key); points: step, t,
-    height, label (θ−ε, θ, θ+ε); names: series, lines (its label's lines of text), drawn
-    beside the right end of each line.
-    """
+def tangent_tables(
+    a: AboveTangent, g: SecantGeometry, kink: bool = False
+) -> dict[str, pd.DataFrame]:
+    """The tables tangent_chart reads, by name: "lines", "points" (tangent_frames, f's
+    curve thinned to the points the picture needs), "labels" (each line's name beside its
+    right end, moved apart) and "frame" (the plot's corners: θ ± 2ε across, the heights
+    padded up and down)."""
+    lines, points, names = tangent_frames(a, g, kink)
     low, high = _padded(np.concatenate([lines["height"].to_numpy(float),
                                         points["height"].to_numpy(float), [0.0]]))  # fmt: skip
+    curve = (lines["series"] == "f").to_numpy()
+    tolerance = _THIN_PX * (high - low) / TANGENT_HEIGHT
+    keep = ~curve
+    keep[curve] = thinned(lines["step"][curve], lines["height"][curve], tolerance)
+    ends = lines.dropna(subset=["height"]).groupby("series", sort=False)["height"].last()
     to_px, from_px = _linear_px(low, high, TANGENT_HEIGHT)
+    labels = _end_labels(names.assign(y=names["series"].map(ends).astype(float)),
+                         to_px, from_px, TANGENT_HEIGHT, float(_REACH))  # fmt: skip
+    return {  # in the order the layers draw them, as the page's download lists them
+        "frame": _frame((-_REACH, _REACH), (low, high)),
+        "lines": lines[keep].reset_index(drop=True),
+        "points": points,
+        "labels": _inked(labels),
+    }
+
+
+def tangent_chart(title: str = "Secants against the tangent") -> alt.TopLevelMixin:
+    """The secants against the tangent: heights above the tangent line over θ ± 2ε, so the
+    tangent is flat and each secant's tilt is its error, at any ε. It reads the tables of
+    tangent_tables.
+
+    lines: columns step ((t − θ)/ε), t, height, series (a COLORS key); points: step, t,
+    height, label (θ−ε, θ, θ+ε); labels: x, y, text, series, line, ink, drawn beside the
+    right end of each line; frame: x, y, the plot's corners.
+    """
     x_scale = alt.Scale(domain=[-_REACH, _REACH], nice=False)
     x_axis = alt.Axis(values=list(range(-_REACH, _REACH + 1)), labelExpr=_OFFSET_LABEL)
 
@@ -289,7 +363,7 @@ def tangent_chart(
         return alt.X(field, type="quantitative", title="t, in steps of ε from θ", scale=x_scale,
                      axis=x_axis)  # fmt: skip
 
-    y_scale = alt.Scale(domain=[low, high], nice=False, zero=False)
+    y_scale = alt.Scale(nice=False, zero=False)  # the frame's corners set its range
 
     def y(field: str) -> alt.Y:
         return alt.Y(field, type="quantitative", scale=y_scale, title="height above the tangent",
@@ -301,6 +375,7 @@ def tangent_chart(
         alt.Tooltip("t:Q", title="t", format=".12g"),
         alt.Tooltip("height:Q", title="height above the tangent", format=".3g"),
     ]
+    lines = alt.NamedData("lines")
     # f first and wider, so that where it is the tangent (at a tiny ε) it shows around it.
     curve = (
         alt.Chart(lines)
@@ -322,7 +397,7 @@ def tangent_chart(
         .transform_calculate(dash="datum.series === 'tangent' ? [1, 0] : [6, 3]")
     )
     dots = (
-        alt.Chart(points)
+        alt.Chart(alt.NamedData("points"))
         .mark_point(filled=True, size=60, color="#222222", clip=True)
         .encode(
             x=x("step"),
@@ -332,10 +407,8 @@ def tangent_chart(
                      alt.Tooltip("height:Q", title="height above the tangent", format=".3g")],
         )
     )  # fmt: skip
-    ends = lines.dropna(subset=["height"]).groupby("series", sort=False)["height"].last()
-    labels = _end_labels(names.assign(y=names["series"].map(ends).astype(float)),
-                         to_px, from_px, TANGENT_HEIGHT, float(_REACH))  # fmt: skip
-    chart = alt.layer(curve, drawn, dots, *_label_layers(labels, x("x"), y("y")))
+    chart = alt.layer(_frame_layer(x("x"), y("y")), curve, drawn, dots,
+                      *_label_layers(x("x"), y("y")))  # fmt: skip
     return _finish(chart, title, TANGENT_HEIGHT)
 
 
@@ -412,38 +485,89 @@ def secant_frames(
 _PICTURE_NAMES = {"f": "f", "tangent": "tangent", "forward": "one-sided", "central": "two-sided"}
 
 
-def secant_chart(
-    curves: pd.DataFrame,
-    triangles: pd.DataFrame,
-    points: pd.DataFrame,
-    title: str = "Secants and tangent at θ",
-) -> alt.TopLevelMixin:
+def secant_tables(
+    g: SecantGeometry, labelled: bool, kink: bool = False, across: float = math.nan
+) -> dict[str, pd.DataFrame]:
+    """The tables secant_chart reads, by name: "curves", "triangles" and "points"
+    (secant_frames, f's curve thinned to the points the picture needs), "labels" (each
+    line's name where it leaves the plot on the right, moved apart) and "frame" (the
+    plot's corners: the window across, f's range padded up and down)."""
+    curves, triangles, points = secant_frames(g, labelled, kink, across)
+    low, high = picture_range(curves.loc[curves["series"] == "f", "value"], points["value"])
+    curve = (curves["series"] == "f").to_numpy()
+    keep = ~curve
+    tolerance = _THIN_PX * (high - low) / PICTURE_HEIGHT
+    keep[curve] = thinned(curves["theta"][curve], curves["value"][curve], tolerance)
+    straight = ~curve
+    curves.loc[straight, ["theta", "value"]] = _cut(curves[straight], low, high)
+    inside = curves[(curves["value"] >= low) & (curves["value"] <= high)]
+    ends = inside.groupby("series", sort=False)["value"].last()  # where each line leaves
+    to_px, from_px = _linear_px(low, high, PICTURE_HEIGHT)
+    labels = _end_labels(
+        pd.DataFrame({"series": list(_PICTURE_NAMES),
+                      "lines": [[name] for name in _PICTURE_NAMES.values()],
+                      "y": [ends.get(series, math.nan) for series in _PICTURE_NAMES]}),
+        to_px, from_px, PICTURE_HEIGHT, float(g.grid[-1]),
+    )  # fmt: skip
+    return {  # in the order the layers draw them, as the page's download lists them
+        "frame": _frame((g.grid[0], g.grid[-1]), (low, high)),
+        "triangles": triangles,
+        "curves": curves[keep].reset_index(drop=True),
+        "points": points,
+        "labels": _inked(labels),
+    }
+
+
+def _cut(ends: pd.DataFrame, low: float, high: float) -> np.ndarray:
+    """The straight lines given by their two ends (rows in pairs: theta, value), cut to
+    the part of each between heights low and high, which is all the clipped picture shows
+    of it (NaN when it shows none): the frame's corners, not a line's far ends, then set
+    the vertical range."""
+    cut = ends[["theta", "value"]].to_numpy(float).copy()
+    for first in range(0, len(cut), 2):
+        (t0, v0), (t1, v1) = cut[first], cut[first + 1]
+        if not (np.isfinite(v0) and np.isfinite(v1)):
+            continue
+        if v0 == v1:
+            inside = low <= v0 <= high
+            cut[first : first + 2, 1] = v0 if inside else math.nan
+            continue
+        # where the line meets low and high, as shares of the way from its first end
+        a, b = sorted(((low - v0) / (v1 - v0), (high - v0) / (v1 - v0)))
+        a, b = max(a, 0.0), min(b, 1.0)
+        if a > b:
+            cut[first : first + 2, 1] = math.nan
+            continue
+        cut[first : first + 2] = [[t0 + s * (t1 - t0), v0 + s * (v1 - v0)] for s in (a, b)]
+    return cut
+
+
+def secant_chart(title: str = "Secants and tangent at θ") -> alt.TopLevelMixin:
     """f, its tangent and the two secants around θ, with the lecture's two triangles shaded
-    and each line named beside its right end.
+    and each line named beside its right end. It reads the tables of secant_tables.
 
     curves: columns theta, value, curve (the line's name and slope, for its tooltip),
     series (a COLORS key), one row per grid point and curve. triangles: columns theta,
     base, top, triangle, series; two rows per triangle (its left and right ends: base is
     the horizontal side, top the secant). points: columns theta, value, label (θ−ε, θ,
-    θ+ε on f). title: the chart's title. The vertical range fits f over the window; lines
-    leaving it are clipped, and named where they leave it.
+    θ+ε on f). labels: x, y, text, series, line, ink. frame: x, y, the plot's corners: the
+    vertical range fits f over the window; lines leaving it are clipped, and named where
+    they leave it.
     """
-    low, high = picture_range(curves.loc[curves["series"] == "f", "value"], points["value"])
-    right = float(curves["theta"].max())
-    x_scale = alt.Scale(domain=[float(curves["theta"].min()), right], nice=False)
+    x_scale = alt.Scale(nice=False, zero=False)  # the frame's corners set both ranges
 
     def x_of(field: str) -> alt.X:
         return alt.X(field, type="quantitative", title="θ", scale=x_scale)
 
     x = x_of("theta")
-    y_scale = alt.Scale(domain=[low, high], zero=False, nice=False)
+    y_scale = alt.Scale(zero=False, nice=False)
 
     def y(field: str) -> alt.Y:
         return alt.Y(field, type="quantitative", title="f(θ)", scale=y_scale)
 
     by_series = alt.Scale(domain=list(COLORS), range=list(COLORS.values()))
     lines = (
-        alt.Chart(curves)
+        alt.Chart(alt.NamedData("curves"))
         .mark_line(clip=True, strokeWidth=LINE_WIDTH)
         .encode(
             x=x,
@@ -460,7 +584,7 @@ def secant_chart(
         .transform_calculate(dash="datum.series === 'f' ? [1, 0] : [6, 3]")
     )
     shading = (
-        alt.Chart(triangles)
+        alt.Chart(alt.NamedData("triangles"))
         .mark_area(clip=True, fillOpacity=0.22, strokeWidth=1.5, strokeOpacity=0.9)
         .encode(
             x=x,
@@ -472,7 +596,7 @@ def secant_chart(
             tooltip=[alt.Tooltip("triangle:N", title="triangle")],
         )
     )
-    marks = alt.Chart(points).encode(
+    marks = alt.Chart(alt.NamedData("points")).encode(
         x=x,
         y=y("value"),
         tooltip=[
@@ -487,16 +611,8 @@ def secant_chart(
         marks.mark_text(dy=-14, fontSize=14, fontWeight="bold", **look).encode(text="label:N")
         for look in (_HALO, {})
     ]
-    to_px, from_px = _linear_px(low, high, PICTURE_HEIGHT)
-    inside = curves[(curves["value"] >= low) & (curves["value"] <= high)]
-    ends = inside.groupby("series", sort=False)["value"].last()  # where each line leaves
-    labels = _end_labels(
-        pd.DataFrame({"series": list(_PICTURE_NAMES),
-                      "lines": [[name] for name in _PICTURE_NAMES.values()],
-                      "y": [ends.get(series, math.nan) for series in _PICTURE_NAMES]}),
-        to_px, from_px, PICTURE_HEIGHT, right,
-    )  # fmt: skip
-    chart = alt.layer(shading, lines, dots, *names, *_label_layers(labels, x_of("x"), y("y")))
+    chart = alt.layer(_frame_layer(x_of("x"), y("y")), shading, lines, dots, *names,
+                      *_label_layers(x_of("x"), y("y")))  # fmt: skip
     return _finish(chart, title, PICTURE_HEIGHT)
 
 
@@ -653,39 +769,56 @@ def _band_rows(labels: list[_BandLabel]) -> list[tuple[int, float, str, bool]]:
 
 _ALIGN = {"left": "right", "right": "left", "center": "center"}  # the text's, by its side
 _DX = {"left": -_EDGE_PX, "right": _EDGE_PX, "center": 0}
+_SIDE_LOOK = {"fontStyle": "italic", "fontWeight": "normal", "ink": "#555555"}
+_YOURS_LOOK = {"fontStyle": "normal", "fontWeight": "bold", "ink": "#222222"}
+_KINK_LOOK = {"fontStyle": "normal", "fontWeight": "normal", "ink": "#555555"}
 
 
-def _wording(label: _BandLabel, long: bool) -> str | alt.ExprRef:
-    """The label's text: the long wording on a plot wide enough for it, else the short."""
-    long_text, short_text = label.texts
-    if not long or long_text == short_text:
-        return short_text
-    return alt.ExprRef(expr=f"width >= {_WIDE:g} ? {long_text!r} : {short_text!r}")
-
-
-def _band_layers(
-    labels: list[_BandLabel], x_of, low: float, high: float
-) -> tuple[list[alt.Chart], float]:
-    """The band's text marks, and the band's height in px."""
-    layers, rows = [], 0
+def _band_table(labels: list[_BandLabel], low: float, high: float) -> tuple[pd.DataFrame, float]:
+    """The band's labels, one row each (x: the step at its anchor; down: its row's centre
+    as a share of the plot's height; align and dx: its text's; long, short and wide: its
+    wordings, and whether the long one fits a wide plot; fontStyle, fontWeight, ink: its
+    look), and the band's height in px."""
+    rows = []
     for label, (row, anchor, side, long) in zip(labels, _band_rows(labels), strict=True):
-        value = 10 ** (math.log10(low) + anchor * (math.log10(high) - math.log10(low)))
-        text = _wording(label, long)
-        for look in ({**label.look, **_HALO}, label.look):  # a white halo first
-            layers.append(
-                alt.Chart(alt.Data(values=[{}]))
-                .mark_text(align=_ALIGN[side], dx=_DX[side], fontSize=_BAND_SIZE,
-                           baseline="middle", text=text, **look)
-                .encode(x=x_of(value), y=_down(_ROW_PX * row + _ROW_PX / 2 + 2))
-            )  # fmt: skip
-        rows = max(rows, row + 1)
-    return layers, rows * _ROW_PX + 2 * _EDGE_PX
+        long_text, short_text = label.texts
+        rows.append({
+            "x": 10 ** (math.log10(low) + anchor * (math.log10(high) - math.log10(low))),
+            "down": _share_down(_ROW_PX * row + _ROW_PX / 2 + 2),
+            "align": _ALIGN[side], "dx": _DX[side], "long": long_text, "short": short_text,
+            "wide": bool(long and long_text != short_text), "row": row, **label.look,
+        })  # fmt: skip
+    table = pd.DataFrame(rows, columns=["x", "down", "align", "dx", "long", "short", "wide",
+                                        "row", *_SIDE_LOOK])  # fmt: skip
+    band_rows = int(table["row"].max()) + 1 if len(table) else 0
+    return table, band_rows * _ROW_PX + 2 * _EDGE_PX
 
 
-def _down(px: float) -> alt.YValue:
+def _band_layers(x: alt.X) -> list[alt.Chart]:
+    """The band's text marks, from the table "band" (_band_table): each label on a white
+    halo, in the long wording where the plot is wide enough for it."""
+    base = (
+        alt.Chart(alt.NamedData("band"))
+        .transform_calculate(words=f"width >= {_WIDE:g} && datum.wide ? datum.long : datum.short")
+        .encode(x=x, y=alt.YValue(alt.ExprRef("height * datum.down")), text=alt.Text("words:N"))
+    )
+    per_label = {
+        "align": alt.ExprRef("datum.align"),
+        "dx": alt.ExprRef("datum.dx"),
+        "fontStyle": alt.ExprRef("datum.fontStyle"),
+        "fontWeight": alt.ExprRef("datum.fontWeight"),
+    }
+    text = {"fontSize": _BAND_SIZE, "baseline": "middle", **per_label}
+    return [
+        base.mark_text(**text, **_HALO),
+        base.mark_text(**text).encode(color=alt.Color("ink:N", scale=None)),
+    ]
+
+
+def _share_down(px: float) -> float:
     """px from the top of the error chart's plot on a laptop, as a share of its height: a
     projector's taller plot and larger font move the band's rows apart alike."""
-    return alt.YValue(alt.ExprRef(f"height * {px / ERROR_HEIGHT:.6g}"))
+    return px / ERROR_HEIGHT
 
 
 def _share(value: float, low: float, high: float) -> float:
@@ -693,7 +826,7 @@ def _share(value: float, low: float, high: float) -> float:
     return (math.log10(value) - math.log10(low)) / (math.log10(high) - math.log10(low))
 
 
-def error_chart(
+def error_tables(
     errors: pd.DataFrame,
     best: pd.DataFrame,
     epsilon: float,
@@ -702,57 +835,43 @@ def error_chart(
     sides: tuple[str, ...] = ("round-off", "truncation"),
     kink_distance: float = math.inf,
     kink_text: str = "",
-    theory: bool = True,
-    title: str = "Error against the step ε",
-) -> alt.TopLevelMixin:
-    """Absolute error against ε on log-log axes, one line per method, each named beside its
-    right end with its detail.
+) -> dict[str, pd.DataFrame]:
+    """The tables error_chart reads, by name, from sweep_frames' errors and best.
 
-    errors: columns epsilon, error, method (its name), detail (a few words on its slope),
-    series (a COLORS key); rows with no finite error left out. best: one row per method
-    that has a best step, with method, series, theory_epsilon (the theoretical best step,
-    a dashed rule when theory) and best_epsilon and best_error (the measured bottom of the
-    curve, a diamond). epsilon: the current step (a solid rule), labelled "your ε = " +
-    epsilon_text. turning_point: the step that splits the chart into its round-off side
-    (left) and truncation side (right); sides: which of the two the curves have (from
-    error_sides), the only ones labelled. kink_distance: the step from which θ ± ε holds
-    f's kink (a dotted rule, labelled kink_text); inf when the steps reach none.
+    epsilon: the current step (a solid rule), labelled "your ε = " + epsilon_text.
+    turning_point: the step that splits the chart into its round-off side (left) and
+    truncation side (right); sides: which of the two the curves have (from error_sides),
+    the only ones labelled. kink_distance: the step from which θ ± ε holds f's kink (a
+    dotted rule, labelled kink_text); inf when the steps reach none.
 
-    The labels sit in a band along the top, in rows where they do not overlap, and the
-    rules start below it, so no label runs into a rule.
+    The labels sit in a band along the top, in rows where they do not overlap ("band"),
+    and the rules ("rules": x, kind "yours" or "kink"; and each best row's theoretical
+    step) start below it (their column down: a share of the plot's height), so no label
+    runs into a rule. "labels" name each line beside its right end; "frame" holds the
+    plot's corners: the steps across, the errors with room for the band above them.
     """
     steps = [*errors["epsilon"], epsilon]
     low_x, high_x = float(min(steps)), float(max(steps))
-    x_scale = alt.Scale(type="log", domain=[low_x, high_x], nice=False)
-    x_axis = alt.Axis(values=_DECADES, labelExpr=POWER_OF_TEN_LABEL)
-
-    def x(field: str) -> alt.X:
-        return alt.X(field, type="quantitative", title="step ε (log scale)", scale=x_scale,
-                     axis=x_axis)  # fmt: skip
-
-    def x_at(value: float) -> alt.X:
-        return alt.X(datum=value, type="quantitative", scale=x_scale)
-
     share = lambda value: _share(value, low_x, high_x)  # noqa: E731
-    look = {"fontStyle": "italic", "color": "#555555"}
     turning = share(turning_point) if math.isfinite(turning_point) else None
     side_labels = {
         "round-off": _BandLabel(("← round-off dominates", "← round-off"), ((turning, "left"),),
-                                look),
+                                _SIDE_LOOK),
         "truncation": _BandLabel(("truncation dominates →", "truncation →"),
-                                 ((turning, "right"), (1.0, "left")), look),
+                                 ((turning, "right"), (1.0, "left")), _SIDE_LOOK),
     }  # fmt: skip
-    band = [side_labels[side] for side in sides if turning is not None]
+    labels = [side_labels[side] for side in sides if turning is not None]
     yours = f"your ε = {epsilon_text}"
     at = share(epsilon)  # over its rule, or beside it where the plot's edge is too close
-    band.append(_BandLabel((yours, yours), ((at, "center"), (at, "left"), (at, "right")),
-                           {"fontWeight": "bold", "color": "#222222"}))  # fmt: skip
-    reaches_kink = math.isfinite(kink_distance) and low_x < kink_distance <= high_x
-    if reaches_kink:
-        band.append(_BandLabel((kink_text, "kink →"),
-                               ((share(kink_distance), "left"), (share(kink_distance), "right")),
-                               {"color": "#555555"}))  # fmt: skip
-    texts, band_px = _band_layers(band, x_at, low_x, high_x)
+    labels.append(_BandLabel((yours, yours), ((at, "center"), (at, "left"), (at, "right")),
+                             _YOURS_LOOK))  # fmt: skip
+    rules = [{"x": epsilon, "kind": "yours"}]
+    if math.isfinite(kink_distance) and low_x < kink_distance <= high_x:
+        labels.append(_BandLabel((kink_text, "kink →"),
+                                 ((share(kink_distance), "left"), (share(kink_distance), "right")),
+                                 _KINK_LOOK))  # fmt: skip
+        rules.append({"x": kink_distance, "kind": "kink"})
+    band, band_px = _band_table(labels, low_x, high_x)
 
     # The y range: the errors, with the band above them and room below the lowest.
     finite = errors["error"].to_numpy(float) if len(errors) else np.array([1e-16, 1.0])
@@ -761,7 +880,46 @@ def error_chart(
     lifted = band_px + 10  # px from the plot's top to the largest error
     top = (ERROR_HEIGHT * top - lifted * bottom) / (ERROR_HEIGHT - lifted)
     low_y, high_y = 10.0**bottom, 10.0**top
-    y_scale = alt.Scale(type="log", domain=[low_y, high_y], nice=False)
+
+    to_px, from_px = _log_px(low_y, high_y, ERROR_HEIGHT)
+    last = errors.groupby("series", sort=False).last()
+    ends = pd.DataFrame({
+        "series": list(last.index),
+        "lines": [list(pair) for pair in zip(last["method"], last["detail"], strict=True)],
+        "y": last["error"].to_numpy(float),
+    })  # fmt: skip
+    down = _share_down(band_px)
+    inside = best["theory_epsilon"].between(low_x, high_x)  # a rule off the plot is not drawn
+    return {  # in the order the layers draw them, as the page's download lists them
+        "frame": _frame((low_x, high_x), (low_y, high_y)),
+        "errors": errors,
+        "best": best.assign(theory_epsilon=best["theory_epsilon"].where(inside), down=down),
+        "rules": pd.DataFrame(rules).assign(down=down),
+        "band": band,
+        "labels": _inked(_end_labels(ends, to_px, from_px, ERROR_HEIGHT, high_x)),
+    }
+
+
+def error_chart(theory: bool = True, title: str = "Error against the step ε") -> alt.TopLevelMixin:
+    """Absolute error against ε on log-log axes, one line per method, each named beside its
+    right end with its detail. It reads the tables of error_tables.
+
+    errors: columns epsilon, error, method (its name), detail (a few words on its slope),
+    series (a COLORS key); rows with no finite error left out. best: one row per method
+    that has a best step, with method, series, theory_epsilon (the theoretical best step,
+    a dashed rule when theory) and best_epsilon and best_error (the measured bottom of the
+    curve, a diamond), and down. rules: x, kind ("yours": the current step, solid;
+    "kink": where θ ± ε starts to hold f's kink, dotted), down. band: the labels along the
+    top; labels: the lines' names; frame: the plot's corners.
+    """
+    x_scale = alt.Scale(type="log", nice=False)  # the frame's corners set both ranges
+    x_axis = alt.Axis(values=_DECADES, labelExpr=POWER_OF_TEN_LABEL)
+
+    def x(field: str) -> alt.X:
+        return alt.X(field, type="quantitative", title="step ε (log scale)", scale=x_scale,
+                     axis=x_axis)  # fmt: skip
+
+    y_scale = alt.Scale(type="log", nice=False)
 
     def y(field: str) -> alt.Y:
         return alt.Y(field, type="quantitative", scale=y_scale, title="absolute error (log scale)",
@@ -770,7 +928,7 @@ def error_chart(
     by_series = alt.Color("series:N", scale=alt.Scale(domain=list(COLORS),
                           range=list(COLORS.values())), legend=None)  # fmt: skip
     lines = (
-        alt.Chart(errors)
+        alt.Chart(alt.NamedData("errors"))
         .mark_line(point=alt.OverlayMarkDef(size=12), strokeWidth=2)
         .encode(
             x=x("epsilon"),
@@ -783,9 +941,11 @@ def error_chart(
             ],
         )
     )
-    below_band = {"y": _down(band_px), "y2": alt.Y2Value("height")}
-    layers = [lines]
-    if theory and len(best):
+    below_band = {"y": alt.YValue(alt.ExprRef("height * datum.down")),
+                  "y2": alt.Y2Value("height")}  # fmt: skip
+    best = alt.NamedData("best")
+    layers = [_frame_layer(x("x"), y("y")), lines]
+    if theory:
         layers.append(
             alt.Chart(best)
             .mark_rule(strokeDash=[5, 4], strokeWidth=1.5)
@@ -811,19 +971,13 @@ def error_chart(
             ],
         )
     )
-    one_row = alt.Data(values=[{}])
-    rules = [alt.Chart(one_row).mark_rule(color="#222222", strokeWidth=2)
-             .encode(x=x_at(epsilon), **below_band)]  # fmt: skip
-    if reaches_kink:
-        rules.append(alt.Chart(one_row).mark_rule(color="#555555", strokeDash=[2, 3], strokeWidth=2)
-                     .encode(x=x_at(kink_distance), **below_band))  # fmt: skip
-    to_px, from_px = _log_px(low_y, high_y, ERROR_HEIGHT)
-    last = errors.groupby("series", sort=False).last()
-    ends = pd.DataFrame({
-        "series": list(last.index),
-        "lines": [list(pair) for pair in zip(last["method"], last["detail"], strict=True)],
-        "y": last["error"].to_numpy(float),
-    })  # fmt: skip
-    labels = _end_labels(ends, to_px, from_px, ERROR_HEIGHT, high_x)
-    chart = alt.layer(*layers, measured, *rules, *texts, *_label_layers(labels, x("x"), y("y")))
+    rules = alt.Chart(alt.NamedData("rules")).encode(x=x("x"), **below_band)
+    yours = rules.transform_filter("datum.kind === 'yours'").mark_rule(
+        color="#222222", strokeWidth=2, aria=False
+    )
+    kink = rules.transform_filter("datum.kind === 'kink'").mark_rule(
+        color="#555555", strokeDash=[2, 3], strokeWidth=2, aria=False
+    )
+    chart = alt.layer(*layers, measured, yours, kink, *_band_layers(x("x")),
+                      *_label_layers(x("x"), y("y")))  # fmt: skip
     return _finish(chart, title, ERROR_HEIGHT)

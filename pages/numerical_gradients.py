@@ -43,9 +43,8 @@ g, above = panel.hero_geometry(text, theta, epsilon)
 across = at_epsilon["float64"].kink if not kink else float("nan")  # a kink inside θ ± ε
 
 secants, errors = st.columns(2, gap="medium")
-show(charts.tangent_chart, *charts.tangent_frames(above, g, kink),
-     f"Secants against the tangent, ε = {charts.short(epsilon)}",
-     name="secants_against_tangent", description=panel.tangent_description(g, above, kink),
+show(charts.tangent_chart, name="secants_against_tangent",
+     tables=charts.tangent_tables(above, g, kink), description=panel.tangent_description(kink),
      where=secants)  # fmt: skip
 secants.caption(panel.tangent_caption(curves["float64"], epsilon, kink))
 chart_box = errors.container()
@@ -56,12 +55,12 @@ headline_box.metric(top.label, top.value, top.delta, delta_color=top.color, delt
 sides = charts.error_sides(chosen, kink)
 reach = chosen.kink_distance if not kink else float("inf")
 lecture = charts.LECTURE_METHODS
-show(charts.error_chart, *charts.sweep_frames(chosen, kink, lecture), epsilon,
-     charts.short(epsilon), panel.turning_point(chosen), sides, reach,
-     f"kink at {chosen.kink:.6g} inside θ ± ε →", theory=False,
-     name=f"error_vs_epsilon_{dtype}", where=chart_box,
-     description=panel.error_description(chosen, lecture, epsilon))  # fmt: skip
-errors.caption(panel.error_caption(dtype, sides, chosen))
+show(charts.error_chart, theory=False, name=f"error_vs_epsilon_{dtype}", where=chart_box,
+     tables=charts.error_tables(*charts.sweep_frames(chosen, kink, lecture), epsilon,
+                                charts.short(epsilon), panel.turning_point(chosen), sides, reach,
+                                f"kink at {chosen.kink:.6g} inside θ ± ε →"),
+     description=panel.error_description(chosen, lecture))  # fmt: skip
+errors.caption(panel.error_caption(dtype, sides, chosen, lecture))
 st.markdown(panel.error_notice(at_epsilon, curves, dtype, epsilon, kink, g))
 
 # The lecture's two quotients, worked out with these numbers.
@@ -87,13 +86,13 @@ def picture_section():
     drawn = epsilon if kink else panel.picture_epsilon(text, theta, epsilon, half_width,
                                                        smooth_below)  # fmt: skip
     picture = panel.geometry(text, theta, drawn, half_width)
-    show(charts.secant_chart,
-         *charts.secant_frames(picture, panel.points_apart(drawn, half_width), kink, across),
-         f"Secants and tangent at θ, ε = {charts.short(drawn)}", name="secants",
-         description=panel.picture_description(picture, half_width), where=drawing)  # fmt: skip
+    show(charts.secant_chart, name="secants", where=drawing,
+         tables=charts.secant_tables(picture, panel.points_apart(drawn, half_width), kink, across),
+         description=panel.picture_description())  # fmt: skip
     caption = panel.picture_caption(text, theta, epsilon, drawn, half_width, kink,
                                     panel.tangent_below(curves["float64"]), across)  # fmt: skip
-    controls.caption(caption or "The triangles are the lecture's: small θ … θ+ε, big θ−ε … θ+ε.")
+    caption = caption or "The triangles are the lecture's: small θ … θ+ε, big θ−ε … θ+ε."
+    controls.caption(f"{caption} {panel.picture_slopes(picture)}")
 
 
 # A fragment cannot draw in the sidebar, where presentation mode puts the window control.
@@ -104,11 +103,13 @@ methods = st.expander("Four methods at this ε, in float64 and float32", key="ng
 if methods.open:  # drawn only when opened
     methods.dataframe(charts.estimate_frame(at_epsilon, DIGITS))
     methods.caption(panel.estimates_caption(formula))
-    show(charts.error_chart, *charts.sweep_frames(chosen, kink), epsilon, charts.short(epsilon),
-         panel.turning_point(chosen), sides, reach, f"kink at {chosen.kink:.6g} inside θ ± ε →",
-         title="Error against ε, every method", name=f"error_vs_epsilon_all_{dtype}",
-         description=panel.error_description(chosen, tuple(chosen.methods), epsilon))  # fmt: skip
-    st.caption(panel.error_caption(dtype, sides, chosen, theory=True))
+    show(charts.error_chart, title="Error against ε, every method",
+         name=f"error_vs_epsilon_all_{dtype}",
+         tables=charts.error_tables(*charts.sweep_frames(chosen, kink), epsilon,
+                                    charts.short(epsilon), panel.turning_point(chosen), sides,
+                                    reach, f"kink at {chosen.kink:.6g} inside θ ± ε →"),
+         description=panel.error_description(chosen, tuple(chosen.methods)))  # fmt: skip
+    st.caption(panel.error_caption(dtype, sides, chosen, tuple(chosen.methods), theory=True))
     st.caption(
         "The complex step subtracts nothing, so round-off never takes over, but it needs an "
         "analytic f. Richardson combines two two-sided quotients to cancel their ε² term."

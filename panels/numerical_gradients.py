@@ -326,20 +326,32 @@ def tangent_caption(curves64: ErrorSweep, epsilon: float, kink: bool) -> str:
     return caption
 
 
-def tangent_description(g: SecantGeometry, a: AboveTangent, kink: bool) -> str:
-    """What the hero picture shows, for a screen reader."""
+def tangent_description(kink: bool) -> str:
+    """What the hero picture shows, for a screen reader (its numbers are on the lines'
+    labels and in the headline)."""
     line = "the line of slope f′(θ) by convention" if kink else "the tangent"
     return (
-        f"The secants at θ = {number(g.theta, 15)}, ε = {short(g.epsilon)}, with heights "
-        f"measured from {line}, which is drawn flat: the one-sided secant tilts by "
-        f"{number(a.one_sided_error, 3)}, its error, and the two-sided secant by "
-        f"{number(a.two_sided_error, 3)}."
+        f"f and the one-sided and two-sided secants over θ ± 2ε, with heights measured from "
+        f"{line}, which is drawn flat, and dots at θ − ε, θ and θ + ε: each secant's tilt is "
+        "its quotient's error, written beside its right end."
     )
 
 
-def error_description(sweep: ErrorSweep, methods: tuple[str, ...], epsilon: float) -> str:
-    """What an error chart of these methods shows, for a screen reader: where each curve
-    bottoms out, or what it does instead."""
+def error_description(sweep: ErrorSweep, methods: tuple[str, ...]) -> str:
+    """What an error chart of these methods shows, for a screen reader (where each curve
+    bottoms out is in its caption, error_caption)."""
+    names = [METHOD_NAMES[method] for method in methods]
+    return (
+        f"Absolute error against the step ε in {sweep.dtype}, both on log scales from "
+        f"{short(sweep.epsilons[0])} to {short(sweep.epsilons[-1])}: one line per method "
+        f"({', '.join(names)}), named beside its right end with its fitted slope, a diamond at "
+        "the bottom of each curve that has one, and a rule at your ε."
+    )
+
+
+def bottoms(sweep: ErrorSweep, methods: tuple[str, ...]) -> str:
+    """Where each method's error bottoms out (its diamond on the error chart), or that it
+    has no truncation side to bottom out on."""
     parts = []
     for method in methods:
         errors, name = sweep.methods[method], METHOD_NAMES[method]
@@ -350,20 +362,24 @@ def error_description(sweep: ErrorSweep, methods: tuple[str, ...], epsilon: floa
             )
         else:
             parts.append(f"the {name} error has no truncation side to bottom out on")
+    return "; ".join(parts)
+
+
+def picture_description() -> str:
+    """What the lecture's picture shows, for a screen reader (its slopes are in its
+    caption, picture_slopes)."""
     return (
-        f"Absolute error against the step ε in {sweep.dtype}, both on log scales from "
-        f"{short(sweep.epsilons[0])} to {short(sweep.epsilons[-1])}: {'; '.join(parts)}. "
-        f"Your ε = {short(epsilon)} is marked."
+        "f around θ over the chosen window, the line of slope f′(θ) through f(θ), and the "
+        "one-sided and two-sided secants, with the lecture's two triangles shaded and dots "
+        "at θ − ε, θ and θ + ε."
     )
 
 
-def picture_description(g: SecantGeometry, half_width: float) -> str:
-    """What the lecture's picture shows, for a screen reader."""
+def picture_slopes(g: SecantGeometry) -> str:
+    """The slopes of the lines the lecture's picture draws."""
     return (
-        f"f around θ = {number(g.theta, 15)}, over θ ± {half_width:g}, the line of slope "
-        f"f′(θ) = {number(g.derivative, 6)} through f(θ), and the one-sided and two-sided "
-        f"secants at ε = {short(g.epsilon)} (slopes {number(g.one_sided, 6)} and "
-        f"{number(g.two_sided, 6)}), with the lecture's two triangles shaded."
+        f"Slopes: f′(θ) = {number(g.derivative, 6)}, one-sided secant "
+        f"{number(g.one_sided, 6)}, two-sided secant {number(g.two_sided, 6)}."
     )
 
 
@@ -528,11 +544,16 @@ def _parting_width(
 
 
 def error_caption(
-    dtype: str, sides: tuple[str, ...], chosen: ErrorSweep | None = None, theory: bool = False
+    dtype: str,
+    sides: tuple[str, ...],
+    chosen: ErrorSweep | None = None,
+    methods: tuple[str, ...] = (),
+    theory: bool = False,
 ) -> str:
     """How to read an error chart, for the sides it has (charts.error_sides), where the
-    steps start to reach f's kink (chosen: the chart's sweep), and its dashed lines
-    (theory: it draws each method's theoretical best step)."""
+    steps start to reach f's kink and where the curves of these methods bottom out
+    (chosen: the chart's sweep), and its dashed lines (theory: it draws each method's
+    theoretical best step)."""
     if not sides:
         return (
             f"In {dtype}. At a kink no method's error shrinks with ε and round-off does not "
@@ -545,7 +566,8 @@ def error_caption(
             f"From the dotted line at ε = {chosen.kink_distance:.6g} on, θ ± ε holds f's kink at "
             f"{chosen.kink:.6g}: the errors there come from the kink, not from truncation. "
         )
-    caption += "Diamonds: the bottom of each curve, its best step. "
+    caption += "Diamonds: the bottom of each curve, its best step"
+    caption += f" ({bottoms(chosen, methods)}). " if chosen is not None and methods else ". "
     if theory:
         caption += "Dashed lines: the theoretical best ε of each method whose error falls with ε. "
     orders = "1 one-sided, 2 two-sided and complex step, 4 Richardson" if theory else (

@@ -4,6 +4,7 @@ laid out so that none runs into another, a rule or the plot's edge."""
 
 import functools
 import itertools
+import json
 import math
 import re
 
@@ -35,14 +36,9 @@ def geometry(text, theta, epsilon, half_width):
     return secant_geometry(formula.f, formula.df, theta, epsilon, half_width)
 
 
-def layer_frames(chart) -> list[pd.DataFrame]:
-    return [layer.data for layer in chart.layer if isinstance(layer.data, pd.DataFrame)]
-
-
-def line_labels(chart) -> pd.DataFrame:
-    """The labels drawn beside the lines' right ends (their frame has a text column)."""
-    found = [frame for frame in layer_frames(chart) if "text" in frame.columns]
-    return found[0]
+def hero_tables(text, theta, epsilon, kink=False):
+    g = geometry(text, theta, epsilon, 2 * epsilon)
+    return charts.tangent_tables(above_tangent(g), g, kink)
 
 
 # ---------------------------------------------------------------- the hero's number
@@ -106,8 +102,7 @@ def test_the_hero_picture_draws_the_secants_against_the_tangent_at_the_step_itse
     assert list(names["lines"]) == [["f"], ["tangent", "slope 3"],
                                     ["one-sided", "off by +0.0301"],
                                     ["two-sided", "off by +0.0001"]]  # fmt: skip
-    chart = charts.tangent_chart(lines, points, names, "t")
-    labels = line_labels(chart)
+    labels = hero_tables("theta**3", 1.0, 0.01)["labels"]
     assert list(labels.loc[labels["line"] == 0, "text"]) == [
         "f", "tangent", "one-sided", "two-sided"]  # fmt: skip
 
@@ -132,17 +127,48 @@ def test_the_hero_caption_says_when_rounding_tilts_the_secants():
 
 
 @pytest.mark.parametrize(
-    ("text", "theta", "kink", "line"),
-    [("theta**3", 1.0, False, "the tangent"),
-     ("max(theta, 0)", 0.0, True, "the line of slope f′(θ) by convention")],
+    ("kink", "line"),
+    [(False, "the tangent"), (True, "the line of slope f′(θ) by convention")],
 )  # fmt: skip
-def test_the_hero_picture_is_described_with_its_tilts(text, theta, kink, line):
-    g = geometry(text, theta, 0.01, 0.02)
-    a = above_tangent(g)
-    said = panel.tangent_description(g, a, kink)
+def test_the_hero_picture_is_described_in_words_its_tilts_are_on_its_labels(kink, line):
+    said = panel.tangent_description(kink)
     assert f"heights measured from {line}, which is drawn flat" in said
-    assert f"one-sided secant tilts by {charts.number(a.one_sided_error, 3)}, its error" in said
-    assert f"two-sided secant by {charts.number(a.two_sided_error, 3)}." in said
+    assert "each secant's tilt is its quotient's error, written beside its right end" in said
+
+
+@pytest.mark.parametrize(("text", "theta", "epsilon"), [("theta**3", 1.0, 0.01),
+                                                        ("theta**3", 1.0, 1e-9),
+                                                        ("sin(theta)", 2.0, 0.3)])  # fmt: skip
+def test_the_hero_draws_f_from_fewer_points_that_stay_within_a_fraction_of_a_pixel(
+    text, theta, epsilon
+):
+    g = geometry(text, theta, epsilon, 2 * epsilon)
+    a = above_tangent(g)
+    found = hero_tables(text, theta, epsilon)
+    drawn = found["lines"][found["lines"]["series"] == "f"]
+    assert len(drawn) < len(a.grid) / 2
+    low, high = found["frame"]["y"]
+    step = (a.grid - g.theta) / g.epsilon
+    between = np.interp(step, drawn["step"], drawn["height"])
+    px = np.abs(between - a.curve) * charts.TANGENT_HEIGHT / (high - low)
+    assert px.max() <= charts._THIN_PX + 1e-9
+
+
+def test_thinning_keeps_the_corners_the_ends_and_one_point_per_gap():
+    x = np.arange(9.0)
+    y = np.array([0, 1, 2, 3, 2, 1, np.nan, np.nan, 5.0])
+    keep = charts.thinned(x, y, 0.01)
+    assert list(np.flatnonzero(keep)) == [0, 3, 5, 6, 8]  # ends, the corner, the gap's first
+    assert charts.thinned(x[:2], y[:2], 0.01).all()
+
+
+def test_a_line_is_cut_to_the_heights_the_picture_shows():
+    ends = pd.DataFrame({"theta": [0.0, 2.0, 0.0, 2.0, 0.0, 2.0],
+                         "value": [-1.0, 3.0, 5.0, 6.0, 0.5, 0.5]})  # fmt: skip
+    cut = charts._cut(ends, 0.0, 2.0)
+    np.testing.assert_allclose(cut[:2], [[0.5, 0.0], [1.5, 2.0]])  # enters low, leaves high
+    assert np.isnan(cut[2:4, 1]).all()  # above the picture: not drawn
+    np.testing.assert_allclose(cut[4:], [[0.0, 0.5], [2.0, 0.5]])  # inside: as it is
 
 
 # ---------------------------------------------------------------- labels beside the lines
@@ -165,36 +191,51 @@ def label_pixels(labels: pd.DataFrame, to_px) -> list[float]:
     return sorted(to_px(y) for y in labels["y"])
 
 
+def error_tables(curves, epsilon, kink_distance=math.inf, kink_text=""):
+    """The tables of the error chart the page draws for this sweep and step."""
+    return charts.error_tables(*charts.sweep_frames(curves), epsilon, charts.short(epsilon),
+                               panel.turning_point(curves), charts.error_sides(curves),
+                               kink_distance, kink_text)  # fmt: skip
+
+
 @pytest.mark.parametrize(("text", "theta"), [("theta**3", 1.0), ("sin(theta)", 2.0),
                                              ("abs(theta)", 0.05), ("theta**3", 0.0)])  # fmt: skip
 def test_the_error_charts_line_labels_never_overlap(text, theta):
     for methods in (LECTURE, None):
-        curves = sweep(text, theta, methods=methods)
-        errors, best = charts.sweep_frames(curves)
-        chart = charts.error_chart(errors, best, 0.01, "0.01", panel.turning_point(curves),
-                                   charts.error_sides(curves))  # fmt: skip
-        spec = chart.to_dict(validate=False)
-        low, high = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+        found = error_tables(sweep(text, theta, methods=methods), 0.01)
+        low, high = found["frame"]["y"]
         to_px = charts._log_px(low, high, charts.ERROR_HEIGHT)[0]
-        rows = label_pixels(line_labels(chart), to_px)
+        rows = label_pixels(found["labels"], to_px)
         assert all(b - a >= charts._LINE_PX - 1e-6 for a, b in itertools.pairwise(rows))
         assert rows[0] >= 0 and rows[-1] <= charts.ERROR_HEIGHT
 
 
 def test_the_lecture_picture_names_its_lines_and_keeps_the_slopes_for_its_tooltips():
     g = geometry("theta**3", 1.0, 0.3, 1.0)
-    curves, triangles, points = charts.secant_frames(g, labelled=True)
+    curves = charts.secant_frames(g, labelled=True)[0]
     assert list(dict.fromkeys(curves["curve"])) == [
         "f(θ)", "tangent · slope 3", "one-sided secant · slope 3.99",
         "two-sided secant · slope 3.09"]  # fmt: skip
-    chart = charts.secant_chart(curves, triangles, points, "t")
-    labels = line_labels(chart)
+    labels = charts.secant_tables(g, labelled=True)["labels"]
     assert set(labels["text"]) == {"f", "tangent", "one-sided", "two-sided"}
     # θ+ε at the window's edge (ε = the half-width) is drawn whole: no text mark is clipped.
-    edge = charts.secant_frames(geometry("theta**3", 1.0, 0.3, 0.3), labelled=True)
-    spec = charts.secant_chart(*edge).to_dict(validate=False)
+    spec = charts.secant_chart().to_dict(validate=False)
     names = [layer["mark"] for layer in spec["layer"] if layer["mark"].get("type") == "text"]
     assert names and not any(mark.get("clip") for mark in names)
+
+
+def test_the_lecture_picture_frames_f_and_cuts_its_lines_to_it():
+    g = geometry("theta**3", 1.0, 0.3, 1.0)
+    found = charts.secant_tables(g, labelled=True)
+    low, high = charts.picture_range(g.curve, [g.f_minus, g.f_theta, g.f_plus])
+    np.testing.assert_allclose(found["frame"], [[0.0, low], [2.0, high]])
+    lines = found["curves"][found["curves"]["series"] != "f"]
+    assert lines["value"].between(low, high).all()  # the tangent ran down to -2 at θ = 0
+    drawn = found["curves"][found["curves"]["series"] == "f"]
+    assert len(drawn) < len(g.grid) / 4
+    within = charts._THIN_PX * (high - low) / charts.PICTURE_HEIGHT
+    np.testing.assert_allclose(np.interp(g.grid, drawn["theta"], drawn["value"]), g.curve,
+                               atol=within)  # fmt: skip
 
 
 def test_secant_frames_put_the_triangles_on_the_lectures_corners():
@@ -212,31 +253,6 @@ def test_secant_frames_put_the_triangles_on_the_lectures_corners():
 # ---------------------------------------------------------------- the band of the error chart
 
 
-def error_spec(curves, epsilon, kink_distance=math.inf, kink_text=""):
-    """The error chart the page draws for this sweep and step, as a Vega-Lite dict."""
-    chart = charts.error_chart(*charts.sweep_frames(curves), epsilon, charts.short(epsilon),
-                               panel.turning_point(curves), charts.error_sides(curves),
-                               kink_distance, kink_text)  # fmt: skip
-    return chart.to_dict(validate=False)
-
-
-def px_down(encoding: dict) -> float:
-    """The px from the plot's top (on a laptop) of a band label or a rule's top end."""
-    share = float(encoding["y"]["value"]["expr"].removeprefix("height * "))
-    return share * charts.ERROR_HEIGHT
-
-
-def band(spec: dict) -> list[tuple[float, object, dict]]:
-    """(row px, text, mark with its x) of each band label (its halo left out)."""
-    return [
-        (px_down(layer["encoding"]), layer["mark"]["text"],
-         {**layer["mark"], "x": layer["encoding"]["x"]["datum"]})
-        for layer in spec["layer"]
-        if layer["mark"].get("type") == "text" and "text" in layer["mark"]
-        and layer["mark"].get("stroke") != "white"
-    ]  # fmt: skip
-
-
 SIDE = {"right": "left", "left": "right", "center": "center"}  # a text's side, by its align
 
 
@@ -246,50 +262,47 @@ SIDE = {"right": "left", "left": "right", "center": "center"}  # a text's side, 
                                                       ("abs(theta)", 0.05, "float64")])  # fmt: skip
 def test_band_labels_never_overlap_and_rules_start_below_them(epsilon, text, theta, dtype):
     # "truncation dominates →" ran into the "your ε" marker, and "← round-off dominates"
-    # into a dashed line (issue 21). Checked on the drawn spec, at a phone's plot width
+    # into a dashed line (issue 21). Checked on the drawn tables, at a phone's plot width
     # (the short wording) and at a laptop's (the long one where the chart chose it).
     curves = sweep(text, theta, dtype=dtype)
-    spec = error_spec(curves, epsilon, curves.kink_distance, "kink at 0 inside θ ± ε →")
-    low, high = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
-    labels = band(spec)
-    assert any(str(words).startswith("your ε") for _, words, _ in labels)
-    for width, pick in ((charts._NARROW, -1), (charts._WIDE, 0)):
+    found = error_tables(curves, epsilon, curves.kink_distance, "kink at 0 inside θ ± ε →")
+    low, high = found["frame"]["x"]
+    labels = found["band"]
+    assert any(labels["short"].str.startswith("your ε"))
+    for width, long in ((charts._NARROW, False), (charts._WIDE, True)):
         spans: dict[float, list] = {}
-        for row, words, mark in labels:
-            choices = (
-                re.findall(r"'([^']*)'", words["expr"]) if isinstance(words, dict) else [words]
-            )
-            share = charts._share(mark["x"], low, high)
-            left, right = charts._span(choices[pick], share, SIDE[mark["align"]], width)
-            assert left >= 0 and right <= width, (choices[pick], width)
+        for _, label in labels.iterrows():
+            words = label["long"] if long and label["wide"] else label["short"]
+            share = charts._share(label["x"], low, high)
+            left, right = charts._span(words, share, SIDE[label["align"]], width)
+            assert left >= 0 and right <= width, (words, width)
+            row = label["down"]
             assert all(right <= a or left >= b for a, b in spans.get(row, [])), (words, width)
             spans.setdefault(row, []).append((left, right))
-    rows = [row for row, _, _ in labels]
-    rules = [layer for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
-    assert rules and all(
-        px_down(rule["encoding"]) >= max(rows) + charts._ROW_PX / 2
-        and rule["encoding"]["y2"] == {"value": "height"}
-        for rule in rules
-    )
+    lowest = labels["down"].max() * charts.ERROR_HEIGHT + charts._ROW_PX / 2
+    for rules in (found["rules"], found["best"]):
+        assert (rules["down"] * charts.ERROR_HEIGHT >= lowest).all()
+    spec = charts.error_chart().to_dict(validate=False)
+    drawn = [layer for layer in spec["layer"] if layer["mark"].get("type") == "rule"]
+    assert drawn and all(rule["encoding"]["y2"] == {"value": "height"} for rule in drawn)
 
 
 def test_the_band_has_the_long_wording_on_a_wide_plot_and_the_short_on_a_phone():
-    spec = error_spec(sweep("theta**3"), 0.01)
-    words = {str(text) for _, text, _ in band(spec)}
-    assert any("width >= 300 ? '← round-off dominates' : '← round-off'" in w for w in words)
-    assert "your ε = 0.01" in words
+    band = error_tables(sweep("theta**3"), 0.01)["band"].set_index("long")
+    assert band.loc["← round-off dominates", "short"] == "← round-off"
+    assert band.loc["← round-off dominates", "wide"]
+    assert not band.loc["your ε = 0.01", "wide"]  # one wording
+    spec = json.dumps(charts.error_chart().to_dict(validate=False))
+    assert "width >= 300 && datum.wide ? datum.long : datum.short" in spec
 
 
 def test_the_error_axis_leaves_the_band_free_of_curves():
     curves = sweep("theta**3")
     errors = charts.sweep_frames(curves)[0]
-    spec = error_spec(curves, 0.01)
-    low, high = spec["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    found = error_tables(curves, 0.01)
+    low, high = found["frame"]["y"]
     to_px = charts._log_px(low, high, charts.ERROR_HEIGHT)[0]
-    lowest_rule = min(
-        px_down(layer["encoding"]) for layer in spec["layer"] if layer["mark"].get("type") == "rule"
-    )
-    assert to_px(errors["error"].max()) >= lowest_rule
+    assert to_px(errors["error"].max()) >= found["rules"]["down"].min() * charts.ERROR_HEIGHT
     assert math.log10(high / low) >= charts._MIN_DECADES
 
 
@@ -324,8 +337,8 @@ def test_side_labels_and_best_steps_only_where_the_curves_have_those_sides():
         method for method, errors in curves.methods.items()
         if np.isfinite(errors.truncation_slope)
     ]  # fmt: skip
-    spec = error_spec(curves, 0.01)
-    words = " ".join(str(text) for _, text, _ in band(spec))
+    band = error_tables(curves, 0.01)["band"]
+    words = " ".join([*band["long"], *band["short"]])
     assert "truncation" in words and "round-off" not in words
 
 
@@ -338,19 +351,26 @@ def test_the_error_lines_carry_their_fitted_slopes():
 
 
 @pytest.mark.parametrize(("text", "theta"), [("theta**3", 1.0), ("abs(theta)", 0.0)])
-def test_the_error_chart_is_described_by_where_its_curves_bottom_out(text, theta):
+def test_the_error_chart_is_described_in_words_and_its_caption_says_where_curves_bottom_out(
+    text, theta
+):
     curves = sweep(text, theta, methods=LECTURE)
-    said = panel.error_description(curves, LECTURE, 0.01)
-    assert said.startswith("Absolute error against the step ε in float64, both on log scales "
-                           "from 1e-16 to 1: ")  # fmt: skip
+    said = panel.error_description(curves, LECTURE)
+    assert said.startswith(
+        "Absolute error against the step ε in float64, both on log scales from 1e-16 to 1: one "
+        "line per method (one-sided, two-sided)"
+    )
+    assert said == panel.error_description(sweep(text, theta + 0.05, methods=LECTURE), LECTURE)
+    bottoms = panel.bottoms(curves, LECTURE)
     for method in LECTURE:
         errors, name = curves.methods[method], charts.METHOD_NAMES[method]
         if np.isfinite(errors.truncation_slope):
             assert (f"the {name} error bottoms out near {charts.short(errors.best_error)} at "
-                    f"ε ≈ {charts.short(errors.best_epsilon)}") in said  # fmt: skip
+                    f"ε ≈ {charts.short(errors.best_epsilon)}") in bottoms  # fmt: skip
         else:
-            assert f"the {name} error has no truncation side to bottom out on" in said
-    assert said.endswith("Your ε = 0.01 is marked.")
+            assert f"the {name} error has no truncation side to bottom out on" in bottoms
+    caption = panel.error_caption("float64", ("round-off",), curves, LECTURE)
+    assert f"Diamonds: the bottom of each curve, its best step ({bottoms}). " in caption
 
 
 def test_the_error_captions_say_what_their_chart_draws():
@@ -367,12 +387,12 @@ def test_the_error_captions_say_what_their_chart_draws():
     )
 
 
-def test_the_lecture_picture_is_described_with_its_slopes():
+def test_the_lecture_picture_is_described_in_words_and_its_slopes_are_written_beside_it():
+    said = panel.picture_description()
+    assert "one-sided and two-sided secants" in said and not re.search(r"\d", said)
     g = geometry("theta**3", 1.0, 0.3, 1.0)
-    assert panel.picture_description(g, 1.0) == (
-        "f around θ = 1, over θ ± 1, the line of slope f′(θ) = 3 through f(θ), and the "
-        "one-sided and two-sided secants at ε = 0.3 (slopes 3.99 and 3.09), with the "
-        "lecture's two triangles shaded."
+    assert panel.picture_slopes(g) == (
+        "Slopes: f′(θ) = 3, one-sided secant 3.99, two-sided secant 3.09."
     )
 
 
