@@ -44,12 +44,13 @@ except ValueError as error:  # core refuses what it cannot do, with the reason
 verdict_box.markdown(panel.verdict_heading(result, dtype, layout))
 verdict_box.caption(panel.verdict_caption(result))
 bands = charts.band_frame()
-show(charts.verdict_chart, bands, result.difference, result.verdict, name="verdict",
-     description=panel.verdict_description(result), where=charts_box)  # fmt: skip
+show(charts.verdict_chart, bands, name="verdict", description=panel.VERDICT_DESCRIPTION,
+     where=charts_box, tables={"check": charts.verdict_mark(result)})  # fmt: skip
 if result.per_block:
     blocks = charts.block_frame(result, layout)
-    show(charts.block_chart, blocks, bands, name="per_block",
-         description=panel.block_description(blocks), where=charts_box)  # fmt: skip
+    show(charts.block_chart, bands, len(blocks), name="per_block", where=charts_box,
+         description=panel.BLOCK_DESCRIPTION, tables={"blocks": blocks})  # fmt: skip
+    charts_box.caption(panel.block_caption(blocks))
 else:
     charts_box.info("Random directions mix every block: they tell whether dθ is wrong, not "
                     "where. Switch to full or sampled to find the block.")  # fmt: skip
@@ -81,8 +82,9 @@ panel.loop_section(net, setting, result, layout, epsilon, dtype)
 st.header("Component by component", anchor="components")
 scatter, worst = st.columns([3, 2], gap="medium")
 points = charts.coordinate_frame(result, layout)
-show(charts.coordinate_chart, points, mode == "directions", name="coordinates",
-     description=panel.coordinate_description(points, result), where=scatter)  # fmt: skip
+show(charts.coordinate_chart, mode == "directions", name="coordinates",
+     description=panel.COORDINATE_DESCRIPTION, where=scatter,
+     tables={"points": points, "diagonal": charts.diagonal_frame(points)})  # fmt: skip
 if len(points) < len(result.approx):
     scatter.caption(f"{len(points):,} of {len(result.approx):,} components drawn: the worst "
                     "third and an even spread of the rest.")  # fmt: skip
@@ -94,9 +96,10 @@ cost_box = st.container()  # filled last: its timing may wait for a run of its o
 
 st.header("Choosing ε", anchor="choosing-epsilon")
 marks = charts.epsilon_marks(panel.sweep_marks(epsilon))
-check = charts.check_mark(result, dtype)
-show(charts.sweep_chart, charts.sweep_frame(sweeps), bands, marks, check, panel.SWEEP_K,
-     name="epsilon_sweep", description=panel.sweep_description(sweeps, result, dtype))  # fmt: skip
+tables = charts.sweep_tables(charts.sweep_frame(sweeps), bands, marks,
+                             charts.check_mark(result, dtype))  # fmt: skip
+show(charts.sweep_chart, charts.sweep_series(tables["curves"]), panel.SWEEP_K,
+     name="epsilon_sweep", description=panel.SWEEP_DESCRIPTION, tables=tables)  # fmt: skip
 st.caption(panel.sweep_caption(sweeps, result, dtype))
 st.info(panel.sweep_notice(sweeps, epsilon, setting.bug, terms))
 # The link's notice first: only a link's first run can show it, so that run times the

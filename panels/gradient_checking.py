@@ -538,14 +538,17 @@ def sweep_marks(epsilon: float) -> dict[str, float]:
 
 
 def sweep_caption(sweeps: dict, result: GradientCheckResult, dtype: str) -> str:
-    """What the sweep's points check, and how the page's own check (the diamond) differs."""
-    caption = f"Each point checks the same {sweeps['float64'].components} components ({SWEEP_K} "
+    """The float64 curve's shape where it is a U, what the sweep's points check, and the
+    page's own check (the diamond): its difference, and how it differs from the sample's."""
+    shaped = charts.is_u_shaped(sweeps["float64"].differences)
+    caption = "The float64 curve is a U. " if shaped else ""
+    caption += f"Each point checks the same {sweeps['float64'].components} components ({SWEEP_K} "
     caption += "random coordinates per block) at one ε, in float64 and in float32."
     if any(sweep.kinked.any() for sweep in sweeps.values()):
         caption += " Dashed: the same without the components that crossed a ReLU kink."
     caption += (
-        f" The diamond is the check above: its {len(result.approx):,} components at your "
-        f"ε in {dtype}."
+        f" The diamond is the check above, {sci(result.difference)}: its "
+        f"{len(result.approx):,} components at your ε in {dtype}."
     )
     sweep, epsilon = sweeps[dtype], result.epsilon
     if not np.isclose(sweep.epsilons, epsilon, rtol=1e-9, atol=0).any():
@@ -607,64 +610,48 @@ def sweep_notice(sweeps: dict, epsilon: float, bug: str | None, terms: Differenc
 # ---------------------------------------------------------------- what each chart shows
 
 
-def verdict_description(result: GradientCheckResult) -> str:
-    """The verdict bar in words: the difference and the band it falls in."""
-    great, suspicious = (short(band.below) for band in VERDICT_BANDS[:2])
-    text = (
-        f"The check's relative difference, {sci(result.difference)}, on a log scale among the "
-        f"lecture's bands (great below {great}, suspicious below {suspicious}, bug above): "
-        f"it falls in the {verdict_for(result.difference)} band"
-    )
-    if result.verdict == "inconclusive":
-        return text + ", but round-off alone could make it, so the verdict is inconclusive."
-    return text + "."
+_GREAT, _SUSPICIOUS = (short(band.below) for band in VERDICT_BANDS[:2])
+VERDICT_DESCRIPTION = (
+    "The check's relative difference as a dot on a log scale among the lecture's bands "
+    f"(great below {_GREAT}, suspicious below {_SUSPICIOUS}, bug above), in its verdict's "
+    "colour (grey where round-off alone could make it), its value written beside it."
+)
+BLOCK_DESCRIPTION = (
+    "The difference within each block of θ (W[1], b[1], …) as one dot per row on the same "
+    "log scale and bands, each in its block's verdict colour (grey where round-off alone "
+    "could make it), its value written beside it; the block that stands out is ringed."
+)
+COORDINATE_DESCRIPTION = (
+    "Two-sided difference against backprop, one dot per checked component coloured by "
+    "block; on the dashed line y = x the two agree. The table of the worst components "
+    "goes with it."
+)
+SWEEP_DESCRIPTION = (
+    "The relative difference against ε on log-log axes, one curve per precision (float64 "
+    "and float32; dashed, where drawn, without the components that crossed a kink), over "
+    "the verdict bands; dotted rules mark the course's, your and the default ε, and a "
+    "diamond the check above."
+)
 
 
-def block_description(blocks: pd.DataFrame) -> str:
-    """The per-block dots in words: each block's difference, and the one that stands out."""
-    each = ", ".join(f"{row.name} {row.label}" for row in blocks.itertuples())
-    return (
-        f"The difference within each block of θ, as dots on the same bands: {each}; "
-        f"{charts.block_title(blocks)[1]}."
-    )
+def block_caption(blocks: pd.DataFrame) -> str:
+    """Which block the per-block dots ring, and why: those in the bug band, else (when the
+    check is a bug or suspicious) the largest; else none."""
+    outlined = blocks[blocks["outlined"]]
+    if outlined.empty:
+        return "No block stands out."
+    if not (outlined["verdict"] == "bug").all():
+        row = outlined.iloc[0]
+        return f"Ringed: {row['name']}, the largest difference ({row['label']})."
+    return f"Ringed: {_joined(list(outlined['name']))} in the bug band."
 
 
-def theta_description(result: GradientCheckResult, layout, chosen: int) -> str:
-    """θ's bar in words: its blocks, those in the bug band, and the component taken apart."""
-    verdicts = block_verdicts(result, layout)
-    broken = [block for block, verdict in verdicts.items() if verdict == "bug"]
-    where = f"{_joined(broken)} in the bug band" if broken else "no block in the bug band"
+def theta_description(layout) -> str:
+    """θ's bar in words: its size and blocks, what colours them and what the rule marks."""
     return (
         f"θ's {layout.size:,} coordinates as one bar, block by block "
         f"({', '.join(block.name for block in layout.blocks)}), each coloured by the band of "
-        f"its difference: {where}. A rule marks {layout.coordinate_name(chosen)}, the "
-        "component taken apart below."
-    )
-
-
-def coordinate_description(points: pd.DataFrame, result: GradientCheckResult) -> str:
-    """The scatter in words: how many components, and the worst one's error."""
-    worst = result.worst[0]
-    return (
-        f"Two-sided difference against backprop for {len(points):,} components, coloured by "
-        f"block; on the dashed line y = x the two agree. The worst, {worst.name}, is off by "
-        f"{sci(worst.error)}."
-    )
-
-
-def sweep_description(sweeps: dict, result: GradientCheckResult, dtype: str) -> str:
-    """The ε sweep in words: each precision's lowest difference, and the page's check."""
-    lowest = "; ".join(
-        f"in {precision} the lowest is {sci(sweep.best_difference)} at ε = "
-        f"{short(sweep.best_epsilon)}"
-        for precision, sweep in sweeps.items()
-    )
-    grid = sweeps["float64"].epsilons
-    return (
-        f"The relative difference against ε from {short(grid[0])} to {short(grid[-1])}, in "
-        "float64 and float32, over the verdict bands: "
-        f"{lowest}. The check above gives {sci(result.difference)} at ε = "
-        f"{short(result.epsilon)} in {dtype}."
+        "its difference; a rule marks the component taken apart below."
     )
 
 
@@ -683,8 +670,10 @@ def loop_section(
     index = component_control(result, layout)
     if index is None:  # random directions: no coordinate to take apart
         return
-    show(charts.theta_chart, charts.theta_frame(result, layout), index, name="theta",
-         description=theta_description(result, layout, index))  # fmt: skip
+    show(charts.theta_chart, float(layout.size), name="theta",
+         description=theta_description(layout), tables={
+             "theta": charts.theta_frame(result, layout), "chosen": charts.chosen_frame(index)
+         })  # fmt: skip
     one = component(net, setting, epsilon, dtype, index)
     st.latex(component_latex(one))
     st.caption(component_sentence(one, component_round_off(result)))

@@ -3,6 +3,7 @@ builders. Expected numbers come from core, computed here the way the page docume
 (the seed draws the 300 training points, then the weights)."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -301,11 +302,32 @@ def test_verdict_bar_has_the_three_bands_from_core_on_a_log_axis():
     assert list(bands["high"][:-1]) == [band.below for band in VERDICT_BANDS[:-1]]
     assert list(bands["low"][1:]) == [band.below for band in VERDICT_BANDS[:-1]]
     marks = [layer["mark"]["type"] for layer in verdict["layer"]]
-    assert marks == ["rect", "text", "point", "text"]
+    assert marks == ["rect", "text", "point", "text", "text"]  # labels: rightwards, leftwards
     expected = check_network(*core_problem())
-    assert verdict["layer"][2]["encoding"]["x"]["datum"] == expected.difference
-    assert verdict["layer"][2]["mark"]["fill"] == VERDICT_COLORS["great"]
-    assert verdict["layer"][3]["mark"]["text"] == f"this check: {charts.sci(expected.difference)}"
+    dot = layer_data(at, VERDICT, 2)
+    assert list(dot["shown"]) == [expected.difference]
+    assert list(dot["text"]) == [f"this check: {charts.sci(expected.difference)}"]
+    assert list(dot["verdict"]) == ["great"] and not dot["leftwards"][0]
+    fill = verdict["layer"][2]["encoding"]["fill"]
+    assert fill["field"] == "verdict"
+    assert (
+        dict(zip(fill["scale"]["domain"], fill["scale"]["range"], strict=True))["great"]
+        == (VERDICT_COLORS["great"])
+    )
+
+
+@pytest.mark.parametrize(
+    ("difference", "verdict", "shown", "leftwards"),
+    [(2.7e-11, "great", 2.7e-11, False), (0.0, "great", charts.FLOOR, False),
+     (4.5e-4, "inconclusive", 4.5e-4, True), (0.25, "bug", 0.25, True)],
+)  # fmt: skip
+def test_the_verdict_dot_sits_at_its_difference_labelled_on_the_roomier_side(
+    difference, verdict, shown, leftwards
+):
+    result = replace(check_network(*core_problem()), difference=difference, verdict=verdict)
+    mark = charts.verdict_mark(result).iloc[0]
+    assert (mark["shown"], mark["verdict"], bool(mark["leftwards"])) == (shown, verdict, leftwards)
+    assert mark["text"] == f"this check: {charts.sci(difference)}"
 
 
 def test_the_bands_are_the_apps_one_palette_pale_behind_the_data():
@@ -424,8 +446,11 @@ def test_the_sweep_samples_and_marks_the_full_check_so_the_two_numbers_do_not_cl
     assert list(diamond["difference"]) == [full.difference]
     assert charts.sci(full.difference) in diamond["label"][0]
     assert sweep["layer"][DIAMOND]["mark"]["shape"] == "diamond"
-    # its number keyed in the title, not written on the curves that pass by it
-    assert title_lines(sweep)[-1] == f"◆ the check above: {charts.sci(full.difference)}"
+    # keyed in the title, its number in the caption, not written on the curves that pass by it
+    assert title_lines(sweep)[-1] == "◆ the check above"
+    assert f"The diamond is the check above, {charts.sci(full.difference)}: its 91" in " ".join(
+        c.value for c in at.caption
+    )
     assert not any(layer["mark"]["type"] == "text" and "check" in json.dumps(layer["encoding"])
                    for layer in sweep["layer"])  # fmt: skip
     caption = " ".join(c.value for c in at.caption)
@@ -434,20 +459,23 @@ def test_the_sweep_samples_and_marks_the_full_check_so_the_two_numbers_do_not_cl
 
 
 @pytest.mark.parametrize("bug", ["none", "dW2_doubled"])
-def test_the_sweep_title_calls_the_curve_a_u_only_when_it_is_one(bug):
+def test_the_sweep_caption_calls_the_curve_a_u_only_when_it_is_one(bug):
     at = open_page({"gc_bug": LINKED.get(bug, bug)})
     planted = None if bug == "none" else bug
     curve = epsilon_sweep(*core_problem(), mode="sample", k=5, bug=planted).differences
     shaped = charts.is_u_shaped(curve)
     assert shaped == (bug == "none")
-    assert title_lines(spec(at, SWEEP))[0].endswith(": a U") == shaped
+    assert title_lines(spec(at, SWEEP))[0] == "The difference against ε"
+    assert any(c.value.startswith("The float64 curve is a U. ") for c in at.caption) == shaped
 
 
 def test_the_verdict_mark_stays_below_the_band_names():
     verdict = spec(open_page({"gc_bug": LINKED["dW2_doubled"]}), VERDICT)
-    bar, names, dot, label = verdict["layer"]
+    bar, names, dot, *labels = verdict["layer"]
     assert dot["encoding"]["y"]["datum"] < names["encoding"]["y"]["datum"]
-    assert label["encoding"]["y"]["datum"] < names["encoding"]["y"]["datum"]
+    assert all(
+        label["encoding"]["y"]["datum"] < names["encoding"]["y"]["datum"] for label in labels
+    )
     assert bar["encoding"]["y"]["datum"] == 0 and bar["encoding"]["y2"]["datum"] == 1
 
 
@@ -456,9 +484,11 @@ def test_a_great_check_outlines_no_block_and_says_none_stands_out():
     assert check_network(*core_problem()).verdict == "great"
     blocks = layer_data(at, BLOCKS, 1)
     assert (blocks["outline"] == "transparent").all()
-    assert title_lines(spec(at, BLOCKS)) == ["Difference within each block", "no block stands out"]
+    assert title_lines(spec(at, BLOCKS)) == charts.BLOCK_TITLE
+    assert "No block stands out." in [c.value for c in at.caption]
     broken = open_page({"gc_bug": LINKED["dW2_doubled"]})
-    assert title_lines(spec(broken, BLOCKS))[1] == "W[2] in the bug band"
+    assert layer_data(broken, BLOCKS, 1).query("outlined")["name"].tolist() == ["W[2]"]
+    assert "Ringed: W[2] in the bug band." in [c.value for c in broken.caption]
 
 
 def test_the_bug_control_reads_as_words_and_explains_every_planted_bug():
@@ -544,8 +574,8 @@ def test_the_loop_is_written_out_and_any_component_can_be_taken_apart():
     one = check_component(parameters, X, Y, index)
     assert f"{one.J_plus:.6g}"[:6] in at.latex[2].value
     assert any(c.value.startswith("W3[0, 2]: the two-sided") for c in at.caption)
-    rule = spec(at, THETA)["layer"][2]  # the rule at the chosen component
-    assert rule["mark"]["type"] == "rule" and rule["encoding"]["x"]["datum"] == index + 0.5
+    assert spec(at, THETA)["layer"][2]["mark"]["type"] == "rule"  # at the chosen component
+    assert list(layer_data(at, THETA, 2)["at"]) == [index + 0.5]
 
 
 def test_the_cost_meter_names_the_lectures_loop_and_a_million_parameters():
@@ -603,7 +633,34 @@ def test_the_blocks_bars_judge_each_block_as_the_theta_bar_does(dtype, epsilon, 
     outlined = set(blocks.loc[blocks["outlined"], "verdict"])
     assert outlined <= {"bug", "suspicious"} and (bug is None) == (not outlined)
     # Vega-Lite shares one colour scale between the bands and the bars: both must know grey.
-    layers = vega_lite_spec(charts.block_chart(blocks, charts.band_frame()))["layer"]
+    layers = vega_lite_spec(charts.block_chart(charts.band_frame(), len(blocks)))["layer"]
     scales = [layer["encoding"]["color"]["scale"] for layer in layers if "color" in layer.get(
         "encoding", {})]  # fmt: skip
     assert scales and all("inconclusive" in scale["domain"] for scale in scales)
+
+
+def test_thetas_legend_keys_sort_in_the_bands_order_each_with_its_colour():
+    # The bar's colour scale takes its range from the rows (Vega-Lite's range {field}),
+    # sorted as the keys are: so the keys must sort in the bands' order.
+    parameters, X, Y = core_problem()
+    result = gc.check_network(parameters, X, Y, bug="dW2_doubled")
+    frame = charts.theta_frame(result, layout_of(parameters))
+    keys = sorted(set(frame["key"]))
+    assert keys == ["0 great", "2 bug"]
+    assert [key.split(" ", 1)[1] for key in keys] == [
+        verdict for verdict in charts._THETA_COLORS if verdict in set(frame["verdict"])
+    ]
+    assert all(frame["color"] == frame["verdict"].map(charts._THETA_COLORS))
+
+
+@pytest.mark.parametrize("query", [{}, {"gc_bug": LINKED["dW2_doubled"]}, {"gc_eps": "1e-12"}])
+def test_the_sweeps_bands_span_its_y_axis_and_every_mark_lies_on_them(query):
+    # The y axis has no domain of its own (a move keeps the spec): the data set it.
+    at = open_page(query)
+    bands = layer_data(at, SWEEP, BANDS)
+    low, high = bands["low"].min(), bands["high"].max()
+    assert high == 1.0 and low == 10.0 ** np.floor(np.log10(low))  # a power of ten
+    heights = [layer_data(at, SWEEP, CURVES)["shown"], layer_data(at, SWEEP, DIAMOND)["shown"],
+               layer_data(at, SWEEP, RULE_LABELS)["at"], bands["middle"]]  # fmt: skip
+    assert all(((low <= h) & (h <= high)).all() for h in heights)
+    assert "domain" not in spec(at, SWEEP)["layer"][CURVES]["encoding"]["y"]["scale"]

@@ -2,6 +2,8 @@
 that trigger it: the verdict and where it points, "inconclusive" and its way out, what
 each chart shows, one component of the loop, and the cost meter."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -91,85 +93,61 @@ def test_the_verdict_heading_says_where_the_difference_comes_from(setting, headi
     assert panel.verdict_heading(result, "float64", LAYOUT) == heading.format(largest=largest)
 
 
-def test_the_block_chart_title_names_the_largest_block_when_none_is_in_the_bug_band():
-    result = check_network(*core_problem(), epsilon=1e-2)
+@pytest.mark.parametrize(
+    ("setting", "caption"),
+    [({}, "No block stands out."),
+     ({"bug": "dW2_doubled"}, "Ringed: W[2] in the bug band."),
+     ({"bug": "l2_missing_in_dW", "lambd": 0.7}, "Ringed: W[1], W[2] and W[3] in the bug band."),
+     # ReLU kinks at a large ε: a bug overall, no block in the bug band on its own
+     ({"epsilon": 1e-2}, "Ringed: {largest}, the largest difference ({label}).")],
+    ids=["great", "one block", "three blocks", "bug, no block"],
+)  # fmt: skip
+def test_the_block_caption_names_the_ringed_blocks_and_why(setting, caption):
+    result = check_network(*core_problem(), **setting)
     blocks = charts.block_frame(result, LAYOUT)
-    assert result.verdict == "bug" and "bug" not in set(blocks["verdict"])
-    assert charts.block_title(blocks) == [
-        "Difference within each block",
-        f"largest: {_largest(result)}",
-    ]
-    assert panel.block_description(blocks).endswith(f"; largest: {_largest(result)}.")
+    largest = blocks.loc[blocks["difference"].idxmax()]
+    if "{largest}" in caption:
+        assert result.verdict == "bug" and "bug" not in set(blocks["verdict"])
+        assert largest["name"] == _largest(result)
+    expected = caption.format(largest=largest["name"], label=panel.sci(largest["difference"]))
+    assert panel.block_caption(blocks) == expected
+    ringed = [name for name in blocks["name"] if name in expected]
+    assert list(blocks.loc[blocks["outlined"], "name"]) == ringed  # the words name the rings
 
 
 # ---------------------------------------------------------------- what each chart shows
 
 
-@pytest.mark.parametrize(
-    ("setting", "ending"),
-    [({}, "it falls in the great band."),
-     ({"epsilon": 1e-7}, "it falls in the bug band, but round-off alone could make it, so the "
-                         "verdict is inconclusive.")],
-    ids=["a band", "inconclusive"],
-)  # fmt: skip
-def test_the_verdict_bar_is_described_by_its_difference_and_band(setting, ending):
-    dtype = "float32" if setting else "float64"
-    result = check_network(*core_problem(dtype=dtype), **setting)
-    text = panel.verdict_description(result)
-    assert text.startswith(f"The check's relative difference, {panel.sci(result.difference)}, ")
-    assert "(great below 1e-7, suspicious below 0.001, bug above)" in text
-    assert text.endswith(ending)
+def test_the_descriptions_say_what_each_chart_draws_in_words_that_a_move_leaves_alone():
+    assert "(great below 1e-7, suspicious below 0.001, bug above)" in panel.VERDICT_DESCRIPTION
+    for text in (panel.BLOCK_DESCRIPTION, panel.COORDINATE_DESCRIPTION, panel.SWEEP_DESCRIPTION):
+        assert text.strip() and not re.search(r"\d(\.\d+)?e-\d", text)  # no check's number
 
 
-def test_the_block_dots_are_described_block_by_block():
-    result = check_network(*core_problem(), bug="dW2_doubled")
-    blocks = charts.block_frame(result, LAYOUT)
-    text = panel.block_description(blocks)
-    each = ", ".join(
-        f"{charts.lecture_name(block)} {panel.sci(difference)}"
-        for block, difference in result.per_block.items()
-    )
-    assert text == (
-        f"The difference within each block of θ, as dots on the same bands: {each}; "
-        "W[2] in the bug band."
-    )
+@pytest.mark.parametrize("notebook", [False, True], ids=["toy", "notebook"])
+def test_thetas_bar_is_described_by_its_size_and_blocks(notebook):
+    layout = layout_of((notebook_case() if notebook else core_problem())[0])
+    text = panel.theta_description(layout)
+    names = ", ".join(block.name for block in layout.blocks)
+    assert text.startswith(f"θ's {layout.size:,} coordinates as one bar, block by block ({names})")
+    assert text.endswith("a rule marks the component taken apart below.")
 
 
-@pytest.mark.parametrize(
-    ("bug", "where"),
-    [(None, "no block in the bug band"), ("notebook_bugs", "b1 and W2 in the bug band")],
-)
-def test_thetas_bar_is_described_with_its_broken_blocks(bug, where):
-    problem = notebook_case() if bug else core_problem()
-    result = check_network(*problem, bug=bug)
-    layout = layout_of(problem[0])
-    text = panel.theta_description(result, layout, 0)
-    assert f"θ's {layout.size:,} coordinates as one bar, block by block (W1, b1, W2" in text
-    assert f"band of its difference: {where}. A rule marks W1[0, 0]" in text
-
-
-def test_the_scatter_and_the_sweep_are_described_by_their_numbers():
-    result = check_network(*core_problem(), bug="dW2_doubled")
-    points = charts.coordinate_frame(result, LAYOUT)
-    worst = result.worst[0]
-    assert panel.coordinate_description(points, result) == (
-        "Two-sided difference against backprop for 91 components, coloured by block; on the "
-        f"dashed line y = x the two agree. The worst, {worst.name}, is off by "
-        f"{panel.sci(worst.error)}."
-    )
+@pytest.mark.parametrize("bug", [None, "dW2_doubled"], ids=["u", "bug"])
+def test_the_sweep_caption_states_the_u_and_the_checks_difference(bug):
+    result = check_network(*core_problem(), bug=bug)
     sweeps = {
-        dtype: epsilon_sweep(*core_problem(dtype=dtype), mode="sample", k=5)
+        dtype: epsilon_sweep(*core_problem(dtype=dtype), mode="sample", k=5, bug=bug)
         for dtype in ("float64", "float32")
     }
-    text = panel.sweep_description(sweeps, result, "float64")
-    s64 = sweeps["float64"]
-    assert text.startswith("The relative difference against ε from 1e-12 to 0.1, in float64")
+    caption = panel.sweep_caption(sweeps, result, "float64")
+    shaped = charts.is_u_shaped(sweeps["float64"].differences)
+    assert shaped == (bug is None)
+    assert caption.startswith("The float64 curve is a U. ") == shaped
     assert (
-        f"in float64 the lowest is {panel.sci(s64.best_difference)} at ε = "
-        f"{panel.short(s64.best_epsilon)}; in float32" in text
+        f"The diamond is the check above, {panel.sci(result.difference)}: its 91 components at "
+        "your ε in float64." in caption
     )
-    assert text.endswith(f"The check above gives {panel.sci(result.difference)} at ε = 1e-5 in "
-                         "float64.")  # fmt: skip
 
 
 def _terms(approx, analytic, J=0.69):
