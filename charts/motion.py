@@ -51,6 +51,14 @@ How it works (Vega-Lite 6.4 as bundled with Streamlit 1.67, no JavaScript of our
   domain is otherwise that of the data drawn, which grows as the history plays.
 - The clock ticks at 60 Hz from load, playing or not (Vega-Lite's ``is_playing`` cannot
   be unbound): a paused chart costs the browser about 3 % of a core and redraws nothing.
+
+A chart whose history a slider changes keeps one spec for every history (the browser then
+swaps its tables in place, ``ui.charts.show``'s ``tables``): its player counts a fixed
+number of frames, ``Player(AT_MOST, scrub="frame")``, and the history's steps travel in
+tables. ``frame_table`` says which step each frame shows and writes its "step k of N";
+each played table gets the frame its rows first show (``first_frames``), the layers are
+filtered on that field (``up_to_step(layer, "frame")``) and the counter reads the frame
+table (``counter(table=...)``).
 """
 
 from __future__ import annotations
@@ -61,6 +69,7 @@ from itertools import pairwise
 
 import altair as alt
 import numpy as np
+import pandas as pd
 
 PLAY_LABEL = "▶ play"
 AT_MOST = 200  # frames a history keeps: a few kB per layer, smooth enough to watch
@@ -98,6 +107,32 @@ def frames(n_steps: int, at_most: int = AT_MOST, *, spacing: str = "even") -> np
     return np.round(np.linspace(0, last, at_most)).astype(int)  # not reached: ones=at_most-1
 
 
+def frame_table(
+    kept: Sequence[int], frames: int = AT_MOST, total: int | None = None
+) -> pd.DataFrame:
+    """The ``frames`` frames of a player that plays the kept steps ``kept`` (ascending, at
+    most ``frames`` of them): columns frame (0 … frames − 1), step (the kept step it
+    shows, each for an equal share of the frames, the first and the last kept step at the
+    ends) and counter ("step 2,400 of 15,000"; N is ``total``, else the last kept step)."""
+    kept = np.asarray(kept, dtype=np.int64)
+    if not 1 <= len(kept) <= frames:
+        raise ValueError(f"a frame table plays 1 to {frames} kept steps, not {len(kept)}")
+    if np.any(np.diff(kept) <= 0):
+        raise ValueError("a frame table's kept steps ascend, each once")
+    shown = kept[np.arange(frames) * len(kept) // frames]
+    total = int(kept[-1]) if total is None else total
+    return pd.DataFrame({
+        "frame": np.arange(frames), "step": shown,
+        "counter": [f"step {step:,} of {total:,}" for step in shown],
+    })  # fmt: skip
+
+
+def first_frames(table: pd.DataFrame, steps) -> np.ndarray:
+    """The first frame of ``table`` (``frame_table``) that shows each of ``steps`` or a
+    later step: a row drawn from that frame on is drawn up to the current step."""
+    return np.searchsorted(table["step"].to_numpy(), np.asarray(steps), side="left")
+
+
 def default_per_second(n_frames: int) -> float:
     """Frames a second: a history of 200 frames plays in under 7 s, a short one at 10."""
     return float(min(30, max(10, round(n_frames / 6))))
@@ -110,7 +145,9 @@ class Player:
 
     ``total`` is the N of "step k of N" (the last kept step unless given), ``name``
     prefixes the parameters (``{name}`` is the current step, a Vega expression any
-    mark of the chart can use), ``per_second`` is the playing speed in frames a second.
+    mark of the chart can use), ``per_second`` is the playing speed in frames a second,
+    ``scrub`` the slider's name ("step" when the kept steps follow one another, else
+    "frame", unless given).
     """
 
     steps: Sequence[int] | int
@@ -118,6 +155,7 @@ class Player:
     total: int | None = None
     per_second: float | None = None
     label: str = PLAY_LABEL
+    scrub: str | None = None
     kept: tuple[int, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -158,6 +196,7 @@ class Player:
         n, last = self.name, self.last_frame
         play, scrub, beat, state = f"{n}_play", f"{n}_scrub", f"{n}_beat", f"{n}_state"
         evenly = self.kept == tuple(range(self.kept[0], self.kept[0] + len(self.kept)))
+        scrub_name = self.scrub or ("step" if evenly else "frame")
         # The state is {k: the frame shown, s: the slider's value, b: the beat, p: playing}
         # as last seen. It becomes: the slider's frame when the slider moved; while
         # playing, as many frames on as beats passed, up to the last (the first frame
@@ -173,9 +212,7 @@ class Player:
             alt.param(
                 name=scrub,
                 value=last,
-                bind=alt.binding_range(
-                    min=0, max=max(last, 1), step=1, name="step" if evenly else "frame"
-                ),
+                bind=alt.binding_range(min=0, max=max(last, 1), step=1, name=scrub_name),
             ),
             alt.param(name=f"{n}_steps", value=list(self.kept)),
             alt.param(name=beat, expr=f"floor(anim_clock * {self.speed:g} / 1000)"),
@@ -218,14 +255,17 @@ class Player:
 
     def counter(
         self, *, x: float = 6, y: float = 6, align: str = "left", baseline: str = "top",
-        font_size: int = 13, color: str = "#31333f",
+        font_size: int = 13, color: str = "#31333f", table: alt.NamedData | None = None,
     ) -> alt.Chart:  # fmt: skip
         """A text layer "step k of N" at (x, y) px in the plotting area (the top left
-        corner by default)."""
-        return alt.Chart(_ONE_ROW).mark_text(
-            text=alt.expr(self.counter_text()), x=x, y=y, align=align, baseline=baseline,
-            fontSize=font_size, color=color, fontWeight="bold",
-        )  # fmt: skip
+        corner by default); with ``table`` (a ``frame_table`` by name), its counter at
+        the current frame."""
+        style = {"x": x, "y": y, "align": align, "baseline": baseline, "fontSize": font_size,
+                 "color": color, "fontWeight": "bold"}  # fmt: skip
+        if table is None:
+            return alt.Chart(_ONE_ROW).mark_text(text=alt.expr(self.counter_text()), **style)
+        written = alt.Chart(table).mark_text(**style).encode(text=alt.Text("counter:N"))
+        return self.at_step(written, field="frame")
 
     def layer(self, *layers: alt.Chart, **kwargs) -> alt.LayerChart:
         """``alt.layer(*layers, **kwargs)`` with the player's clock and parameters."""

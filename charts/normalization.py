@@ -34,12 +34,18 @@ def points_frame(sets: dict[str, np.ndarray], column: str) -> pd.DataFrame:
     )
 
 
-def path_frame(steps: np.ndarray, path: np.ndarray, excess: np.ndarray, run: str) -> pd.DataFrame:
-    """Columns run, step, joined, w1, w2, excess from steps (k,) (increasing from 0), a path
-    (k, 2) and J − J* (k,); joined marks the steps taken one after another from the start
+def path_frame(
+    steps: np.ndarray, path: np.ndarray, excess: np.ndarray, run: str, style: str,
+    frames: pd.DataFrame,
+) -> pd.DataFrame:  # fmt: skip
+    """Columns run, order, step, frame, joined, w1, w2, excess from steps (k,) (increasing
+    from 0), a path (k, 2) and J − J* (k,); order is the run's style's place in RUN_STYLES
+    (the legend's order), frame the first frame of ``frames`` (motion.frame_table) that
+    shows the step, and joined marks the steps taken one after another from the start
     (0, 1, 2, …), which a line may join."""
     return pd.DataFrame({
-        "run": run, "step": steps, "joined": steps == np.arange(len(steps)),
+        "run": run, "order": list(RUN_STYLES).index(style), "step": steps,
+        "frame": motion.first_frames(frames, steps), "joined": steps == np.arange(len(steps)),
         "w1": path[:, 0], "w2": path[:, 1], "excess": excess,
     })  # fmt: skip
 
@@ -55,37 +61,68 @@ def ellipse_frame(ellipses: dict[float, np.ndarray]) -> pd.DataFrame:
     )
 
 
-def _domain(values: tuple[float, float]) -> alt.Scale:
-    return alt.Scale(domain=[float(values[0]), float(values[1])], nice=False, zero=False)
+def minimum_frame(
+    w_star: tuple[float, float], window: tuple[tuple[float, float], tuple[float, float]]
+) -> pd.DataFrame:
+    """One row: w* (columns point, w1, w2) and the plot's window ((w1 low, high), (w2 low,
+    high)) as columns w1_low, w1_high, w2_low, w2_high."""
+    (w1_low, w1_high), (w2_low, w2_high) = window
+    return pd.DataFrame({
+        "point": ["minimum w*"], "w1": [w_star[0]], "w2": [w_star[1]], "w1_low": [w1_low],
+        "w1_high": [w1_high], "w2_low": [w2_low], "w2_high": [w2_high],
+    })  # fmt: skip
 
 
-def contour_chart(
-    ellipses: pd.DataFrame,
-    paths: pd.DataFrame,
-    minimum: tuple[float, float],
-    window: tuple[tuple[float, float], tuple[float, float]],
-    title: str,
-    axis_titles: tuple[str, str],
-    run_styles: dict[str, str],
-    lesson: list[str],
-) -> alt.LayerChart:
+def lesson_frame(lines: list[str], scale: float = 1.0) -> pd.DataFrame:
+    """One row: the lesson's lines as one text (text), one line under another, and y, the
+    px above the plot of its first line's bottom that puts its last line just above the
+    step counter, in fonts ``scale`` times the usual size (PRESENTATION_SCALE on a
+    projector)."""
+    font = round(LABEL_FONT_SIZE * scale)
+    line = font + 2  # Vega's line height: a text's lines go down from its first
+    last = COUNTER_Y - font - round(6 * scale)
+    return pd.DataFrame({"text": ["\n".join(lines)], "y": [last - (len(lines) - 1) * line]})
+
+
+COUNTER_Y = -4  # the bottom of the step counter, in px from the plot's top
+
+
+# The tables contour_chart reads by name (ui.charts.show's tables).
+ELLIPSES, PATHS, MINIMUM, LESSON, FRAMES = "ellipses", "paths", "minimum", "lesson", "frames"
+
+
+def _window_end(axis: str, end: str) -> alt.ExprRef:
+    # An end of the window, read from the MINIMUM table's one row (0 until it arrives).
+    return alt.ExprRef(f"length(data('{MINIMUM}')) ? data('{MINIMUM}')[0].{axis}_{end} : 0")
+
+
+def _window_scale(axis: str) -> alt.Scale:
+    return alt.Scale(
+        domain=[_window_end(axis, "low"), _window_end(axis, "high")], nice=False, zero=False
+    )
+
+
+def contour_chart(title: str, axis_titles: tuple[str, str]) -> alt.LayerChart:
     """The cost's contour ellipses, gradient descent's paths on top and w* as a cross, the
-    runs named in the legend and the lesson under the title. "▶ play" and a slider under
-    the plot replay the paths step by step in the browser (charts.motion), over the steps
-    the paths table holds, with "step k of N" just above the plot.
+    runs named in the legend and the lesson above the plot. "▶ play" and a slider under
+    the plot replay the paths step by step in the browser (charts.motion), with "step k of
+    N" just above the plot. It draws the tables named
 
-    ellipses: columns level (J − J*), point, w1, w2 (ellipse_frame), one line per level.
-    paths: columns run, step, joined, w1, w2, excess (path_frame); a line joins the steps
-        marked ``joined`` (consecutive ones), later ones are dots. run_styles maps each run
-        to "best" or "shared" (RUN_STYLES: colour and marker) in the legend's order. A path
-        that leaves the window (divergence) is clipped at its edge.
-    window: ((w1 low, w1 high), (w2 low, w2 high)), the plot's axes.
-    lesson: lines written under the title.
+    ELLIPSES: columns level (J − J*), point, w1, w2 (ellipse_frame), one line per level.
+    PATHS: columns run, order, step, frame, joined, w1, w2, excess (path_frame); a line
+        joins the steps marked ``joined`` (consecutive ones), later ones are dots. Each
+        run's style (RUN_STYLES: colour and marker) is the one at its ``order``, the
+        legend's order. A path that leaves the window (divergence) is clipped at its edge.
+    MINIMUM: w* and the window, the plot's axes (minimum_frame).
+    LESSON: the lines written above the plot (lesson_frame).
+    FRAMES: the player's motion.frame_table over motion.AT_MOST frames.
+
+    The spec depends on the title and axis titles alone: a slider's move swaps the tables.
     """
-    x = alt.X("w1:Q", title=axis_titles[0], scale=_domain(window[0]))
-    y = alt.Y("w2:Q", title=axis_titles[1], scale=_domain(window[1]))
+    x = alt.X("w1:Q", title=axis_titles[0], scale=_window_scale("w1"))
+    y = alt.Y("w2:Q", title=axis_titles[1], scale=_window_scale("w2"))
     levels = (
-        alt.Chart(ellipses)
+        alt.Chart(alt.NamedData(ELLIPSES))
         .mark_line(clip=True, strokeWidth=1.2, color=LEVEL_COLOUR)
         .encode(
             x=x,
@@ -95,19 +132,14 @@ def contour_chart(
             tooltip=[alt.Tooltip("level:Q", title="J − J* on this ellipse", format=".3~e")],
         )
     )
-    runs = list(run_styles)
+    styles = RUN_STYLES.values()
     legend = alt.Legend(title=None, columns=1, labelLimit=0)  # the runs, as the legend names them
+    in_order = alt.EncodingSortField(field="order", op="min")  # the runs' names are data
     colour = alt.Color(
-        "run:N",
-        sort=runs,
-        scale=alt.Scale(domain=runs, range=[RUN_STYLES[run_styles[r]][0] for r in runs]),
-        legend=legend,
+        "run:N", sort=in_order, scale=alt.Scale(range=[c for c, _ in styles]), legend=legend
     )
     shape = alt.Shape(
-        "run:N",
-        sort=runs,
-        scale=alt.Scale(domain=runs, range=[RUN_STYLES[run_styles[r]][1] for r in runs]),
-        legend=legend,
+        "run:N", sort=in_order, scale=alt.Scale(range=[s for _, s in styles]), legend=legend
     )
     tooltip = [
         alt.Tooltip("run:N"),
@@ -116,7 +148,7 @@ def contour_chart(
         alt.Tooltip("w2:Q", format=".4~g"),
         alt.Tooltip("excess:Q", title="J − J*", format=".3~e"),
     ]
-    path = alt.Chart(paths).encode(x=alt.X("w1:Q"), y=alt.Y("w2:Q"), color=colour)
+    path = alt.Chart(alt.NamedData(PATHS)).encode(x=alt.X("w1:Q"), y=alt.Y("w2:Q"), color=colour)
     lines = (
         path.transform_filter("datum.joined")
         .mark_line(clip=True, strokeWidth=1.6)
@@ -126,7 +158,7 @@ def contour_chart(
         shape=shape, tooltip=tooltip
     )
     star = (
-        alt.Chart(pd.DataFrame({"w1": [minimum[0]], "w2": [minimum[1]], "point": ["minimum w*"]}))
+        alt.Chart(alt.NamedData(MINIMUM))
         .mark_point(shape="cross", size=150, filled=True, color=MINIMUM_COLOUR)
         .encode(
             x=alt.X("w1:Q"),
@@ -134,13 +166,23 @@ def contour_chart(
             tooltip=[alt.Tooltip("point:N"), alt.Tooltip("w1:Q"), alt.Tooltip("w2:Q")],
         )
     )
-    play = motion.Player(np.unique(paths["step"]), name="descent")
+    # Above the plot, clear of the paths: the lesson, and under it the counter.
+    above = {"x": 0, "align": "left", "baseline": "bottom"}
+    top = f"length(data('{LESSON}')) ? data('{LESSON}')[0].y : 0"
+    written = {"lineBreak": "\n", "fontSize": LABEL_FONT_SIZE, "color": NOTE_COLOUR}
+    lesson = (
+        alt.Chart(alt.NamedData(LESSON))
+        .mark_text(**above, **written, y=alt.ExprRef(top))
+        .encode(text=alt.Text("text:N"))
+    )
+    play = motion.Player(motion.AT_MOST, name="descent", scrub="frame")
+    counter = play.counter(**above, y=COUNTER_Y, table=alt.NamedData(FRAMES))
     chart = play.layer(
-        levels, play.up_to_step(lines), play.up_to_step(points), star,
-        play.counter(y=-4, baseline="bottom"),  # above the plot, clear of the paths
-        width=CONTOUR_SIZE, autosize=PAD,
+        levels, play.up_to_step(lines, "frame"), play.up_to_step(points, "frame"), star,
+        lesson, counter, width=CONTOUR_SIZE, autosize=PAD,
     )  # fmt: skip
-    return finish(chart, _titled(title, lesson), height=CONTOUR_SIZE)
+    # The title over the plot, as the lesson under it (not over the axis' title).
+    return finish(chart, alt.TitleParams(title, frame="group"), height=CONTOUR_SIZE)
 
 
 def _titled(title: str, lesson: list[str]) -> alt.TitleParams:
@@ -148,6 +190,10 @@ def _titled(title: str, lesson: list[str]) -> alt.TitleParams:
     return alt.TitleParams(
         title, subtitle=lesson, subtitleFontSize=LABEL_FONT_SIZE, subtitleColor=NOTE_COLOUR
     )
+
+
+def _domain(values: tuple[float, float]) -> alt.Scale:
+    return alt.Scale(domain=[float(values[0]), float(values[1])], nice=False, zero=False)
 
 
 def stage_chart(
@@ -182,37 +228,48 @@ def stage_chart(
     return finish(chart, _titled(title, lesson), height=STAGE_SIZE)
 
 
-def condition_numbers_chart(kappas: pd.DataFrame) -> alt.LayerChart:
-    """κ per stage of normalizing as bars on a log axis that starts at κ = 1 (a round
-    valley), each labelled at its end; stages top to bottom in the table's order.
+KAPPAS = "kappas"  # the table condition_numbers_chart reads by name
 
-    kappas: columns stage, kappa (≥ 1) and label (the value as the page writes it).
+
+def kappa_frame(stages: tuple[str, ...], kappas, labels: list[str]) -> pd.DataFrame:
+    """Columns stage, kappa (≥ 1), label (κ as the page writes it) and room: a decade past
+    the longest bar's, rounded up to a power of ten, where the axis ends (its label's room)."""
+    kappas = np.asarray(kappas, dtype=float)
+    room = 10.0 ** (np.ceil(np.log10(kappas.max())) + 1)
+    return pd.DataFrame({"stage": stages, "kappa": kappas, "label": labels, "room": room})
+
+
+def condition_numbers_chart(stages: tuple[str, ...]) -> alt.LayerChart:
+    """κ per stage of normalizing as bars on a log axis that starts at κ = 1 (a round
+    valley), each labelled at its end; ``stages`` top to bottom. It draws the table KAPPAS
+    (kappa_frame), whose ``room`` ends the axis.
     """
-    order = list(kappas["stage"])
-    # A decade of room past the longest bar for its label.
-    top = 10.0 ** (np.ceil(np.log10(float(kappas["kappa"].max()))) + 1)
+    kappas = alt.Chart(alt.NamedData(KAPPAS))
+    order = list(stages)
     x = alt.X(
         "kappa:Q",
         title="κ, log scale (1: a round valley)",
-        scale=alt.Scale(type="log", domain=[1.0, top], nice=False),
+        scale=alt.Scale(type="log", domainMin=1.0, nice=False),
         axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL, grid=False),
     )
     y = alt.Y("stage:N", title=None, sort=order, axis=alt.Axis(labelLimit=0))
     tooltip = [alt.Tooltip("stage:N"), alt.Tooltip("kappa:Q", title="κ", format=",.4~g")]
     # A log axis has no 0 to start a bar from: each bar runs from κ = 1.
-    bars = (
-        alt.Chart(kappas)
-        .mark_bar(color=POINT_COLOUR)
-        .encode(x=x, x2=alt.X2Datum(1.0), y=y, tooltip=tooltip)
+    bars = kappas.mark_bar(color=POINT_COLOUR).encode(
+        x=x, x2=alt.X2Datum(1.0), y=y, tooltip=tooltip
     )
-    labels = (
-        alt.Chart(kappas)
-        .mark_text(align="left", dx=4, fontSize=LABEL_FONT_SIZE)
-        .encode(x=alt.X("kappa:Q"), y=alt.Y("stage:N", sort=order), text=alt.Text("label:N"))
+    labels = kappas.mark_text(align="left", dx=4, fontSize=LABEL_FONT_SIZE).encode(
+        x=alt.X("kappa:Q"), y=alt.Y("stage:N", sort=order), text=alt.Text("label:N")
+    )
+    # The axis ends at the room past the longest bar: an invisible point there.
+    room = kappas.mark_point(opacity=0, aria=False).encode(
+        x=alt.X("room:Q"), y=alt.Y("stage:N", sort=order)
     )
     # As wide as its column (shown with width "stretch"), axes and labels included; as tall
     # as its bars need.
-    chart = alt.layer(bars, labels, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    chart = alt.layer(
+        bars, labels, room, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")
+    )
     return finish(chart, "Condition number κ after each stage", height=28 * len(order))
 
 

@@ -39,10 +39,9 @@ def descent_section(data: panel.PageData):
     number.write(panel.shared_alpha_text(raw, scaled, alpha))
     for column, (label, descent) in zip(columns, runs.items(), strict=True):
         title, axes = panel.contour_titles(label, names)
-        show(charts.contour_chart, descent.ellipses, descent.paths, descent.w_star,
-             descent.window, title, axes, descent.styles, panel.lesson_lines(descent),
-             name=f"contours_{label}", where=column, width="content",
-             description=panel.contour_description(label, descent))  # fmt: skip
+        show(charts.contour_chart, title, axes, name=f"contours_{label}", where=column,
+             width="content", tables=panel.contour_tables(descent),
+             description=panel.contour_description(label))  # fmt: skip
     warning = panel.descent_warning(raw, scaled, alpha)
     if warning:
         st.warning(warning)
@@ -69,8 +68,9 @@ def valley_section(data: panel.PageData):
         "normalizing them does no harm."
     )
     left, right = st.columns([3, 2], vertical_alignment="center")
-    show(charts.condition_numbers_chart, panel.stage_frame(data.stages), name="kappa_by_stage",
-         where=left, description=panel.kappa_description(data.stages))  # fmt: skip
+    show(charts.condition_numbers_chart, panel.STAGES, name="kappa_by_stage", where=left,
+         tables={charts.KAPPAS: panel.stage_frame(data.stages)},
+         description=panel.KAPPA_DESCRIPTION)  # fmt: skip
     right.write(panel.stage_notice(data.stages, data.rho, names))
 
 

@@ -17,11 +17,12 @@ import streamlit as st
 
 from charts import motion
 from charts import normalization as charts
+from charts.common import PRESENTATION_SCALE
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
 from ui.links import lazy_tabs, url_toggle
-from ui.presentation import secondary
+from ui.presentation import presenting, secondary
 from ui.text import latex_text, markdown_plain
 
 MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
@@ -323,10 +324,10 @@ EQUAL_UNITS_UP_TO = 100.0  # κ: up to a valley 10 times longer than wide, axes 
 
 
 def frame_steps(last: int, ends: tuple[int, ...] = ()) -> np.ndarray:
-    """The steps drawn of a run of ``last`` steps: about motion.AT_MOST, the first ones one
-    by one, then log-spaced (motion.frames), with ``last`` and each of ``ends`` (where a
-    shorter run stops) among them."""
-    kept = motion.frames(last + 1, spacing="log")
+    """The steps drawn of a run of ``last`` steps: at most motion.AT_MOST, the first ones
+    one by one, then log-spaced (motion.frames), with ``last`` and each of ``ends`` (where
+    a shorter run stops) among them."""
+    kept = motion.frames(last + 1, motion.AT_MOST - len(ends), spacing="log")
     return np.union1d(kept, [end for end in ends if end <= last]).astype(np.int64)
 
 
@@ -358,8 +359,8 @@ class Descent(NamedTuple):
     """Gradient descent on one panel's inputs, at their best α* and at the shared α."""
 
     facts: dict  # steps [at the shared α, at α*] (None: never), kappa, limit, best
-    styles: dict[str, str]  # each run's name → its style in charts.RUN_STYLES
     paths: pd.DataFrame  # path_frame of both runs, the shared α's last (drawn on top)
+    frames: pd.DataFrame  # motion.frame_table of the steps drawn
     ellipses: pd.DataFrame  # ellipse_frame of LEVELS contours (empty if H is singular)
     window: tuple  # ((w1 low, high), (w2 low, high))
     equal_units: bool  # both axes to one scale (else the valley is too narrow to see)
@@ -390,6 +391,7 @@ def descent_runs(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float) -
     known = [n for n in steps.values() if n is not None]
     last = max(known, default=1_000)  # no run arrives: a thousand steps show that
     frames = frame_steps(last, tuple(known))
+    played = motion.frame_table(frames)
     kappa = cond.condition_number(X)
     facts = {"steps": [steps["shared"], steps["best"]], "kappa": kappa, "limit": limit,
              "best": best}  # fmt: skip
@@ -399,7 +401,7 @@ def descent_runs(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float) -
         shown = frames if steps[run] is None else frames[frames <= steps[run]]
         snap = cond.gradient_descent_at_steps(X, Y, rates[run], shown)
         runs[run] = charts.path_frame(
-            snap.steps, snap.path, snap.costs - quadratic.J_star, names[run]
+            snap.steps, snap.path, snap.costs - quadratic.J_star, names[run], run, played
         )
     equal_units = kappa <= EQUAL_UNITS_UP_TO
     w0, w_star = np.zeros(2), quadratic.w_star.ravel()
@@ -413,8 +415,8 @@ def descent_runs(X: np.ndarray, Y: np.ndarray, alpha: float, tolerance: float) -
         ellipses = {}
     return Descent(
         facts,
-        {name: style for style, name in names.items()},
         pd.concat(runs.values(), ignore_index=True),
+        played,
         charts.ellipse_frame(ellipses),
         _window(best_path, w_star, equal_units),
         equal_units,
@@ -525,12 +527,32 @@ def kappa_text(kappa: float) -> str:
     return f"{kappa / 1e6:.3g} M" if kappa >= 1e6 else f"{kappa:,.3g}"
 
 
-def contour_description(label: str, descent: Descent) -> str:
-    """The contour chart's alternative text."""
-    runs = "; ".join(descent.styles)
+def font_scale() -> float:
+    """How many times the usual size the charts' fonts are: larger on a projector."""
+    return PRESENTATION_SCALE if presenting() else 1.0
+
+
+def contour_tables(descent: Descent) -> dict[str, pd.DataFrame]:
+    """The tables charts.contour_chart draws, by name."""
+    return {
+        charts.ELLIPSES: descent.ellipses,
+        charts.PATHS: descent.paths,
+        charts.MINIMUM: charts.minimum_frame(descent.w_star, descent.window),
+        charts.LESSON: charts.lesson_frame(lesson_lines(descent), font_scale()),
+        charts.FRAMES: descent.frames,
+    }
+
+
+def contour_description(label: str) -> str:
+    """The contour chart's alternative text: what it draws (its numbers are written on it)."""
     return (
-        f"Contour ellipses of the cost on {label} inputs around its minimum w*: "
-        f"{', '.join(lesson_lines(descent))}. Gradient descent from w = 0, {runs}."
+        f"Contour ellipses of the cost J − J* on {label} inputs around its minimum w* (a "
+        "cross), the first weight across and the second up. On top, gradient descent's two "
+        "paths from w = 0: at the best learning rate α* (red circles) and at the α both "
+        "panels share (purple squares), a line through the first steps and dots at later "
+        "ones. Above the plot, how much longer than wide the valley is, with κ, and how many "
+        "steps are drawn; the legend gives each run's rate and step count. ▶ play replays "
+        "the paths."
     )
 
 
@@ -724,15 +746,16 @@ def spread_notice(names: tuple[str, str], normalizer: Normalizer) -> str:
 STAGES = ("raw", "centred only: x − μ", "scaled only: x / σ", "both: (x − μ) / σ")
 
 
-def kappa_description(stages: cond.StageConditionNumbers) -> str:
-    """The κ-by-stage chart's alternative text."""
-    values = ", ".join(f"{stage} {k:,.3g}" for stage, k in zip(STAGES, stages, strict=True))
-    return f"Bars of the condition number κ on a log scale after each stage: {values}."
+KAPPA_DESCRIPTION = (
+    "Bars of the condition number κ on a log scale from κ = 1 (a round valley), one per "
+    f"stage of normalizing: {', '.join(STAGES)}; each bar is labelled with its κ."
+)
+"""The κ-by-stage chart's alternative text (its values are written on its bars)."""
 
 
 def stage_frame(stages: cond.StageConditionNumbers) -> pd.DataFrame:
-    """One row per stage, in STAGES' order: its κ and κ as the page writes it."""
-    return pd.DataFrame({"stage": STAGES, "kappa": stages, "label": [f"{k:,.3g}" for k in stages]})
+    """One row per stage, in STAGES' order: its κ and κ as the page writes it (kappa_frame)."""
+    return charts.kappa_frame(STAGES, stages, [f"{k:,.3g}" for k in stages])
 
 
 def factor_text(value: float) -> str:

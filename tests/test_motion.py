@@ -154,6 +154,37 @@ def test_a_played_chart_is_valid_vega_lite_and_the_aria_pass_keeps_its_parameter
     assert len(alt.utils.schemapi.json.dumps(body)) < 6_000
 
 
+def test_a_frame_table_spreads_the_kept_steps_over_a_fixed_number_of_frames():
+    table = motion.frame_table([0, 1, 2, 5, 13], frames=9)
+    assert table["frame"].tolist() == list(range(9))
+    assert table["step"].tolist() == [0, 0, 1, 1, 2, 2, 5, 5, 13]  # each for an equal share
+    assert table["counter"].iloc[-1] == "step 13 of 13"
+    assert motion.frame_table([0, 4_000], total=15_000)["counter"].iloc[-1] == (
+        "step 4,000 of 15,000"
+    )
+    # a row appears at the first frame that shows its step or a later one
+    assert motion.first_frames(table, [0, 1, 3, 5, 13]).tolist() == [0, 2, 6, 6, 8]
+
+
+@pytest.mark.parametrize("kept", [[], [0, 2, 2], list(range(10))])
+def test_a_frame_table_refuses_steps_it_cannot_play(kept):
+    with pytest.raises(ValueError):
+        motion.frame_table(kept, frames=9)
+
+
+def test_a_player_over_a_frame_table_keeps_its_spec_whatever_the_history():
+    play = motion.Player(motion.AT_MOST, name="d", scrub="frame")
+    path = play.up_to_step(_path(np.arange(3)), field="frame")
+    counter = play.counter(table=alt.NamedData("frames")).to_dict()
+    params = _params(play.layer(path).to_dict())
+    assert params["d_scrub"]["bind"]["name"] == "frame"
+    assert params["d_scrub"]["bind"]["max"] == motion.AT_MOST - 1
+    assert path.to_dict()["transform"] == [{"filter": "datum['frame'] <= d"}]
+    assert counter["data"] == {"name": "frames"}
+    assert counter["encoding"]["text"]["field"] == "counter"
+    assert counter["transform"] == [{"filter": "datum['frame'] == d"}]
+
+
 def test_panels_side_by_side_share_one_player():
     play = motion.Player(40, name="both")
     panel = play.up_to_step(_path(np.arange(40)))

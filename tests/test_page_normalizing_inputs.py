@@ -8,6 +8,7 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from charts import motion
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
@@ -85,9 +86,17 @@ def chart_tables(at: AppTest, title: str) -> list:
     return [pa.ipc.open_stream(table.data.data).read_pandas() for table in chart.proto.datasets]
 
 
+def named_tables(at: AppTest, title: str) -> dict:
+    """The tables (DataFrames) of the chart with this title, by name."""
+    chart = next(
+        c for c in at.get("vega_lite_chart") if chart_title(json.loads(c.proto.spec)) == title
+    )
+    return {t.name: pa.ipc.open_stream(t.data.data).read_pandas() for t in chart.proto.datasets}
+
+
 def paths_of(at: AppTest, label: str):
     """The paths table of the contour chart on ``label`` inputs."""
-    return next(t for t in chart_tables(at, f"J − J* on {label} inputs") if "run" in t)
+    return named_tables(at, f"J − J* on {label} inputs")["paths"]
 
 
 def shared_alpha(X: np.ndarray, fraction: float) -> float:
@@ -382,12 +391,19 @@ def test_contour_panels_draw_exact_ellipses_under_both_paths_and_state_the_stret
         round(kappas["raw"] ** 0.5, -2) == 1_800 and f"{kappas['normalized'] ** 0.5:.2g}" == "1.6"
     )
     assert f"{kappas['raw'] / 1e6:.3g}" == "3.26" and f"{kappas['normalized']:.3g}" == "2.5"
+    # The lesson is written above each plot, from its table.
+    raw_lesson = named_tables(at, "J − J* on raw inputs")["lesson"]["text"][0].split("\n")
+    assert raw_lesson[0] == "valley 1,800× longer than wide (κ = 3.26 M)"
+    assert raw_lesson[1].startswith("axes stretched to show it; ")
+    normalized_lesson = named_tables(at, "J − J* on normalized inputs")["lesson"]["text"][0]
+    assert normalized_lesson == "valley 1.6× longer than wide (κ = 2.5)"
     raw_spec = chart_spec(at, "J − J* on raw inputs")
-    assert raw_spec["title"]["subtitle"][0] == "valley 1,800× longer than wide (κ = 3.26 M)"
-    assert raw_spec["title"]["subtitle"][1].startswith("axes stretched to show it; ")
     normalized = chart_spec(at, "J − J* on normalized inputs")
-    assert normalized["title"]["subtitle"] == ["valley 1.6× longer than wide (κ = 2.5)"]
     assert normalized["width"] == normalized["height"] == raw_spec["width"]  # square panels
+    # The axes span the window that the minimum's table carries.
+    (minimum,) = named_tables(at, "J − J* on raw inputs")["minimum"].itertuples()
+    assert minimum.w1_low < minimum.w1 < minimum.w1_high
+    assert minimum.w2_low < minimum.w2 < minimum.w2_high
 
 
 def test_the_contour_panels_play_in_the_browser_with_a_step_counter():
@@ -396,12 +412,17 @@ def test_the_contour_panels_play_in_the_browser_with_a_step_counter():
         spec = chart_spec(at, f"J − J* on {label} inputs")
         params = {param["name"]: param for param in spec["params"]}
         assert params["descent_play"]["bind"]["input"] == "checkbox"
+        # As many frames whatever the run: the slider's length is part of the spec.
         assert params["descent_scrub"]["bind"]["input"] == "range"
-        steps = params["descent_steps"]["value"]
-        assert steps == sorted(set(paths_of(at, label)["step"]))
-        assert len(steps) <= 205  # thinned: the raw run has millions of steps
-    raw_steps = chart_spec(at, "J − J* on raw inputs")["params"]
-    kept = next(p["value"] for p in raw_steps if p["name"] == "descent_steps")
+        assert params["descent_scrub"]["bind"]["max"] == motion.AT_MOST - 1
+        frames, paths = named_tables(at, f"J − J* on {label} inputs")["frames"], paths_of(at, label)
+        assert len(frames) == motion.AT_MOST
+        assert sorted(set(frames["step"])) == sorted(set(paths["step"]))  # every step drawn
+        shown = frames["step"].to_numpy()[paths["frame"].to_numpy()]
+        assert (shown == paths["step"].to_numpy()).all()  # a row appears at its step's frame
+        last = paths["step"].max()
+        assert frames["counter"].iloc[-1] == f"step {last:,} of {last:,}"
+    kept = sorted(set(named_tables(at, "J − J* on raw inputs")["frames"]["step"]))
     assert kept[-1] == 11_258_928 and kept[:10] == list(range(10))
 
 

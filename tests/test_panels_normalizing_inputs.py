@@ -363,12 +363,21 @@ def test_contour_levels_run_from_the_start_s_ellipse_down_log_spaced():
 
 
 def test_the_contour_description_names_the_shape_and_both_runs():
+    text = panel.contour_description("raw")
+    assert text.startswith("Contour ellipses of the cost J − J* on raw inputs around its ")
+    assert "at the best learning rate α* (red circles)" in text
+    assert "at the α both panels share (purple squares)" in text
+
+
+def test_the_contour_tables_carry_the_runs_names_and_the_lesson():
+    # The chart's spec holds no number: the legend's names and the lesson are data.
     X, Y = houses()
     descent = descent_of(X, Y)
-    text = panel.contour_description("raw", descent)
-    assert text.startswith("Contour ellipses of the cost on raw inputs around its minimum w*: ")
-    assert "valley 1,800× longer than wide" in text
-    assert "best α* = 3.48e-07: 11.3 M steps; α = 0.7, both panels: diverges." in text
+    tables = panel.contour_tables(descent)
+    runs = tables["paths"].drop_duplicates("run").sort_values("order")["run"].tolist()
+    assert runs == ["best α* = 3.48e-07: 11.3 M steps", "α = 0.7, both panels: diverges"]
+    assert tables["lesson"]["text"][0].split("\n") == panel.lesson_lines(descent)
+    assert tables["frames"]["step"].iloc[-1] == descent.last
 
 
 # The stages of the data: each panel's axes and what it writes.

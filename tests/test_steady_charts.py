@@ -28,6 +28,9 @@ MOVES = {
     "weight_initialization": {"wi_iter": 14_900, "wi_v": 2.0, "wi_lr": 0.03},
     "grad_check_in_practice": {"gp_width": "32"},
 }  # fmt: skip
+# Moves that change only what a closed tab shows (normalizing inputs' test set): no chart
+# of the page redraws.
+QUIET = {"ni_mt", "ni_shift"}
 CASES = [(page, key, value) for page, moves in MOVES.items() for key, value in moves.items()]
 
 
@@ -52,6 +55,7 @@ def test_a_slider_move_keeps_every_chart_spec(page, key, value):
     after = drawn(at)
     assert set(after) == set(before), "a move draws the same charts"
     redrawn = [name for name in after if after[name][1] != before[name][1]]
-    assert redrawn, f"moving {key} changed no chart's tables"
+    if key not in QUIET:
+        assert redrawn, f"moving {key} changed no chart's tables"
     changed = [name for name in after if after[name][0] != before[name][0]]
     assert not changed, f"moving {key} changed the spec of {changed}"
