@@ -63,6 +63,15 @@ def probability_image(probability: np.ndarray) -> str:
     return png_data_url(image)
 
 
+def grid_extent(grid: Grid) -> tuple[float, float, float, float]:
+    """(x1_low, x1_high, x2_low, x2_high): the plane the grid's cells cover, each cell
+    reaching half a step either side of its centre."""
+    return (
+        float(grid.x1[0] - grid.step1 / 2), float(grid.x1[-1] + grid.step1 / 2),
+        float(grid.x2[0] - grid.step2 / 2), float(grid.x2[-1] + grid.step2 / 2),
+    )  # fmt: skip
+
+
 def boundary_frames(
     grid: Grid, iterations: Sequence[int], probabilities: Sequence[np.ndarray]
 ) -> pd.DataFrame:
@@ -70,10 +79,7 @@ def boundary_frames(
     picture, ``probability_image``) and the grid's extent x1_low, x1_high, x2_low,
     x2_high. probabilities: ŷ over ``grid.X`` after each of ``iterations``, shape (1, k²)."""
     k1, k2 = len(grid.x1), len(grid.x2)
-    extent = {
-        "x1_low": grid.x1[0] - grid.step1 / 2, "x1_high": grid.x1[-1] + grid.step1 / 2,
-        "x2_low": grid.x2[0] - grid.step2 / 2, "x2_high": grid.x2[-1] + grid.step2 / 2,
-    }  # fmt: skip
+    extent = dict(zip(("x1_low", "x1_high", "x2_low", "x2_high"), grid_extent(grid), strict=True))
     return pd.DataFrame(
         {
             "frame": np.arange(len(iterations)),
@@ -128,7 +134,7 @@ def _boundary_layers(
         )
     )
     if play:
-        picture = play.at_step(picture, field="iteration")
+        picture = play.at_step(picture, field="frame")
     dots = alt.Chart(points).mark_point(
         filled=True, size=point_size, strokeWidth=0.8 if axes else 0, opacity=0.9
     )
@@ -223,62 +229,91 @@ def _hex(rgb: np.ndarray) -> str:
     return "#" + "".join(f"{int(c):02x}" for c in rgb)
 
 
+CELL_FRAMES, CELL_COSTS, CELL_LABEL = "frames", "costs", "label"
+"""The names of training_cell's tables (``cell_tables``)."""
+
+
+def cell_tables(
+    frames: pd.DataFrame, costs: pd.DataFrame, title: str, label: Sequence[str], size: int
+) -> dict[str, pd.DataFrame]:
+    """training_cell's tables by name, from one training: ``frames`` (``boundary_frames``
+    at the kept snapshots) with each frame's counter ("step 1,000 of 15,000") and the
+    cell's ``title``; ``costs`` (``cost_frame``) with the first frame each cost is drawn
+    at; and the ``label`` written across the boundary (``label_frame``). The current
+    setting lives in them, not in the chart's spec: a slider's move keeps the spec."""
+    kept = frames["iteration"].to_numpy()
+    box = plot_box(extent_of(frames), size)
+    counters = [f"step {iteration:,} of {int(kept[-1]):,}" for iteration in kept]
+    return {
+        CELL_FRAMES: frames.assign(counter=counters, title=title),
+        CELL_COSTS: costs.assign(frame=np.searchsorted(kept, costs["iteration"], side="left")),
+        CELL_LABEL: label_frame(label, box, size / CELL_SIZE),
+    }
+
+
 def training_cell(
-    frames: pd.DataFrame,
-    costs: pd.DataFrame,
     points: pd.DataFrame,
-    title: str,
+    extent: tuple[float, float, float, float],
     cost_domain: tuple[float, float],
-    label: Sequence[str] = (),
+    n_frames: int,
     size: int = 144,
 ) -> alt.TopLevelMixin:
     """One initialization's training in small, played by a ▶ under it: its decision
-    boundary at each snapshot of ``frames`` (training points on top, ``label`` across the
-    middle) over its cost curve up to that snapshot, on a log axis spanning
-    ``cost_domain`` (the same for every cell, so that the cells compare). It shows the
-    end of the training until played. title: the method and its result, in a few words.
+    boundary at each of its ``n_frames`` snapshots (the training ``points`` on top, its
+    label across the middle) over its cost curve up to that snapshot, on a log axis
+    spanning ``cost_domain`` (the same for every cell, so that the cells compare), and
+    titled with the method and its result. It shows the end of the training until played.
+    The training is in the tables ``cell_tables`` makes. extent: the grid's (``extent_of``).
     size: the boundary's longer side in px (``CELL_SIZE``, larger on a projector: the fonts
     grow there, and a concatenated chart's parts do not grow with them)."""
-    iterations = int(frames["iteration"].max())
-    play = motion.Player(
-        list(frames["iteration"]), name="iteration", total=iterations, per_second=CELL_SPEED
-    )
+    play = motion.Player(n_frames, name="frame", per_second=CELL_SPEED, scrub="frame")
     # Sizes given to the constructors: every .properties() copies the whole chart.
-    extent = extent_of(frames)
     width, height = box = plot_box(extent, size)
     grow = size / CELL_SIZE
+    frames = alt.NamedData(CELL_FRAMES)
     boundary = alt.layer(
-        *_boundary_layers(frames, points, box, extent, label_frame(label, box, grow),
-                          axes=False, point_size=9, play=play, grow=grow),
+        *_boundary_layers(frames, points, box, extent, alt.NamedData(CELL_LABEL), axes=False,
+                          point_size=9, play=play, grow=grow),
         width=width, height=height,
     )  # fmt: skip
+    x = alt.X(
+        "iteration:Q",
+        title=None,
+        scale=alt.Scale(nice=False, zero=True),  # 0 to the last: the invisible layer's span
+        axis=alt.Axis(labels=False, ticks=False, tickCount=3),  # the counter says it
+    )
+    y = alt.Y(
+        "cost:Q",
+        title=None,
+        scale=alt.Scale(type="log", domain=list(cost_domain), nice=False),
+        axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL, tickCount=4),
+    )
+    costs = alt.Chart(alt.NamedData(CELL_COSTS))
     curve = play.up_to_step(
-        alt.Chart(costs)
-        .mark_line(color=INK, strokeWidth=1.5, clip=True)
-        .encode(
-            x=alt.X(
-                "iteration:Q",
-                title=None,
-                scale=alt.Scale(domain=[0, max(iterations, 1)], nice=False),
-                axis=alt.Axis(labels=False, ticks=False, tickCount=3),  # the counter says it
-            ),
-            y=alt.Y(
-                "cost:Q",
-                title=None,
-                scale=alt.Scale(type="log", domain=list(cost_domain), nice=False),
-                axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL, tickCount=4),
-            ),
+        costs.mark_line(color=INK, strokeWidth=1.5, clip=True).encode(
+            x=x,
+            y=y,
             tooltip=[
                 alt.Tooltip("iteration:Q", format=","),
                 alt.Tooltip("cost:Q", title="J", format=".4g"),
             ],
         ),
-        field="iteration",
+        field="frame",
     )
-    counter = play.counter(x=width - 2, y=2, align="right", font_size=11)
-    cost = alt.layer(curve, counter, width=width, height=round(52 * grow))
+    # The whole curve, unseen: the x axis spans the training while the curve grows.
+    span = costs.mark_point(opacity=0, aria=False).encode(x=x, y=y)
+    counter = play.at_step(
+        alt.Chart(frames)
+        .mark_text(x=width - 2, y=2, align="right", baseline="top", fontSize=11,
+                   color="#31333f", fontWeight="bold", aria=False)
+        .encode(text=alt.Text("counter:N")),
+        field="frame",
+    )  # fmt: skip
+    cost = alt.layer(span, curve, counter, width=width, height=round(52 * grow))
     chart = play.concat(boundary, cost, columns=1, spacing=4)  # scales: concat's own each
-    # A wrapped concat sets its title ~25 px above its panels; 4 px is the usual gap.
+    # The title is the frames table's: a wrapped concat sets it ~25 px above its panels,
+    # 4 px is the usual gap.
+    title = alt.expr(f"data('{CELL_FRAMES}')[0].title")
     return finish(chart, alt.TitleParams(title, offset=4), height=None)
 
 

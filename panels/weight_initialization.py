@@ -287,13 +287,13 @@ def cell_title(name: str, score: dict) -> str:
     return f"{name} · {score['test accuracy']:.0%}"
 
 
-def cell_description(name: str, iterations: int, cell: Cell) -> str:
-    """What one cell shows, for a reader who cannot see it."""
-    J0, J = cell.score["J at the start"], cell.score["J at the end"]
-    label = f" The plane is labelled: {' '.join(cell.label)}." if cell.label else ""
+def cell_description(name: str) -> str:
+    """What one cell shows, for a reader who cannot see it. Its figures are in its title,
+    the key number and the six in numbers: a move of a slider keeps the cell's spec."""
     return (
-        f"{name}: the decision boundary after {iterations:,} iterations, over its cost "
-        f"curve; J {J0:.3g} → {J:.3g}, test accuracy {cell.score['test accuracy']:.0%}.{label}"
+        f"{name}: ŷ over the plane after training, blue for class 0 and red for class 1, "
+        "with the training points, over its cost J per step on a log axis shared by the "
+        "six cells; the title gives its test accuracy, and ▶ plays the training."
     )
 
 
@@ -350,10 +350,12 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     """
     controls, grid = st.columns([1, 3.3], gap="medium")
     training, seed = training_controls(controls)
-    data_name, hidden, iterations, _, activation = training
+    data_name, hidden, _, _, activation = training
     number = controls.empty()
     controls.caption(setting_caption(training, seed))
-    points = charts.points_frame(_data(data_name, seed), with_test=False)
+    data = _data(data_name, seed)
+    points = charts.points_frame(data, with_test=False)
+    extent = charts.grid_extent(datasets.grid_covering(data.X_train))
     domain = cost_domain(start_costs(data_name, hidden, activation, seed))
     slots = [column.empty() for _ in range(2) for column in grid.columns(3)]
     for slot, name in zip(slots, PRESETS, strict=True):
@@ -368,10 +370,12 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
         cells[name] = trained_cell(training, name, seed)
         if cells[name].made_at >= now:  # made in this run, not taken from the cache
             longest = max(longest, time.time() - now)
-        show(charts.training_cell, cells[name].frames, cells[name].costs, points,
-             cell_title(name, cells[name].score), domain, cells[name].label, _cell_size(),
+        cell, size = cells[name], _cell_size()
+        show(charts.training_cell, points, extent, domain, len(cell.frames), size,
              name=f"trained_{i + 1}", where=slot, width="content",
-             description=cell_description(name, iterations, cells[name]))  # fmt: skip
+             tables=charts.cell_tables(cell.frames, cell.costs, cell_title(name, cell.score),
+                                       cell.label, size),
+             description=cell_description(name))  # fmt: skip
     if longest:
         st.rerun()  # the rest of the page in a request of its own
     number.metric(**key_number(cells, activation))

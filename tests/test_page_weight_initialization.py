@@ -122,9 +122,13 @@ def test_page_opens_on_the_six_trained_side_by_side_with_the_key_number():
     assert at.title[0].value.startswith(TITLE)
     assert at.slider(key="wi_iter").value == 15_000 and at.select_slider(key="wi_lr").value == 0.01
     six = table_with(at, "initialization").set_index("initialization")["test accuracy"]
-    for spec, name in zip(specs(at)[:6], PRESETS, strict=True):
-        assert spec["title"]["text"] == f"{name} · {six[name]:.0%}"
-        assert spec["description"].startswith(f"{name}: the decision boundary after 15,000")
+    for index, (spec, name) in enumerate(zip(specs(at)[:6], PRESETS, strict=True)):
+        # the title is the frames table's: a move of a slider keeps the spec
+        assert spec["title"]["text"] == {"expr": f"data('{charts.CELL_FRAMES}')[0].title"}
+        frames = next(t for t in chart_data(at, index) if "url" in t.columns)
+        assert set(frames["title"]) == {f"{name} · {six[name]:.0%}"}
+        assert frames["counter"].iloc[-1] == "step 15,000 of 15,000"
+        assert spec["description"].startswith(f"{name}: ŷ over the plane after training")
     he, zeros = (
         network.accuracy(data.X_test, data.Y_test, result.parameters)
         for data, result in (training(at, "He", 1.0), training(at, "zeros", 1.0))
@@ -211,9 +215,18 @@ def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
 def test_each_cell_plays_its_training_from_cached_snapshots():
     at = open_page(FAST)
     spec = specs(at)[5]  # He
-    assert {p["name"] for p in spec["params"]} >= {"iteration_play", "iteration_scrub"}
-    frames = next(t for t in chart_data(at, 5) if "url" in t.columns)
+    assert {p["name"] for p in spec["params"]} >= {"frame_play", "frame_scrub"}
+    frames, costs = (next(t for t in chart_data(at, 5) if column in t.columns)
+                     for column in ("url", "cost"))  # fmt: skip
     assert list(frames["iteration"]) == [0, 100, 200, 300]
+    assert list(frames["frame"]) == [0, 1, 2, 3]
+    assert list(frames["counter"]) == [f"step {i} of 300" for i in (0, 100, 200, 300)]
+    # a cost is drawn from the first frame at or past its step on: J at 101 with frame 2
+    assert dict(zip(costs["iteration"], costs["frame"], strict=True))[0] == 0
+    assert all(frames["iteration"][f] >= i for i, f in zip(costs["iteration"], costs["frame"],
+                                                            strict=True))  # fmt: skip
+    assert all(f == 0 or frames["iteration"][f - 1] < i for i, f in zip(
+        costs["iteration"], costs["frame"], strict=True))  # fmt: skip
     data, result = training(at, "He", v=1.0)
     grid = datasets.grid_covering(data.X_train)
     p = network.predict_probability(grid.X, result.parameters)[0].reshape(60, 60)
@@ -548,8 +561,8 @@ def test_moons_are_drawn_wider_than_tall_in_equal_units():
     width, height = charts.plot_box(charts.extent_of(frames), charts.CELL_SIZE)
     dx, dy = grid.step1 * 5, grid.step2 * 5
     assert width == charts.CELL_SIZE and height == round(charts.CELL_SIZE * dy / dx) < width
-    cell = charts.training_cell(frames, charts.cost_frame(np.ones(2)), charts.points_frame(
-        data, with_test=False), "zeros · 50%", (0.01, 1.0)).to_dict()  # fmt: skip
+    cell = charts.training_cell(charts.points_frame(data, with_test=False),
+                                charts.extent_of(frames), (0.01, 1.0), 1).to_dict()  # fmt: skip
     boundary, cost = cell["concat"]
     assert (boundary["width"], boundary["height"]) == (width, height) and cost["width"] == width
 
