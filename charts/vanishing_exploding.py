@@ -4,7 +4,11 @@ Three pictures: the deep linear network's |A[l]| in powers of ten with the float
 ranges as labelled bands, per-layer magnitudes of a random network (simulation against
 theory) on a log axis, and the distribution of A[l] layer by layer as a heatmap, drawn
 as one image (up to 200 × 41 cells). The ``*_frames`` functions reshape core's results
-into the DataFrames the charts take.
+into the tables the charts read by name (``ui.charts.show``'s ``tables``): each builder
+takes only what a slider move leaves alone, so a move swaps the tables and keeps the
+spec. Everything that follows the setting is in the tables: the points, the rules and
+their labels, the scales' extent (drawn by an invisible layer the scale takes in), the
+finding under the title and the heatmap's picture.
 """
 
 from __future__ import annotations
@@ -16,7 +20,15 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from charts.common import BAND_OPACITY, EXPONENT, finish, long_frame, png_data_url, raised
+from charts.common import (
+    BAND_OPACITY,
+    EXPONENT,
+    LABEL_FONT_SIZE,
+    finish,
+    long_frame,
+    png_data_url,
+    raised,
+)
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
 DTYPE_COLORS = alt.Scale(domain=["float32", "float64"], range=["#e45756", "#b279a2"])
@@ -43,9 +55,48 @@ _LOG_AXIS = alt.Axis(
 )
 
 
-def linear_depth_chart(
-    signal: pd.DataFrame, bands: pd.DataFrame, marks: pd.DataFrame, *, verdict: str = ""
-):
+_FROM_THE_DATA = alt.Scale(nice=False, zero=False)  # a scale spanning its data (and extent)
+# A finding's baseline above the plot, and the title's gap above it, in pixels: as far
+# as Streamlit's theme sets a subtitle from the plot, and Vega's subtitle from its title.
+_FINDING_Y, _FINDING_PADDING = -22, 3
+
+
+def _with_finding(layers: list, title: str, *, height: int):
+    """The layers under ``title`` with the chart's finding where a subtitle goes, from the
+    one-row table "finding" (column text): a subtitle is part of the spec, a text mark's
+    text is not. The mark sits just above the plot, and Vega puts the title above
+    everything drawn; both start at the plot's left edge."""
+    finding = (
+        alt.Chart(alt.NamedData("finding"))
+        .mark_text(align="left", baseline="bottom", fontSize=LABEL_FONT_SIZE)
+        .encode(x=alt.value(0), y=alt.value(_FINDING_Y), text=alt.Text("text", type="nominal"))
+    )
+    heading = alt.TitleParams(title, frame="group", offset=_FINDING_PADDING)
+    return finish(alt.layer(*layers, finding), heading, height=height)
+
+
+def _extent(x: str, y: str | None = None) -> alt.Chart:
+    """Invisible points at the corners of the plotted range, from the table "extent"
+    (columns x and, if given, y): the scales take them in, so their domain follows the
+    setting without a number in the spec."""
+    encoding = {"x": alt.X(x, type="quantitative")}
+    if y is not None:
+        encoding["y"] = alt.Y(y, type="quantitative")
+    return alt.Chart(alt.NamedData("extent")).mark_point(opacity=0, aria=False).encode(**encoding)
+
+
+def _drawn(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    # The tables that hold rows. An empty one is left out: its layer draws nothing either
+    # way, and the page's download would have no row to show for it.
+    return {name: table for name, table in tables.items() if len(table)}
+
+
+def finding_frame(text: str) -> pd.DataFrame:
+    """The one-row table of a chart's finding ("explodes: ×1.5 per layer")."""
+    return pd.DataFrame({"text": [text]})
+
+
+def linear_depth_chart():
     """log10 |A[l]| against the layer l, with the float types' limits as bands.
 
     log |A[l]| is straight in l, so the line leaves two corners empty, and the lesson is
@@ -53,24 +104,14 @@ def linear_depth_chart(
     the bands it runs into. Each limit the line crosses gets a row of text there, in its
     type's colour, and a dashed rule from the axis the line starts at up to the crossing.
 
-    signal: columns layer, log10_A, value (the magnitude as text, for the tooltip).
-    bands: columns dtype, region, low, high: log10 ranges a dtype cannot hold exactly
-        (±inf allowed); they are cut to the plotted range, so only the ones the signal
-        comes near appear.
-    marks: columns dtype, layer, label, edge: the first layer where a dtype gives out,
-        and the log10 magnitude it crosses there.
-    verdict: the line's verdict, written under the title ("explodes: ×1.5 per layer").
+    Tables (``linear_frames``): signal, bands, marks, extent and finding.
     """
-    low = min(signal["log10_A"].min(), 0.0)
-    high = max(signal["log10_A"].max(), 0.0)
-    pad = max(0.06 * (high - low), 0.25)
-    low, high = low - pad, high + pad
-    y_scale = alt.Scale(domain=[low, high], nice=False, zero=False)
-    last = int(signal["layer"].max())
+    y_scale = _FROM_THE_DATA  # the extent's, padded around the line
     x = alt.X(
-        "layer:Q",
+        "layer",
+        type="quantitative",
         title="layer l",
-        scale=alt.Scale(domain=[0, max(last, 1)], nice=False),
+        scale=_FROM_THE_DATA,
         axis=alt.Axis(tickMinStep=1, format="d"),
     )
     y_axis = alt.Axis(
@@ -78,155 +119,134 @@ def linear_depth_chart(
         tickMinStep=1,
         title="|A[l]| = aˡ · x  (powers of ten)",
     )
-    color = alt.Color("dtype:N", scale=DTYPE_COLORS, legend=None)  # the rows name them
-
-    shown = bands.assign(low=bands["low"].clip(low, high), high=bands["high"].clip(low, high))
-    shown = shown[shown["high"] > shown["low"]]
+    color = alt.Color("dtype", type="nominal", scale=DTYPE_COLORS, legend=None)  # rows name them
     band_layer = (
-        alt.Chart(shown)
-        .mark_rect(opacity=BAND_OPACITY)
+        alt.Chart(alt.NamedData("bands"))
+        .mark_rect(opacity=BAND_OPACITY, aria=False)  # the description names the bands
         .encode(
-            y=alt.Y("low:Q", scale=y_scale),
-            y2=alt.Y2("high:Q"),
+            y=alt.Y("low", type="quantitative", scale=y_scale),
+            y2=alt.Y2("high"),
             color=color,
-            tooltip=[alt.Tooltip("region:N", title="region")],
+            tooltip=[alt.Tooltip("region", type="nominal", title="region")],
         )
     )
-    line = (
-        alt.Chart(signal)
-        .mark_line(point=len(signal) <= 40, color=_LINE_COLOR, strokeWidth=2.5)
-        .encode(
-            x=x,
-            y=alt.Y("log10_A:Q", scale=y_scale, axis=y_axis),
-            tooltip=[
-                alt.Tooltip("layer:Q", title="layer l"),
-                alt.Tooltip("value:N", title="|A[l]|"),
-                alt.Tooltip("log10_A:Q", title="log₁₀ |A[l]|", format=".2f"),
-            ],
-        )
+    signal = alt.Chart(alt.NamedData("signal")).encode(
+        x=x,
+        y=alt.Y("log10_A", type="quantitative", scale=y_scale, axis=y_axis),
+        tooltip=[
+            alt.Tooltip("layer", type="quantitative", title="layer l"),
+            alt.Tooltip("value", type="nominal", title="|A[l]|"),
+            alt.Tooltip("log10_A", type="quantitative", title="log₁₀ |A[l]|", format=".2f"),
+        ],
     )
-    layers = [*([band_layer] if len(shown) else []), line]
-    if len(marks):
-        rising = bool(signal["log10_A"].iloc[-1] > signal["log10_A"].iloc[0])
-        # The limit nearest the corner first: the highest of a rising line's at the top.
-        marks = marks.sort_values("edge", ascending=not rising, kind="stable")
-        step = 0.07 * (high - low) * (-1 if rising else 1)
-        start = high if rising else low
-        marks = marks.assign(
-            row_y=[start + (i + 0.6) * step for i in range(len(marks))],
-            start=low if rising else high,
-        )
-        base = alt.Chart(marks)
-        rules = base.mark_rule(strokeWidth=2, strokeDash=[4, 3]).encode(
-            x="layer:Q",
-            y=alt.Y("start:Q", scale=y_scale),
-            y2="edge:Q",
-            color=color,
-            tooltip=[alt.Tooltip("label:N", title="where it breaks")],
-        )
-        rows = base.mark_text(align="left", baseline="middle", dx=6, fontSize=13).encode(
-            x=alt.datum(0),
-            y=alt.Y("row_y:Q", scale=y_scale),
-            text="label:N",
-            # fill, not color: a layer's color channels share one scale
-            fill=alt.Fill("dtype:N", scale=_DTYPE_TEXT, legend=None),
-        )
-        layers += [rules, rows]
-    title = alt.TitleParams("The deep linear network's |A[l]|", subtitle=verdict)
-    return finish(alt.layer(*layers), title if verdict else title.text, height=380)
+    line = signal.mark_line(color=_LINE_COLOR, strokeWidth=2.5)
+    # A point per layer while they stand apart (up to 40 layers; the table says when), in
+    # the theme's colour, as Vega-Lite's points on a line (``point=True``) were.
+    points = signal.transform_filter("datum.dotted").mark_point(filled=True, opacity=1)
+    marks = alt.Chart(alt.NamedData("marks"))
+    rules = marks.mark_rule(strokeWidth=2, strokeDash=[4, 3], aria=False).encode(
+        x=alt.X("layer", type="quantitative"),
+        y=alt.Y("start", type="quantitative", scale=y_scale),
+        y2=alt.Y2("edge"),
+        color=color,
+        tooltip=[alt.Tooltip("label", type="nominal", title="where it breaks")],
+    )
+    rows = marks.mark_text(align="left", baseline="middle", dx=6, fontSize=13).encode(
+        x=alt.datum(0),
+        y=alt.Y("row_y", type="quantitative", scale=y_scale),
+        text=alt.Text("label", type="nominal"),
+        # fill, not color: a layer's color channels share one scale
+        fill=alt.Fill("dtype", type="nominal", scale=_DTYPE_TEXT, legend=None),
+    )
+    layers = [band_layer, line, points, rules, rows, _extent("layer", "log10_A")]
+    return _with_finding(layers, "The deep linear network's |A[l]|", height=380)
 
 
-def per_layer_chart(
-    frame: pd.DataFrame,
-    marks: pd.DataFrame,
-    *,
-    depth: int,
-    title: str,
-    y_title: str,
-    verdict: str = "",
-):
+def per_layer_chart(series: tuple[tuple[str, str], ...], *, title: str, y_title: str):
     """Per-layer magnitudes on a log axis: simulation solid with points, theory dashed,
     thicker and drawn over it (where they agree the simulation shows between the dashes).
 
-    frame: columns layer, quantity, source ("simulated" or "theory"), value; rows whose
-        value cannot sit on a log axis (0, inf, NaN) should be left out beforehand.
-    marks: columns layer, label: layers where the signal broke (overflow, exact zero).
-    depth: the number of layers L; the x axis spans 1 … L even where values are missing.
-    verdict: the chart's finding, written under its title ("the gradient vanishes: …").
+    series: the (quantity, source) pairs the chart draws, in the legend's order
+        (``FORWARD`` or ``BACKWARD``); source is "simulated" or "theory".
+    Tables (``forward_frames``, ``backward_frames``): points, breaks, extent, finding.
     """
     # One legend entry per line: colour by quantity, dash by source, merged on one field.
-    frame = frame.assign(series=frame["quantity"] + ", " + frame["source"])
-    series = frame.drop_duplicates("series")
-    palette = dict(zip(frame["quantity"].unique(), _PALETTE, strict=False))
+    names = [f"{quantity}, {source}" for quantity, source in series]
+    quantities = list(dict.fromkeys(quantity for quantity, _ in series))
+    palette = dict(zip(quantities, _PALETTE, strict=False))
     # Symbols 36 px long, so a dash [6, 4] shows as dashes and not as one short stroke;
     # one entry a row, so that the legend fits a phone.
     legend = alt.Legend(columns=1, symbolType="stroke", symbolSize=1300, symbolStrokeWidth=2.5)
     colors = [
-        _THEORY_SHADES[palette[q]] if source == "theory" else palette[q]
-        for q, source in zip(series["quantity"], series["source"], strict=True)
+        _THEORY_SHADES[palette[quantity]] if source == "theory" else palette[quantity]
+        for quantity, source in series
     ]
-    base = alt.Chart(frame).encode(
-        x=alt.X("layer:Q", title="layer l", scale=alt.Scale(domain=[1, depth], nice=False)),
-        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(type="log"), axis=_LOG_AXIS),
+    base = alt.Chart(alt.NamedData("points")).encode(
+        x=alt.X("layer", type="quantitative", title="layer l", scale=_FROM_THE_DATA),
+        y=alt.Y(
+            "value", type="quantitative", title=y_title, scale=alt.Scale(type="log"), axis=_LOG_AXIS
+        ),
         color=alt.Color(
-            "series:N",
+            "series",
+            type="nominal",
             title=None,
             legend=legend,
-            scale=alt.Scale(domain=list(series["series"]), range=colors),
+            scale=alt.Scale(domain=names, range=colors),
         ),
         strokeDash=alt.StrokeDash(
-            "series:N",
+            "series",
+            type="nominal",
             title=None,
             legend=legend,
-            scale=alt.Scale(
-                domain=list(series["series"]), range=list(series["source"].map(_DASHES))
-            ),
+            scale=alt.Scale(domain=names, range=[_DASHES[source] for _, source in series]),
         ),
         tooltip=[
-            alt.Tooltip("layer:Q", title="layer l"),
-            alt.Tooltip("quantity:N"),
-            alt.Tooltip("source:N"),
-            alt.Tooltip("value:Q", format=".3~e"),
+            alt.Tooltip("layer", type="quantitative", title="layer l"),
+            alt.Tooltip("quantity", type="nominal"),
+            alt.Tooltip("source", type="nominal"),
+            alt.Tooltip("value", type="quantitative", format=".3~e"),
         ],
     )
     simulated = base.transform_filter("datum.source == 'simulated'")
     lines = simulated.mark_line(strokeWidth=_SIMULATED_WIDTH)
     points = simulated.mark_point(filled=True, size=16)
     theory = base.transform_filter("datum.source == 'theory'").mark_line(strokeWidth=_THEORY_WIDTH)
-    marks = marks.assign(pixel_y=[12 + 18 * i for i in range(len(marks))])
-    rules = _rules(
-        marks, depth, y=alt.Y("pixel_y:Q", scale=None), color=alt.ColorValue(_BROKEN), dash=[1, 0]
+    breaks = alt.Chart(alt.NamedData("breaks")).encode(color=alt.ColorValue(_BROKEN))
+    rules = breaks.mark_rule(strokeWidth=2, aria=False).encode(
+        x=alt.X("layer", type="quantitative"),
+        tooltip=[alt.Tooltip("label", type="nominal", title="where it breaks")],
     )
-    heading = alt.TitleParams(title, subtitle=verdict) if verdict else title
-    return finish(alt.layer(lines, points, theory, *rules), heading, height=440)
-
-
-def _rules(marks: pd.DataFrame, last: int, *, y: alt.Y, color, dash: list[int]) -> list:
-    """A vertical rule at each marks.layer, labelled with marks.label (none if no marks).
-
-    The label sits right of its rule, or left of it in the right part of the x range
-    (up to ``last``) so that it is not cut off at the edge. Rules closer together than
-    a label is wide (a pass that overflows in one layer and is exactly 0 a few layers on)
-    would run through each other's labels, so such a group labels all its rules beside
-    its outermost one.
-    """
-    if marks.empty:
-        return []
-    layer = marks["layer"].sort_values()
-    group = (layer.diff() > _LABEL_WIDTH * last).cumsum()
-    ends = layer.groupby(group).agg(["min", "max"]).loc[group].set_axis(layer.index)
-    right = ends["max"] > 0.6 * last
-    marks = marks.assign(right=right, label_x=ends["min"].where(right, ends["max"]))
-    base = alt.Chart(marks).encode(color=color)
-    rules = base.mark_rule(strokeWidth=2, strokeDash=dash).encode(
-        x=alt.X("layer:Q"), tooltip=[alt.Tooltip("label:N", title="where it breaks")]
-    )
-    labels = base.mark_text(
+    labels = breaks.mark_text(
         align=alt.ExprRef("datum.right ? 'right' : 'left'"),
         dx=alt.ExprRef("datum.right ? -5 : 5"),
         fontSize=13,
-    ).encode(x=alt.X("label_x:Q"), y=y, text=alt.Text("label:N"))
-    return [rules, labels]
+    ).encode(
+        x=alt.X("label_x", type="quantitative"),
+        y=alt.Y("pixel_y", type="quantitative", scale=None),
+        text=alt.Text("label", type="nominal"),
+    )
+    layers = [lines, points, theory, rules, labels, _extent("layer")]
+    return _with_finding(layers, title, height=440)
+
+
+def _placed(breaks: pd.DataFrame, last: int) -> pd.DataFrame:
+    """The breaks (layer, label) with where their rules' labels go: label_x, right (the
+    label left of its rule, in the right part of the x range up to ``last``, so that it
+    is not cut off at the edge) and pixel_y (a row each, from the top).
+
+    Rules closer together than a label is wide (a pass that overflows in one layer and is
+    exactly 0 a few layers on) would run through each other's labels, so such a group
+    labels all its rules beside its outermost one.
+    """
+    layer = breaks["layer"].sort_values()
+    group = (layer.diff() > _LABEL_WIDTH * last).cumsum()
+    ends = layer.groupby(group).agg(["min", "max"]).loc[group].set_axis(layer.index)
+    right = ends["max"] > 0.6 * last
+    return breaks.assign(
+        right=right,
+        label_x=ends["min"].where(right, ends["max"]),
+        pixel_y=[12 + 18 * i for i in range(len(breaks))],
+    )
 
 
 # Viridis at eleven even steps (d3's, as Vega's "viridis" scheme), interpolated in RGB
@@ -259,7 +279,7 @@ def _heatmap_png(shares: np.ndarray, top: float) -> str:
     return png_data_url(image)
 
 
-def histogram_chart(frame: pd.DataFrame, *, depth: int, value_title: str):
+def histogram_chart(*, value_title: str):
     """The share of A[l] in each value bin, per layer: x = layer, y = value, colour = share.
 
     Drawn as one image (``_heatmap_png``): up to 200 layers × 41 bins would be 8,200 rect
@@ -267,47 +287,36 @@ def histogram_chart(frame: pd.DataFrame, *, depth: int, value_title: str):
     invisible points at 0 and the largest share; a transparent column per layer carries
     the tooltip (the layer's most common bin).
 
-    frame: columns layer, low, high (the bin's edges), fraction (0 … 1); depth: L.
+    value_title: the y axis's title. Tables (``histogram_frames``): image, legend, columns.
     """
-    edges = np.unique(np.concatenate([frame["low"], frame["high"]]))
-    grid = frame.pivot(index="low", columns="layer", values="fraction")
-    grid = grid.reindex(index=edges[:-1], columns=range(1, depth + 1))
-    top = max(float(frame["fraction"].max()), 1e-12) if len(frame) else 1.0
-    x = alt.X("x0:Q", title="layer l", scale=alt.Scale(domain=[0.5, depth + 0.5], nice=False))
-    y = alt.Y("low:Q", title=value_title, scale=alt.Scale(domain=[edges[0], edges[-1]],
-                                                          nice=False, zero=False))  # fmt: skip
-    place = pd.DataFrame({"x0": [0.5], "x1": [depth + 0.5], "low": [edges[0]],
-                          "high": [edges[-1]]})  # fmt: skip
+    x = alt.X("x0", type="quantitative", title="layer l", scale=_FROM_THE_DATA)
+    y = alt.Y("low", type="quantitative", title=value_title, scale=_FROM_THE_DATA)
     image = (
-        alt.Chart(place)
-        .mark_image(url=_heatmap_png(grid.to_numpy(float), top), aspect=False, smooth=False)
-        .encode(x=x, x2="x1:Q", y=y, y2="high:Q")
+        alt.Chart(alt.NamedData("image"))
+        .mark_image(aspect=False, smooth=False)
+        .encode(x=x, x2="x1:Q", y=y, y2="high:Q", url=alt.Url("url", type="nominal"))
     )
     color = alt.Color(
-        "fraction:Q",
+        "fraction",
+        type="quantitative",
         title="share of units",
         scale=alt.Scale(
-            type="sqrt", domain=[0, top], range=list(_VIRIDIS), interpolate="rgb", zero=True
+            type="sqrt", range=list(_VIRIDIS), interpolate="rgb", zero=True, nice=False
         ),
         legend=alt.Legend(format=".0%"),
     )
-    legend = (
-        alt.Chart(pd.DataFrame({"fraction": [0.0, top]}))
-        .mark_point(opacity=0)
-        .encode(color=color, x=alt.datum(1), y=alt.datum(float(edges[0])))
-    )
-    busiest = frame.loc[frame.groupby("layer")["fraction"].idxmax()] if len(frame) else frame
+    legend = alt.Chart(alt.NamedData("legend")).mark_point(opacity=0).encode(color=color, x=x, y=y)
     columns = (
-        alt.Chart(busiest.assign(x0=busiest["layer"] - 0.5, x1=busiest["layer"] + 0.5))
+        alt.Chart(alt.NamedData("columns"))
         .mark_rect(opacity=0)
         .encode(
             x=x,
             x2="x1:Q",
             tooltip=[
-                alt.Tooltip("layer:Q", title="layer l"),
-                alt.Tooltip("low:Q", title="most units from A =", format=".2f"),
-                alt.Tooltip("high:Q", title="to", format=".2f"),
-                alt.Tooltip("fraction:Q", title="share there", format=".1%"),
+                alt.Tooltip("layer", type="quantitative", title="layer l"),
+                alt.Tooltip("low", type="quantitative", title="most units from A =", format=".2f"),
+                alt.Tooltip("high", type="quantitative", title="to", format=".2f"),
+                alt.Tooltip("fraction", type="quantitative", title="share there", format=".1%"),
             ],
         )
     )
@@ -332,10 +341,27 @@ def power_of_ten(log10_value: float, *, latex: bool = True) -> str:
     return f"{mantissa:.2f} × 10{str(k).translate(_SUPERSCRIPTS)}"
 
 
-def linear_frames(signal: DeepLinearSignal) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """(signal, bands, marks) for ``linear_depth_chart``; bands are each dtype's limits."""
+def linear_frames(signal: DeepLinearSignal, finding: str = "") -> dict[str, pd.DataFrame]:
+    """The tables of ``linear_depth_chart``, by name (those that hold rows: a line that
+    stays in range has no bands and no marks).
+
+    signal: layer, log10_A, value (the magnitude as text, for the tooltip), dotted (a
+        point per layer while there are up to 40).
+    bands: dtype, region, low, high: the log10 ranges a dtype cannot hold exactly, cut
+        to the plotted range, so only the ones the signal comes near appear.
+    marks: dtype, layer, label, edge (the log10 magnitude of the limit), start, row_y:
+        the first layer where a dtype gives out, its rule from the axis the line starts
+        at (start) to the limit, and its row of text in the corner the line leaves empty.
+    extent: layer, log10_A: the plotted range's corners, the line's padded.
+    finding: text: the line's verdict, under the title ("explodes: ×1.5 per layer").
+    """
     frame = pd.DataFrame({"layer": signal.layers, "log10_A": signal.log10_A})
     frame["value"] = [power_of_ten(v, latex=False) for v in signal.log10_A]
+    frame["dotted"] = len(frame) <= 40
+    low = min(frame["log10_A"].min(), 0.0)
+    high = max(frame["log10_A"].max(), 0.0)
+    pad = max(0.06 * (high - low), 0.25)
+    low, high = low - pad, high + pad
     bands, marks = [], []
     for dtype, limits in signal.limits.items():
         info = np.finfo(dtype)
@@ -355,54 +381,100 @@ def linear_frames(signal: DeepLinearSignal) -> tuple[pd.DataFrame, pd.DataFrame,
         ):
             if layer is not None:
                 marks.append((dtype, layer, f"{dtype}: {what} at l = {layer}", edge[what]))
-    return (
-        frame,
-        pd.DataFrame(bands, columns=["dtype", "region", "low", "high"]),
-        pd.DataFrame(marks, columns=["dtype", "layer", "label", "edge"]),
+    bands = pd.DataFrame(bands, columns=["dtype", "region", "low", "high"])
+    bands = bands.assign(low=bands["low"].clip(low, high), high=bands["high"].clip(low, high))
+    marks = pd.DataFrame(marks, columns=["dtype", "layer", "label", "edge"])
+    rising = bool(frame["log10_A"].iloc[-1] > frame["log10_A"].iloc[0])
+    # The limit nearest the corner first: the highest of a rising line's at the top.
+    marks = marks.sort_values("edge", ascending=not rising, kind="stable", ignore_index=True)
+    step = 0.07 * (high - low) * (-1 if rising else 1)
+    marks["start"] = low if rising else high
+    marks["row_y"] = [(high if rising else low) + (i + 0.6) * step for i in range(len(marks))]
+    return _drawn(
+        {
+            "signal": frame,
+            "bands": bands[bands["high"] > bands["low"]],
+            "marks": marks,
+            "extent": pd.DataFrame({"layer": [0, max(signal.L - 1, 1)], "log10_A": [low, high]}),
+            "finding": finding_frame(finding),
+        }
     )
 
 
+# What each pass's chart draws: core's per-layer array → (quantity, source), in the
+# legend's order.
+_FORWARD_ARRAYS = {
+    "Z_rms": ("rms of Z[l]", "simulated"),
+    "Z_rms_theory": ("rms of Z[l]", "theory"),
+}
+_BACKWARD_ARRAYS = {
+    "dA_rms": ("rms of dA[l]", "simulated"),
+    "dA_rms_theory": ("rms of dA[l]", "theory"),
+    "dW_norm": ("Frobenius norm of dW[l]", "simulated"),
+}
+FORWARD, BACKWARD = (tuple(arrays.values()) for arrays in (_FORWARD_ARRAYS, _BACKWARD_ARRAYS))
+"""The series of the forward and the backward chart, for ``per_layer_chart``."""
+
+
 def _long(s: RandomNetworkSignals, columns: dict[str, tuple[str, str]]) -> pd.DataFrame:
-    """(layer, quantity, source, value) rows of the named per-layer arrays of s, keeping
-    only values a log axis can show (no 0, inf or NaN)."""
+    """(layer, quantity, source, series, value) rows of the named per-layer arrays of s,
+    keeping only values a log axis can show (no 0, inf or NaN)."""
     frame = long_frame(
-        {"layer": s.layers, "quantity": q, "source": src, "value": getattr(s, n)}
+        {
+            "layer": s.layers,
+            "quantity": q,
+            "source": src,
+            "series": f"{q}, {src}",
+            "value": getattr(s, n),
+        }
         for n, (q, src) in columns.items()
     )
     return frame[np.isfinite(frame["value"]) & (frame["value"] > 0)]
 
 
-def _breaks(nonfinite: int | None, zero: int | None, dtype: str) -> pd.DataFrame:
-    rows = [(nonfinite, f"{dtype}: inf/NaN at layer {nonfinite}"), (zero, f"0 at layer {zero}")]
-    return pd.DataFrame([r for r in rows if r[0] is not None], columns=["layer", "label"])
-
-
-def forward_frames(s: RandomNetworkSignals) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(frame, marks) of the forward pass for ``per_layer_chart``."""
-    frame = _long(
-        s, {"Z_rms": ("rms of Z[l]", "simulated"), "Z_rms_theory": ("rms of Z[l]", "theory")}
-    )
-    return frame, _breaks(s.forward_nonfinite_layer, s.forward_zero_layer, s.dtype)
-
-
-def backward_frames(s: RandomNetworkSignals) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(frame, marks) of the backward pass for ``per_layer_chart``."""
-    frame = _long(
-        s,
+def _pass_frames(
+    s: RandomNetworkSignals, arrays: dict, breaks: list[tuple[int | None, str]], finding: str
+) -> dict[str, pd.DataFrame]:
+    # The tables of a pass's chart: its lines, its breaks (those that happened) placed,
+    # the x range 1 … L even where values are missing, and its finding.
+    breaks = pd.DataFrame([b for b in breaks if b[0] is not None], columns=["layer", "label"])
+    return _drawn(
         {
-            "dA_rms": ("rms of dA[l]", "simulated"),
-            "dA_rms_theory": ("rms of dA[l]", "theory"),
-            "dW_norm": ("Frobenius norm of dW[l]", "simulated"),
-        },
+            "points": _long(s, arrays),
+            "breaks": _placed(breaks, s.depth),
+            "extent": pd.DataFrame({"layer": [1, s.depth]}),
+            "finding": finding_frame(finding),
+        }
     )
+
+
+def _breaks(nonfinite: int | None, zero: int | None, dtype: str) -> list[tuple[int | None, str]]:
+    return [(nonfinite, f"{dtype}: inf/NaN at layer {nonfinite}"), (zero, f"0 at layer {zero}")]
+
+
+def forward_frames(s: RandomNetworkSignals, finding: str = "") -> dict[str, pd.DataFrame]:
+    """The forward pass's tables for ``per_layer_chart`` (series ``FORWARD``), by name:
+    points (layer, quantity, source, series, value), breaks (layer, label and where the
+    label goes: label_x, right, pixel_y) where the signal overflowed or became exactly 0
+    (left out if it did neither), extent (layer: 1 and L) and finding (text: the verdict
+    under the title)."""
+    breaks = _breaks(s.forward_nonfinite_layer, s.forward_zero_layer, s.dtype)
+    return _pass_frames(s, _FORWARD_ARRAYS, breaks, finding)
+
+
+def backward_frames(s: RandomNetworkSignals, finding: str = "") -> dict[str, pd.DataFrame]:
+    """The backward pass's tables for ``per_layer_chart`` (series ``BACKWARD``), as
+    ``forward_frames``'s; after a forward overflow one break at layer L says why nothing
+    came back."""
     if s.forward_nonfinite_layer is not None:  # nothing came back: say why, once
-        lost = f"{s.dtype}: none, Z[{s.forward_nonfinite_layer}] overflowed"
-        return frame, pd.DataFrame({"layer": [s.depth], "label": [lost]})
-    return frame, _breaks(s.backward_nonfinite_layer, s.backward_zero_layer, s.dtype)
+        breaks = [(s.depth, f"{s.dtype}: none, Z[{s.forward_nonfinite_layer}] overflowed")]
+    else:
+        breaks = _breaks(s.backward_nonfinite_layer, s.backward_zero_layer, s.dtype)
+    return _pass_frames(s, _BACKWARD_ARRAYS, breaks, finding)
 
 
-def histogram_frame(s: RandomNetworkSignals) -> pd.DataFrame:
-    """(layer, low, high, fraction) for ``histogram_chart``, one row per layer and bin;
+def histogram_cells(s: RandomNetworkSignals) -> pd.DataFrame:
+    """(layer, low, high, fraction): one row per layer and bin, the share of A[l] there;
     a layer with no finite activation (lost to overflow) has no rows and stays blank.
     Only the bins A[l] can fall in are drawn (``reachable_bins``: ReLU's start at 0)."""
     edges, bins = s.bin_edges, s.reachable_bins
@@ -415,3 +487,32 @@ def histogram_frame(s: RandomNetworkSignals) -> pd.DataFrame:
         ],
         columns=["layer", "low", "high", "fraction"],
     )
+
+
+def histogram_frames(s: RandomNetworkSignals) -> dict[str, pd.DataFrame]:
+    """The tables of ``histogram_chart``, by name (columns left out if every layer was
+    lost to overflow).
+
+    image: url (the PNG of ``histogram_cells``, a data: URL), x0, x1, low, high: where
+        it lies, layers 0.5 … L + 0.5 and the bins' ends.
+    legend: fraction (0 and the largest share), x0, low: the colour scale's extent.
+    columns: layer, low, high, fraction, x0, x1: each layer's most common bin.
+    """
+    cells = histogram_cells(s)
+    edges = s.bin_edges[s.reachable_bins.start :]
+    grid = cells.pivot(index="low", columns="layer", values="fraction")
+    grid = grid.reindex(index=edges[:-1], columns=range(1, s.depth + 1))
+    top = max(float(cells["fraction"].max()), 1e-12) if len(cells) else 1.0
+    image = pd.DataFrame(
+        {
+            "url": [_heatmap_png(grid.to_numpy(float), top)],
+            "x0": [0.5],
+            "x1": [s.depth + 0.5],
+            "low": [edges[0]],
+            "high": [edges[-1]],
+        }
+    )
+    legend = pd.DataFrame({"fraction": [0.0, top], "x0": [0.5, 0.5], "low": edges[[0, 0]]})
+    busiest = cells.loc[cells.groupby("layer")["fraction"].idxmax()] if len(cells) else cells
+    columns = busiest.assign(x0=busiest["layer"] - 0.5, x1=busiest["layer"] + 0.5)
+    return _drawn({"image": image, "legend": legend, "columns": columns})

@@ -29,9 +29,9 @@ def linear_section():
     top = panel.headline(signal)
     number.metric(top.label, top.value, help=panel.HEADLINE_HELP)
     number.caption(top.detail)
-    show(charts.linear_depth_chart, *charts.linear_frames(signal),
-         verdict=panel.line_verdict(signal), name="deep_linear_network",
-         description=panel.linear_description(signal), where=picture)  # fmt: skip
+    show(charts.linear_depth_chart, name="deep_linear_network",
+         description=panel.LINEAR_DESCRIPTION, where=picture,
+         tables=charts.linear_frames(signal, panel.line_verdict(signal)))  # fmt: skip
     lecture, live = st.columns(2)
     lecture.latex(r"\hat y = W^{[L]}\,(a I)^{L-1}\,x = a^{L-1}\,x")
     live.latex(panel.linear_latex(signal))
@@ -64,20 +64,18 @@ def random_section():
         level, text = panel.notice(net)
         getattr(st, level)(text)
         passes = (
-            (charts.forward_frames(net), "Forward: activations", "rms of Z[l] (log scale)"),
-            (charts.backward_frames(net), "Backward: gradients", "gradient size (log scale)"),
+            (charts.forward_frames, charts.FORWARD, "Forward: activations", "rms of Z[l]"),
+            (charts.backward_frames, charts.BACKWARD, "Backward: gradients", "gradient size"),
         )
-        verdicts, descriptions = panel.pass_verdicts(net), panel.pass_descriptions(net)
-        for column, (frames, title, y_title), verdict, description in zip(
-            st.columns(2), passes, verdicts, descriptions, strict=True
+        for column, (frames, series, title, y_title), verdict, description in zip(
+            st.columns(2), passes, panel.pass_verdicts(net), panel.PASS_DESCRIPTIONS, strict=True
         ):
-            show(charts.per_layer_chart, *frames, depth=net.depth, title=title, y_title=y_title,
-                 verdict=verdict, name=title.split(":")[0].lower(), description=description,
-                 where=column)  # fmt: skip
-        value = f"A[l] = {net.activation}(Z[l])"
-        show(charts.histogram_chart, charts.histogram_frame(net), depth=net.depth,
-             value_title=value, name="activation_histograms",
-             description=panel.histogram_description(net))  # fmt: skip
+            show(charts.per_layer_chart, series, title=title, y_title=f"{y_title} (log scale)",
+                 name=title.split(":")[0].lower(), description=description, where=column,
+                 tables=frames(net, verdict))  # fmt: skip
+        show(charts.histogram_chart, value_title=f"A[l] = {net.activation}(Z[l])",
+             name="activation_histograms", description=panel.histogram_description(net.activation),
+             tables=charts.histogram_frames(net))  # fmt: skip
         st.caption(panel.histogram_caption(net))
 
 

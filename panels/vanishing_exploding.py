@@ -192,14 +192,13 @@ def line_verdict(signal: DeepLinearSignal) -> str:
     return f"{VERDICT_WORDS[signal.verdict]}: ×{signal.a:g} per layer"
 
 
-def linear_description(signal: DeepLinearSignal) -> str:
-    """The deep linear chart's alternative text, from its numbers."""
-    top = headline(signal)
-    return (
-        f"Line of |A[l]| = {signal.a:g}^l · x over {signal.L} layers on a log scale, with "
-        f"the float ranges shaded: the signal {VERDICT_WORDS[signal.verdict]}; "
-        f"{top.label} {top.value}."
-    )
+LINEAR_DESCRIPTION = (
+    "Line of |A[l]| = a^l · x against the layer l, in powers of ten, with the ranges "
+    "float32 and float64 cannot hold shaded (overflow to inf above, subnormal numbers and "
+    "zero below). Where the line crosses a limit, a dashed rule marks the layer and a row of "
+    "text in the corner the line leaves empty names it; the line's verdict, explodes, "
+    "vanishes or keeps its scale, is written under the title."
+)
 
 
 # ---------------------------------------------------------------- random networks
@@ -398,7 +397,7 @@ def theory_clause(measured: DepthTrend | None, theory: np.ndarray, width: int) -
 
 
 def pass_verdicts(net: RandomNetworkSignals) -> tuple[str, str]:
-    """What the forward and the backward chart show, in plain text for their subtitles:
+    """What the forward and the backward chart show, in plain text under their titles:
     each pass's verdict by the one rule, or where its numbers broke."""
     if net.forward_nonfinite_layer is not None:
         k = net.forward_nonfinite_layer
@@ -420,22 +419,25 @@ def pass_verdicts(net: RandomNetworkSignals) -> tuple[str, str]:
     return forward, f"the gradient {words}: ×{back.trend.per_layer:#.3g} per layer back"
 
 
-def pass_descriptions(net: RandomNetworkSignals) -> tuple[str, str]:
-    """The forward and backward charts' alternative text, from their numbers."""
-    forward, back = pass_verdicts(net)
-    lines = "simulated (solid, with points) and from theory (dashed)"
-    return (
-        f"Log-scale lines of the rms of Z[l] over {net.depth} layers, {lines}: {forward}.",
-        f"Log-scale lines of the rms of dA[l], {lines}, and of the Frobenius norm of dW[l], "
-        f"over {net.depth} layers: {back}.",
-    )
+_LINES = "simulated (solid, with points) and from theory (dashed)"
+_BREAKS = "red rules mark a layer where the numbers overflowed or became exactly zero"
+PASS_DESCRIPTIONS = (
+    f"Log-scale lines of the rms of Z[l] against the layer l, {_LINES}; {_BREAKS}. "
+    "Under the title: whether the signal keeps its scale, and by how much it changes "
+    "per layer.",
+    f"Log-scale lines of the rms of dA[l], {_LINES}, and of the Frobenius norm of dW[l], "
+    f"against the layer l; {_BREAKS}. Under the title: whether the gradient keeps its "
+    "scale on its way back, and by how much it changes per layer.",
+)
+"""The forward and backward charts' alternative text; their findings are under their
+titles, in the chart."""
 
 
-def histogram_description(net: RandomNetworkSignals) -> str:
-    """The histogram heatmap's alternative text."""
+def histogram_description(activation: str) -> str:
+    """The histogram heatmap's alternative text, for this activation."""
     return (
-        f"Heatmap of the share of the units of A[l] in each of {len(net.reachable_bins)} "
-        f"value bins, for each of the {net.depth} layers. {HISTOGRAM_READING[net.activation]}"
+        "Heatmap of the share of the units of A[l] in each value bin (colour, from dark "
+        f"purple to yellow), for each layer l. {HISTOGRAM_READING[activation]}"
     )
 
 

@@ -23,6 +23,7 @@ from core.propagation import (
     deep_linear_signal,
     simulate_random_network,
 )
+from panels import vanishing_exploding as panel
 from tests import vega_expressions
 
 PAGE = "../pages/vanishing_exploding.py"
@@ -47,8 +48,18 @@ def specs(at: AppTest) -> list[dict]:
 
 def chart_data(at: AppTest, index: int) -> list[pd.DataFrame]:
     """The DataFrames a chart on the page was drawn from (Streamlit ships them as Arrow)."""
+    return list(chart_tables(at, index).values())
+
+
+def chart_tables(at: AppTest, index: int) -> dict[str, pd.DataFrame]:
+    """The tables a chart on the page was drawn from, by name."""
     chart = at.get("vega_lite_chart")[index]
-    return [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
+    return {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+
+
+def finding(at: AppTest, index: int) -> str:
+    """The finding a chart on the page writes under its title."""
+    return chart_tables(at, index)["finding"]["text"].item()
 
 
 def network(at: AppTest):
@@ -88,14 +99,13 @@ def test_the_hero_holds_the_key_number_the_two_controls_and_the_chart_side_by_si
     assert controls.slider(key="ve_a").value == 1.5 and controls.slider(key="ve_L").value == 10
     assert len(controls.button) == 4  # the presets
     (chart,) = picture.get("vega_lite_chart")
-    spec = json.loads(chart.proto.spec)
-    assert spec["title"]["subtitle"] == "explodes: ×1.5 per layer"
-    assert spec["description"].startswith("Line of |A[l]| = 1.5^l · x over 10 layers")
-    assert spec["description"].endswith("float32 holds all 10 layers: ŷ ≈ 38.44 · x.")
-    forward, backward, histogram = (json.loads(c.proto.spec) for c in at.get("vega_lite_chart")[1:])
-    assert forward["title"]["subtitle"].startswith("the signal keeps its scale: ×")
-    assert backward["title"]["subtitle"].startswith("the gradient keeps its scale: ×")
-    assert "each of 21 value bins, for each of the 50 layers" in histogram["description"]
+    assert json.loads(chart.proto.spec)["description"] == panel.LINEAR_DESCRIPTION
+    assert finding(at, 0) == "explodes: ×1.5 per layer"  # under the chart's title
+    assert finding(at, 1).startswith("the signal keeps its scale: ×")
+    assert finding(at, 2).startswith("the gradient keeps its scale: ×")
+    histogram = json.loads(at.get("vega_lite_chart")[3].proto.spec)
+    assert histogram["description"] == panel.histogram_description("relu")
+    assert f"{len(network(at).reachable_bins)} bins from the one holding 0" in page_text(at)
 
 
 @pytest.mark.parametrize(
@@ -170,9 +180,7 @@ def test_a_equal_to_one_is_the_knife_edge():
     assert r"1^{1999} \cdot x" in at.latex[1].value and r"\approx 1 \cdot x" in at.latex[1].value
     assert (at.metric[0].label, at.metric[0].value) == ("float32 holds all 2000 layers: ŷ ≈", "x")
     assert at.caption[0].value.startswith("a = 1 is the knife edge: ŷ = x at any depth.")
-    assert json.loads(at.get("vega_lite_chart")[0].proto.spec)["title"]["subtitle"] == (
-        "keeps its scale: ×1 per layer"
-    )
+    assert finding(at, 0) == "keeps its scale: ×1 per layer"
 
 
 def test_the_live_formula_and_notice_follow_the_network_controls():
@@ -263,12 +271,21 @@ def test_power_of_ten_writes_magnitudes_beyond_any_float(log10_value, text):
 
 def test_linear_chart_marks_where_each_float_type_gives_out():
     signal = deep_linear_signal(1.5, 2000)
-    frame, bands, marks = charts.linear_frames(signal)
-    assert set(marks["label"]) == {"float32: inf at l = 219", "float64: inf at l = 1751"}
-    assert set(bands["dtype"]) == {"float32", "float64"}
-    spec = charts.linear_depth_chart(frame, bands, marks).to_dict()
-    marks_used = [layer["mark"]["type"] for layer in spec["layer"]]
-    assert marks_used == ["rect", "line", "rule", "text"]
+    tables = charts.linear_frames(signal)
+    limits = signal.limits
+    assert set(tables["marks"]["label"]) == {
+        f"float32: inf at l = {limits['float32'].overflow_layer}",  # 219
+        f"float64: inf at l = {limits['float64'].overflow_layer}",  # 1751
+    }
+    assert set(tables["bands"]["dtype"]) == {"float32", "float64"}
+    assert not tables["signal"]["dotted"].any()  # 2000 layers: a line without points
+    assert charts.linear_frames(deep_linear_signal(1.5, 40))["signal"]["dotted"].all()
+    spec = charts.linear_depth_chart().to_dict()
+    drawn = [(layer["mark"]["type"], layer["data"]["name"]) for layer in spec["layer"]]
+    assert drawn == [
+        ("rect", "bands"), ("line", "signal"), ("point", "signal"), ("rule", "marks"),
+        ("text", "marks"), ("point", "extent"), ("text", "finding"),
+    ]  # fmt: skip
     assert spec["layer"][1]["encoding"]["tooltip"]
     assert (
         "legend" not in json.dumps(spec["layer"][0])
@@ -280,10 +297,12 @@ def test_per_layer_chart_is_log_scaled_with_theory_dashed():
     s = simulate_random_network(
         40, 32, "relu", "random", np.random.default_rng(0), 10.0, dtype="float32"
     )
-    frame, marks = charts.forward_frames(s)
+    tables = charts.forward_frames(s)
+    frame = tables["points"]
     assert np.all(np.isfinite(frame["value"])) and np.all(frame["value"] > 0)
-    assert list(marks["layer"]) == [s.forward_nonfinite_layer]
-    spec = charts.per_layer_chart(frame, marks, depth=40, title="t", y_title="y").to_dict()
+    assert list(tables["breaks"]["layer"]) == [s.forward_nonfinite_layer]
+    assert list(tables["extent"]["layer"]) == [1, 40]  # the x axis spans all 40 layers
+    spec = charts.per_layer_chart(charts.FORWARD, title="t", y_title="y").to_dict()
     encoding = spec["layer"][0]["encoding"]
     assert encoding["y"]["scale"]["type"] == "log"
     assert [6, 4] in encoding["strokeDash"]["scale"]["range"]
@@ -294,10 +313,8 @@ def test_the_theory_is_drawn_over_the_simulation_and_the_legend_shows_its_dashes
     # Before: the dashed theory lay under the solid simulation, and the legend drew both
     # as one short stroke.
     s = simulate_random_network(30, 64, "relu", "he", np.random.default_rng(0), 1.0)
-    frame, marks = charts.backward_frames(s)
-    spec = charts.per_layer_chart(
-        frame, marks, depth=30, title="t", y_title="y", verdict="v"
-    ).to_dict()
+    assert charts.backward_frames(s, "v")["finding"]["text"].item() == "v"
+    spec = charts.per_layer_chart(charts.BACKWARD, title="t", y_title="y").to_dict()
     lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
     drawn = [layer["transform"][0]["filter"] for layer in lines]
     assert drawn == ["datum.source == 'simulated'", "datum.source == 'theory'"]  # theory last
@@ -311,32 +328,36 @@ def test_the_theory_is_drawn_over_the_simulation_and_the_legend_shows_its_dashes
     legend = color["legend"]
     assert legend == dash["legend"] and "orient" not in legend  # one legend, placed globally
     assert legend["symbolSize"] ** 0.5 >= 3 * sum(dashes["rms of dA[l], theory"])  # 3 dashes
-    assert spec["title"] == {"text": "t", "subtitle": "v"}
+    finding = spec["layer"][-1]  # the finding where a subtitle goes: above the plot
+    assert finding["data"] == {"name": "finding"} and finding["encoding"]["y"]["value"] < 0
+    assert spec["title"]["text"] == "t"
 
 
-def heatmap(spec: dict) -> np.ndarray:
+def heatmap(tables: dict[str, pd.DataFrame]) -> np.ndarray:
     """The histogram chart's image as RGBA pixels (rows top to bottom)."""
-    image = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "image")
-    url = image["mark"]["url"]
+    url = tables["image"]["url"].item()
     assert url.startswith("data:image/png;base64,")  # drawn in the page, nothing fetched
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))))
 
 
 def test_histogram_frame_has_one_row_per_layer_and_bin():
     s = simulate_random_network(5, 32, "tanh", "random", np.random.default_rng(0), 1.0)
-    frame = charts.histogram_frame(s)
+    frame = charts.histogram_cells(s)
     assert len(frame) == 5 * (len(s.bin_edges) - 1)
     assert np.allclose(frame.groupby("layer")["fraction"].sum(), 1.0)
 
 
 def test_the_histogram_is_one_image_with_a_block_of_the_share_s_colour_per_cell():
     s = simulate_random_network(7, 32, "tanh", "xavier", np.random.default_rng(0), 1.0)
-    frame = charts.histogram_frame(s)  # tanh's outer bins are empty here
-    spec = charts.histogram_chart(frame, depth=7, value_title="A").to_dict()
+    frame = charts.histogram_cells(s)  # tanh's outer bins are empty here
+    tables = charts.histogram_frames(s)
+    spec = charts.histogram_chart(value_title="A").to_dict()
     # no cell is drawn as a mark: the only rects are the transparent per-layer tooltips
     rects = [layer["mark"] for layer in spec["layer"] if layer["mark"]["type"] == "rect"]
     assert [mark["opacity"] for mark in rects] == [0]
-    pixels = heatmap(spec)
+    image = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "image")
+    assert image["encoding"]["url"]["field"] == "url"  # the picture travels in its table
+    pixels = heatmap(tables)
     bins = len(s.bin_edges) - 1
     height, width = pixels.shape[:2]
     assert width % 7 == 0 and height % bins == 0 and width >= 800 and height >= 400
@@ -355,8 +376,9 @@ def test_the_histogram_is_one_image_with_a_block_of_the_share_s_colour_per_cell(
     )
     assert (pixels[..., 3] == 255).all()  # every layer holds values
     legend = next(layer for layer in spec["layer"] if "color" in layer.get("encoding", {}))
-    scale = legend["encoding"]["color"]["scale"]
-    assert scale["domain"] == [0, top["fraction"]] and scale["type"] == "sqrt"
+    assert legend["encoding"]["color"]["scale"]["type"] == "sqrt"
+    assert list(tables[legend["data"]["name"]]["fraction"]) == [0, top["fraction"]]
+    assert list(tables["image"].loc[0, ["x0", "x1"]]) == [0.5, 7.5]  # the layers' cells
 
 
 @pytest.mark.parametrize("scale", [0.01, 1.0, 10.0])
@@ -374,12 +396,12 @@ def test_after_a_forward_overflow_the_backward_chart_names_it_once_and_lost_laye
                                 dtype="float32")  # fmt: skip
     k = s.forward_nonfinite_layer
     assert k is not None and k < 200
-    _, marks = charts.backward_frames(s)
+    marks = charts.backward_frames(s)["breaks"]
     assert list(marks["layer"]) == [200] and f"Z[{k}] overflowed" in marks["label"].iloc[0]
-    frame = charts.histogram_frame(s)
+    frame = charts.histogram_cells(s)
     shown = set(frame["layer"])
     assert max(shown) < s.depth and all(s.A_histogram[l - 1].sum() > 0 for l in shown)
-    pixels = heatmap(charts.histogram_chart(frame, depth=200, value_title="A").to_dict())
+    pixels = heatmap(charts.histogram_frames(s))
     alpha = pixels[..., 3].max(axis=0).reshape(200, -1)[:, 0]  # per layer
     assert list(alpha > 0) == [l in shown for l in range(1, 201)]  # lost layers are blank
 
@@ -388,13 +410,13 @@ def test_relu_histogram_starts_at_the_bin_holding_zero_and_says_so():
     from panels.vanishing_exploding import histogram_caption
 
     relu = simulate_random_network(5, 64, "relu", "he", np.random.default_rng(0), 1.0)
-    frame = charts.histogram_frame(relu)
+    frame = charts.histogram_cells(relu)
     assert frame["low"].min() < 0 < frame["high"].min()  # the bin of ReLU's zeros is kept
     assert np.allclose(frame.groupby("layer")["fraction"].sum(), 1.0)  # nothing was lost
     assert len(frame) == 5 * len(relu.reachable_bins) < 5 * (len(relu.bin_edges) - 1)
     assert "from the one holding 0" in histogram_caption(relu)
     leaky = simulate_random_network(5, 64, "leaky_relu", "he", np.random.default_rng(0), 1.0)
-    assert charts.histogram_frame(leaky)["low"].min() == leaky.bin_edges[0]
+    assert charts.histogram_cells(leaky)["low"].min() == leaky.bin_edges[0]
     assert "left out" not in histogram_caption(leaky)
 
 

@@ -2,6 +2,7 @@
 with the numbers that trigger it, and the words checked against those numbers."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -234,8 +235,6 @@ def test_the_line_s_verdict_is_the_one_rule_on_y_hat_over_x(a, L, verdict):
     signal = deep_linear_signal(a, L)
     assert signal.verdict == verdict  # 1.05⁹ ≈ 1.55 is within ×2
     assert panel.line_verdict(signal) == f"{panel.VERDICT_WORDS[verdict]}: ×{a:g} per layer"
-    description = panel.linear_description(signal)
-    assert f"over {L} layers" in description and panel.VERDICT_WORDS[verdict] in description
 
 
 def test_the_help_gives_each_float_s_range_from_numpy():
@@ -253,9 +252,6 @@ def test_the_pass_verdicts_follow_the_one_rule_forward_and_back():
     f, b = depth_trend(net.Z_rms), depth_trend(net.dA_rms[::-1])
     assert forward == f"the signal keeps its scale: ×{f.per_layer:#.3g} per layer"
     assert back == f"the gradient explodes: ×{b.per_layer:#.3g} per layer back"
-    descriptions = panel.pass_descriptions(net)
-    assert descriptions[0].endswith(f"{forward}.") and descriptions[1].endswith(f"{back}.")
-    assert "over 50 layers" in descriptions[0]
 
 
 def test_the_pass_verdicts_name_a_forward_overflow_and_that_nothing_came_back():
@@ -277,11 +273,22 @@ def test_the_pass_verdicts_name_exact_zeros_both_ways():
     )
 
 
-def test_the_histogram_description_counts_its_bins_and_layers():
-    net = simulate("relu", "he", depth=12)
-    text = panel.histogram_description(net)
-    assert f"each of {len(net.reachable_bins)} value bins" in text and "12 layers" in text
-    assert panel.HISTOGRAM_READING["relu"] in text
+@pytest.mark.parametrize("activation", list(panel.HISTOGRAM_READING))
+def test_the_histogram_description_reads_the_activation_and_carries_no_setting(activation):
+    text = panel.histogram_description(activation)
+    assert text.startswith("Heatmap of the share of the units of A[l] in each value bin")
+    assert text.endswith(panel.HISTOGRAM_READING[activation])
+
+
+def test_the_descriptions_say_what_the_charts_show_without_the_current_numbers():
+    # The numbers are on the page: the headline, and each chart's finding under its title.
+    # A description that carried them would change the spec, and rebuild the chart, on
+    # every move (tests/test_steady_charts.py).
+    forward, backward = panel.PASS_DESCRIPTIONS
+    assert "rms of Z[l]" in forward and "dW[l]" in backward
+    for text in (panel.LINEAR_DESCRIPTION, forward, backward):
+        assert "under the title" in text.lower()
+        assert not re.search(r"\d", re.sub("float(32|64)", "", text))
 
 
 def test_the_live_formulas_are_broken_over_lines_for_a_phone():
