@@ -338,6 +338,13 @@ past it; the run then starts again (st.rerun) and the next goes on, so no reques
 worker (or, without workers, the server) for six trainings while other visitors wait."""
 
 
+SPLIT_S = 0.3
+"""Seconds of making cells after which a run stops at the six and the rest of the page
+comes in a run of its own: a training (half a second or more). Cells sliced from runs
+already made (another number of iterations: some 20 ms each) go on in the same run, and
+the browser draws the page once."""
+
+
 def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     """The hero: the six initializations trained side by side on the same data from the
     same seed, their main controls beside them, and the key number.
@@ -345,7 +352,7 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     The cells fill in one by one with a progress bar: trainings already made (by any
     session) are drawn at once; the others are trained in order, as many per script run
     as fit in ``RUN_BUDGET_S`` (at least one), the run starting again after them. The
-    page goes on below only in a run that trained nothing here. Returns the training
+    page goes on below only in a run that trained nothing here (``SPLIT_S``). Returns the training
     setting, the seed and the six.
     """
     controls, grid = st.columns([1, 3.3], gap="medium")
@@ -361,7 +368,7 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     for slot, name in zip(slots, PRESETS, strict=True):
         slot.container(height=CELL_HEIGHT, border=False).caption(f"{name}: to train")
     cells: dict[str, Cell] = {}
-    started, longest = time.time(), 0.0  # the longest training made in this run
+    started, longest, made = time.time(), 0.0, 0.0  # the longest and all cells made here
     for i, (slot, name) in enumerate(zip(slots, PRESETS, strict=True)):
         now = time.time()
         if longest and now - started + longest > RUN_BUDGET_S:
@@ -370,13 +377,14 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
         cells[name] = trained_cell(training, name, seed)
         if cells[name].made_at >= now:  # made in this run, not taken from the cache
             longest = max(longest, time.time() - now)
+            made += time.time() - now
         cell, size = cells[name], _cell_size()
         show(charts.training_cell, points, extent, domain, len(cell.frames), size,
              name=f"trained_{i + 1}", where=slot, width="content",
              tables=charts.cell_tables(cell.frames, cell.costs, cell_title(name, cell.score),
                                        cell.label, size),
              description=cell_description(name))  # fmt: skip
-    if longest:
+    if made > SPLIT_S:
         st.rerun()  # the rest of the page in a request of its own
     number.metric(**key_number(cells, activation))
     return training, seed, cells

@@ -88,7 +88,9 @@ def show(
     spec = chart_spec(build, args, kwargs, presenting())
     spec = {
         **spec,
-        "datasets": {**spec["datasets"], **(tables or {})},
+        # An empty table is left out: Vega draws its layers from an empty one all the same,
+        # and the page's download has no part for it.
+        "datasets": {**spec["datasets"], **{k: t for k, t in (tables or {}).items() if len(t)}},
         "description": description,
         "usermeta": {"name": name},  # Vega-Lite's field for an app's own notes
     }
