@@ -183,14 +183,19 @@ def script_runs(monkeypatch) -> list[int]:
     return runs
 
 
-@pytest.mark.parametrize(("budget", "runs"), [(0.0, 6 + 1), (1e6, 1 + 1)])
+@pytest.mark.parametrize(
+    ("budget", "split", "runs"), [(0.0, 0.0, 6 + 1), (1e6, 0.0, 1 + 1), (1e6, 1e6, 1)]
+)
 def test_the_six_train_as_many_per_request_as_the_budget_allows(
-    monkeypatch, script_runs, budget, runs
+    monkeypatch, script_runs, budget, split, runs
 ):
     # A tiny budget: one training per run, then a run for the rest of the page; a huge
-    # one: all six in one run, and the rest of the page in the next.
+    # one: all six in one run, and the rest of the page in the next, unless making them
+    # took less than SPLIT_S (a slice of runs already made), when the same run goes on.
     monkeypatch.setattr(panel, "RUN_BUDGET_S", budget)
-    at = open_page({**FAST, "wi_seed": str(7_000 + int(budget > 0))})  # nothing cached yet
+    monkeypatch.setattr(panel, "SPLIT_S", split)
+    seed = 7_000 + int(budget > 0) + 2 * int(split > 0)
+    at = open_page({**FAST, "wi_seed": str(seed)})  # nothing cached yet
     assert not at.exception and len(script_runs) == runs
     assert at.metric[0].label.startswith("Test accuracy") and not at.get("progress")
     at.run()  # all six cached: one run draws the page
@@ -200,8 +205,9 @@ def test_the_six_train_as_many_per_request_as_the_budget_allows(
 def written(at: AppTest, index: int) -> list[str]:
     """The lines of text written across a boundary (none when it draws one): its table of
     them (charts.label_frame) holds one row, or none."""
-    (label,) = [t for t in chart_data(at, index) if {"text", "top", "bottom"} <= set(t.columns)]
-    return [line for text in label["text"] for line in text.split("\n")]
+    labels = [t for t in chart_data(at, index) if {"text", "top", "bottom"} <= set(t.columns)]
+    assert len(labels) <= 1  # an empty table is not sent
+    return [line for label in labels for text in label["text"] for line in text.split("\n")]
 
 
 def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
