@@ -45,7 +45,9 @@ def drawn(at: AppTest) -> dict[str, tuple[str, dict[str, bytes]]]:
 
 @pytest.mark.parametrize(("page", "key", "value"), CASES, ids=[f"{p}-{k}" for p, k, _ in CASES])
 def test_a_slider_move_keeps_every_chart_spec(page, key, value):
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120).run()
+    # The second run's tables, as a visitor's later runs send them: a table made afresh in
+    # a run can travel in other bytes (the same values) than the cached one after it.
+    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120).run().run()
     assert not at.exception
     assert key in at.session_state, f"{page} shows no slider {key} at its defaults"
     before = drawn(at)
@@ -55,7 +57,9 @@ def test_a_slider_move_keeps_every_chart_spec(page, key, value):
     after = drawn(at)
     assert set(after) == set(before), "a move draws the same charts"
     redrawn = [name for name in after if after[name][1] != before[name][1]]
-    if key not in QUIET:
+    if key in QUIET:
+        assert not redrawn, f"moving {key} resent the tables of {redrawn}"
+    else:
         assert redrawn, f"moving {key} changed no chart's tables"
     changed = [name for name in after if after[name][0] != before[name][0]]
     assert not changed, f"moving {key} changed the spec of {changed}"
