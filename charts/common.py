@@ -109,6 +109,16 @@ def vega_lite_spec(chart: alt.TopLevelMixin, present: bool = False) -> dict:
     return fit_for_projector(spec) if present else spec
 
 
+def named_tables(spec: dict) -> set[str]:
+    """The names of the tables a spec's parts draw (``{"data": {"name": ...}}``), whether
+    its ``datasets`` hold them or they are to come beside it (``alt.NamedData``)."""
+    return {
+        part["data"]["name"]
+        for part in _parts(spec)
+        if isinstance(part.get("data"), dict) and "name" in part["data"]
+    }
+
+
 def _quiet_decorations(spec: dict) -> None:
     """Hide from screen readers the marks that draw no data (a rule at a constant, a
     label's text): their SVG has nothing to say, and axe counts such an unlabelled

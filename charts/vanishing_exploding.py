@@ -85,12 +85,6 @@ def _extent(x: str, y: str | None = None) -> alt.Chart:
     return alt.Chart(alt.NamedData("extent")).mark_point(opacity=0, aria=False).encode(**encoding)
 
 
-def _drawn(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    # The tables that hold rows. An empty one is left out: its layer draws nothing either
-    # way, and the page's download would have no row to show for it.
-    return {name: table for name, table in tables.items() if len(table)}
-
-
 def finding_frame(text: str) -> pd.DataFrame:
     """The one-row table of a chart's finding ("explodes: ×1.5 per layer")."""
     return pd.DataFrame({"text": [text]})
@@ -390,15 +384,13 @@ def linear_frames(signal: DeepLinearSignal, finding: str = "") -> dict[str, pd.D
     step = 0.07 * (high - low) * (-1 if rising else 1)
     marks["start"] = low if rising else high
     marks["row_y"] = [(high if rising else low) + (i + 0.6) * step for i in range(len(marks))]
-    return _drawn(
-        {
-            "signal": frame,
-            "bands": bands[bands["high"] > bands["low"]],
-            "marks": marks,
-            "extent": pd.DataFrame({"layer": [0, max(signal.L - 1, 1)], "log10_A": [low, high]}),
-            "finding": finding_frame(finding),
-        }
-    )
+    return {
+        "signal": frame,
+        "bands": bands[bands["high"] > bands["low"]],
+        "marks": marks,
+        "extent": pd.DataFrame({"layer": [0, max(signal.L - 1, 1)], "log10_A": [low, high]}),
+        "finding": finding_frame(finding),
+    }
 
 
 # What each pass's chart draws: core's per-layer array → (quantity, source), in the
@@ -438,14 +430,12 @@ def _pass_frames(
     # The tables of a pass's chart: its lines, its breaks (those that happened) placed,
     # the x range 1 … L even where values are missing, and its finding.
     breaks = pd.DataFrame([b for b in breaks if b[0] is not None], columns=["layer", "label"])
-    return _drawn(
-        {
-            "points": _long(s, arrays),
-            "breaks": _placed(breaks, s.depth),
-            "extent": pd.DataFrame({"layer": [1, s.depth]}),
-            "finding": finding_frame(finding),
-        }
-    )
+    return {
+        "points": _long(s, arrays),
+        "breaks": _placed(breaks, s.depth),
+        "extent": pd.DataFrame({"layer": [1, s.depth]}),
+        "finding": finding_frame(finding),
+    }
 
 
 def _breaks(nonfinite: int | None, zero: int | None, dtype: str) -> list[tuple[int | None, str]]:
@@ -515,4 +505,4 @@ def histogram_frames(s: RandomNetworkSignals) -> dict[str, pd.DataFrame]:
     legend = pd.DataFrame({"fraction": [0.0, top], "x0": [0.5, 0.5], "low": edges[[0, 0]]})
     busiest = cells.loc[cells.groupby("layer")["fraction"].idxmax()] if len(cells) else cells
     columns = busiest.assign(x0=busiest["layer"] - 0.5, x1=busiest["layer"] + 0.5)
-    return _drawn({"image": image, "legend": legend, "columns": columns})
+    return {"image": image, "legend": legend, "columns": columns}

@@ -111,14 +111,15 @@ def label_frame(label: Sequence[str], box: tuple[int, int], grow: float = 1.0) -
 
 
 def _boundary_layers(
-    frames: pd.DataFrame | alt.NamedData, points: pd.DataFrame, box: tuple[int, int],
-    extent: tuple[float, float, float, float], label: pd.DataFrame | alt.NamedData,
+    frames: alt.NamedData, points: pd.DataFrame, box: tuple[int, int],
+    extent: tuple[float, float, float, float], label: alt.NamedData,
     *, axes: bool, point_size: float, play: motion.Player | None = None, grow: float = 1.0,
 ) -> list[alt.Chart]:  # fmt: skip
-    """The ŷ picture (``frames``' one row, or the row ``play`` is at), the points over it
-    and the label across the middle (``label_frame``: a band and its lines, drawn when
-    it has a row), in a plot of ``box`` = (width, height) px (``plot_box``) spanning
-    ``extent`` (``extent_of``), with axes, a legend and tooltips when ``axes``."""
+    """The ŷ picture (the table ``frames``' one row, or the row ``play`` is at), the
+    points over it and the label across the middle (the table ``label``, from
+    ``label_frame``: a band and its lines, drawn when it has a row), in a plot of ``box``
+    = (width, height) px (``plot_box``) spanning ``extent`` (``extent_of``), with axes,
+    a legend and tooltips when ``axes``."""
     axis = alt.Axis() if axes else None
     x1 = alt.Scale(domain=list(extent[:2]), nice=False)
     x2 = alt.Scale(domain=list(extent[2:]), nice=False)
@@ -233,22 +234,27 @@ def _hex(rgb: np.ndarray) -> str:
 
 CELL_FRAMES, CELL_COSTS, CELL_LABEL = "frames", "costs", "label"
 """The names of training_cell's tables (``cell_tables``)."""
+CELL_PLAYED = 16
+"""Frames a cell's player counts, whatever its training: the most snapshots a cell shows.
+A shorter history shows some of them for two frames, and the chart's spec stays the same."""
 
 
 def cell_tables(
     frames: pd.DataFrame, costs: pd.DataFrame, title: str, label: Sequence[str], size: int
 ) -> dict[str, pd.DataFrame]:
-    """training_cell's tables by name, from one training: ``frames`` (``boundary_frames``
-    at the kept snapshots) with each frame's counter ("step 1,000 of 15,000") and the
-    cell's ``title``; ``costs`` (``cost_frame``) with the first frame each cost is drawn
+    """training_cell's tables by name, from one training: its pictures (``frames``, from
+    ``boundary_frames`` at the kept snapshots, at most CELL_PLAYED) over the player's
+    frames (``motion.frame_table``: frame, step, counter "step 1,000 of 15,000"), with the
+    cell's ``title``; its ``costs`` (``cost_frame``) with the first frame each is drawn
     at; and the ``label`` written across the boundary (``label_frame``). The current
     setting lives in them, not in the chart's spec: a slider's move keeps the spec."""
-    kept = frames["iteration"].to_numpy()
+    played = motion.frame_table(frames["iteration"], CELL_PLAYED)
+    pictures = played.merge(frames.drop(columns="frame"), how="left", left_on="step",
+                            right_on="iteration")  # fmt: skip
     box = plot_box(extent_of(frames), size)
-    counters = [f"step {iteration:,} of {int(kept[-1]):,}" for iteration in kept]
     return {
-        CELL_FRAMES: frames.assign(counter=counters, title=title),
-        CELL_COSTS: costs.assign(frame=np.searchsorted(kept, costs["iteration"], side="left")),
+        CELL_FRAMES: pictures.assign(title=title),
+        CELL_COSTS: costs.assign(frame=motion.first_frames(played, costs["iteration"])),
         CELL_LABEL: label_frame(label, box, size / CELL_SIZE),
     }
 
@@ -257,18 +263,17 @@ def training_cell(
     points: pd.DataFrame,
     extent: tuple[float, float, float, float],
     cost_domain: tuple[float, float],
-    n_frames: int,
     size: int = 144,
 ) -> alt.TopLevelMixin:
     """One initialization's training in small, played by a ▶ under it: its decision
-    boundary at each of its ``n_frames`` snapshots (the training ``points`` on top, its
+    boundary at each of its snapshots (the training ``points`` on top, its
     label across the middle) over its cost curve up to that snapshot, on a log axis
     spanning ``cost_domain`` (the same for every cell, so that the cells compare), and
     titled with the method and its result. It shows the end of the training until played.
     The training is in the tables ``cell_tables`` makes. extent: the grid's (``extent_of``).
     size: the boundary's longer side in px (``CELL_SIZE``, larger on a projector: the fonts
     grow there, and a concatenated chart's parts do not grow with them)."""
-    play = motion.Player(n_frames, name="frame", per_second=CELL_SPEED, scrub="frame")
+    play = motion.Player(CELL_PLAYED, name="frame", per_second=CELL_SPEED, scrub="frame")
     # Sizes given to the constructors: every .properties() copies the whole chart.
     width, height = box = plot_box(extent, size)
     grow = size / CELL_SIZE
@@ -304,13 +309,7 @@ def training_cell(
     )
     # The whole curve, unseen: the x axis spans the training while the curve grows.
     span = costs.mark_point(opacity=0, aria=False).encode(x=x, y=y)
-    counter = play.at_step(
-        alt.Chart(frames)
-        .mark_text(x=width - 2, y=2, align="right", baseline="top", fontSize=11,
-                   color="#31333f", fontWeight="bold", aria=False)
-        .encode(text=alt.Text("counter:N")),
-        field="frame",
-    )  # fmt: skip
+    counter = play.counter(x=width - 2, y=2, align="right", font_size=11, table=frames)
     cost = alt.layer(span, curve, counter, width=width, height=round(52 * grow))
     chart = play.concat(boundary, cost, columns=1, spacing=4)  # scales: concat's own each
     # The title is the frames table's: a wrapped concat sets it ~25 px above its panels,

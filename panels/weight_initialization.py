@@ -202,7 +202,7 @@ def formulas(name: str, v: float, dims: tuple[int, ...]) -> None:
 
 # ---------------------------------------------------------------- all six, side by side
 
-FRAMES = 16
+FRAMES = charts.CELL_PLAYED
 """Snapshots of each of the six trainings kept for drawing: ŷ over the plane as it grows."""
 FLAT = 0.01
 """ŷ spreading less than this over the plane draws no boundary to see."""
@@ -352,8 +352,8 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     The cells fill in one by one with a progress bar: trainings already made (by any
     session) are drawn at once; the others are trained in order, as many per script run
     as fit in ``RUN_BUDGET_S`` (at least one), the run starting again after them. The
-    page goes on below only in a run that trained nothing here (``SPLIT_S``). Returns the training
-    setting, the seed and the six.
+    page goes on below only in a run that spent at most ``SPLIT_S`` making cells.
+    Returns the training setting, the seed and the six.
     """
     controls, grid = st.columns([1, 3.3], gap="medium")
     training, seed = training_controls(controls)
@@ -379,7 +379,7 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
             longest = max(longest, time.time() - now)
             made += time.time() - now
         cell, size = cells[name], _cell_size()
-        show(charts.training_cell, points, extent, domain, len(cell.frames), size,
+        show(charts.training_cell, points, extent, domain, size,
              name=f"trained_{i + 1}", where=slot, width="content",
              tables=charts.cell_tables(cell.frames, cell.costs, cell_title(name, cell.score),
                                        cell.label, size),

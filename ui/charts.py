@@ -33,7 +33,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from charts.common import spec_data, vega_lite_spec
+from charts.common import named_tables, spec_data, vega_lite_spec
 from ui.presentation import presenting
 
 # The specs drawn on the page since its last full run, by chart name: the page's download.
@@ -58,10 +58,12 @@ def _by_content(table: pd.DataFrame) -> bytes:
     hash_funcs={FunctionType: _by_name, pd.DataFrame: _by_content},
 )
 def chart_spec(build: Callable[..., alt.TopLevelMixin], args: tuple, kwargs: dict,
-               present: bool) -> dict:  # fmt: skip
+               present: bool) -> tuple[dict, frozenset[str]]:  # fmt: skip
     """The Vega-Lite spec of ``build(*args, **kwargs)``, with projector fonts when
-    ``present``; its tables stay DataFrames, which Streamlit sends as Arrow."""
-    return vega_lite_spec(build(*args, **kwargs), present)
+    ``present``, and the names of the tables it reads that are to come beside it; its own
+    tables stay DataFrames, which Streamlit sends as Arrow."""
+    spec = vega_lite_spec(build(*args, **kwargs), present)
+    return spec, frozenset(named_tables(spec) - set(spec["datasets"]))
 
 
 def show(
@@ -85,7 +87,11 @@ def show(
     """
     if not description.strip():
         raise ValueError(f"chart {name!r} needs a description: what it shows, in words")
-    spec = chart_spec(build, args, kwargs, presenting())
+    spec, needed = chart_spec(build, args, kwargs, presenting())
+    if needed != set(tables or {}):  # a table misnamed would draw nothing, silently
+        raise ValueError(
+            f"chart {name!r} reads the tables {sorted(needed)} and was given {sorted(tables or {})}"
+        )
     spec = {
         **spec,
         # An empty table is left out: Vega draws its layers from an empty one all the same,
