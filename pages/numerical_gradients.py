@@ -91,8 +91,7 @@ def picture_section():
          description=panel.picture_description())  # fmt: skip
     caption = panel.picture_caption(text, theta, epsilon, drawn, half_width, kink,
                                     panel.tangent_below(curves["float64"]), across)  # fmt: skip
-    caption = caption or "The triangles are the lecture's: small θ … θ+ε, big θ−ε … θ+ε."
-    controls.caption(f"{caption} {panel.picture_slopes(picture)}")
+    controls.caption(caption)
 
 
 # A fragment cannot draw in the sidebar, where presentation mode puts the window control.
@@ -103,13 +102,14 @@ methods = st.expander("Four methods at this ε, in float64 and float32", key="ng
 if methods.open:  # drawn only when opened
     methods.dataframe(charts.estimate_frame(at_epsilon, DIGITS))
     methods.caption(panel.estimates_caption(formula))
+    every = tuple(chosen.methods)
     show(charts.error_chart, title="Error against ε, every method",
          name=f"error_vs_epsilon_all_{dtype}",
          tables=charts.error_tables(*charts.sweep_frames(chosen, kink), epsilon,
                                     charts.short(epsilon), panel.turning_point(chosen), sides,
                                     reach, f"kink at {chosen.kink:.6g} inside θ ± ε →"),
-         description=panel.error_description(chosen, tuple(chosen.methods)))  # fmt: skip
-    st.caption(panel.error_caption(dtype, sides, chosen, tuple(chosen.methods), theory=True))
+         description=panel.error_description(chosen, every, theory=True))  # fmt: skip
+    st.caption(panel.error_caption(dtype, sides, chosen, every, theory=True))
     st.caption(
         "The complex step subtracts nothing, so round-off never takes over, but it needs an "
         "analytic f. Richardson combines two two-sided quotients to cancel their ε² term."

@@ -337,15 +337,21 @@ def tangent_description(kink: bool) -> str:
     )
 
 
-def error_description(sweep: ErrorSweep, methods: tuple[str, ...]) -> str:
+def error_description(sweep: ErrorSweep, methods: tuple[str, ...], theory: bool = False) -> str:
     """What an error chart of these methods shows, for a screen reader (where each curve
-    bottoms out is in its caption, error_caption)."""
+    bottoms out is in its caption, error_caption); theory: the chart draws each method's
+    theoretical best step (error_chart's theory)."""
     names = [METHOD_NAMES[method] for method in methods]
+    dashed = (
+        "a dashed rule at the theoretical best ε of each method whose error falls with ε, "
+        if theory
+        else ""
+    )
     return (
         f"Absolute error against the step ε in {sweep.dtype}, both on log scales from "
         f"{short(sweep.epsilons[0])} to {short(sweep.epsilons[-1])}: one line per method "
         f"({', '.join(names)}), named beside its right end with its fitted slope, a diamond at "
-        "the bottom of each curve that has one, and a rule at your ε."
+        f"the bottom of each curve that has one, {dashed}and a rule at your ε."
     )
 
 
@@ -375,11 +381,13 @@ def picture_description() -> str:
     )
 
 
-def picture_slopes(g: SecantGeometry) -> str:
-    """The slopes of the lines the lecture's picture draws."""
+def picture_slopes(g: SecantGeometry, epsilon: float) -> str:
+    """The slopes of the lines the lecture's picture draws, and whose step they are at:
+    the visitor's ε, or the picture's own when it is drawn at a larger step."""
+    whose = "your" if g.epsilon == epsilon else "the picture's"
     return (
-        f"Slopes: f′(θ) = {number(g.derivative, 6)}, one-sided secant "
-        f"{number(g.one_sided, 6)}, two-sided secant {number(g.two_sided, 6)}."
+        f"Slopes at {whose} ε = {short(g.epsilon)}: f′(θ) = {number(g.derivative, 6)}, "
+        f"one-sided secant {number(g.one_sided, 6)}, two-sided secant {number(g.two_sided, 6)}."
     )
 
 
@@ -431,20 +439,23 @@ def picture_caption(
     kink: bool,
     straight_below: float = 0.0,
     across: float = math.nan,
-) -> str | None:
+) -> str:
     """What the secant picture, drawn at step `drawn`, shows about the step ε, and how to
-    see what it cannot.
+    see what it cannot, then the slopes of its lines (picture_slopes) unless it has given
+    all three already.
 
     kink: f has no derivative at θ; straight_below: the secants are the tangent at every
     step below this (tangent_below); across: where f has a kink inside θ ± ε (NaN: none),
     which the two-sided secant spans.
     """
     e, g = short(epsilon), geometry(text, theta, drawn, half_width)
+    slopes_at = picture_slopes(g, epsilon)
     if epsilon > half_width:
         wide_enough = next(width for width in HALF_WIDTHS if float(width) >= epsilon)
         return (
             f"At ε = {e} the points θ ± ε lie outside the window θ ± {half_width:g}, where f is "
-            f"not drawn: widen the window to θ ± {wide_enough} or more to see the secants meet f."
+            f"not drawn: widen the window to θ ± {wide_enough} or more to see the secants meet "
+            f"f. {slopes_at}"
         )
     apart = points_apart(drawn, half_width)
     points = "" if apart else " " + _points_advice(drawn)
@@ -460,13 +471,15 @@ def picture_caption(
             f"The two-sided secant spans f's kink at {across:.6g}, so its slope, "
             f"{number(g.two_sided, 6)}, mixes the slopes on both sides of the kink: it is no "
             f"tangent (f′(θ) = {number(g.derivative, 6)}). Below ε = {abs(across - theta):.6g} "
-            f"the kink is outside θ ± ε.{points}"
+            f"the kink is outside θ ± ε.{points} {slopes_at}"
         )
     if drawn != epsilon:
-        return _enlarged_caption(text, theta, epsilon, drawn) + points
+        return f"{_enlarged_caption(text, theta, epsilon, drawn)}{points} {slopes_at}"
     hidden = hidden_secants(g)
     if not hidden:
-        return None if apart else f"At ε = {e} θ ± ε stand too close to θ to label.{points}"
+        if apart:
+            return f"The triangles are the lecture's: small θ … θ+ε, big θ−ε … θ+ε. {slopes_at}"
+        return f"At ε = {e} θ ± ε stand too close to θ to label.{points} {slopes_at}"
     which = "both secants lie" if len(hidden) == 2 else f"the {hidden[0]} secant lies"
     against = (
         f"slopes {slopes}"
@@ -486,7 +499,7 @@ def picture_caption(
         caption += f" Narrow the window to θ ± {parting} to see the gap."
     else:
         caption += " No larger step that fits this window parts them: widen the window."
-    return caption + points
+    return caption + points + ("" if len(hidden) == 2 else f" {slopes_at}")
 
 
 def _enlarged_caption(text: str, theta: float, epsilon: float, drawn: float) -> str:

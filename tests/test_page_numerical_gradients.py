@@ -274,6 +274,15 @@ def test_every_chart_on_the_page_has_a_plot_of_its_stated_height():
     assert charts.ERROR_HEIGHT >= 320  # 20 decades need room (issue 21)
 
 
+def test_only_the_every_method_chart_draws_and_describes_the_theoretical_best_steps():
+    at = open_page()
+    described = [spec["description"] for spec in specs(at)]
+    clause = "a dashed rule at the theoretical best ε of each method whose error falls with ε"
+    assert clause not in described[ERRORS] and clause in described[EVERY_METHOD]
+    drawn = [json.dumps(spec["layer"]) for spec in specs(at)]
+    assert "theory_epsilon" not in drawn[ERRORS] and "theory_epsilon" in drawn[EVERY_METHOD]
+
+
 def test_at_the_lecture_step_the_hero_shows_the_secants_apart_and_the_picture_enlarges():
     # At ε = 0.01 both secants lie within a line width of the tangent on the lecture's
     # picture: the hero measures heights from the tangent instead, at ε itself, and the
@@ -285,7 +294,12 @@ def test_at_the_lecture_step_the_hero_shows_the_secants_apart_and_the_picture_en
     assert charts.hidden_secants(big) == []
     np.testing.assert_allclose(tables(at, HERO)["points"]["t"], [0.99, 1.0, 1.01])
     np.testing.assert_allclose(picture_points(at), [0.7, 1.0, 1.3])
-    assert "Slopes: f′(θ) = 3, one-sided secant 3.99, two-sided secant 3.09." in captions(at)
+    words = captions(at)
+    assert (
+        "Slopes at the picture's ε = 0.3: f′(θ) = 3, one-sided secant 3.99, two-sided secant "
+        "3.09." in words
+    )
+    assert "Slopes at your ε" not in words
     assert table(at).loc["two-sided", "float64 estimate"] == "3.0001"  # still at ε = 0.01
     both = error_sweep(cube.f, cube.df, 1.0, (0.01, 0.3), methods=("forward", "central"))
     one, two = (both.methods[m].absolute_error for m in ("forward", "central"))
@@ -313,6 +327,10 @@ def test_a_visible_step_is_drawn_as_it_is():
     at = open_page({"ng_eps": "0.3"})
     np.testing.assert_allclose(picture_points(at), [0.7, 1.0, 1.3])
     assert "line width" not in captions(at) and "drawn at" not in captions(at)
+    assert (
+        "Slopes at your ε = 0.3: f′(θ) = 3, one-sided secant 3.99, two-sided secant 3.09."
+        in captions(at)
+    )
 
 
 def test_a_window_too_narrow_for_any_larger_step_says_so():
@@ -466,6 +484,7 @@ def test_at_a_kink_no_sentence_or_label_claims_a_tangent_a_best_step_or_exactnes
     assert "kink" in words
     for claim in ("hide under", "within a line width", "on the truncation side", "best step ("):
         assert claim not in words
+    assert "The secants' slopes, " in words and "Slopes at" not in words  # said once
     assert "kink at θ, so f′(θ) does not exist" in notice(at)
 
 

@@ -387,13 +387,70 @@ def test_the_error_captions_say_what_their_chart_draws():
     )
 
 
+@pytest.mark.parametrize(("text", "theta"), [("theta**3", 1.0), ("abs(theta)", 0.0)])
+def test_the_every_method_chart_is_described_with_its_dashed_theoretical_best_steps(text, theta):
+    curves = sweep(text, theta)
+    methods = tuple(curves.methods)
+    plain = panel.error_description(curves, methods)
+    every = panel.error_description(curves, methods, theory=True)
+    assert "dashed" not in plain
+    assert every == plain.replace(
+        ", and a rule at your ε.",
+        ", a dashed rule at the theoretical best ε of each method whose error falls with ε, "
+        "and a rule at your ε.",
+    )
+    assert every == panel.error_description(sweep(text, theta + 0.05), methods, theory=True)
+
+
 def test_the_lecture_picture_is_described_in_words_and_its_slopes_are_written_beside_it():
     said = panel.picture_description()
     assert "one-sided and two-sided secants" in said and not re.search(r"\d", said)
-    g = geometry("theta**3", 1.0, 0.3, 1.0)
-    assert panel.picture_slopes(g) == (
-        "Slopes: f′(θ) = 3, one-sided secant 3.99, two-sided secant 3.09."
+    g = geometry("theta**3", 1.0, 0.3, 1.0)  # D₊ = 3 + 3ε + ε², D = 3 + ε²
+    assert panel.picture_slopes(g, 0.3) == (
+        "Slopes at your ε = 0.3: f′(θ) = 3, one-sided secant 3.99, two-sided secant 3.09."
     )
+    assert panel.picture_slopes(g, 0.01) == (
+        "Slopes at the picture's ε = 0.3: f′(θ) = 3, one-sided secant 3.99, two-sided secant 3.09."
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "theta", "epsilon", "drawn", "half_width", "across", "whose"),
+    [
+        ("enlarged", "theta**3", 1.0, 0.01, 0.3, 1.0, math.nan, "the picture's ε = 0.3"),
+        ("as drawn", "theta**3", 1.0, 0.3, 0.3, 1.0, math.nan, "your ε = 0.3"),
+        ("outside the window", "theta**3", 1.0, 0.3, 0.3, 0.1, math.nan, "your ε = 0.3"),
+        ("across a kink", "abs(theta)", 0.05, 0.1, 0.1, 1.0, 0.0, "your ε = 0.1"),
+        ("one secant hidden", "theta**3", 1.0, 0.03, 0.03, 1.0, math.nan, "your ε = 0.03"),
+        ("too close to label", "log(theta)", 0.5, 0.1, 0.1, 2.0, math.nan, "your ε = 0.1"),
+    ],
+)
+def test_a_picture_caption_short_of_some_slope_ends_with_them_at_the_step_drawn(
+    case, text, theta, epsilon, drawn, half_width, across, whose
+):
+    caption = panel.picture_caption(text, theta, epsilon, drawn, half_width, False, 0.0, across)
+    g = geometry(text, theta, drawn, half_width)
+    slopes = panel.picture_slopes(g, epsilon)
+    assert slopes.startswith(f"Slopes at {whose}: ")
+    assert caption.endswith(f" {slopes}") and caption.count("Slopes at") == 1, case
+
+
+@pytest.mark.parametrize(
+    ("text", "theta", "epsilon", "half_width", "kink", "slopes"),
+    [
+        # |θ| at its kink: D₊ = 1, D = 0, whatever ε.
+        ("abs(theta)", 0.0, 0.01, 1.0, True, "The secants' slopes, 1 and 0,"),
+        ("theta**3", 1.0, 1e-12, 0.01, False, "(slopes {one} and {two} against f′(θ) = 3)"),
+    ],
+)
+def test_a_picture_caption_that_gives_all_three_slopes_does_not_repeat_them(
+    text, theta, epsilon, half_width, kink, slopes
+):
+    caption = panel.picture_caption(text, theta, epsilon, epsilon, half_width, kink)
+    g = geometry(text, theta, epsilon, half_width)
+    said = slopes.format(one=charts.number(g.one_sided), two=charts.number(g.two_sided))
+    assert caption.count(said) == 1
+    assert "Slopes at" not in caption
 
 
 # ---------------------------------------------------------------- the formulas
