@@ -53,9 +53,9 @@ def _bottom(values: pd.Series) -> float:
     return 10.0 ** math.floor(math.log10(smallest))
 
 
-def _bands(bottom: float, y_scale: alt.Scale) -> list[alt.Chart]:
-    """The verdict bands as pale strips across the chart, and their names just right of
-    the plot, each at its band's middle (on the log axis)."""
+def band_frame(bottom: float) -> pd.DataFrame:
+    """The verdict bands from ``bottom`` up to TOP: columns verdict, low, high, middle (the
+    height of its name, the band's middle on the log axis) and meaning."""
     rows, low = [], bottom
     for band in VERDICT_BANDS:
         high = min(band.below, TOP)
@@ -63,7 +63,14 @@ def _bands(bottom: float, y_scale: alt.Scale) -> list[alt.Chart]:
         rows.append({"verdict": band.verdict, "low": low, "high": high, "middle": middle,
                      "meaning": band.meaning})  # fmt: skip
         low = high
-    table = pd.DataFrame(rows)
+    return pd.DataFrame(rows)
+
+
+def _bands(bottom: float | alt.NamedData, y_scale: alt.Scale) -> list[alt.Chart]:
+    """The verdict bands as pale strips across the chart, and their names just right of
+    the plot, each at its band's middle (on the log axis): from ``bottom`` (band_frame),
+    or from a named table of band_frame's."""
+    table = bottom if isinstance(bottom, alt.NamedData) else band_frame(bottom)
     colors = alt.Scale(domain=list(VERDICT_COLORS), range=list(VERDICT_COLORS.values()))
     strips = (
         alt.Chart(table)
@@ -122,13 +129,19 @@ def _names(
 _RULE = "#222222"  # the current setting's rule
 
 
-def _current(value: float) -> alt.Chart:
-    """A dark rule at the current setting on the x axis (the axis title names it)."""
-    return (
-        alt.Chart(alt.Data(values=[{}]))
-        .mark_rule(color=_RULE, strokeWidth=2)
-        .encode(x=alt.X(datum=value, type="quantitative"))
-    )
+CURRENT = "current"
+"""The name of lambda_chart's and dropout_chart's table of the slider's setting
+(``current_frame``): their rule reads it, so that a move keeps the chart's spec."""
+
+
+def current_frame(field: str, value: float) -> pd.DataFrame:
+    """One row: the slider's setting as ``field``, where a chart's dark rule stands."""
+    return pd.DataFrame({field: [float(value)]})
+
+
+def _current(x: alt.X) -> alt.Chart:
+    """A dark rule at the slider's setting, the table CURRENT, on the x axis ``x``."""
+    return alt.Chart(alt.NamedData(CURRENT)).mark_rule(color=_RULE, strokeWidth=2).encode(x=x)
 
 
 # ----------------------------------------------------------------------------- 1 · the cost
@@ -300,14 +313,15 @@ def lambda_frame(sweep: RegularizationSweep) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def lambda_chart(frame: pd.DataFrame, lambd: float) -> alt.TopLevelMixin:
-    """The difference against λ for both codes, log-log, with the current λ marked and
-    each line named at its right end.
+def lambda_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
+    """The difference against λ for both codes, log-log, with the slider's λ marked by a
+    rule (the table CURRENT, ``current_frame("lambda", λ)``) and each line named at its
+    right end.
 
     frame: columns lambda, code (a CODES value), name (the same), difference.
     """
     y, scale = _difference_y(frame)
-    x = alt.X("lambda:Q", scale=alt.Scale(type="log"), title=f"λ (log scale) · rule at {lambd:g}",
+    x = alt.X("lambda:Q", scale=alt.Scale(type="log"), title="λ (log scale) · rule: your λ",
               axis=alt.Axis(format="~g"))  # fmt: skip
     color = alt.Color("code:N", scale=_color(CODES.values(), (CORRECT, BUGGY)), legend=None)
     lines = (
@@ -329,7 +343,7 @@ def lambda_chart(frame: pd.DataFrame, lambd: float) -> alt.TopLevelMixin:
         *_bands(_bottom(frame["difference"]), scale),
         lines,
         _names(ends, x, alt.Y("difference:Q", scale=scale), color, above=True, align="right"),
-        _current(lambd),
+        _current(x),
     )
     return finish(chart, "Checking dW with and without the L2 term", height=HEIGHT)
 
@@ -348,14 +362,16 @@ def dropout_frame(sweep: DropoutSweep) -> pd.DataFrame:
     )  # fmt: skip
 
 
-def dropout_chart(frame: pd.DataFrame, keep_prob: float) -> alt.TopLevelMixin:
+def dropout_chart(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """The difference of correct code against keep_prob, fresh and fixed masks, each line
-    named at its left end (the fresh masks' under their line, which runs along the top).
+    named at its left end (the fresh masks' under their line, which runs along the top),
+    the slider's keep_prob marked by a rule (the table CURRENT,
+    ``current_frame("keep_prob", keep_prob)``).
 
     frame: columns keep_prob, mask (a MASKS value), name (the same), difference.
     """
     y, scale = _difference_y(frame)
-    x = alt.X("keep_prob:Q", title=f"keep_prob (1 = no dropout) · rule at {keep_prob:.2f}",
+    x = alt.X("keep_prob:Q", title="keep_prob (1 = no dropout) · rule: your keep_prob",
               scale=alt.Scale(zero=False, nice=False, padding=8))  # fmt: skip
     color = alt.Color("mask:N", scale=_color(MASKS.values(), (BUGGY, CORRECT)), legend=None)
     lines = (
@@ -380,7 +396,7 @@ def dropout_chart(frame: pd.DataFrame, keep_prob: float) -> alt.TopLevelMixin:
         lines,
         _names(starts[fresh], x, y_named, color, above=False, align="left"),
         _names(starts[~fresh], x, y_named, color, above=True, align="left"),
-        _current(keep_prob),
+        _current(x),
     )
     return finish(chart, "The check of correct code under dropout", height=HEIGHT)
 
@@ -397,11 +413,14 @@ TRAINING_LINES = {
 colour and dash."""
 
 
-def training_frames(
-    checks: TrainingChecks, late: str
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The lines, the kinks and the two labelled points of training_chart; ``late`` is the
-    bug drawn in its own colour (its first and last checks are labelled with their
+TRAINING_TABLES = ("lines", "kinks", "ends", "bands")
+"""The names of training_chart's tables, in the order training_frames makes them."""
+
+
+def training_frames(checks: TrainingChecks, late: str) -> dict[str, pd.DataFrame]:
+    """training_chart's tables by name (TRAINING_TABLES): the lines, the kinks, the two
+    labelled points and the verdict bands from under the lowest difference. ``late`` is
+    the bug drawn in its own colour (its first and last checks are labelled with their
     difference, whose band gives the verdict), the other bugs share a grey one."""
     series = [("correct", "", checks.correct), ("without", "", checks.correct_without_kinks)]
     series += [("late", late, checks.bugs[late])]
@@ -436,27 +455,38 @@ def training_frames(
             "align": ["left", "right"],
         }
     )
-    return lines, kinks, ends
+    bands = band_frame(_bottom(lines["difference"]))
+    return dict(zip(TRAINING_TABLES, (lines, kinks, ends, bands), strict=True))
 
 
-def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame, ends: pd.DataFrame):
+def training_lines(late: str) -> list[str]:
+    """training_chart's lines by their legend labels, in the legend's order."""
+    return [TRAINING_LINES[kind][0].format(bug=bug_label(late)) for kind in TRAINING_LINES]
+
+
+def training_chart(late: str):
     """The difference along a training run (log y), each check that met a kink labelled
     with how many of its components did, and the late bug's first and last checks with
-    their difference.
+    their difference. ``late``: the bug drawn in its own colour. It draws the tables
+    training_frames makes:
 
-    lines: columns iteration, line (legend label), kind (a TRAINING_LINES key), bug (the
-    planted bug's label in quotes, core.network.bug_label, or ""), difference, J.
+    lines: columns iteration, line (legend label, training_lines), kind (a TRAINING_LINES
+    key), bug (the planted bug's label in quotes, core.network.bug_label, or ""),
+    difference, J.
     kinks: the checks of the correct code that met a kink: iteration, difference, kinked
-    (components), crossings, label.
+    (components), crossings, label; the title's second line keys them while there are some.
     ends: the late bug's first and last checks: iteration, difference, label, align.
+    bands: the verdict bands (band_frame), which span the y axis.
+
+    The spec depends on ``late`` alone: a move of the run's controls swaps the tables.
     """
-    y, scale = _difference_y(lines)
-    last = int(lines["iteration"].max())
-    x = alt.X(
-        "iteration:Q", title="training iteration", scale=alt.Scale(domain=[0, last], padding=24)
-    )
-    legend = lines.drop_duplicates("line")
-    styles = [TRAINING_LINES[kind] for kind in legend["kind"]]
+    lines, kinks = alt.NamedData("lines"), alt.NamedData("kinks")
+    # No domains: the bands span the y axis, the lines run from iteration 0 to the last.
+    scale = alt.Scale(type="log", nice=False)
+    y = alt.Y("difference:Q", scale=scale, axis=_LOG_AXIS)
+    x = alt.X("iteration:Q", title="training iteration", scale=alt.Scale(nice=False, padding=24))
+    names = training_lines(late)
+    styles = list(TRAINING_LINES.values())
     drawn = (
         alt.Chart(lines)
         .mark_line(point=alt.OverlayMarkDef(size=30), strokeWidth=2.5)
@@ -467,13 +497,13 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame, ends: pd.DataFrame)
             color=alt.Color(
                 "line:N",
                 sort=None,
-                scale=_color(legend["line"], [style[1] for style in styles]),
+                scale=_color(names, [style[1] for style in styles]),
                 legend=alt.Legend(title=None, symbolType="stroke", symbolStrokeWidth=3, columns=2),
             ),
             strokeDash=alt.StrokeDash(
                 "line:N",
                 legend=None,
-                scale=_color(legend["line"], [style[2] for style in styles]),
+                scale=_color(names, [style[2] for style in styles]),
             ),
             tooltip=[
                 alt.Tooltip("line:N"),
@@ -498,14 +528,15 @@ def training_chart(lines: pd.DataFrame, kinks: pd.DataFrame, ends: pd.DataFrame)
             ],
         )
     )
-    late = [
-        alt.Chart(ends[ends["align"] == align])
+    late_labels = [
+        alt.Chart(alt.NamedData("ends"))
+        .transform_filter(alt.datum.align == align)
         .mark_text(align=align, baseline="top", dy=8, fontSize=12, fontWeight="bold", color=BUGGY)
         .encode(x=x, y=alt.Y("difference:Q", scale=scale), text=alt.Text("label:N"))
         for align in ("left", "right")
     ]
-    chart = alt.layer(*_bands(_bottom(lines["difference"]), scale), drawn, labels, *late)
+    chart = alt.layer(*_bands(alt.NamedData("bands"), scale), drawn, labels, *late_labels)
+    # The key to the kinks' numbers while there are some: an empty table is left out.
     title = "The check along a training run"
-    if len(kinks):
-        title = [title, "purple: components that met a kink"]
-    return finish(chart, title, height=HEIGHT)
+    keyed = f"length(data('kinks')) ? ['{title}', 'purple: components that met a kink'] : '{title}'"
+    return finish(chart, alt.TitleParams(alt.expr(keyed)), height=HEIGHT)

@@ -192,24 +192,45 @@ def _titled(title: str, lesson: list[str]) -> alt.TitleParams:
     )
 
 
-def _domain(values: tuple[float, float]) -> alt.Scale:
-    return alt.Scale(domain=[float(values[0]), float(values[1])], nice=False, zero=False)
+# The tables stage_chart and train_test_chart read by name (ui.charts.show's tables).
+POINTS, WINDOW = "points", "window"
 
 
-def stage_chart(
-    points: pd.DataFrame,
-    title: str,
-    axis_titles: tuple[str, str],
-    domains: tuple[tuple[float, float], tuple[float, float]],
-    lesson: list[str],
-) -> alt.LayerChart:
-    """One stage of the data (columns example, x1, x2) in a square plot with its own axes
-    (domains: ((x1 low, high), (x2 low, high))), the axes through 0 dashed, and the
-    lesson's lines under the title."""
-    x = alt.X("x1:Q", title=axis_titles[0], scale=_domain(domains[0]))
-    y = alt.Y("x2:Q", title=axis_titles[1], scale=_domain(domains[1]))
+def window_frame(domains: tuple[tuple[float, float], tuple[float, float]]) -> pd.DataFrame:
+    """One row: a plot's axes ((x1 low, high), (x2 low, high)) as columns x1_low, x1_high,
+    x2_low, x2_high, the table WINDOW."""
+    (x1_low, x1_high), (x2_low, x2_high) = domains
+    return pd.DataFrame({"x1_low": [float(x1_low)], "x1_high": [float(x1_high)],
+                         "x2_low": [float(x2_low)], "x2_high": [float(x2_high)]})  # fmt: skip
+
+
+_WINDOW_SCALE = alt.Scale(nice=False, zero=False)  # the window's span: _window's
+
+
+def _window(axis_titles: tuple[str, str] | list[str]) -> alt.Chart:
+    """An unseen rectangle over the WINDOW table's axes: the axes span it, the data's
+    layers lying inside it, so that the spec keeps no number of the data."""
+    return (
+        alt.Chart(alt.NamedData(WINDOW))
+        .mark_rect(opacity=0, aria=False)
+        .encode(
+            x=alt.X("x1_low:Q", title=axis_titles[0], scale=_WINDOW_SCALE),
+            x2=alt.X2("x1_high"),
+            y=alt.Y("x2_low:Q", title=axis_titles[1], scale=_WINDOW_SCALE),
+            y2=alt.Y2("x2_high"),
+        )
+    )
+
+
+def stage_chart(title: str, axis_titles: tuple[str, str], lesson: list[str]) -> alt.LayerChart:
+    """One stage of the data in a square plot with its own axes, the axes through 0
+    dashed, and the lesson's lines under the title. It draws the tables named POINTS
+    (columns example, x1, x2) and WINDOW (its axes, window_frame): a move of a slider that
+    changes the data swaps them and keeps the spec."""
+    x = alt.X("x1:Q", title=axis_titles[0], scale=_WINDOW_SCALE)
+    y = alt.Y("x2:Q", title=axis_titles[1], scale=_WINDOW_SCALE)
     dots = (
-        alt.Chart(points)
+        alt.Chart(alt.NamedData(POINTS))
         .mark_circle(clip=True, size=22, opacity=0.7, color=POINT_COLOUR)
         .encode(
             x=x,
@@ -224,7 +245,7 @@ def stage_chart(
     origin = pd.DataFrame({"zero": [0.0]})
     x_zero = alt.Chart(origin).mark_rule(color="#888", strokeDash=[3, 3]).encode(x="zero:Q")
     y_zero = alt.Chart(origin).mark_rule(color="#888", strokeDash=[3, 3]).encode(y="zero:Q")
-    chart = alt.layer(x_zero, y_zero, dots, width=STAGE_SIZE, autosize=PAD)
+    chart = alt.layer(_window(axis_titles), x_zero, y_zero, dots, width=STAGE_SIZE, autosize=PAD)
     return finish(chart, _titled(title, lesson), height=STAGE_SIZE)
 
 
@@ -273,17 +294,23 @@ def condition_numbers_chart(stages: tuple[str, ...]) -> alt.LayerChart:
     return finish(chart, "Condition number κ after each stage", height=28 * len(order))
 
 
-def train_test_chart(points: pd.DataFrame, names: tuple[str, str]) -> alt.Chart:
-    """Normalized training and test examples (columns set, x1, x2) on equal, centred axes."""
-    axis_titles = [f"normalized {name}" for name in names]
+def test_set_tables(points: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """train_test_chart's tables by name: the examples (columns set, x1, x2) and the
+    window, both axes from −half to half, half 1.1 times the farthest coordinate."""
     half = 1.1 * float(np.max(np.abs(points[["x1", "x2"]].to_numpy()))) or 1.0
-    scale = alt.Scale(domain=[-half, half], nice=False)
-    chart = (
-        alt.Chart(points)
+    return {POINTS: points, WINDOW: window_frame(((-half, half), (-half, half)))}
+
+
+def train_test_chart(names: tuple[str, str]) -> alt.LayerChart:
+    """Normalized training and test examples on equal, centred axes: the tables
+    test_set_tables makes, so that a move of the data's sliders keeps the spec."""
+    axis_titles = [f"normalized {name}" for name in names]
+    dots = (
+        alt.Chart(alt.NamedData(POINTS))
         .mark_circle(size=30, opacity=0.7, clip=True)
         .encode(
-            x=alt.X("x1:Q", title=axis_titles[0], scale=scale),
-            y=alt.Y("x2:Q", title=axis_titles[1], scale=scale),
+            x=alt.X("x1:Q", title=axis_titles[0], scale=_WINDOW_SCALE),
+            y=alt.Y("x2:Q", title=axis_titles[1], scale=_WINDOW_SCALE),
             color=alt.Color("set:N", title="set", scale=SET_COLOURS),
             tooltip=[
                 alt.Tooltip("set:N"),
@@ -291,6 +318,6 @@ def train_test_chart(points: pd.DataFrame, names: tuple[str, str]) -> alt.Chart:
                 alt.Tooltip("x2:Q", format=".3f"),
             ],
         )
-        .properties(width=CONTOUR_SIZE, autosize=PAD)
     )
+    chart = alt.layer(_window(axis_titles), dots, width=CONTOUR_SIZE, autosize=PAD)
     return finish(chart, "Training and test sets after normalizing", height=CONTOUR_SIZE)

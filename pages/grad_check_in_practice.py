@@ -69,8 +69,9 @@ def regularization_section() -> None:
         lambd = panels.lambda_control()
     sweep = panels.regularization()
     headline.header(panels.regularization_headline(sweep, lambd), anchor="regularization")
-    show(charts.lambda_chart, charts.lambda_frame(sweep), float(lambd), name="regularization",
-         description=panels.regularization_description(sweep), where=chart)  # fmt: skip
+    show(charts.lambda_chart, charts.lambda_frame(sweep), name="regularization",
+         description=panels.regularization_description(sweep), where=chart,
+         tables={charts.CURRENT: charts.current_frame("lambda", float(lambd))})  # fmt: skip
     side.write(panels.regularization_notice(sweep, lambd))
     st.write(panels.REGULARIZATION_INTRO)
     st.latex(panels.L2_FORMULA)
@@ -85,8 +86,9 @@ def dropout_section() -> None:
         keep_prob = panels.keep_prob_control()
     sweep = panels.dropout()
     headline.header(panels.dropout_headline(sweep, keep_prob), anchor="dropout")
-    show(charts.dropout_chart, charts.dropout_frame(sweep), float(keep_prob), name="dropout",
-         description=panels.dropout_description(sweep), where=chart)  # fmt: skip
+    show(charts.dropout_chart, charts.dropout_frame(sweep), name="dropout",
+         description=panels.dropout_description(sweep), where=chart,
+         tables={charts.CURRENT: charts.current_frame("keep_prob", float(keep_prob))})  # fmt: skip
     side.write(panels.dropout_notice(sweep, keep_prob))
     st.write(panels.DROPOUT_INTRO)
     st.latex(panels.NOISE_FORMULA)
@@ -102,10 +104,11 @@ def training_section() -> None:
         settings = panels.run_controls()
     run = panels.checked_run(settings)
     headline.header(panels.training_headline(run, settings), anchor="after-training")
-    show(charts.training_chart, *charts.training_frames(run, panels.LATE), name="training",
-         description=panels.training_description(run, settings), where=chart)  # fmt: skip
+    show(charts.training_chart, panels.LATE, name="training", where=chart,
+         description=panels.TRAINING_DESCRIPTION,
+         tables=charts.training_frames(run, panels.LATE))  # fmt: skip
     st.write(panels.run_notice(run, settings))
-    st.caption(panels.run_caption(run, settings.epsilon))
+    st.caption(panels.run_caption(run, settings))
     st.write(panels.TRAINING_INTRO)
     st.latex(panels.HIDING_FORMULA)
     st.latex(panels.hiding_with_numbers(run, settings))

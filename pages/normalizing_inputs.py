@@ -88,8 +88,10 @@ def stages_section(data: panel.PageData):
         "reused on every later example."
     )
     for column, view in zip(st.columns(3), panel.stage_views(data), strict=True):
-        show(charts.stage_chart, *view, name=f"stage_{view.title.split(':')[0].lower()}",
-             where=column, width="content", description=panel.stage_description(view))  # fmt: skip
+        show(charts.stage_chart, view.title, view.axis_titles, view.lesson,
+             name=f"stage_{view.title.split(':')[0].lower()}", where=column, width="content",
+             tables={charts.POINTS: view.points, charts.WINDOW: charts.window_frame(view.domains)},
+             description=panel.stage_description(view))  # fmt: skip
     st.write(panel.spread_notice(names, data.normalizer))
     statistics = st.expander("μ and σ of each feature, raw and after each stage", key="ni_stats",
                              icon=":material/table:", on_change="rerun")  # fmt: skip
@@ -108,8 +110,9 @@ def test_section(data: panel.PageData):
     )
     (_, right_rmse, _), (_, wrong_rmse, _) = data.errors[False], data.errors[True]
     left, right = st.columns([1, 1.2], vertical_alignment="center")
-    show(charts.train_test_chart, data.errors[wrong][0], data.meta["names"], name="test_set",
-         where=left, width="content", description=panel.test_description(data, wrong))  # fmt: skip
+    show(charts.train_test_chart, data.meta["names"], name="test_set", where=left,
+         width="content", tables=charts.test_set_tables(data.errors[wrong][0]),
+         description=panel.test_description(data.meta["names"]))  # fmt: skip
     unit = f"Root mean squared error on the test set, in {data.meta['target']}."
     right.metric("Test RMSE, training μ and σ (right)", f"{right_rmse:,.4g}", help=unit)
     right.metric(

@@ -569,11 +569,11 @@ def hiding_with_numbers(run: practice.TrainingChecks, s: RunSettings) -> str:
     ) + r"\end{aligned}"  # fmt: skip
 
 
-def run_caption(run: practice.TrainingChecks, epsilon: float) -> str:
+def run_caption(run: practice.TrainingChecks, s: RunSettings) -> str:
     caption = (
-        f"{run.parameters} parameters, {run.examples} examples: a full check at each of "
-        f"{SNAPSHOTS + 1} snapshots with ε = {epsilon:g}; the bug lines and the dashed “kinks "
-        "left out” leave the components that met a kink out. Without dropout, "
+        f"{run_summary(run, s)} {run.parameters} parameters, {run.examples} examples: a full "
+        f"check at each of {SNAPSHOTS + 1} snapshots with ε = {s.epsilon:g}; the bug lines and "
+        "the dashed “kinks left out” leave the components that met a kink out. Without dropout, "
         f"{', '.join(map(bug_label, run.unchanged))} changes nothing."
     )
     if (run.kinked > 0).any():
@@ -635,13 +635,27 @@ def _kink_notice(run: practice.TrainingChecks, activation: str) -> str:
     return " No check met a kink at this ε: raise ε to meet some."
 
 
-def training_description(run: practice.TrainingChecks, s: RunSettings) -> str:
+TRAINING_DESCRIPTION = (
+    f"The check's relative difference at each of the {SNAPSHOTS + 1} snapshots of a training "
+    "run, against the iteration, on a log axis over the verdict bands (great, suspicious, "
+    f"bug): the correct code, the same without the components that met a kink (dashed), "
+    f"{bug_label(LATE)} in red with its first and last difference written under them, and "
+    "the other planted bugs in grey. A purple number over a check of the correct code counts "
+    "the components whose check met a kink. The run's figures are in the text under the chart."
+)
+"""The training chart's alternative text: what it draws. Its figures are on the page, in
+the headline, run_notice and run_caption (``run_summary``), so that a move of the run's
+controls keeps the chart's spec."""
+
+
+def run_summary(run: practice.TrainingChecks, s: RunSettings) -> str:
+    """The chart's findings in figures: the late bug's first and last checks with their
+    verdicts, and how high the correct code's checks go."""
     late = run.bugs[LATE]
     kinked = sum(run.kinked > 0)
     return (
-        f"The check along {s.iterations:,} iterations of training, log scale: {bug_label(LATE)} "
-        f"goes {power_of_ten(late[0])} ({verdict_for(late[0])}) → {power_of_ten(late[-1])} "
-        f"({verdict_for(late[-1])}); the correct code stays at or below "
-        f"{power_of_ten(run.correct.max())}, and {kinked} of its {SNAPSHOTS + 1} checks met a "
-        "kink."
+        f"Along {s.iterations:,} iterations {bug_label(LATE)} goes {power_of_ten(late[0])} "
+        f"({verdict_for(late[0])}) → {power_of_ten(late[-1])} ({verdict_for(late[-1])}); the "
+        f"correct code stays at or below {power_of_ten(run.correct.max())}, and {kinked} of its "
+        f"{SNAPSHOTS + 1} checks met a kink."
     )

@@ -543,16 +543,26 @@ def contour_tables(descent: Descent) -> dict[str, pd.DataFrame]:
     }
 
 
+COLOUR_NAMES = {"#e45756": "red", "#5b3c99": "purple"}
+"""The words for the runs' colours (charts.RUN_STYLES)."""
+
+
+def run_style_words(run: str) -> str:
+    """How a run (a charts.RUN_STYLES key) is drawn, in words: "red circles"."""
+    colour, marker = charts.RUN_STYLES[run]
+    return f"{COLOUR_NAMES[colour]} {marker}s"
+
+
 def contour_description(label: str) -> str:
     """The contour chart's alternative text: what it draws (its numbers are written on it)."""
     return (
         f"Contour ellipses of the cost J − J* on {label} inputs around its minimum w* (a "
         "cross), the first weight across and the second up. On top, gradient descent's two "
-        "paths from w = 0: at the best learning rate α* (red circles) and at the α both "
-        "panels share (purple squares), a line through the first steps and dots at later "
-        "ones. Above the plot, how much longer than wide the valley is, with κ, and how many "
-        "steps are drawn; the legend gives each run's rate and step count. ▶ play replays "
-        "the paths."
+        f"paths from w = 0: at the best learning rate α* ({run_style_words('best')}) and at "
+        f"the α both panels share ({run_style_words('shared')}), a line through the first "
+        "steps and dots at later ones. Above the plot, how much longer than wide the valley "
+        "is, with κ, and how many steps are drawn; the legend gives each run's rate and step "
+        "count. ▶ play replays the paths."
     )
 
 
@@ -678,9 +688,15 @@ def stage_views(data: PageData) -> list[StageView]:
     scale for both axes where the spreads are within EQUAL_SPREADS_UP_TO of each other (and
     always once scaled), else one per axis, said on the chart; raw axes reach 0."""
     names, units = data.meta["names"], data.meta["units"]
-    ratio = spread_ratio(data.normalizer)
-    apart = f"spreads {factor_text(ratio)}× apart"
-    to_scale = ratio <= EQUAL_SPREADS_UP_TO
+    # The lesson says which side of EQUAL_SPREADS_UP_TO the spreads are, not their ratio,
+    # which spread_notice writes under the charts: a move of the data's sliders keeps the
+    # charts' specs.
+    to_scale = spread_ratio(data.normalizer) <= EQUAL_SPREADS_UP_TO
+    apart = (
+        f"spreads within {EQUAL_SPREADS_UP_TO:g}× of each other"
+        if to_scale
+        else f"spreads over {EQUAL_SPREADS_UP_TO:g}× apart"
+    )
     scale_note = [] if to_scale else ["axes not to scale"]
     raw_titles = tuple(
         f"{name} ({unit})" if unit not in ("", name) else name
@@ -724,13 +740,12 @@ def _stage_domains(X: np.ndarray, *, reach_zero: bool, equal: bool) -> tuple:
 
 
 def stage_description(view: StageView) -> str:
-    """A stage chart's alternative text."""
-    (x_low, x_high), (y_low, y_high) = view.domains
+    """A stage chart's alternative text: what it draws, without the data's numbers (the
+    axes and spread_notice give them), so that a move of the data's sliders keeps it."""
     notes = "; ".join(view.lesson)
     return (
-        f"Scatter plot of the {len(view.points):,} training examples, {view.title}: "
-        f"{view.axis_titles[0]} across ({x_low:,.3g} to {x_high:,.3g}), {view.axis_titles[1]} "
-        f"up ({y_low:,.3g} to {y_high:,.3g}); {notes}."
+        f"Scatter plot of the training examples, {view.title}: {view.axis_titles[0]} across, "
+        f"{view.axis_titles[1]} up, each axis fitted to the cloud, dashed lines at 0; {notes}."
     )
 
 
@@ -886,18 +901,17 @@ def descent_warning(raw: dict, scaled: dict, alpha: float) -> str | None:
     return None
 
 
-def test_description(data: PageData, wrong: bool) -> str:
-    """The training-and-test chart's alternative text."""
-    (_, right_rmse, _), (_, wrong_rmse, own_mean) = data.errors[False], data.errors[True]
-    name, train_mean = data.meta["names"][0], data.normalizer.mu_[0, 0]
-    if wrong:
-        where, rmse = "forced onto the training cloud by its own μ and σ", wrong_rmse
-    else:
-        where, rmse = "normalized with the training μ and σ, so it keeps its shift", right_rmse
+def test_description(names: tuple[str, str]) -> str:
+    """The training-and-test chart's alternative text: what it draws, for either way of
+    normalizing (the toggle above it), without the data's numbers, which the notice and
+    the two errors beside the chart give."""
     return (
-        f"Scatter plot of the training and test examples after normalizing; the test set "
-        f"(mean {name} {own_mean:,.4g} against the training set's {train_mean:,.4g}) is "
-        f"{where}. Test error {rmse:,.4g}."
+        f"Scatter plot of the training examples (blue) and the test examples (orange) after "
+        f"normalizing, normalized {names[0]} across and normalized {names[1]} up, on equal "
+        "axes centred on 0. Normalized with the training μ and σ, the test set keeps its "
+        "shift from the training set; with its own μ and σ (the toggle above), it is forced "
+        "onto the training cloud. The sets' means and both test errors are written beside "
+        "the chart."
     )
 
 

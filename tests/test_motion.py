@@ -183,6 +183,21 @@ def test_a_player_over_a_frame_table_keeps_its_spec_whatever_the_history():
     assert counter["data"] == {"name": "frames"}
     assert counter["encoding"]["text"]["field"] == "counter"
     assert counter["transform"] == [{"filter": "datum['frame'] == d"}]
+    # Two histories, the one of 3 steps and one of 150 steps up to 14,900: their frame
+    # tables and paths differ, their charts' specs do not.
+    specs = []
+    for kept in (np.arange(3), np.arange(0, 15_000, 100)):
+        frames = motion.frame_table(kept)
+        path = _path(kept).data.assign(frame=motion.first_frames(frames, kept))
+        player = motion.Player(motion.AT_MOST, name="d", scrub="frame")
+        chart = player.layer(
+            player.up_to_step(alt.Chart(path).mark_line().encode(x="w1:Q", y="w2:Q"), "frame"),
+            player.counter(table=alt.NamedData("frames")),
+        )
+        spec = vega_lite_spec(chart)
+        specs.append({key: value for key, value in spec.items() if key != "datasets"})
+        assert len(spec["datasets"]["data-0"]) == len(kept)  # the history is in the table
+    assert specs[0] == specs[1]
 
 
 def test_panels_side_by_side_share_one_player():

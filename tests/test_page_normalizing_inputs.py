@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from charts import motion
+from charts import normalization as charts
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
@@ -342,21 +343,31 @@ def test_stage_panels_are_separate_square_charts_that_show_each_stage_s_spread()
     ratio = float(normalizer.sigma_.max() / normalizer.sigma_.min())
     scaled = normalizer.transform(split.X_train)
     arrays = (split.X_train, split.X_train - normalizer.mu_, scaled)
-    for spec, X in zip(stages, arrays, strict=True):
+    windows = []
+    for spec, title, X in zip(stages, titles, arrays, strict=True):
         assert spec["width"] == spec["height"] <= 270  # square, and fits a phone
         dots = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
-        x, y = dots["encoding"]["x"]["scale"]["domain"], dots["encoding"]["y"]["scale"]["domain"]
+        assert dots["data"]["name"] == charts.POINTS and dots["encoding"]["tooltip"]
+        # The axes span the window the table carries (an unseen rect), no number in the spec.
+        frame = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "rect")
+        assert frame["data"]["name"] == charts.WINDOW and frame["mark"]["opacity"] == 0
+        assert "domain" not in dots["encoding"]["x"]["scale"]
+        window = named_tables(at, title)[charts.WINDOW].iloc[0]
+        windows.append(window)
+        x, y = (window.x1_low, window.x1_high), (window.x2_low, window.x2_high)
         assert x[0] < X[0].min() and X[0].max() < x[1] and y[0] < X[1].min() and X[1].max() < y[1]
         # Each axis spans its own feature: the raw cloud is no flat line.
         assert (y[1] - y[0]) < 3 * (X[1].max() - X[1].min())
-        assert dots["encoding"]["tooltip"]
+        assert len(named_tables(at, title)[charts.POINTS]) == X.shape[1]
     raw, centred, scaled = (chart_spec(at, title)["title"]["subtitle"] for title in titles)
     assert round(ratio, -1) == 780
-    assert raw == ["size and rooms: spreads 780× apart", "axes not to scale"]
-    assert centred[0] == "centred on 0; spreads 780× apart"
-    scaled_dots = next(layer for layer in stages[2]["layer"] if layer["mark"]["type"] == "circle")
-    encoding = scaled_dots["encoding"]
-    assert encoding["x"]["scale"]["domain"] == encoding["y"]["scale"]["domain"]  # equal units
+    assert raw == ["size and rooms: spreads over 3× apart", "axes not to scale"]
+    assert centred[0] == "centred on 0; spreads over 3× apart"
+    # the ratio itself is written under the charts
+    assert f"spreads differ {ratio:,.3g}-fold" in " ".join(m.value for m in at.markdown)
+    scaled_window = windows[2]
+    assert (scaled_window.x1_low, scaled_window.x1_high) == (
+        scaled_window.x2_low, scaled_window.x2_high)  # equal units  # fmt: skip
     assert scaled == ["σ = 1 on both axes", "one scale for both"]
 
 

@@ -330,13 +330,26 @@ def test_a_run_without_kinks_says_why(activation, ending):
     assert panels._kink_notice(_checks([7.4e-5, 1.5e-3]), activation) == ending
 
 
-def test_the_training_description_follows_the_late_bug_and_the_kinks():
-    text = panels.training_description(_checks([7.4e-5, 1.5e-3], kinked=(0, 3)), SETTINGS)
+def test_the_training_description_says_what_the_chart_draws_without_the_run_s_figures():
+    text = panels.TRAINING_DESCRIPTION
+    assert "“L2 term left out of dW” in red" in text and "11 snapshots" in text
+    rest = text.replace("11 snapshots", "").replace("“L2 term left out of dW”", "")
+    assert not any(ch.isdigit() for ch in rest)
+
+
+def test_the_run_s_figures_are_written_under_the_chart():
+    run = _checks([7.4e-5, 1.5e-3], kinked=(0, 3))
+    text = panels.run_summary(run, SETTINGS)
     assert text == (
-        "The check along 300 iterations of training, log scale: “L2 term left out of dW” goes "
-        "7.4·10⁻⁵ (suspicious) → 1.5·10⁻³ (bug); the correct code stays at or below 2.0·10⁻¹⁰, "
-        "and 1 of its 11 checks met a kink."
+        "Along 300 iterations “L2 term left out of dW” goes 7.4·10⁻⁵ (suspicious) → 1.5·10⁻³ "
+        "(bug); the correct code stays at or below 2.0·10⁻¹⁰, and 1 of its 11 checks met a kink."
     )
+    assert panels.run_caption(run, SETTINGS).startswith(text + " ")
+
+
+def test_the_run_s_figures_follow_a_bug_caught_from_the_start():
+    text = panels.run_summary(_checks([2.0e-3, 4.5e-3]), SETTINGS)
+    assert "goes 2.0·10⁻³ (bug) → 4.5·10⁻³ (bug)" in text and "0 of its 11 checks" in text
 
 
 def test_the_hiding_arithmetic_gives_each_snapshot_three_lines():

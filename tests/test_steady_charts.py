@@ -12,8 +12,13 @@ the page shows at its defaults.
 
 import json
 
+import altair as alt
+import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from ui.charts import DRAWN, show
 
 # page → slider key → the value one step from its default
 MOVES = {
@@ -63,3 +68,60 @@ def test_a_slider_move_keeps_every_chart_spec(page, key, value):
         assert redrawn, f"moving {key} changed no chart's tables"
     changed = [name for name in after if after[name][0] != before[name][0]]
     assert not changed, f"moving {key} changed the spec of {changed}"
+
+
+# Sliders of a tab closed at the page's defaults, moved with the tab open:
+# (page, the query that opens the tab, slider key, the value one step from its default).
+GP, NI = "grad_check_in_practice", "normalizing_inputs"
+STAGES, TEST_SET = {"ni_part": "Subtract μ, divide by σ"}, {"ni_part": "The test set"}
+TAB_MOVES = [
+    (GP, {"gp_rule": "Remember regularization"}, "gp_lambda", "1"),
+    (GP, {"gp_rule": "Not with dropout"}, "gp_keep", "0.85"),
+    *((GP, {"gp_rule": "Again after training"}, key, value) for key, value in
+      {"gp_act": "leaky_relu", "gp_run_lambda": "0.03", "gp_iters": "500",
+       "gp_eps": "1e-4"}.items()),
+    (NI, STAGES, "ni_m", 210),
+    (NI, TEST_SET, "ni_m", 210), (NI, TEST_SET, "ni_mt", 45), (NI, TEST_SET, "ni_shift", 1100),
+    (NI, TEST_SET, "ni_wrong", True),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "key", "value"),
+    TAB_MOVES,
+    ids=[f"{p}-{next(iter(q.values()))}-{k}" for p, q, k, _ in TAB_MOVES],
+)
+def test_a_slider_move_in_an_open_tab_keeps_every_chart_spec(page, query, key, value):
+    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120)
+    at.query_params.update(query)
+    at.run().run()
+    assert not at.exception
+    assert key in at.session_state, f"{page} shows no control {key} with {query} open"
+    before = drawn(at)
+    at.session_state[key] = value
+    at.run()
+    assert not at.exception
+    after = drawn(at)
+    assert set(after) == set(before), "a move draws the same charts"
+    redrawn = [name for name in after if after[name][1] != before[name][1]]
+    assert redrawn, f"moving {key} changed no chart's tables"
+    changed = [name for name in after if after[name][0] != before[name][0]]
+    assert not changed, f"moving {key} changed the spec of {changed}"
+
+
+def points_chart() -> alt.Chart:
+    return alt.Chart(alt.NamedData("points")).mark_point().encode(x="x:Q")
+
+
+@pytest.mark.parametrize("given", [{"pionts": [1.0]}, {}, {"points": [1.0], "more": [2.0]}])
+def test_a_chart_given_other_tables_than_it_reads_says_so(given):
+    tables = {name: pd.DataFrame({"x": x}) for name, x in given.items()}
+    with pytest.raises(ValueError, match=r"reads the tables \['points'\] and was given"):
+        show(points_chart, name="points", description="A dot.", tables=tables)
+
+
+def test_a_chart_given_the_tables_it_reads_is_drawn_with_them():
+    table = pd.DataFrame({"x": [1.0]})
+    show(points_chart, name="points", description="A dot.", tables={"points": table})
+    drawn = st.session_state[DRAWN]["points"]
+    assert drawn["datasets"]["points"] is table and drawn["description"] == "A dot."
