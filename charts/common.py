@@ -149,6 +149,15 @@ def _draws_a_field(encoding: dict) -> bool:
     return any(isinstance(channel, dict) and "field" in channel for channel in encoding.values())
 
 
+def span_layer(table: str, **channels) -> alt.Chart:
+    """Invisible points at the rows of the table named ``table`` (the corners of the range
+    to plot), on the given channels: the scales the chart's layers share take them in, so
+    a range that follows the setting comes from a table, not from a number in the spec."""
+    return (
+        alt.Chart(alt.NamedData(table)).mark_point(opacity=0, size=0, aria=False).encode(**channels)
+    )
+
+
 def finish(
     chart: alt.TopLevelMixin, title: str | list[str], *, height: int | None = 320
 ) -> alt.TopLevelMixin:

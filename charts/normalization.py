@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from charts import motion
-from charts.common import LABEL_FONT_SIZE, POWER_OF_TEN_LABEL, finish, long_frame
+from charts.common import LABEL_FONT_SIZE, POWER_OF_TEN_LABEL, finish, long_frame, span_layer
 
 # Plotting areas in px. Axes and titles come on top: a chart stays within the 358 px a
 # 390 px phone leaves, and square, so equal units look equal.
@@ -283,9 +283,7 @@ def condition_numbers_chart(stages: tuple[str, ...]) -> alt.LayerChart:
         x=alt.X("kappa:Q"), y=alt.Y("stage:N", sort=order), text=alt.Text("label:N")
     )
     # The axis ends at the room past the longest bar: an invisible point there.
-    room = kappas.mark_point(opacity=0, aria=False).encode(
-        x=alt.X("room:Q"), y=alt.Y("stage:N", sort=order)
-    )
+    room = span_layer(KAPPAS, x=alt.X("room:Q"), y=alt.Y("stage:N", sort=order))
     # As wide as its column (shown with width "stretch"), axes and labels included; as tall
     # as its bars need.
     chart = alt.layer(

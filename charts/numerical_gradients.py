@@ -19,7 +19,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from charts.common import POWER_OF_TEN_LABEL, finish, long_frame
+from charts.common import POWER_OF_TEN_LABEL, finish, long_frame, span_layer
 from core.finite_differences import (
     AboveTangent,
     ErrorSweep,
@@ -204,15 +204,6 @@ def _label_layers(x: alt.X, y: alt.Y) -> list[alt.Chart]:
         )
         for test, weight in (("==", "bold"), (">", "normal"))
     ]
-
-
-def _frame_layer(x: alt.X, y: alt.Y) -> alt.Chart:
-    """Invisible points at the corners of the plot (the table "frame": its x and y
-    ranges), so the scales the layers share span them: the current range travels in a
-    table, and the spec stays the same when it moves."""
-    return (
-        alt.Chart(alt.NamedData("frame")).mark_point(opacity=0, size=0, aria=False).encode(x=x, y=y)
-    )
 
 
 def _frame(x: tuple[float, float], y: tuple[float, float]) -> pd.DataFrame:
@@ -407,7 +398,7 @@ def tangent_chart(title: str = "Secants against the tangent") -> alt.TopLevelMix
                      alt.Tooltip("height:Q", title="height above the tangent", format=".3g")],
         )
     )  # fmt: skip
-    chart = alt.layer(_frame_layer(x("x"), y("y")), curve, drawn, dots,
+    chart = alt.layer(span_layer("frame", x=x("x"), y=y("y")), curve, drawn, dots,
                       *_label_layers(x("x"), y("y")))  # fmt: skip
     return _finish(chart, title, TANGENT_HEIGHT)
 
@@ -611,7 +602,7 @@ def secant_chart(title: str = "Secants and tangent at θ") -> alt.TopLevelMixin:
         marks.mark_text(dy=-14, fontSize=14, fontWeight="bold", **look).encode(text="label:N")
         for look in (_HALO, {})
     ]
-    chart = alt.layer(_frame_layer(x_of("x"), y("y")), shading, lines, dots, *names,
+    chart = alt.layer(span_layer("frame", x=x_of("x"), y=y("y")), shading, lines, dots, *names,
                       *_label_layers(x_of("x"), y("y")))  # fmt: skip
     return _finish(chart, title, PICTURE_HEIGHT)
 
@@ -944,7 +935,7 @@ def error_chart(theory: bool = True, title: str = "Error against the step ε") -
     below_band = {"y": alt.YValue(alt.ExprRef("height * datum.down")),
                   "y2": alt.Y2Value("height")}  # fmt: skip
     best = alt.NamedData("best")
-    layers = [_frame_layer(x("x"), y("y")), lines]
+    layers = [span_layer("frame", x=x("x"), y=y("y")), lines]
     if theory:
         layers.append(
             alt.Chart(best)

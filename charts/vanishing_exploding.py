@@ -28,6 +28,7 @@ from charts.common import (
     long_frame,
     png_data_url,
     raised,
+    span_layer,
 )
 from core.propagation import DeepLinearSignal, RandomNetworkSignals
 
@@ -73,16 +74,6 @@ def _with_finding(layers: list, title: str, *, height: int):
     )
     heading = alt.TitleParams(title, frame="group", offset=_FINDING_PADDING)
     return finish(alt.layer(*layers, finding), heading, height=height)
-
-
-def _extent(x: str, y: str | None = None) -> alt.Chart:
-    """Invisible points at the corners of the plotted range, from the table "extent"
-    (columns x and, if given, y): the scales take them in, so their domain follows the
-    setting without a number in the spec."""
-    encoding = {"x": alt.X(x, type="quantitative")}
-    if y is not None:
-        encoding["y"] = alt.Y(y, type="quantitative")
-    return alt.Chart(alt.NamedData("extent")).mark_point(opacity=0, aria=False).encode(**encoding)
 
 
 def finding_frame(text: str) -> pd.DataFrame:
@@ -152,7 +143,14 @@ def linear_depth_chart():
         # fill, not color: a layer's color channels share one scale
         fill=alt.Fill("dtype", type="nominal", scale=_DTYPE_TEXT, legend=None),
     )
-    layers = [band_layer, line, points, rules, rows, _extent("layer", "log10_A")]
+    layers = [
+        band_layer,
+        line,
+        points,
+        rules,
+        rows,
+        span_layer("extent", x=alt.X("layer:Q"), y=alt.Y("log10_A:Q")),
+    ]
     return _with_finding(layers, "The deep linear network's |A[l]|", height=380)
 
 
@@ -219,7 +217,7 @@ def per_layer_chart(series: tuple[tuple[str, str], ...], *, title: str, y_title:
         y=alt.Y("pixel_y", type="quantitative", scale=None),
         text=alt.Text("label", type="nominal"),
     )
-    layers = [lines, points, theory, rules, labels, _extent("layer")]
+    layers = [lines, points, theory, rules, labels, span_layer("extent", x=alt.X("layer:Q"))]
     return _with_finding(layers, title, height=440)
 
 

@@ -15,7 +15,14 @@ import pandas as pd
 from PIL import Image
 
 from charts import motion
-from charts.common import LABEL_FONT_SIZE, POWER_OF_TEN_LABEL, finish, long_frame, png_data_url
+from charts.common import (
+    LABEL_FONT_SIZE,
+    POWER_OF_TEN_LABEL,
+    finish,
+    long_frame,
+    png_data_url,
+    span_layer,
+)
 from core.datasets import Grid, TrainTestSplit
 from core.propagation import RandomNetworkSignals
 
@@ -308,7 +315,7 @@ def training_cell(
         field="frame",
     )
     # The whole curve, unseen: the x axis spans the training while the curve grows.
-    span = costs.mark_point(opacity=0, aria=False).encode(x=x, y=y)
+    span = span_layer(CELL_COSTS, x=x, y=y)
     counter = play.counter(x=width - 2, y=2, align="right", font_size=11, table=frames)
     cost = alt.layer(span, curve, counter, width=width, height=round(52 * grow))
     chart = play.concat(boundary, cost, columns=1, spacing=4)  # scales: concat's own each
