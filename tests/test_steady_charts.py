@@ -48,26 +48,38 @@ def drawn(at: AppTest) -> dict[str, tuple[str, dict[str, bytes]]]:
     return charts
 
 
-@pytest.mark.parametrize(("page", "key", "value"), CASES, ids=[f"{p}-{k}" for p, k, _ in CASES])
-def test_a_slider_move_keeps_every_chart_spec(page, key, value):
-    # The second run's tables, as a visitor's later runs send them: a table made afresh in
-    # a run can travel in other bytes (the same values) than the cached one after it.
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120).run().run()
+def moved(page: str, key: str, value, query: dict | None = None) -> tuple[dict, dict]:
+    """The page's charts (``drawn``) before and after ``key`` moves to ``value``, with the
+    tabs ``query`` opens. From the page's second run, whose tables travel as a visitor's
+    later runs send them: a table made afresh in a run can travel in other bytes (the same
+    values) than the cached one after it."""
+    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120)
+    at.query_params.update(query or {})
+    at.run().run()
     assert not at.exception
-    assert key in at.session_state, f"{page} shows no slider {key} at its defaults"
+    assert key in at.session_state, f"{page} shows no control {key} with {query or 'defaults'}"
     before = drawn(at)
     at.session_state[key] = value
     at.run()
     assert not at.exception
-    after = drawn(at)
+    return before, drawn(at)
+
+
+def assert_steady(before: dict, after: dict, key: str, quiet: bool = False) -> None:
+    """The same charts, each with the spec it had; some tables resent, or none if ``quiet``."""
     assert set(after) == set(before), "a move draws the same charts"
     redrawn = [name for name in after if after[name][1] != before[name][1]]
-    if key in QUIET:
+    if quiet:
         assert not redrawn, f"moving {key} resent the tables of {redrawn}"
     else:
         assert redrawn, f"moving {key} changed no chart's tables"
     changed = [name for name in after if after[name][0] != before[name][0]]
     assert not changed, f"moving {key} changed the spec of {changed}"
+
+
+@pytest.mark.parametrize(("page", "key", "value"), CASES, ids=[f"{p}-{k}" for p, k, _ in CASES])
+def test_a_slider_move_keeps_every_chart_spec(page, key, value):
+    assert_steady(*moved(page, key, value), key, quiet=key in QUIET)
 
 
 # Sliders of a tab closed at the page's defaults, moved with the tab open:
@@ -92,21 +104,7 @@ TAB_MOVES = [
     ids=[f"{p}-{next(iter(q.values()))}-{k}" for p, q, k, _ in TAB_MOVES],
 )
 def test_a_slider_move_in_an_open_tab_keeps_every_chart_spec(page, query, key, value):
-    at = AppTest.from_file(f"../pages/{page}.py", default_timeout=120)
-    at.query_params.update(query)
-    at.run().run()
-    assert not at.exception
-    assert key in at.session_state, f"{page} shows no control {key} with {query} open"
-    before = drawn(at)
-    at.session_state[key] = value
-    at.run()
-    assert not at.exception
-    after = drawn(at)
-    assert set(after) == set(before), "a move draws the same charts"
-    redrawn = [name for name in after if after[name][1] != before[name][1]]
-    assert redrawn, f"moving {key} changed no chart's tables"
-    changed = [name for name in after if after[name][0] != before[name][0]]
-    assert not changed, f"moving {key} changed the spec of {changed}"
+    assert_steady(*moved(page, key, value, query), key)
 
 
 def points_chart() -> alt.Chart:
