@@ -7,17 +7,20 @@ replica dies, and SIGTERM stops every process the script started.
 from __future__ import annotations
 
 import os
+import random
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
-from tests.browser_helpers import ROOT, exceptions, free_port, page_url, wait_for_app
+from tests.browser_helpers import ROOT, exceptions, page_url, wait_for_app
 
 COOKIE = "lab_replica"  # deploy/haproxy.cfg
 ANSWERED_BY = "x-lab-replica"  # the header in which HAProxy names the replica that answered
@@ -31,6 +34,28 @@ class Serving(NamedTuple):
     replicas: dict[str, int]  # each replica's cookie value ("replica1") → its process
     started: list[int]  # every process serve.sh started: the replicas and HAProxy
     script: subprocess.Popen
+
+
+def quiet_port(replicas: int = 2) -> int:
+    """A port P with P … P + replicas free, below the kernel's range of ephemeral ports:
+    serve.sh starts its replicas on the ports after P, and a free port from the kernel
+    (another test's server, or any outgoing connection) is never one of these. Near an
+    ephemeral port, one was taken between serve.sh's check and its replica's start."""
+    low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(200):
+        port = random.randrange(low // 2, low - replicas - 1)
+        if all(_free(p) for p in range(port, port + replicas + 1)):
+            return port
+    raise RuntimeError("no free ports below the ephemeral range")
+
+
+def _free(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("0.0.0.0", port))
+        except OSError:
+            return False
+    return True
 
 
 def serve(*arguments: str, **options) -> subprocess.Popen:
@@ -47,7 +72,7 @@ def serving(tmp_path) -> Iterator[Serving]:
     """serve.sh with two replicas, from the moment it says it serves; stopped after."""
     errors = tmp_path / "serve.err"
     with errors.open("w") as stderr:
-        script = serve("--replicas", "2", "--port", str(free_port()),
+        script = serve("--replicas", "2", "--port", str(quiet_port()),
                        stdout=subprocess.PIPE, stderr=stderr)  # fmt: skip
     replicas, started, url = {}, [], None
     for line in script.stdout:  # serve.sh gives up by itself if a replica does not start
