@@ -17,12 +17,11 @@ import streamlit as st
 
 from charts import motion
 from charts import normalization as charts
-from charts.common import PRESENTATION_SCALE
 from core import conditioning as cond
 from core import datasets
 from core.normalization import Normalizer, normalize_train_test
 from ui.links import lazy_tabs, url_toggle
-from ui.presentation import presenting, secondary
+from ui.presentation import font_scale, secondary
 from ui.text import latex_text, markdown_plain
 
 MAX_MB, MAX_ROWS, MAX_COLUMNS = 5, 100_000, 100
@@ -525,11 +524,6 @@ def kappa_text(kappa: float) -> str:
     if kappa >= 1e9:
         return f"{kappa:.2g}"
     return f"{kappa / 1e6:.3g} M" if kappa >= 1e6 else f"{kappa:,.3g}"
-
-
-def font_scale() -> float:
-    """How many times the usual size the charts' fonts are: larger on a projector."""
-    return PRESENTATION_SCALE if presenting() else 1.0
 
 
 def contour_tables(descent: Descent) -> dict[str, pd.DataFrame]:

@@ -17,7 +17,6 @@ import pandas as pd
 import streamlit as st
 
 from charts import weight_initialization as charts
-from charts.common import PRESENTATION_SCALE
 from core import datasets, initialization, network, propagation
 from core.initialization import PAIRINGS, PRESETS
 from core.propagation import depth_trend
@@ -32,7 +31,7 @@ from panels.vanishing_exploding import (
 from ui.charts import show
 from ui.heavy import compute
 from ui.links import lazy_tabs, url_integer, url_toggle
-from ui.presentation import presenting, secondary
+from ui.presentation import font_scale, secondary
 from ui.tables import show_figures
 
 MULTIPLIERS = (0.01, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 10.0, 100.0)
@@ -397,7 +396,7 @@ so that the grid does not jump as the cells fill in."""
 
 def _cell_size() -> int:
     # Fonts grow on a projector, and a concatenated chart's parts do not grow with them.
-    return round(charts.CELL_SIZE * (PRESENTATION_SCALE if presenting() else 1))
+    return round(charts.CELL_SIZE * font_scale())
 
 
 # ---------------------------------------------------------------- through a deep network

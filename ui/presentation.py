@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from charts.common import PRESENTATION_SCALE
 from ui.links import echo
 
 KEY = "present"
@@ -48,6 +49,12 @@ def requested() -> bool:
 
 def presenting() -> bool:
     return bool(st.session_state.get(KEY, False))
+
+
+def font_scale() -> float:
+    """How many times the usual size the charts' fonts are: PRESENTATION_SCALE on a
+    projector. For what a chart's config cannot enlarge (a text's position, a cell's size)."""
+    return PRESENTATION_SCALE if presenting() else 1.0
 
 
 def secondary(where=None):
