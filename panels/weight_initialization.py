@@ -265,6 +265,15 @@ def trained_cell(training: tuple, name: str, seed: int) -> Cell:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
+def cell_tables(training: tuple, name: str, seed: int, size: int) -> dict[str, pd.DataFrame]:
+    """The tables of ``trained_cell``'s chart at ``size`` px (``charts.cell_tables``), made
+    once for every session: a rerun would otherwise join and place them again, six times."""
+    cell = trained_cell(training, name, seed)
+    return charts.cell_tables(cell.frames, cell.costs, cell_title(name, cell.score), cell.label,
+                              size)  # fmt: skip
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
 def start_costs(data_name: str, hidden: tuple, activation: str, seed: int) -> dict[str, float]:
     """J before the first step, for each of the six (v = 1): one forward pass each."""
     costs = {}
@@ -377,11 +386,10 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
         if cells[name].made_at >= now:  # made in this run, not taken from the cache
             longest = max(longest, time.time() - now)
             made += time.time() - now
-        cell, size = cells[name], _cell_size()
+        size = _cell_size()
         show(charts.training_cell, points, extent, domain, size,
              name=f"trained_{i + 1}", where=slot, width="content",
-             tables=charts.cell_tables(cell.frames, cell.costs, cell_title(name, cell.score),
-                                       cell.label, size),
+             tables=cell_tables(training, name, seed, size),
              description=cell_description(name))  # fmt: skip
     if made > SPLIT_S:
         st.rerun()  # the rest of the page in a request of its own
