@@ -1,8 +1,9 @@
 """First visits on a fresh server: what a lecturer's first click costs after the demo wakes.
 
 For each page, a server of its own is started (`streamlit run serve.py`, as the README's
-command, which computes every page's defaults as it starts; it is ready when its
-``/ready`` answers 200) and a new headless Chromium tab opens that page first: the time from the
+command, which computes every page's defaults as it starts and then its warm links; it
+is waited for until its ``/ready`` says both are done) and a new headless Chromium tab
+opens that page first: the time from the
 request to the end of the page's first run as the tab sees it (the app's own scripts
 loaded, the session connected, the run's elements received). The home page is measured
 the same way, in the same run, and every page's time is also given as a multiple of the
@@ -20,7 +21,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import urllib.request
 from pathlib import Path
 
 from tests.browser_helpers import (
@@ -31,11 +31,12 @@ from tests.browser_helpers import (
     open_tab,
     streamlit_server,
     wait_for_app,
+    wait_until_warm,
 )
 from ui.ideas import IDEAS
 
 HOME = "home"
-WARM_UPS: list[float] = []  # seconds from the server answering to its /ready
+WARM_UPS: list[float] = []  # seconds from the server answering to the end of its warm-up
 
 
 def _visit(browser, url: str, page: str) -> float:
@@ -52,25 +53,12 @@ def _visit(browser, url: str, page: str) -> float:
         tab.context.close()
 
 
-def _ready(url: str, timeout_s: float = 300) -> float:
-    """Wait until serve.py's warm-up is done; the seconds waited."""
-    began = time.perf_counter()
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/ready", timeout=2):
-                return time.perf_counter() - began
-        except OSError:  # 503 until warm (an HTTPError is an OSError)
-            if time.perf_counter() - began > timeout_s:
-                raise SystemExit(f"{url} was not ready within {timeout_s:g} s") from None
-            time.sleep(0.1)
-
-
 def first_visit(browser, root: Path, script: str, page: str, after_home: bool) -> float:
     """Seconds from the request to the end of the run of ``page``'s first visit on a
     fresh server (after one visit to the home page, when ``after_home``)."""
     with streamlit_server(root, script=script) as url:
         if script == "serve.py":
-            WARM_UPS.append(_ready(url))
+            WARM_UPS.append(wait_until_warm(url))
         if after_home:
             _visit(browser, url, HOME)
         return _visit(browser, url, page)

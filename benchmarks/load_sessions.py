@@ -20,18 +20,20 @@ one tab visits each page in turn for --seconds (try --seconds 20 --pause 0.5) an
 report gives, per page, the times one person sees and the CPU the browser spends on
 each run.
 
-Without --url it starts `streamlit run app.py` on a free port (with one BLAS thread,
-like the tests) and stops it afterwards. One headless Chromium opens a browser context
-per session (each its own Streamlit session), each on a page of the lecture in turn
-(ui.ideas.IDEAS), and every session moves a random slider of its page one step with the
-keyboard (ArrowRight, or ArrowLeft at the end of its range), waits for the script run
-it caused to finish, pauses, and moves again, until the time is up. Sessions keep
-people's rhythm: each makes its first move at a random moment within the first pause
-and then pauses ½ to 1½ times --pause at random. With --lockstep all twenty move at the
-same instant and pause exactly --pause, so their runs keep arriving together: the
-harshest case, kept for comparison. The default pause, 2 s, is a brisk person's: move a
-slider, watch the chart redraw, read what changed, move again; it is the schedule the
-issue's targets are judged on (1 s and --lockstep are stress cases beyond it).
+Without --url it starts `streamlit run serve.py` (the README's command) on a free port,
+with one BLAS thread like the tests, waits until its warm-up is done (every page's
+defaults and its warm links: serving/warm_up.py), and stops it afterwards. One headless
+Chromium opens a browser context per session (each its own Streamlit session), each on a
+page of the lecture in turn (ui.ideas.IDEAS), and every session moves a random slider of
+its page one step with the keyboard (ArrowRight, or ArrowLeft at the end of its range),
+waits for the script run it caused to finish, pauses, and moves again, until the time is
+up. Sessions keep people's rhythm: each makes its first move at a random moment within
+the first pause and then pauses ½ to 1½ times --pause at random. With --lockstep all
+twenty move at the same instant and pause exactly --pause, so their runs keep arriving
+together: the harshest case, kept for comparison. The default pause, 2 s, is a brisk
+person's: move a slider, watch the chart redraw, read what changed, move again; it is
+the schedule the issue's targets are judged on (1 s and --lockstep are stress cases
+beyond it).
 
 With --url, the server is the process listening on the URL's port, or the processes
 given with --pid. Behind HAProxy (scripts/serve.sh) give every replica's, as the script
@@ -727,14 +729,16 @@ def main() -> None:
     if not 0 <= args.browsers < args.sessions:
         parser.error(f"--browsers must be from 0 to {args.sessions - 1}, fewer than --sessions")
     sys.path.insert(0, str(ROOT))
-    from tests.browser_helpers import streamlit_server
+    from tests.browser_helpers import streamlit_server, wait_until_warm
 
     if args.url:
         server = nullcontext(args.url.rstrip("/"))
     else:
         os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # the server inherits it
-        server = streamlit_server()
+        server = streamlit_server(script="serve.py")
     with server as url:
+        if not args.url:
+            print(f"warm-up at server start: {wait_until_warm(url):.1f} s")
         pids = args.pid or _listening_server(urlparse(url).port or 80)
         settings = (url, pids, args.sessions, args.seconds, args.pause, args.lockstep)
         if args.alone:

@@ -54,6 +54,14 @@ DEFAULTS = {
     # ReLU first: the method's default is He, which is made for it (tanh's is Xavier).
     "wi_deep_act": "relu", "wi_depth": 10, "wi_width": 100, "wi_part": "Its training",
 }  # fmt: skip
+WARM_LINKS = (
+    *(f"wi_lr={rate:g}" for rate in RATES if rate != DEFAULTS["wi_lr"]),
+    *(f"wi_v={v:g}" for v in MULTIPLIERS if v != DEFAULTS["wi_v"]),
+)
+"""Query strings the server opens at start after the defaults (serving/warm_up.py): every
+other α (six trainings each) and every other v (one): a lecturer's moves of either
+slider from the defaults then train nothing. Their values as the sliders write them in
+a link (their format_func)."""
 PART = "wi_part"  # the tabs' key, and the query parameter of the open part
 PARTS = {
     "Its training": ("wi_test",),

@@ -5,12 +5,15 @@ visitor wait for everything a page computes once: the modules it imports, the wo
 processes it starts, the trainings and simulations its defaults need, the charts it
 builds. ``lifespan`` (given to ``st.App`` in serve.py) starts a thread that, as soon as
 the server answers, opens every page once over Streamlit's own websocket, as a browser
-would, at its defaults. Their results land in the caches every session shares
+would, at its defaults, and then at the settings its panel lists as ``WARM_LINKS``: the
+values of a slider whose every move would otherwise train networks (weight
+initialization's α and v). Their results land in the caches every session shares
 (``st.cache_data``), and the worker pool is up.
 
-``/ready`` answers 503 until that is done and 200 after, for a load balancer's health
-check (deploy/haproxy.cfg) and the first-visit benchmark; Streamlit's own health check
-answers as soon as the server listens.
+``/ready`` answers 503 until every page's defaults are done and 200 after, for a load
+balancer's health check (deploy/haproxy.cfg) and the first-visit benchmark; the warm
+links follow in the background, and its "links" says when they are done. Streamlit's own
+health check answers as soon as the server listens.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import time
 import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import import_module
 from pathlib import Path
 
 import streamlit as st
@@ -37,7 +41,8 @@ LOGGER = logging.getLogger(__name__)
 HOME = ""  # the page name of the navigation's default page
 RUN_TIMEOUT_S = 120  # a page's first run, with the machine busy starting up
 _EARLY = ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN
-_done = threading.Event()
+_done = threading.Event()  # every page at its defaults
+_links_done = threading.Event()  # and every warm link
 
 
 def pages() -> list[str]:
@@ -45,28 +50,44 @@ def pages() -> list[str]:
     return [HOME, *(Path(idea.path).stem for idea in IDEAS)]
 
 
-def visit(base: str, page: str) -> None:
-    """Open ``page`` once at its defaults, as a browser's first visit does, and wait
-    until its run has finished (a first deep link is run twice: see ui.entry)."""
+def links() -> list[tuple[str, str]]:
+    """(page, query string) of the settings warmed after every page's defaults: those a
+    panel lists as its ``WARM_LINKS`` (the sliders that would otherwise train)."""
+    return [
+        (Path(idea.path).stem, query)
+        for idea in IDEAS
+        for query in getattr(import_module(f"panels.{Path(idea.path).stem}"), "WARM_LINKS", ())
+    ]
+
+
+def visit(base: str, page: str, query: str = "") -> int:
+    """Open ``page`` once at its defaults, or at the link's ``query`` string, as a
+    browser's first visit does, and wait until its run has finished (a first deep link
+    is run twice: see ui.entry). Returns how many runs were cut short for a rerun (a page
+    that trains more than a request may spend starts again: see six_trained)."""
     from websockets.sync.client import connect
 
     request = BackMsg()
     request.rerun_script.page_name = page
+    request.rerun_script.query_string = query
+    reruns = 0
     with connect(f"ws://{base}/_stcore/stream", subprotocols=["streamlit"], max_size=None,
                  open_timeout=RUN_TIMEOUT_S) as socket:  # fmt: skip
         socket.send(request.SerializeToString())
         deadline = time.monotonic() + RUN_TIMEOUT_S
         while True:
             message = ForwardMsg.FromString(socket.recv(timeout=deadline - time.monotonic()))
-            if (
-                message.WhichOneof("type") == "script_finished"
-                and message.script_finished != _EARLY
-            ):
-                return
+            if message.WhichOneof("type") != "script_finished":
+                continue
+            if message.script_finished != _EARLY:
+                return reruns
+            reruns += 1
 
 
 def warm(base: str) -> None:
-    """Wait until the server at ``base`` (host:port) answers, then visit every page."""
+    """Wait until the server at ``base`` (host:port) answers, then visit every page (the
+    server is ready then), then every warm link (``links``). One visit at a time: the
+    pool keeps a worker free for the visitors who come meanwhile."""
     began = time.perf_counter()
     while time.perf_counter() - began < RUN_TIMEOUT_S:
         try:
@@ -75,12 +96,20 @@ def warm(base: str) -> None:
         except OSError:
             time.sleep(0.1)
     for page in pages():
-        try:
-            visit(base, page)
-        except Exception as error:  # a page that fails here fails for a visitor too, shown
-            LOGGER.warning("warming up %r failed: %s", page or "home", error)
+        _warm_one(base, page)
     _done.set()
     LOGGER.info("every page warmed up in %.1f s", time.perf_counter() - began)
+    for page, query in links():
+        _warm_one(base, page, query)
+    _links_done.set()
+    LOGGER.info("every warm link visited, %.1f s after the start", time.perf_counter() - began)
+
+
+def _warm_one(base: str, page: str, query: str = "") -> None:
+    try:
+        visit(base, page, query)
+    except Exception as error:  # a page that fails here fails for a visitor too, shown
+        LOGGER.warning("warming up %r failed: %s", f"{page or 'home'}?{query}", error)
 
 
 @asynccontextmanager
@@ -99,8 +128,12 @@ async def lifespan(_app) -> AsyncIterator[None]:
 
 
 async def ready(_request: Request) -> JSONResponse:
-    """200 once every page has been warmed up, 503 before."""
-    return JSONResponse({"warm": _done.is_set()}, status_code=200 if _done.is_set() else 503)
+    """200 once every page has been warmed up, 503 before. "links" says whether the warm
+    links have been too (the benchmarks wait for them: they time slider moves)."""
+    return JSONResponse(
+        {"warm": _done.is_set(), "links": _links_done.is_set()},
+        status_code=200 if _done.is_set() else 503,
+    )
 
 
 ROUTES = [Route("/ready", ready)]

@@ -16,6 +16,7 @@ started *after* it has finished, then until the page has been quiet for a moment
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -129,6 +130,22 @@ def streamlit_server(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+def wait_until_warm(url: str, *, links: bool = True, timeout_s: float = 300) -> float:
+    """Wait until serve.py's warm-up at ``url`` is done (its /ready: every page's defaults,
+    and with ``links`` its warm links too); the seconds waited."""
+    began = time.perf_counter()
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/ready", timeout=2) as answer:
+                if not links or json.load(answer)["links"]:
+                    return time.perf_counter() - began
+        except OSError:  # 503 until the pages are warm (an HTTPError is an OSError)
+            pass
+        if time.perf_counter() - began > timeout_s:
+            raise RuntimeError(f"{url} was not warm within {timeout_s:g} s")
+        time.sleep(0.1)
 
 
 def _healthy(url: str) -> bool:
