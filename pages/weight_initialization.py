@@ -23,7 +23,7 @@ if numbers.open:  # drawn only when opened: a table costs the first visit 0.1 s
     show_figures(panel.six_table(cells), panel.SIX_TABLE_FORMATS, where=numbers)
 
 
-@st.fragment  # the method and v rerun this part only, not the six above
+@st.fragment  # the method, v and its iterations rerun this part only, not the six above
 def one_initialization(training: tuple, seed: int) -> None:
     st.header("One initialization up close")
     st.write(

@@ -2,10 +2,13 @@
 and sentences.
 
 The page opens on the course's experiment, all six initializations trained side by side
-(``six_trained``), then takes one method apart: its σ for every layer, its training up
-close, symmetry in isolation, and random data pushed through a deep network it
-initializes. A training runs once per setting up to a horizon and keeps snapshots, so
-the iterations slider only slices a run already made, and every session shares it.
+for the course's 15,000 steps (``six_trained``), each played by its ▶, then takes one
+method apart: its σ for every layer, its training up close, symmetry in isolation, and
+random data pushed through a deep network it initializes. A training runs once per
+setting up to a horizon and keeps snapshots, so the iterations slider of the training up
+close only slices a run already made, and every session shares it. That slider, v and the
+method rerun only the part below the six (a fragment): a move there redraws two charts,
+not eight.
 """
 
 import time
@@ -64,7 +67,7 @@ slider from the defaults then train nothing. Their values as the sliders write t
 a link (their format_func)."""
 PART = "wi_part"  # the tabs' key, and the query parameter of the open part
 PARTS = {
-    "Its training": ("wi_test",),
+    "Its training": ("wi_iter", "wi_test"),
     "Symmetry": (),
     "A deep network": ("wi_deep_act", "wi_depth", "wi_width"),
 }
@@ -83,6 +86,8 @@ def link_value_usable(key: str, text: str) -> bool:
     """Whether the control ``key`` of a part takes the link's ``text``, as its widget would."""
     if key == "wi_test":
         return url_toggle(text)
+    if key == "wi_iter":
+        return url_integer(text, ITERATION_STEP, MAX_ITERATIONS) is not None
     if key == "wi_depth":
         return url_integer(text, *DEPTHS) is not None
     if key == "wi_width":
@@ -91,9 +96,10 @@ def link_value_usable(key: str, text: str) -> bool:
 
 
 def training_controls(where) -> tuple[tuple, int]:
-    """The training setting (data, hidden, iterations, α, activation) and the seed: the
-    main four in ``where``, beside the six trainings; α and the seed with the secondary
-    controls."""
+    """The six's training setting (data, hidden, MAX_ITERATIONS, α, activation) and the
+    seed: the main three in ``where``, beside the six trainings; α and the seed with the
+    secondary controls. The six run the course's 15,000 steps; the training up close has
+    its own iterations (``iterations_control``)."""
     # fmt: off
     data = where.radio("Data", datasets.TOY_SETS, datasets.TOY_SETS.index(DEFAULTS["wi_data"]),
                        key="wi_data", horizontal=True, **URL)
@@ -105,9 +111,6 @@ def training_controls(where) -> tuple[tuple, int]:
                              list(HIDDEN).index(DEFAULTS["wi_hidden"]), key="wi_hidden", **URL,
                              help="The output is one sigmoid unit. The course's network is "
                                   "2 → 10 → 5 → 1.")
-    iterations = where.slider("Iterations", ITERATION_STEP, MAX_ITERATIONS, DEFAULTS["wi_iter"],
-                              ITERATION_STEP, key="wi_iter", **URL,
-                              help="Steps of batch gradient descent (the course runs 15,000).")
     more = secondary()
     more.header("Training")
     rate = more.select_slider("Learning rate α", RATES, DEFAULTS["wi_lr"], key="wi_lr", **URL,
@@ -115,7 +118,18 @@ def training_controls(where) -> tuple[tuple, int]:
     seed = more.number_input("Random seed", 0, 9999, DEFAULTS["wi_seed"], key="wi_seed", **URL,
                              help="Draws the data, then the weights: all methods share the data.")
     # fmt: on
-    return (data, HIDDEN[hidden], iterations, rate, activation), int(seed)
+    return (data, HIDDEN[hidden], MAX_ITERATIONS, rate, activation), int(seed)
+
+
+def iterations_control(training: tuple) -> tuple:
+    """The training up close: the six's ``training`` with the iterations of its slider."""
+    iterations = st.columns(2)[0].slider(
+        "Iterations", ITERATION_STEP, MAX_ITERATIONS, DEFAULTS["wi_iter"], ITERATION_STEP,
+        key="wi_iter", **URL,
+        help="Steps of batch gradient descent for this method up close. The six above run "
+             "the course's 15,000; their ▶ plays them.",
+    )  # fmt: skip
+    return (*training[:2], iterations, *training[3:])
 
 
 def method_controls() -> tuple[str, float]:
@@ -356,9 +370,8 @@ worker (or, without workers, the server) for six trainings while other visitors 
 
 SPLIT_S = 0.3
 """Seconds of making cells after which a run stops at the six and the rest of the page
-comes in a run of its own: a training (half a second or more). Cells sliced from runs
-already made (another number of iterations: some 20 ms each) go on in the same run, and
-the browser draws the page once."""
+comes in a run of its own: a training (half a second or more). Cells from the cache go
+on in the same run, and the browser draws the page once."""
 
 
 def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
@@ -792,13 +805,15 @@ def weights_description(W: np.ndarray, name: str, spread: float | None) -> str:
 
 @st.fragment  # "Show test points" reruns this section only
 def training_detail(training: tuple, name: str, v: float, seed: int) -> None:
-    """The course's experiment from the chosen method alone: its figures, cost curve and
-    decision boundary, why it went as it did, and the weights it ended with."""
+    """The course's experiment from the chosen method alone, for as many iterations as its
+    slider says: its figures, cost curve and decision boundary, why it went as it did,
+    and the weights it ended with."""
     st.subheader("Training a small network", anchor="training")
     st.write(
         "The course's experiment: ReLU (or tanh) hidden layers and a sigmoid output, trained "
         "by batch gradient descent on 300 points and tested on 100 others."
     )
+    training = iterations_control(training)
     iterations, activation = training[2], training[4]
     try:
         data, result = trained(*training, name, v, seed)

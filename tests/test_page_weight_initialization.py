@@ -21,8 +21,7 @@ from panels import weight_initialization as panel
 
 PAGE = "../pages/weight_initialization.py"
 TITLE = "Weight initialization"
-FAST = {"wi_iter": "300"}  # a short training keeps the tests quick
-DEEP = {**FAST, "wi_part": "A deep network"}  # the tab of the deep network
+DEEP = {"wi_part": "A deep network"}  # the tab of the deep network
 HIDDEN = {"10, 5": (10, 5), "5": (5,), "20, 10": (20, 10)}
 DETAIL = slice(1, 5)  # the chosen method's four figures; metric 0 is the six's key number
 
@@ -76,8 +75,9 @@ def metrics(at: AppTest) -> list[str]:
     return [m.value for m in at.metric[DETAIL]]
 
 
-def training(at: AppTest, name: str | None = None, v: float | None = None):
-    """(data, TrainingResult) computed here by core with the page's settings."""
+def training(at: AppTest, name: str | None = None, v: float | None = None, iterations=None):
+    """(data, TrainingResult) computed here by core with the page's settings (those of
+    the training up close, unless ``iterations`` is given: the six's 15,000)."""
     name = name or at.selectbox(key="wi_init").value
     v = at.select_slider(key="wi_v").value if v is None else v
     rng = np.random.default_rng(at.number_input(key="wi_seed").value)
@@ -91,7 +91,7 @@ def training(at: AppTest, name: str | None = None, v: float | None = None):
         start,
         activation=at.radio(key="wi_act").value,
         learning_rate=at.select_slider(key="wi_lr").value,
-        num_iterations=at.slider(key="wi_iter").value,
+        num_iterations=iterations or at.slider(key="wi_iter").value,
     )
     return data, result
 
@@ -147,12 +147,12 @@ def test_page_opens_on_the_six_trained_side_by_side_with_the_key_number():
 
 
 def test_the_six_in_numbers_are_what_core_computes_on_the_same_data():
-    at = open_page(FAST)
+    at = open_page()
     table = table_with(at, "initialization")
     assert list(table["initialization"]) == list(PRESETS)
     broken = dict(zip(table["initialization"], table["symmetry broken"], strict=True))
     assert broken["zeros"] == False and broken["He"] == True  # noqa: E712 (numpy bools)
-    data, result = training(at, "random × 10", v=1.0)
+    data, result = training(at, "random × 10", v=1.0, iterations=panel.MAX_ITERATIONS)
     row = table.set_index("initialization").loc["random × 10"]
     assert row["J at the start"] == pytest.approx(result.costs[0])
     assert row["test accuracy"] == pytest.approx(
@@ -161,7 +161,7 @@ def test_the_six_in_numbers_are_what_core_computes_on_the_same_data():
 
 
 def test_the_six_share_v_one_whatever_the_chosen_method_and_multiplier():
-    at = open_page({**FAST, "wi_init": "Xavier", "wi_v": "4"})
+    at = open_page({"wi_init": "Xavier", "wi_v": "4"})
     row = table_with(at, "initialization").set_index("initialization").loc["Xavier"]
     _, result = training(at, "Xavier", v=1.0)
     assert row["J at the end"] == pytest.approx(result.costs[-1])
@@ -195,7 +195,7 @@ def test_the_six_train_as_many_per_request_as_the_budget_allows(
     monkeypatch.setattr(panel, "RUN_BUDGET_S", budget)
     monkeypatch.setattr(panel, "SPLIT_S", split)
     seed = 7_000 + int(budget > 0) + 2 * int(split > 0)
-    at = open_page({**FAST, "wi_seed": str(seed)})  # nothing cached yet
+    at = open_page({"wi_seed": str(seed)})  # nothing cached yet
     assert not at.exception and len(script_runs) == runs
     assert at.metric[0].label.startswith("Test accuracy") and not at.get("progress")
     at.run()  # all six cached: one run draws the page
@@ -211,7 +211,7 @@ def written(at: AppTest, index: int) -> list[str]:
 
 
 def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
-    at = open_page(FAST)
+    at = open_page()
     lines = {name: written(at, index) for index, name in enumerate(PRESETS)}
     assert lines["zeros"] == ["ŷ = 0.5 everywhere:", "symmetry never broke"]
     assert lines["He"] == lines["Xavier"] == []
@@ -219,21 +219,22 @@ def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
 
 
 def test_each_cell_plays_its_training_from_cached_snapshots():
-    at = open_page(FAST)
+    at = open_page()
     spec = specs(at)[5]  # He
     assert {p["name"] for p in spec["params"]} >= {"frame_play", "frame_scrub"}
     frames, costs = (next(t for t in chart_data(at, 5) if column in t.columns)
                      for column in ("url", "cost"))  # fmt: skip
-    # four snapshots over the player's CELL_PLAYED frames, in order, the last at the end
+    # 16 snapshots of the course's 15,000 steps, one per frame, in order, the last at the end
     assert list(frames["frame"]) == list(range(charts.CELL_PLAYED))
-    assert sorted(set(frames["iteration"])) == [0, 100, 200, 300]
-    assert frames["iteration"].is_monotonic_increasing and frames["iteration"].iloc[-1] == 300
-    assert set(frames["counter"]) == {f"step {i} of 300" for i in (0, 100, 200, 300)}
+    steps = panel.frame_iterations(panel.MAX_ITERATIONS)
+    assert list(frames["iteration"]) == steps and len(steps) == charts.CELL_PLAYED
+    assert steps[0] == 0 and steps[-1] == panel.MAX_ITERATIONS
+    assert list(frames["counter"]) == [f"step {i:,} of 15,000" for i in steps]
     # a cost is drawn from the first frame at or past its step on
     at_frame = frames["iteration"].to_numpy()
     for i, f in zip(costs["iteration"], costs["frame"], strict=True):
         assert at_frame[f] >= i and (f == 0 or at_frame[f - 1] < i)
-    data, result = training(at, "He", v=1.0)
+    data, result = training(at, "He", v=1.0, iterations=panel.MAX_ITERATIONS)
     grid = datasets.grid_covering(data.X_train)
     p = network.predict_probability(grid.X, result.parameters)[0].reshape(60, 60)
     last = picture(frames["url"].iloc[-1])[::-1]  # row 0 of a picture is its top
@@ -260,20 +261,20 @@ def test_the_chosen_method_opens_at_he_with_its_live_numbers():
 
 
 def test_both_names_of_the_course_xavier_are_shown():
-    names = table_with(open_page(FAST), "course").set_index("course")
+    names = table_with(open_page(), "course").set_index("course")
     assert "LeCun" in names.loc["Xavier", "PyTorch"] and "LeCun" in names.loc["Xavier", "Keras"]
     assert "xavier_normal_" in names.loc["Xavier's other version (Glorot)", "PyTorch"]
 
 
 @pytest.mark.parametrize("name", ["He", "random × 10", "Glorot"])
 def test_metrics_are_what_core_computes(name):
-    at = open_page({**FAST, "wi_init": name})
+    at = open_page({"wi_init": name})
     assert not at.exception
     assert metrics(at) == expected_metrics(at)
 
 
 def test_rerun_with_a_cached_training_replays_without_error():
-    at = open_page(FAST)
+    at = open_page()
     before = [m.value for m in at.metric]
     at.run()
     assert not at.exception and [m.value for m in at.metric] == before
@@ -304,7 +305,7 @@ def test_zeros_never_break_symmetry():
 
 
 def test_changing_method_and_multiplier_changes_the_formula_and_numbers():
-    at = open_page(FAST)
+    at = open_page()
     at.selectbox(key="wi_init").set_value("Xavier").run()
     assert r"\frac{1}{2}} = 0.707" in at.latex[1].value  # σ[1] = √(1/2)
     assert metrics(at) == expected_metrics(at)
@@ -392,7 +393,7 @@ def test_largest_settings_run_and_report_overflow_instead_of_crashing():
 
 def test_garbage_in_the_link_opens_defaults_with_a_notice():
     at = open_page(
-        {**FAST, "wi_init": "bogus", "wi_v": "7", "wi_depth": "abc", "wi_seed": "-3",
+        {"wi_init": "bogus", "wi_v": "7", "wi_depth": "abc", "wi_seed": "-3",
          "wi_data": "spirals", "wi_lr": "5"}
     )  # fmt: skip
     assert not at.exception
@@ -404,7 +405,7 @@ def test_garbage_in_the_link_opens_defaults_with_a_notice():
 
 
 def test_only_the_open_tab_is_computed_and_drawn():
-    at = open_page(FAST, opened=())
+    at = open_page(opened=())
     assert [tab.label for tab in at.tabs] == list(panel.PARTS)
     headings = [h.value for h in at.subheader]
     assert "Training a small network" in headings
@@ -419,14 +420,14 @@ def test_only_the_open_tab_is_computed_and_drawn():
 
 
 def test_a_link_with_a_deep_setting_opens_the_deep_tab():
-    at = open_page({**FAST, "wi_depth": "5"})  # shared before the parts had tabs
+    at = open_page({"wi_depth": "5"})  # shared before the parts had tabs
     assert not at.exception and not at.info
     assert at.slider(key="wi_depth").value == 5
     assert "Through a deep network" in [h.value for h in at.subheader]
 
 
 def test_a_closed_tabs_unusable_link_value_is_refused_with_a_notice():
-    at = open_page({**FAST, "wi_part": "Its training", "wi_depth": "99", "wi_width": "100"})
+    at = open_page({"wi_part": "Its training", "wi_depth": "99", "wi_width": "100"})
     assert not at.exception
     assert "wi_depth" in at.info[0].value and "wi_width" not in at.info[0].value
     at.session_state["wi_part"] = "A deep network"
@@ -438,8 +439,9 @@ def test_a_closed_tabs_unusable_link_value_is_refused_with_a_notice():
     ("query", "quoted"),
     [
         ({"wi_init": "He"}, True),  # the course's setting: circles, [2, 10, 5, 1], 15,000
-        ({"wi_init": "He", "wi_data": "moons", **FAST}, False),
-        ({"wi_init": "random × 10", **FAST}, False),
+        ({"wi_init": "He", "wi_data": "moons"}, False),
+        ({"wi_init": "random × 10"}, True),
+        ({"wi_init": "random × 10", "wi_iter": "1000"}, False),  # the up close's own steps
     ],
 )
 def test_the_courses_outcome_is_quoted_only_beside_the_run_that_repeats_it(query, quoted):
@@ -450,7 +452,7 @@ def test_the_courses_outcome_is_quoted_only_beside_the_run_that_repeats_it(query
 
 
 def test_the_pairings_stand_where_the_method_is_chosen():
-    at = open_page(FAST)
+    at = open_page()
     beside = " ".join(c.value for c in at.main.caption)
     for words in ("He √(2/n[l−1]) for ReLU", "Xavier √(1/n[l−1]) for tanh", "Glorot"):
         assert words in beside
@@ -470,11 +472,11 @@ def test_the_reason_and_the_grid_are_on_the_page():
 
 
 def test_tanh_networks_train_too():
-    at = open_page({**FAST, "wi_act": "tanh", "wi_init": "Xavier"})
+    at = open_page({"wi_act": "tanh", "wi_init": "Xavier"})
     assert not at.exception and at.radio(key="wi_act").value == "tanh"
     assert metrics(at) == expected_metrics(at)
     assert at.metric[0].label == "Test accuracy, Xavier against zeros"  # tanh's pairing
-    relu = open_page({**FAST, "wi_init": "Xavier"})
+    relu = open_page({"wi_init": "Xavier"})
     assert metrics(at) != metrics(relu)
 
 
@@ -485,7 +487,7 @@ def test_random_times_a_hundredth_never_starts_learning_and_says_why():
 
 
 def test_symmetry_in_isolation_sets_zeros_against_a_constant():
-    at = open_page({**FAST, "wi_part": "Symmetry"})
+    at = open_page({"wi_part": "Symmetry"})
     table = table_with(at, "nonzero gradients at the start")
     assert list(table["start"]) == ["W = 0", "W = 0.5"]
     assert "W = 0 gets no gradient at all" in page_text(at)
@@ -493,7 +495,7 @@ def test_symmetry_in_isolation_sets_zeros_against_a_constant():
 
 
 def test_every_table_has_header_text():
-    at = open_page(FAST)
+    at = open_page()
     for frame in at.dataframe:
         assert all(str(column).strip() for column in frame.value.columns)
     assert not at.table  # every table is a dataframe with its index hidden
