@@ -279,7 +279,7 @@ def trained_cell(training: tuple, name: str, seed: int) -> Cell:
     probabilities = [network.predict_probability(grid.X, p, activation) for p in parameters]
     return Cell(
         charts.boundary_frames(grid, steps, probabilities),
-        charts.cost_frame(result.costs, max_points=150),
+        charts.cost_frame(result.costs, max_points=60),
         scores(data, result, activation),
         boundary_label(probabilities[-1], result.parameters),
         time.time(),
@@ -378,10 +378,12 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     """The hero: the six initializations trained side by side on the same data from the
     same seed, their main controls beside them, and the key number.
 
-    The cells fill in one by one with a progress bar: trainings already made (by any
-    session) are drawn at once; the others are trained in order, as many per script run
-    as fit in ``RUN_BUDGET_S`` (at least one), the run starting again after them. The
-    page goes on below only in a run that spent at most ``SPLIT_S`` making cells.
+    Trainings already made (by any session) are drawn at once, with nothing in between:
+    a move keeps each cell's chart in place and swaps its tables. The others are trained
+    in order, as many per script run as fit in ``RUN_BUDGET_S`` (at least one), the run
+    starting again after them; once the first has trained, a progress bar says which
+    trains and the cells still to come hold their places. The page goes on below only in
+    a run that spent at most ``SPLIT_S`` making cells.
     Returns the training setting, the seed and the six.
     """
     controls, grid = st.columns([1, 3.3], gap="medium")
@@ -394,17 +396,21 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     extent = charts.grid_extent(datasets.grid_covering(data.X_train))
     domain = cost_domain(start_costs(data_name, hidden, activation, seed))
     slots = [column.empty() for _ in range(2) for column in grid.columns(3)]
-    for slot, name in zip(slots, PRESETS, strict=True):
-        slot.container(height=CELL_HEIGHT, border=False).caption(f"{name}: to train")
     cells: dict[str, Cell] = {}
     started, longest, made = time.time(), 0.0, 0.0  # the longest and all cells made here
     for i, (slot, name) in enumerate(zip(slots, PRESETS, strict=True)):
         now = time.time()
         if longest and now - started + longest > RUN_BUDGET_S:
             st.rerun()  # the next run draws the cells made from the cache and goes on
-        number.progress(i / len(PRESETS), text=f"Training {i + 1} of {len(PRESETS)}: {name}…")
+        if made:  # training: say so, and hold the places of the cells still to come
+            number.progress(i / len(PRESETS), text=f"Training {i + 1} of {len(PRESETS)}: {name}…")
         cells[name] = trained_cell(training, name, seed)
         if cells[name].made_at >= now:  # made in this run, not taken from the cache
+            if not made:  # the first trained here: the others will train too
+                for later, waiting in list(zip(slots, PRESETS, strict=True))[i + 1 :]:
+                    later.container(height=CELL_HEIGHT, border=False).caption(
+                        f"{waiting}: to train"
+                    )
             longest = max(longest, time.time() - now)
             made += time.time() - now
         size = _cell_size()

@@ -125,7 +125,7 @@ def test_page_opens_on_the_six_trained_side_by_side_with_the_key_number():
     for index, (spec, name) in enumerate(zip(specs(at)[:6], PRESETS, strict=True)):
         # the title is the frames table's: a move of a slider keeps the spec
         assert spec["title"]["text"] == {"expr": f"data('{charts.CELL_FRAMES}')[0].title"}
-        frames = next(t for t in chart_data(at, index) if "url" in t.columns)
+        frames = next(t for t in chart_data(at, index) if "counter" in t.columns)
         assert set(frames["title"]) == {f"{name} · {six[name]:.0%}"}
         assert frames["counter"].iloc[-1] == "step 15,000 of 15,000"
         assert spec["description"].startswith(f"{name}: ŷ over the plane after training")
@@ -223,7 +223,7 @@ def test_each_cell_plays_its_training_from_cached_snapshots():
     spec = specs(at)[5]  # He
     assert {p["name"] for p in spec["params"]} >= {"frame_play", "frame_scrub"}
     frames, costs = (next(t for t in chart_data(at, 5) if column in t.columns)
-                     for column in ("url", "cost"))  # fmt: skip
+                     for column in ("counter", "cost"))  # fmt: skip
     # 16 snapshots of the course's 15,000 steps, one per frame, in order, the last at the end
     assert list(frames["frame"]) == list(range(charts.CELL_PLAYED))
     steps = panel.frame_iterations(panel.MAX_ITERATIONS)
@@ -536,6 +536,25 @@ def boundary_frame(p: np.ndarray, steps: int = 5):
     data = datasets.toy_split("circles", np.random.default_rng(0))
     grid = datasets.grid_covering(data.X_train, steps=steps)
     return data, grid, charts.boundary_frames(grid, [7], [p.reshape(1, -1)])
+
+
+def test_a_cells_points_are_one_picture_each_dot_where_its_point_is_in_its_class_colour():
+    extent, box, scale = (-1.0, 1.0, -1.0, 1.0), (100, 80), charts.POINTS_SCALE
+    points = pd.DataFrame({"x1": [0.5, -0.5], "x2": [0.5, -0.5], "label": ["1", "0"]})
+    url = charts.points_picture(points, extent, box, size=30)
+    data = base64.b64decode(url.removeprefix("data:image/png;base64,"))
+    pixels = np.asarray(Image.open(io.BytesIO(data)).convert("RGBA")).astype(int)
+    assert pixels.shape == (80 * scale, 100 * scale, 4)  # rows: the plot's height
+    # (0.5, 0.5) is three quarters across and a quarter down; (−0.5, −0.5) the opposite
+    for (row, column), color in (((20, 75), charts.CLASS_1), ((60, 25), charts.CLASS_0)):
+        r, g, b, alpha = pixels[row * scale, column * scale]
+        assert alpha > 200 and np.abs(np.array([r, g, b]) - charts._rgb(color)).max() <= 12
+    assert pixels[40 * scale, 50 * scale, 3] == 0  # clear between the dots
+    # A cell draws its training points as that one picture, not as a mark per point.
+    cell = charts.training_cell(points.assign(set="train"), extent, (1e-3, 1.0), size=100)
+    spec = json.dumps(cell.to_dict())
+    assert charts.points_picture(points.assign(set="train"), extent, (100, 100), 9) in spec
+    assert '"x1": 0.5' not in spec and '"x1":0.5' not in spec
 
 
 def test_decision_boundary_is_one_image_over_the_grid_with_the_points_on_top():
