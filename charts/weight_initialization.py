@@ -54,17 +54,18 @@ def probability_colors(probability: np.ndarray) -> np.ndarray:
     return np.rint(color).astype(np.uint8)
 
 
-# ŷ in 255 levels and NaN: an 8-bit palette PNG is a fifth the size of an RGB one.
-_LEVELS = 255
-_PALETTE = np.vstack([probability_colors(np.linspace(0, 1, _LEVELS)), [NAN_COLOR]]).astype(np.uint8)
+# ŷ in 64 levels and NaN: an 8-bit palette PNG is a fifth the size of an RGB one, and 64
+# levels (a step of at most 4 in any colour channel) half the size of 255.
+LEVELS = 64
+_PALETTE = np.vstack([probability_colors(np.linspace(0, 1, LEVELS)), [NAN_COLOR]]).astype(np.uint8)
 
 
 def probability_image(probability: np.ndarray) -> str:
     """A data: URL of a PNG of ŷ, one pixel per grid cell: probability has shape
     (k2, k1), row i the cells at the i-th x2 from the bottom (as ``Grid.X`` reshaped),
     so the picture is flipped to put the largest x2 on its top row."""
-    levels = np.rint(np.clip(np.nan_to_num(probability), 0, 1) * (_LEVELS - 1))
-    index = np.where(np.isnan(probability), _LEVELS, levels).astype(np.uint8)[::-1]
+    levels = np.rint(np.clip(np.nan_to_num(probability), 0, 1) * (LEVELS - 1))
+    index = np.where(np.isnan(probability), LEVELS, levels).astype(np.uint8)[::-1]
     image = Image.fromarray(np.ascontiguousarray(index), "P")
     image.putpalette(_PALETTE.ravel().tolist())
     return png_data_url(image)

@@ -107,6 +107,12 @@ def expected_metrics(at: AppTest) -> list[str]:
     ]
 
 
+# ŷ is drawn in charts.LEVELS levels: a pixel is within half a level's step of its colour.
+LEVEL_STEP = charts.probability_colors(np.linspace(0, 1, charts.LEVELS)).astype(int)
+LEVEL_STEP = np.abs(np.diff(LEVEL_STEP, axis=0))
+LEVEL_STEP = float(np.ceil(LEVEL_STEP.max() / 2)) + 1  # and 1 for rounding
+
+
 def picture(url: str) -> np.ndarray:
     """The RGB pixels of a data: URL's PNG."""
     data = base64.b64decode(url.removeprefix("data:image/png;base64,"))
@@ -238,7 +244,7 @@ def test_each_cell_plays_its_training_from_cached_snapshots():
     grid = datasets.grid_covering(data.X_train)
     p = network.predict_probability(grid.X, result.parameters)[0].reshape(60, 60)
     last = picture(frames["url"].iloc[-1])[::-1]  # row 0 of a picture is its top
-    np.testing.assert_allclose(last, charts.probability_colors(p), atol=1)  # 255 levels of ŷ
+    np.testing.assert_allclose(last, charts.probability_colors(p), atol=LEVEL_STEP)
     first = picture(frames["url"].iloc[0])
     assert not np.array_equal(first, picture(frames["url"].iloc[-1]))  # it grew
 
@@ -606,7 +612,7 @@ def test_the_picture_puts_class_one_red_class_zero_blue_and_the_top_row_at_the_l
     assert red[0] > red[2] and blue[2] > blue[0]  # p > 0.5 on class 1's side, < 0.5 on 0's
     assert abs(white[0] - white[2]) < 8 and white.min() > 240  # ŷ = 0.5: undecided, pale
     assert tuple(pixels[2, 2]) == charts.NAN_COLOR
-    np.testing.assert_allclose(pixels[::-1], charts.probability_colors(p), atol=1)
+    np.testing.assert_allclose(pixels[::-1], charts.probability_colors(p), atol=LEVEL_STEP)
 
 
 def test_colours_follow_the_probability_on_each_side_of_one_half():
