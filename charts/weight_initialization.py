@@ -21,7 +21,6 @@ from charts.common import (
     finish,
     long_frame,
     png_data_url,
-    span_layer,
 )
 from core.datasets import Grid, TrainTestSplit
 from core.propagation import RandomNetworkSignals
@@ -307,14 +306,16 @@ def training_cell(
     points: pd.DataFrame,
     extent: tuple[float, float, float, float],
     cost_domain: tuple[float, float],
+    iterations: int,
     size: int = 144,
 ) -> alt.TopLevelMixin:
     """One initialization's training in small, played by a ▶ under it: its decision
     boundary at each of its snapshots (the training ``points`` on top, its
-    label across the middle) over its cost curve up to that snapshot, on a log axis
-    spanning ``cost_domain`` (the same for every cell, so that the cells compare), and
-    titled with the method and its result. It shows the end of the training until played.
-    The training is in the tables ``cell_tables`` makes. extent: the grid's (``extent_of``).
+    label across the middle) over its cost curve up to that snapshot, from 0 to
+    ``iterations`` across and on a log axis spanning ``cost_domain`` (the same for every
+    cell, so that the cells compare), and titled with the method and its result. It shows
+    the end of the training until played. The training is in the tables ``cell_tables``
+    makes. extent: the grid's (``extent_of``).
     size: the boundary's longer side in px (``CELL_SIZE``, larger on a projector: the fonts
     grow there, and a concatenated chart's parts do not grow with them)."""
     play = motion.Player(CELL_PLAYED, name="frame", per_second=CELL_SPEED, scrub="frame")
@@ -330,7 +331,7 @@ def training_cell(
     x = alt.X(
         "iteration:Q",
         title=None,
-        scale=alt.Scale(nice=False, zero=True),  # 0 to the last: the invisible layer's span
+        scale=alt.Scale(domain=[0, iterations], nice=False),
         axis=alt.Axis(labels=False, ticks=False, tickCount=3),  # the counter says it
     )
     y = alt.Y(
@@ -351,10 +352,8 @@ def training_cell(
         ),
         field="frame",
     )
-    # The whole curve, unseen: the x axis spans the training while the curve grows.
-    span = span_layer(CELL_COSTS, x=x, y=y)
     counter = play.counter(x=width - 2, y=2, align="right", font_size=11, table=frames)
-    cost = alt.layer(span, curve, counter, width=width, height=round(52 * grow))
+    cost = alt.layer(curve, counter, width=width, height=round(52 * grow))
     chart = play.concat(boundary, cost, columns=1, spacing=4)  # scales: concat's own each
     # The title is the frames table's: a wrapped concat sets it ~25 px above its panels,
     # 4 px is the usual gap.

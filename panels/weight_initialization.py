@@ -414,7 +414,7 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
             longest = max(longest, time.time() - now)
             made += time.time() - now
         size = _cell_size()
-        show(charts.training_cell, points, extent, domain, size,
+        show(charts.training_cell, points, extent, domain, training[2], size,
              name=f"trained_{i + 1}", where=slot, width="content",
              tables=cell_tables(training, name, seed, size),
              description=cell_description(name))  # fmt: skip

@@ -109,7 +109,8 @@ def _warm_one(base: str, page: str, query: str = "") -> None:
     try:
         visit(base, page, query)
     except Exception as error:  # a page that fails here fails for a visitor too, shown
-        LOGGER.warning("warming up %r failed: %s", f"{page or 'home'}?{query}", error)
+        where = (page or "home") + (f"?{query}" if query else "")
+        LOGGER.warning("warming up %r failed: %s", where, error)
 
 
 @asynccontextmanager

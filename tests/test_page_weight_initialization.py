@@ -557,7 +557,7 @@ def test_a_cells_points_are_one_picture_each_dot_where_its_point_is_in_its_class
         assert alpha > 200 and np.abs(np.array([r, g, b]) - charts._rgb(color)).max() <= 12
     assert pixels[40 * scale, 50 * scale, 3] == 0  # clear between the dots
     # A cell draws its training points as that one picture, not as a mark per point.
-    cell = charts.training_cell(points.assign(set="train"), extent, (1e-3, 1.0), size=100)
+    cell = charts.training_cell(points.assign(set="train"), extent, (1e-3, 1.0), 15_000, size=100)
     spec = json.dumps(cell.to_dict())
     assert charts.points_picture(points.assign(set="train"), extent, (100, 100), 9) in spec
     assert '"x1": 0.5' not in spec and '"x1":0.5' not in spec
@@ -595,8 +595,8 @@ def test_moons_are_drawn_wider_than_tall_in_equal_units():
     width, height = charts.plot_box(charts.extent_of(frames), charts.CELL_SIZE)
     dx, dy = grid.step1 * 5, grid.step2 * 5
     assert width == charts.CELL_SIZE and height == round(charts.CELL_SIZE * dy / dx) < width
-    cell = charts.training_cell(charts.points_frame(data, with_test=False),
-                                charts.extent_of(frames), (0.01, 1.0)).to_dict()  # fmt: skip
+    points = charts.points_frame(data, with_test=False)
+    cell = charts.training_cell(points, charts.extent_of(frames), (0.01, 1.0), 15_000).to_dict()
     boundary, cost = cell["concat"]
     assert (boundary["width"], boundary["height"]) == (width, height) and cost["width"] == width
 
