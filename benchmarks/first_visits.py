@@ -3,11 +3,10 @@
 For each page, a server of its own is started (`streamlit run serve.py`, as the README's
 command, which computes every page's defaults as it starts and then its warm links; it
 is waited for until its ``/ready`` says both are done) and a new headless Chromium tab
-opens that page first: the time from the
-request to the end of the page's first run as the tab sees it (the app's own scripts
-loaded, the session connected, the run's elements received). The home page is measured
-the same way, in the same run, and every page's time is also given as a multiple of the
-home page's (the target: at most 2×).
+opens that page first: the time from the request to the end of the page's first run as
+the tab sees it (the app's own scripts loaded, the session connected, the run's elements
+received). The home page is measured the same way, in the same run, and every page's
+time is also given as a multiple of the home page's (the target: at most 2×).
 
     python -m benchmarks.first_visits            # every page, 3 fresh servers each
     python -m benchmarks.first_visits --script app.py   # without the warm-up, to compare
