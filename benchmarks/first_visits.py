@@ -86,7 +86,7 @@ def main() -> None:
           f"{args.rounds} ({time.perf_counter() - began:.0f} s in all)")  # fmt: skip
     if WARM_UPS:
         print(f"warm-up at server start: median {statistics.median(WARM_UPS):.1f} s "
-              "before /ready answered")  # fmt: skip
+              "before the warm-up (defaults and warm links) was done")  # fmt: skip
     print(f"{'page':<26}{'first visit':>12}{'× home':>8}{'after home':>12}{'× home':>8}")
     for page in pages:
         first = statistics.median(alone[page])

@@ -278,8 +278,8 @@ def _hex(rgb: np.ndarray) -> str:
 CELL_FRAMES, CELL_COSTS, CELL_LABEL = "frames", "costs", "label"
 """The names of training_cell's tables (``cell_tables``)."""
 CELL_PLAYED = 16
-"""Frames a cell's player counts, whatever its training: the most snapshots a cell shows.
-A shorter history shows some of them for two frames, and the chart's spec stays the same."""
+"""Frames a cell's player counts: its training's snapshots kept for drawing
+(``frame_iterations``), one a frame."""
 
 
 def cell_tables(

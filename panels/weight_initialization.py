@@ -7,8 +7,8 @@ method apart: its σ for every layer, its training up close, symmetry in isolati
 random data pushed through a deep network it initializes. A training runs once per
 setting up to a horizon and keeps snapshots, so the iterations slider of the training up
 close only slices a run already made, and every session shares it. That slider, v and the
-method rerun only the part below the six (a fragment): a move there redraws two charts,
-not eight.
+method rerun only the part below the six (a fragment): with its training open, a move
+there redraws two charts, not eight.
 """
 
 import time
@@ -378,12 +378,12 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     """The hero: the six initializations trained side by side on the same data from the
     same seed, their main controls beside them, and the key number.
 
-    Trainings already made (by any session) are drawn at once, with nothing in between:
-    a move keeps each cell's chart in place and swaps its tables. The others are trained
-    in order, as many per script run as fit in ``RUN_BUDGET_S`` (at least one), the run
-    starting again after them; once the first has trained, a progress bar says which
-    trains and the cells still to come hold their places. The page goes on below only in
-    a run that spent at most ``SPLIT_S`` making cells.
+    At a setting whose six have been made (by any session, ``six_made``) the cells are
+    drawn from the cache with nothing in between: a move keeps each cell's chart in place
+    and swaps its tables. At any other, every cell's place is held first and a progress
+    bar says which trains; the trainings run in order, as many per script run as fit in
+    ``RUN_BUDGET_S`` (at least one), the run starting again after them. The page goes on
+    below only in a run that spent at most ``SPLIT_S`` making cells.
     Returns the training setting, the seed and the six.
     """
     controls, grid = st.columns([1, 3.3], gap="medium")
@@ -396,21 +396,21 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     extent = charts.grid_extent(datasets.grid_covering(data.X_train))
     domain = cost_domain(start_costs(data_name, hidden, activation, seed))
     slots = [column.empty() for _ in range(2) for column in grid.columns(3)]
+    setting, known = (training, seed), six_made()
+    if setting not in known:  # some of the six will train: hold every cell's place
+        _hold_places(slots, 0)
     cells: dict[str, Cell] = {}
     started, longest, made = time.time(), 0.0, 0.0  # the longest and all cells made here
     for i, (slot, name) in enumerate(zip(slots, PRESETS, strict=True)):
         now = time.time()
         if longest and now - started + longest > RUN_BUDGET_S:
             st.rerun()  # the next run draws the cells made from the cache and goes on
-        if made:  # training: say so, and hold the places of the cells still to come
+        if made or setting not in known:  # training: say so
             number.progress(i / len(PRESETS), text=f"Training {i + 1} of {len(PRESETS)}: {name}…")
         cells[name] = trained_cell(training, name, seed)
         if cells[name].made_at >= now:  # made in this run, not taken from the cache
-            if not made:  # the first trained here: the others will train too
-                for later, waiting in list(zip(slots, PRESETS, strict=True))[i + 1 :]:
-                    later.container(height=CELL_HEIGHT, border=False).caption(
-                        f"{waiting}: to train"
-                    )
+            if not made and setting in known:  # known, but its cells left the cache
+                _hold_places(slots, i + 1)
             longest = max(longest, time.time() - now)
             made += time.time() - now
         size = _cell_size()
@@ -418,10 +418,33 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
              name=f"trained_{i + 1}", where=slot, width="content",
              tables=cell_tables(training, name, seed, size),
              description=cell_description(name))  # fmt: skip
+    known[setting] = True
+    while len(known) > SIX_KNOWN:
+        del known[next(iter(known))]  # the oldest: its cells have left trained_cell's cache
     if made > SPLIT_S:
         st.rerun()  # the rest of the page in a request of its own
     number.metric(**key_number(cells, activation))
     return training, seed, cells
+
+
+SIX_KNOWN = 10
+"""Settings remembered as made (``six_made``): about as many as trained_cell's cache
+keeps (64 cells, six a setting)."""
+
+
+@st.cache_resource
+def six_made() -> dict[tuple, bool]:
+    """The settings ((training, seed)) whose six cells have all been made, oldest first,
+    for every session: a run at one of them draws its cells from the cache with nothing
+    in between; at any other, some will train, and every cell's place is held first."""
+    return {}
+
+
+def _hold_places(slots: list, start: int) -> None:
+    """A caption "… : to train" in the place of each cell from ``start`` on, as tall as a
+    cell, so that the grid does not jump while the cells are made."""
+    for slot, name in list(zip(slots, PRESETS, strict=True))[start:]:
+        slot.container(height=CELL_HEIGHT, border=False).caption(f"{name}: to train")
 
 
 CELL_HEIGHT = 320
@@ -809,7 +832,7 @@ def weights_description(W: np.ndarray, name: str, spread: float | None) -> str:
     )
 
 
-@st.fragment  # "Show test points" reruns this section only
+@st.fragment  # its iterations and "Show test points" rerun this section only
 def training_detail(training: tuple, name: str, v: float, seed: int) -> None:
     """The course's experiment from the chosen method alone, for as many iterations as its
     slider says: its figures, cost curve and decision boundary, why it went as it did,

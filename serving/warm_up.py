@@ -11,8 +11,8 @@ initialization's α and v). Their results land in the caches every session share
 (``st.cache_data``), and the worker pool is up.
 
 ``/ready`` answers 503 until every page's defaults are done and 200 after, for a load
-balancer's health check (deploy/haproxy.cfg) and the first-visit benchmark; the warm
-links follow in the background, and its "links" says when they are done. Streamlit's own
+balancer's health check (deploy/haproxy.cfg); the warm links follow in the background,
+and its "links" says when they are done (the benchmarks wait for that). Streamlit's own
 health check answers as soon as the server listens.
 """
 
@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
 import streamlit as st
@@ -53,11 +54,13 @@ def pages() -> list[str]:
 def links() -> list[tuple[str, str]]:
     """(page, query string) of the settings warmed after every page's defaults: those a
     panel lists as its ``WARM_LINKS`` (the sliders that would otherwise train)."""
-    return [
-        (Path(idea.path).stem, query)
-        for idea in IDEAS
-        for query in getattr(import_module(f"panels.{Path(idea.path).stem}"), "WARM_LINKS", ())
-    ]
+    found = []
+    for idea in IDEAS:
+        page = Path(idea.path).stem
+        if find_spec(f"panels.{page}") is not None:  # a page may have no panel of its own
+            found += [(page, query) for query in getattr(import_module(f"panels.{page}"),
+                                                          "WARM_LINKS", ())]  # fmt: skip
+    return found
 
 
 def visit(base: str, page: str, query: str = "") -> int:
@@ -130,7 +133,7 @@ async def lifespan(_app) -> AsyncIterator[None]:
 
 async def ready(_request: Request) -> JSONResponse:
     """200 once every page has been warmed up, 503 before. "links" says whether the warm
-    links have been too (the benchmarks wait for them: they time slider moves)."""
+    links have been too (the benchmarks wait for them)."""
     return JSONResponse(
         {"warm": _done.is_set(), "links": _links_done.is_set()},
         status_code=200 if _done.is_set() else 503,

@@ -190,22 +190,33 @@ def script_runs(monkeypatch) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    ("budget", "split", "runs"), [(0.0, 0.0, 6 + 1), (1e6, 0.0, 1 + 1), (1e6, 1e6, 1)]
+    ("budget", "split", "runs", "training"),
+    [(0.0, 0.0, 6 + 1, 6), (1e6, 0.0, 1 + 1, 1), (1e6, 1e6, 1, 1)],
 )
 def test_the_six_train_as_many_per_request_as_the_budget_allows(
-    monkeypatch, script_runs, budget, split, runs
+    monkeypatch, script_runs, budget, split, runs, training
 ):
     # A tiny budget: one training per run, then a run for the rest of the page; a huge
     # one: all six in one run, and the rest of the page in the next, unless making them
-    # took less than SPLIT_S (a slice of runs already made), when the same run goes on.
+    # took less than SPLIT_S (cells from the cache), when the same run goes on.
     monkeypatch.setattr(panel, "RUN_BUDGET_S", budget)
     monkeypatch.setattr(panel, "SPLIT_S", split)
+    held = []  # the cell each run holds places from (a caption "…: to train" in each)
+    hold = panel._hold_places
+
+    def holding(slots, start):
+        held.append(start)
+        hold(slots, start)
+
+    monkeypatch.setattr(panel, "_hold_places", holding)
     seed = 7_000 + int(budget > 0) + 2 * int(split > 0)
     at = open_page({"wi_seed": str(seed)})  # nothing cached yet
     assert not at.exception and len(script_runs) == runs
     assert at.metric[0].label.startswith("Test accuracy") and not at.get("progress")
-    at.run()  # all six cached: one run draws the page
-    assert len(script_runs) == runs + 1
+    # Each of the runs that train holds every cell's place first (a run after a split too)
+    assert held == [0] * training
+    at.run()  # all six cached: one run draws the page, with nothing in between
+    assert len(script_runs) == runs + 1 and held == [0] * training
 
 
 def written(at: AppTest, index: int) -> list[str]:

@@ -348,7 +348,7 @@ def test_a_cell_draws_the_snapshots_core_kept_and_ends_where_the_training_ends()
         p = network.predict_probability(grid.X, snapshot)[0].reshape(60, 60)
         assert url == charts.probability_image(p)
     np.testing.assert_allclose(cell.costs["cost"], run.costs[cell.costs["iteration"]])
-    assert cell.costs["iteration"].iloc[-1] == 300 and len(cell.costs) <= 152  # thinned
+    assert cell.costs["iteration"].iloc[-1] == 300 and len(cell.costs) <= 62  # thinned
     assert cell.score["J at the end"] == pytest.approx(run.costs[-1]) and cell.label == ()
 
 
