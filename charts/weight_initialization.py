@@ -114,14 +114,14 @@ def boundary_frames(
     picture, ``probability_image``) and the grid's extent x1_low, x1_high, x2_low,
     x2_high. probabilities: ŷ over ``grid.X`` after each of ``iterations``, shape (1, k²)."""
     k1, k2 = len(grid.x1), len(grid.x2)
-    extent = dict(zip(("x1_low", "x1_high", "x2_low", "x2_high"), grid_extent(grid), strict=True))
+    extent = corners(grid_extent(grid))
     return pd.DataFrame(
         {
             "frame": np.arange(len(iterations)),
             "iteration": np.asarray(iterations, int),
             "url": [probability_image(np.reshape(p, (k2, k1))) for p in probabilities],
         }
-    ).assign(**{name: float(value) for name, value in extent.items()})
+    ).assign(**extent)
 
 
 BOUNDARY, LABEL = "boundary", "label"
@@ -130,10 +130,28 @@ and the lines written across it (``label_frame``). They travel beside the chart'
 which a slider's move leaves as it is."""
 
 
+EXTENT = ("x1_low", "x1_high", "x2_low", "x2_high")
+"""The columns a picture's row gives its place on the plane in (``corners``)."""
+
+
+def corners(extent: tuple[float, float, float, float]) -> dict[str, float]:
+    """A picture's place on the plane, by EXTENT column, from (x1_low, x1_high, x2_low,
+    x2_high)."""
+    return {name: float(value) for name, value in zip(EXTENT, extent, strict=True)}
+
+
+def _placed(picture: alt.Chart, x1: alt.Scale, x2: alt.Scale, axis, **aria) -> alt.Chart:
+    """An image mark drawing each row's ``url`` over its EXTENT corners on the plane."""
+    return picture.mark_image(aspect=False, **aria).encode(
+        x=alt.X("x1_low:Q", title="x₁", scale=x1, axis=axis), x2="x1_high:Q",
+        y=alt.Y("x2_low:Q", title="x₂", scale=x2, axis=axis), y2="x2_high:Q", url="url:N",
+    )  # fmt: skip
+
+
 def extent_of(frames: pd.DataFrame) -> tuple[float, float, float, float]:
     """(x1_low, x1_high, x2_low, x2_high): the grid's extent in ``boundary_frames``."""
     first = frames.iloc[0]
-    return tuple(float(first[name]) for name in ("x1_low", "x1_high", "x2_low", "x2_high"))
+    return tuple(float(first[name]) for name in EXTENT)
 
 
 def label_frame(label: Sequence[str], box: tuple[int, int], grow: float = 1.0) -> pd.DataFrame:
@@ -158,53 +176,34 @@ def _boundary_layers(
     axis = alt.Axis() if axes else None
     x1 = alt.Scale(domain=list(extent[:2]), nice=False)
     x2 = alt.Scale(domain=list(extent[2:]), nice=False)
-    picture = (
-        alt.Chart(frames)
-        .mark_image(aspect=False)
-        .encode(
-            x=alt.X("x1_low:Q", title="x₁", scale=x1, axis=axis),
-            x2="x1_high:Q",
-            y=alt.Y("x2_low:Q", title="x₂", scale=x2, axis=axis),
-            y2="x2_high:Q",
-            url="url:N",
-        )
-    )
+    picture = _placed(alt.Chart(frames), x1, x2, axis)
     if play:
         picture = play.at_step(picture, field="frame")
-    dots = alt.Chart(points).mark_point(
-        filled=True, size=point_size, strokeWidth=0.8 if axes else 0, opacity=0.9
-    )
-    fill = alt.Fill("label:N", title="label y", scale=CLASS_COLORS,
-                    legend=alt.Legend() if axes else None)  # fmt: skip
     if axes:  # the chart up close: test points as triangles, and tooltips
-        dots = dots.encode(
-            x=alt.X("x1:Q", scale=x1, axis=axis),
-            y=alt.Y("x2:Q", scale=x2, axis=axis),
-            fill=fill,
-            shape=alt.Shape(  # the toggle that shows test points says they are triangles
-                "set:N",
-                scale=alt.Scale(domain=["train", "test"], range=["circle", "triangle-up"]),
-                legend=None,
-            ),
-            stroke=alt.value("white"),
-            tooltip=[
-                alt.Tooltip("set:N"),
-                alt.Tooltip("label:N"),
-                alt.Tooltip("x1:Q", title="x₁", format=".2f"),
-                alt.Tooltip("x2:Q", title="x₂", format=".2f"),
-            ],
+        dots = (
+            alt.Chart(points)
+            .mark_point(filled=True, size=point_size, strokeWidth=0.8, opacity=0.9)
+            .encode(
+                x=alt.X("x1:Q", scale=x1, axis=axis),
+                y=alt.Y("x2:Q", scale=x2, axis=axis),
+                fill=alt.Fill("label:N", title="label y", scale=CLASS_COLORS, legend=alt.Legend()),
+                shape=alt.Shape(  # the toggle that shows test points says they are triangles
+                    "set:N",
+                    scale=alt.Scale(domain=["train", "test"], range=["circle", "triangle-up"]),
+                    legend=None,
+                ),
+                stroke=alt.value("white"),
+                tooltip=[
+                    alt.Tooltip("set:N"),
+                    alt.Tooltip("label:N"),
+                    alt.Tooltip("x1:Q", title="x₁", format=".2f"),
+                    alt.Tooltip("x2:Q", title="x₂", format=".2f"),
+                ],
+            )
         )
     else:  # a small cell: the training points, one picture of dots (see points_picture)
-        corners = dict(zip(("x1_low", "x1_high", "x2_low", "x2_high"), extent, strict=True))
-        row = {"url": points_picture(points, extent, box, point_size), **corners}
-        dots = (
-            alt.Chart(alt.InlineData(values=[row]))
-            .mark_image(aspect=False, aria=False)
-            .encode(
-                x=alt.X("x1_low:Q", scale=x1, axis=axis), x2="x1_high:Q",
-                y=alt.Y("x2_low:Q", scale=x2, axis=axis), y2="x2_high:Q", url="url:N",
-            )
-        )  # fmt: skip
+        row = {"url": points_picture(points, extent, box, point_size), **corners(extent)}
+        dots = _placed(alt.Chart(alt.InlineData(values=[row])), x1, x2, axis, aria=False)
     width, middle = box[0], box[1] / 2
     written = alt.Chart(label)
     # Hidden from screen readers, as an empty table's marks would be an unlabelled graphic:
