@@ -45,8 +45,8 @@ How it works (Vega-Lite 6.4 as bundled with Streamlit 1.67, no JavaScript of our
   while the history plays: it is a scrub. Moving it shows that frame at once (and play
   goes on from there); ticking "▶ play" again at the last frame replays from the first.
 - Only one player per chart: Vega-Lite names the clock's signals globally. A player
-  drives a layered chart (``layer``) or panels side by side (``concat``: one ▶ for all
-  of them); not a faceted chart.
+  drives a layered chart (``layer``), panels side by side (``concat``: one ▶ for all
+  of them) or a grid of cells of panels (``grid``); not a faceted chart.
 - Give the played layers' scales fixed domains (``alt.Scale(domain=...)``): a scale's
   domain is otherwise that of the data drawn, which grows as the history plays.
 - The clock ticks at 60 Hz from load, playing or not (Vega-Lite's ``is_playing`` cannot
@@ -280,6 +280,26 @@ class Player:
         # Vega-Lite puts the timer's period (max_range_extent) in the first panel's own
         # scope, while its clock (anim_clock), at the top, needs one there too.
         return alt.concat(alt.layer(first, self.clock()), *rest, **kwargs).add_params(
+            *self.params, clock_signal
+        )
+
+    def grid(
+        self, cells: Sequence[tuple[alt.TopLevelMixin, ...]], titles: Sequence[alt.TitleParams],
+        *, columns: int, spacing: float, inner: float = 4,
+    ) -> alt.ConcatChart:  # fmt: skip
+        """Cells side by side, ``columns`` to a row and ``spacing`` px apart, each its
+        panels one under another (``inner`` px apart) under its title, every panel played
+        by this one player: one ▶ and one slider for all of them, one clock (in the first
+        cell's first panel). Vega-Lite draws them as one view."""
+        (first, *below), *rest = cells
+        clock_signal = alt.param(name="max_range_extent", value=_CLOCK_RANGE_MS)
+        stacked = [
+            alt.vconcat(*panels, spacing=inner, title=title)
+            for panels, title in zip([(alt.layer(first, self.clock()), *below), *rest], titles,
+                                     strict=True)
+        ]  # fmt: skip
+        # As in concat: the timer's period in the first panel's scope and at the top.
+        return alt.concat(*stacked, columns=columns, spacing=spacing).add_params(
             *self.params, clock_signal
         )
 

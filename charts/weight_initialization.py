@@ -7,6 +7,7 @@ with the points on top. 3,600 rect marks cost the browser far more, on every rer
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import altair as alt
@@ -275,7 +276,8 @@ def _hex(rgb: np.ndarray) -> str:
 
 
 CELL_FRAMES, CELL_COSTS, CELL_LABEL = "frames", "costs", "label"
-"""The names of training_cell's tables (``cell_tables``)."""
+"""The tables of one cell of ``six_cells`` (``cell_tables``), each named by its cell there
+(``cell_table``)."""
 CELL_PLAYED = 16
 """Frames a cell's player counts: its training's snapshots kept for drawing
 (``frame_iterations``), one a frame."""
@@ -284,11 +286,12 @@ CELL_PLAYED = 16
 def cell_tables(
     frames: pd.DataFrame, costs: pd.DataFrame, title: str, label: Sequence[str], size: int
 ) -> dict[str, pd.DataFrame]:
-    """training_cell's tables by name, from one training: its pictures (``frames``, from
-    ``boundary_frames`` at the kept snapshots, at most CELL_PLAYED) over the player's
-    frames (``motion.frame_table``: frame, step, counter "step 1,000 of 15,000"), with the
-    cell's ``title``; its ``costs`` (``cost_frame``) with the first frame each is drawn
-    at; and the ``label`` written across the boundary (``label_frame``). The current
+    """One cell's tables of ``six_cells`` by name (CELL_FRAMES, …), from one training:
+    its pictures (``frames``, from ``boundary_frames`` at the kept snapshots, at most
+    CELL_PLAYED) over the player's frames (``motion.frame_table``: frame, step, counter
+    "step 1,000 of 15,000"), with the cell's ``title``; its ``costs`` (``cost_frame``)
+    with the first frame each is drawn at; and the ``label`` written across the boundary
+    (``label_frame``). The current
     setting lives in them, not in the chart's spec: a slider's move keeps the spec."""
     played = motion.frame_table(frames["iteration"], CELL_PLAYED)
     pictures = played.merge(frames.drop(columns="frame"), how="left", left_on="step",
@@ -301,32 +304,35 @@ def cell_tables(
     }
 
 
-def training_cell(
+def cell_table(table: str, cell: int) -> str:
+    """The name of cell ``cell``'s (0 to 5) table ``table`` (CELL_FRAMES, CELL_COSTS or
+    CELL_LABEL, from ``cell_tables``) in ``six_cells``."""
+    return f"{table}_{cell + 1}"
+
+
+def six_cells(
     points: pd.DataFrame,
     extent: tuple[float, float, float, float],
     cost_domain: tuple[float, float],
     iterations: int,
+    names: Sequence[str],
     size: int = 144,
 ) -> alt.TopLevelMixin:
-    """One initialization's training in small, played by a ▶ under it: its decision
-    boundary at each of its snapshots (the training ``points`` on top, its
-    label across the middle) over its cost curve up to that snapshot, from 0 to
-    ``iterations`` across and on a log axis spanning ``cost_domain`` (the same for every
-    cell, so that the cells compare), and titled with the method and its result. It shows
-    the end of the training until played. The training is in the tables ``cell_tables``
-    makes. extent: the grid's (``extent_of``).
-    size: the boundary's longer side in px (``CELL_SIZE``, larger on a projector: the fonts
+    """The six initializations' trainings in small, side by side (SIX_COLUMNS to a row),
+    played together by one ▶ under them. Each cell (``names``, in order) is its decision
+    boundary at each of its snapshots (the training ``points`` on top, its label across
+    the middle) over its cost curve up to that snapshot, from 0 to ``iterations`` across
+    and on a log axis spanning ``cost_domain`` (the same for every cell, so that the cells
+    compare), titled with the method and its result, or "…: to train" while its tables
+    are not there yet. It shows the end of the trainings until played. Cell i's training
+    is in the tables ``cell_table(…, i)`` of its ``cell_tables``. One Vega view for the
+    six: one clock, and a first visit draws it 0.2 s sooner than six charts.
+    extent: the grid's (``extent_of``).
+    size: a boundary's longer side in px (``CELL_SIZE``, larger on a projector: the fonts
     grow there, and a concatenated chart's parts do not grow with them)."""
     play = motion.Player(CELL_PLAYED, name="frame", per_second=CELL_SPEED, scrub="frame")
-    # Sizes given to the constructors: every .properties() copies the whole chart.
     width, height = box = plot_box(extent, size)
     grow = size / CELL_SIZE
-    frames = alt.NamedData(CELL_FRAMES)
-    boundary = alt.layer(
-        *_boundary_layers(frames, points, box, extent, alt.NamedData(CELL_LABEL), axes=False,
-                          point_size=9, play=play, grow=grow),
-        width=width, height=height,
-    )  # fmt: skip
     x = alt.X(
         "iteration:Q",
         title=None,
@@ -339,25 +345,37 @@ def training_cell(
         scale=alt.Scale(type="log", domain=list(cost_domain), nice=False),
         axis=alt.Axis(labelExpr=POWER_OF_TEN_LABEL, tickCount=4),
     )
-    costs = alt.Chart(alt.NamedData(CELL_COSTS))
-    curve = play.up_to_step(
-        costs.mark_line(color=INK, strokeWidth=1.5, clip=True).encode(
-            x=x,
-            y=y,
-            tooltip=[
-                alt.Tooltip("iteration:Q", format=","),
-                alt.Tooltip("cost:Q", title="J", format=".4g"),
-            ],
-        ),
-        field="frame",
-    )
-    counter = play.counter(x=width - 2, y=2, align="right", font_size=11, table=frames)
-    cost = alt.layer(curve, counter, width=width, height=round(52 * grow))
-    chart = play.concat(boundary, cost, columns=1, spacing=4)  # scales: concat's own each
-    # The title is the frames table's: a wrapped concat sets it ~25 px above its panels,
-    # 4 px is the usual gap.
-    title = alt.expr(f"data('{CELL_FRAMES}')[0].title")
-    return finish(chart, alt.TitleParams(title, offset=4), height=None)
+    tooltip = [
+        alt.Tooltip("iteration:Q", format=","),
+        alt.Tooltip("cost:Q", title="J", format=".4g"),
+    ]
+    cells, titles = [], []
+    for cell, name in enumerate(names):
+        frames = alt.NamedData(cell_table(CELL_FRAMES, cell))
+        label = alt.NamedData(cell_table(CELL_LABEL, cell))
+        boundary = alt.layer(
+            *_boundary_layers(frames, points, box, extent, label, axes=False, point_size=9,
+                              play=play, grow=grow),
+            width=width, height=height,
+        )  # fmt: skip
+        costs = alt.Chart(alt.NamedData(cell_table(CELL_COSTS, cell)))
+        line = costs.mark_line(color=INK, strokeWidth=1.5, clip=True)
+        curve = play.up_to_step(line.encode(x=x, y=y, tooltip=tooltip), field="frame")
+        counter = play.counter(x=width - 2, y=2, align="right", font_size=11, table=frames)
+        cells.append((boundary, alt.layer(curve, counter, width=width, height=round(52 * grow))))
+        # The title is the frames table's, so that a move keeps the spec; 4 px from the
+        # panels, the usual gap (a concatenated chart's title sits ~25 px above them).
+        table = f"data('{frames.name}')"
+        waiting = json.dumps(f"{name}: to train", ensure_ascii=False)
+        title = alt.expr(f"length({table}) ? {table}[0].title : {waiting}")
+        titles.append(alt.TitleParams(title, offset=4))
+    chart = play.grid(cells, titles, columns=SIX_COLUMNS, spacing=round(18 * grow))
+    return finish(chart, alt.Undefined, height=None)
+
+
+SIX_COLUMNS = 3
+"""Cells to a row in ``six_cells``: two rows of three and their ▶ fit a laptop's first
+screen beside the controls (a phone's narrower screen shrinks the picture to fit)."""
 
 
 CELL_SIZE = 144

@@ -12,6 +12,7 @@ there redraws two charts, not eight.
 """
 
 import time
+from functools import partial
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -127,7 +128,7 @@ def iterations_control(training: tuple) -> tuple:
         "Iterations", ITERATION_STEP, MAX_ITERATIONS, DEFAULTS["wi_iter"], ITERATION_STEP,
         key="wi_iter", **URL,
         help="Steps of batch gradient descent for this method up close. The six above run "
-             "the course's 15,000; their ▶ plays them.",
+             "the course's 15,000, which their ▶ plays.",
     )  # fmt: skip
     return (*training[:2], iterations, *training[3:])
 
@@ -317,14 +318,14 @@ def cell_title(name: str, score: dict) -> str:
     return f"{name} · {score['test accuracy']:.0%}"
 
 
-def cell_description(name: str) -> str:
-    """What one cell shows, for a reader who cannot see it. Its figures are in its title,
-    the key number and the six in numbers: a move of a slider keeps the cell's spec."""
-    return (
-        f"{name}: ŷ over the plane after training, blue for class 0 and red for class 1, "
-        "with the training points, over its cost J per step on a log axis shared by the "
-        "six cells; the title gives its test accuracy, and ▶ plays the training."
-    )
+SIX_DESCRIPTION = (
+    "Six small charts side by side, one per initialization (" + ", ".join(PRESETS) + "): "
+    "each shows ŷ over the plane after training, blue for class 0 and red for class 1, "
+    "with the training points, over its cost J per step on a log axis shared by the six; "
+    "each title gives the method's test accuracy, and ▶ plays the six trainings together."
+)
+"""What the six show, for a reader who cannot see them. Their figures are in their
+titles, the key number and the six in numbers: a move of a slider keeps the chart's spec."""
 
 
 def key_number(cells: dict[str, Cell], activation: str) -> dict[str, str]:
@@ -348,7 +349,7 @@ def setting_caption(training: tuple, seed: int) -> str:
         f"{network_} with {activation} hidden units, {iterations:,} steps of α = {rate:g}; only "
         "the starting weights differ. Each cell: the test accuracy, ŷ over the plane (blue: "
         "class 0, red: class 1) with the training points, and the cost J per step on one log "
-        "axis for all six; ▶ plays the training."
+        "axis for all six; ▶ plays the six trainings together."
     )
 
 
@@ -395,29 +396,32 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     points = charts.points_frame(data, with_test=False)
     extent = charts.grid_extent(datasets.grid_covering(data.X_train))
     domain = cost_domain(start_costs(data_name, hidden, activation, seed))
-    slots = [column.empty() for _ in range(2) for column in grid.columns(3)]
-    setting, known = (training, seed), six_made()
-    if setting not in known:  # some of the six will train: hold every cell's place
-        _hold_places(slots, 0)
+    six = grid.container(key="wi_six").empty()  # keyed: a phone's CSS shrinks it to fit
+    setting, known, size = (training, seed), six_made(), _cell_size()
+    # The cells' tables so far, by their names in the chart; an empty table is not sent.
+    tables = {charts.cell_table(table, i): pd.DataFrame() for i in range(len(PRESETS))
+              for table in (charts.CELL_FRAMES, charts.CELL_COSTS, charts.CELL_LABEL)}  # fmt: skip
+    draw = partial(_draw_six, six, points, extent, domain, training[2], size, tables)
+    if setting not in known:  # some of the six will train: the grid first, "…: to train"
+        draw()
     cells: dict[str, Cell] = {}
     started, longest, made = time.time(), 0.0, 0.0  # the longest and all cells made here
-    for i, (slot, name) in enumerate(zip(slots, PRESETS, strict=True)):
+    for i, name in enumerate(PRESETS):
         now = time.time()
         if longest and now - started + longest > RUN_BUDGET_S:
             st.rerun()  # the next run draws the cells made from the cache and goes on
         if made or setting not in known:  # training: say so
             number.progress(i / len(PRESETS), text=f"Training {i + 1} of {len(PRESETS)}: {name}…")
         cells[name] = trained_cell(training, name, seed)
-        if cells[name].made_at >= now:  # made in this run, not taken from the cache
-            if not made and setting in known:  # known, but its cells left the cache
-                _hold_places(slots, i + 1)
+        made_here = cells[name].made_at >= now  # made in this run, not taken from the cache
+        made_tables = cell_tables(training, name, seed, size)
+        tables.update({charts.cell_table(table, i): made_tables[table] for table in made_tables})
+        if made_here:
             longest = max(longest, time.time() - now)
             made += time.time() - now
-        size = _cell_size()
-        show(charts.training_cell, points, extent, domain, training[2], size,
-             name=f"trained_{i + 1}", where=slot, width="content",
-             tables=cell_tables(training, name, seed, size),
-             description=cell_description(name))  # fmt: skip
+            draw()  # the cell just made joins the grid
+    if not made:
+        draw()
     known[setting] = True
     while len(known) > SIX_KNOWN:
         del known[next(iter(known))]  # the oldest: its cells have left trained_cell's cache
@@ -440,16 +444,13 @@ def six_made() -> dict[tuple, bool]:
     return {}
 
 
-def _hold_places(slots: list, start: int) -> None:
-    """A caption "… : to train" in the place of each cell from ``start`` on, as tall as a
-    cell, so that the grid does not jump while the cells are made."""
-    for slot, name in list(zip(slots, PRESETS, strict=True))[start:]:
-        slot.container(height=CELL_HEIGHT, border=False).caption(f"{name}: to train")
-
-
-CELL_HEIGHT = 320
-"""A cell's height in px while it waits for its training: about its chart's and its ▶'s,
-so that the grid does not jump as the cells fill in."""
+def _draw_six(where, points, extent, domain, iterations: int, size: int,
+              tables: dict[str, pd.DataFrame]) -> None:  # fmt: skip
+    """The six's one chart (``charts.six_cells``) in ``where``, with the cells' ``tables``
+    made so far: a cell without them is titled "…: to train"."""
+    show(charts.six_cells, points, extent, domain, iterations, tuple(PRESETS), size,
+         name="six", where=where, width="content", tables=tables,
+         description=SIX_DESCRIPTION)  # fmt: skip
 
 
 def _cell_size() -> int:

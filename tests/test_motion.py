@@ -7,6 +7,7 @@ Chromium and watches the counter advance with nothing sent to the server.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -211,6 +212,25 @@ def test_panels_side_by_side_share_one_player():
     assert [part["transform"] for part in spec["concat"][1:]] == [
         [{"filter": "datum['step'] <= both"}]
     ]
+
+
+def test_a_grid_of_cells_shares_one_player_and_one_clock():
+    play = motion.Player(40, name="all")
+    panel = play.up_to_step(_path(np.arange(40)))
+    cells = [(alt.layer(panel, play.counter()), panel) for _ in range(3)]
+    titles = [alt.TitleParams(f"cell {i}") for i in range(3)]
+    spec = play.grid(cells, titles, columns=2, spacing=10).to_dict()
+    assert spec["columns"] == 2 and spec["spacing"] == 10
+    assert [cell["title"]["text"] for cell in spec["concat"]] == ["cell 0", "cell 1", "cell 2"]
+    assert all(len(cell["vconcat"]) == 2 and cell["spacing"] == 4 for cell in spec["concat"])
+    params = _params(spec)
+    assert {"all_play", "all_scrub", "all", "all_clock"} <= params.keys()
+    assert params["max_range_extent"]["value"] == 1e12
+    # one clock, in the first cell's first panel: one timer for the whole grid
+    assert json.dumps(spec).count('"name": "all_clock_view') == 1
+    assert '"name": "all_clock_view' in json.dumps(spec["concat"][0]["vconcat"][0])
+    with pytest.raises(ValueError):
+        play.grid(cells, titles[:2], columns=2, spacing=10)  # a title for every cell
 
 
 # ------------------------------------------------------------------ in the browser

@@ -64,6 +64,17 @@ def chart_data(at: AppTest, index: int) -> list[pd.DataFrame]:
     return [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets]
 
 
+def cell_tables(at: AppTest, cell: int) -> dict[str, pd.DataFrame]:
+    """Cell ``cell``'s (0 to 5) tables in the six's one chart, by their names in a cell
+    (charts.CELL_FRAMES, …); an empty table is not sent."""
+    (chart,) = [c for c in at.get("vega_lite_chart")
+                if json.loads(c.proto.spec)["description"] == panel.SIX_DESCRIPTION]  # fmt: skip
+    sent = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
+    names = (charts.CELL_FRAMES, charts.CELL_COSTS, charts.CELL_LABEL)
+    return {name: sent[charts.cell_table(name, cell)] for name in names
+            if charts.cell_table(name, cell) in sent}  # fmt: skip
+
+
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
     """The one table on the page with a column named ``column``."""
     found = [frame.value for frame in at.dataframe if column in frame.value.columns]
@@ -128,13 +139,16 @@ def test_page_opens_on_the_six_trained_side_by_side_with_the_key_number():
     assert at.title[0].value.startswith(TITLE)
     assert at.slider(key="wi_iter").value == 15_000 and at.select_slider(key="wi_lr").value == 0.01
     six = table_with(at, "initialization").set_index("initialization")["test accuracy"]
-    for index, (spec, name) in enumerate(zip(specs(at)[:6], PRESETS, strict=True)):
-        # the title is the frames table's: a move of a slider keeps the spec
-        assert spec["title"]["text"] == {"expr": f"data('{charts.CELL_FRAMES}')[0].title"}
-        frames = next(t for t in chart_data(at, index) if "counter" in t.columns)
+    spec = specs(at)[0]  # the six: one chart, a cell per method, one ▶ for all
+    assert spec["description"] == panel.SIX_DESCRIPTION and len(spec["concat"]) == len(PRESETS)
+    for index, (cell, name) in enumerate(zip(spec["concat"], PRESETS, strict=True)):
+        # the title is the frames table's ("…: to train" without one): a move keeps the spec
+        title = cell["title"]["text"]["expr"]
+        assert f"data('{charts.cell_table(charts.CELL_FRAMES, index)}')[0].title" in title
+        assert f'"{name}: to train"' in title
+        frames = cell_tables(at, index)[charts.CELL_FRAMES]
         assert set(frames["title"]) == {f"{name} · {six[name]:.0%}"}
         assert frames["counter"].iloc[-1] == "step 15,000 of 15,000"
-        assert spec["description"].startswith(f"{name}: ŷ over the plane after training")
     he, zeros = (
         network.accuracy(data.X_test, data.Y_test, result.parameters)
         for data, result in (training(at, "He", 1.0), training(at, "zeros", 1.0))
@@ -201,30 +215,40 @@ def test_the_six_train_as_many_per_request_as_the_budget_allows(
     # took less than SPLIT_S (cells from the cache), when the same run goes on.
     monkeypatch.setattr(panel, "RUN_BUDGET_S", budget)
     monkeypatch.setattr(panel, "SPLIT_S", split)
-    held = []  # the cell each run holds places from (a caption "…: to train" in each)
-    hold = panel._hold_places
+    drawn = []  # (the script run, how many cells had their tables) at each draw of the six
+    draw = panel._draw_six
 
-    def holding(slots, start):
-        held.append(start)
-        hold(slots, start)
+    def drawing(*args):
+        frames = [args[-1][charts.cell_table(charts.CELL_FRAMES, cell)] for cell in range(6)]
+        drawn.append((len(script_runs), sum(len(table) > 0 for table in frames)))
+        draw(*args)
 
-    monkeypatch.setattr(panel, "_hold_places", holding)
+    monkeypatch.setattr(panel, "_draw_six", drawing)
     seed = 7_000 + int(budget > 0) + 2 * int(split > 0)
     at = open_page({"wi_seed": str(seed)})  # nothing cached yet
     assert not at.exception and len(script_runs) == runs
     assert at.metric[0].label.startswith("Test accuracy") and not at.get("progress")
-    # Each of the runs that train holds every cell's place first (a run after a split too)
-    assert held == [0] * training
+    # A run that trains draws the grid first, its cells "…: to train" (a run after a split
+    # too), then again after each cell it makes; a run from the cache draws it once.
+    per_run = 6 // training
+    expected = [(run + 1, cells) for run in range(training)
+                for cells in (0, *range(run * per_run + 1, (run + 1) * per_run + 1))]  # fmt: skip
+    expected += [(runs, 6)] if runs > training else []
+    assert drawn == expected
     at.run()  # all six cached: one run draws the page, with nothing in between
-    assert len(script_runs) == runs + 1 and held == [0] * training
+    assert len(script_runs) == runs + 1 and drawn[len(expected) :] == [(runs + 1, 6)]
 
 
-def written(at: AppTest, index: int) -> list[str]:
-    """The lines of text written across a boundary (none when it draws one): its table of
-    them (charts.label_frame) holds one row, or none."""
-    labels = [t for t in chart_data(at, index) if {"text", "top", "bottom"} <= set(t.columns)]
-    assert len(labels) <= 1  # an empty table is not sent
-    return [line for label in labels for text in label["text"] for line in text.split("\n")]
+def lines(label: pd.DataFrame | None) -> list[str]:
+    """The lines written across a boundary (none when it draws one), from its table of
+    them (charts.label_frame): one row, or none (an empty table is not sent)."""
+    assert label is None or len(label) == 1
+    return [] if label is None else [line for text in label["text"] for line in text.split("\n")]
+
+
+def written(at: AppTest, cell: int) -> list[str]:
+    """The lines written across cell ``cell``'s boundary, in the six."""
+    return lines(cell_tables(at, cell).get(charts.CELL_LABEL))
 
 
 def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
@@ -237,10 +261,10 @@ def test_zeros_blank_boundary_is_labelled_on_the_chart_and_only_there():
 
 def test_each_cell_plays_its_training_from_cached_snapshots():
     at = open_page()
-    spec = specs(at)[5]  # He
+    spec = specs(at)[0]  # the six, with one player for all
     assert {p["name"] for p in spec["params"]} >= {"frame_play", "frame_scrub"}
-    frames, costs = (next(t for t in chart_data(at, 5) if column in t.columns)
-                     for column in ("counter", "cost"))  # fmt: skip
+    tables = cell_tables(at, 5)  # He
+    frames, costs = tables[charts.CELL_FRAMES], tables[charts.CELL_COSTS]
     # 16 snapshots of the course's 15,000 steps, one per frame, in order, the last at the end
     assert list(frames["frame"]) == list(range(charts.CELL_PLAYED))
     steps = panel.frame_iterations(panel.MAX_ITERATIONS)
@@ -273,7 +297,7 @@ def test_the_chosen_method_opens_at_he_with_its_live_numbers():
     assert [m.label for m in at.metric[DETAIL]] == [
         "J at the start", "J at the end", "Train accuracy", "Test accuracy"
     ]  # fmt: skip
-    assert len(at.get("vega_lite_chart")) == 6 + 4  # the six, and the open tab: its training
+    assert len(at.get("vega_lite_chart")) == 1 + 4  # the six (one chart), the training tab
     assert any("course's He run" in notice.value for notice in at.success)
 
 
@@ -315,7 +339,8 @@ def test_zeros_never_break_symmetry():
         (weights,) = chart_data(at, index)
         assert not weights["value"].any()
     boundary = find_chart(at, "ŷ over the plane after training from zeros")
-    assert written(at, boundary) == ["ŷ = 0.5 everywhere:", "symmetry never broke"]
+    label = [t for t in chart_data(at, boundary) if {"text", "top", "bottom"} <= set(t.columns)]
+    assert lines(label[0] if label else None) == ["ŷ = 0.5 everywhere:", "symmetry never broke"]
     (costs,) = chart_data(at, find_chart(at, "The cost J of zeros at each iteration"))
     # the curve's ends are the figures above it: J at the start and at the end
     assert [f"{J:.4g}" for J in costs["cost"].iloc[[0, -1]]] == [metrics(at)[0], metrics(at)[1]]
@@ -400,12 +425,12 @@ def test_largest_settings_run_and_report_overflow_instead_of_crashing():
     assert not at.exception
     assert r"10\sqrt{100} = 100.000" in at.latex[1].value  # σ = 10·√100
     assert metrics(at) == expected_metrics(at)
-    assert len(at.get("vega_lite_chart")) == 6 + 4
+    assert len(at.get("vega_lite_chart")) == 1 + 4
     at.session_state["wi_part"] = "A deep network"
     at.run()
     assert not at.exception
     assert at.slider(key="wi_depth").value == 30 and at.select_slider(key="wi_width").value == 500
-    assert len(at.get("vega_lite_chart")) == 6 + 1 + 6
+    assert len(at.get("vega_lite_chart")) == 1 + 1 + 6
 
 
 def test_garbage_in_the_link_opens_defaults_with_a_notice():
@@ -428,12 +453,12 @@ def test_only_the_open_tab_is_computed_and_drawn():
     assert "Training a small network" in headings
     assert "Symmetry in isolation" not in headings and "Through a deep network" not in headings
     assert not at.dataframe and not at.table  # the expanders closed: their tables not drawn
-    assert len(at.get("vega_lite_chart")) == 6 + 2  # nor the weights: the six, J and ŷ
+    assert len(at.get("vega_lite_chart")) == 1 + 2  # nor the weights: the six, J and ŷ
     at.session_state["wi_part"] = "Symmetry"
     at.run()
     headings = [h.value for h in at.subheader]
     assert "Symmetry in isolation" in headings and "Training a small network" not in headings
-    assert len(at.get("vega_lite_chart")) == 6  # the six only: symmetry is a table
+    assert len(at.get("vega_lite_chart")) == 1  # the six only: symmetry is a table
 
 
 def test_a_link_with_a_deep_setting_opens_the_deep_tab():
@@ -482,7 +507,7 @@ def test_the_reason_and_the_grid_are_on_the_page():
     assert f"measured in layer 1: }} {signals.Z_rms[0] ** 2:.3g}" in at.latex[2].value
     assert "ReLU zeroes half the units" in page_text(at)
     titles = {f"{a} with {m}" for a in ("relu", "tanh") for m in ("Xavier", "He", "chosen: He")}
-    grid = [s for s in specs(at) if isinstance(s["title"], str) and s["title"] in titles]
+    grid = [s for s in specs(at) if isinstance(s.get("title"), str) and s["title"] in titles]
     assert len(grid) == 6
     assert len({json.dumps(s["encoding"]["y"]["scale"]["domain"]) for s in grid}) == 1  # one axis
     assert "**tanh with He**: forward keeps its scale" in page_text(at)
@@ -568,7 +593,7 @@ def test_a_cells_points_are_one_picture_each_dot_where_its_point_is_in_its_class
         assert alpha > 200 and np.abs(np.array([r, g, b]) - charts._rgb(color)).max() <= 12
     assert pixels[40 * scale, 50 * scale, 3] == 0  # clear between the dots
     # A cell draws its training points as that one picture, not as a mark per point.
-    cell = charts.training_cell(points.assign(set="train"), extent, (1e-3, 1.0), 15_000, size=100)
+    cell = charts.six_cells(points.assign(set="train"), extent, (1e-3, 1.0), 15_000, ["He"], 100)
     spec = json.dumps(cell.to_dict())
     assert charts.points_picture(points.assign(set="train"), extent, (100, 100), 9) in spec
     assert '"x1": 0.5' not in spec and '"x1":0.5' not in spec
@@ -607,9 +632,11 @@ def test_moons_are_drawn_wider_than_tall_in_equal_units():
     dx, dy = grid.step1 * 5, grid.step2 * 5
     assert width == charts.CELL_SIZE and height == round(charts.CELL_SIZE * dy / dx) < width
     points = charts.points_frame(data, with_test=False)
-    cell = charts.training_cell(points, charts.extent_of(frames), (0.01, 1.0), 15_000).to_dict()
-    boundary, cost = cell["concat"]
-    assert (boundary["width"], boundary["height"]) == (width, height) and cost["width"] == width
+    six = charts.six_cells(points, charts.extent_of(frames), (0.01, 1.0), 15_000, ["He", "zeros"])
+    for cell in six.to_dict()["concat"]:
+        boundary, cost = cell["vconcat"]
+        assert (boundary["width"], boundary["height"]) == (width, height)
+        assert cost["width"] == width
 
 
 def test_the_picture_puts_class_one_red_class_zero_blue_and_the_top_row_at_the_largest_x2():

@@ -391,12 +391,12 @@ def test_the_key_number_sets_the_activations_own_initialization_against_zeros(ac
     }
 
 
-def test_the_setting_caption_reads_its_numbers_and_a_cells_description_has_none():
+def test_the_setting_caption_reads_its_numbers_and_the_sixs_description_has_none():
     text = panel.setting_caption(("moons", (20, 10), 2_500, 0.3, "tanh"), 42)
     assert "The same moons (300 training points, seed 42)" in text
     assert "2 → 20 → 10 → 1 with tanh hidden units, 2,500 steps of α = 0.3" in text
-    said = panel.cell_description("zeros")  # its figures: the title, the six in numbers
-    assert said.startswith("zeros: ŷ over the plane after training")
+    said = panel.SIX_DESCRIPTION  # their figures: the titles, the six in numbers
+    assert all(name in said for name in initialization.PRESETS)
     assert not [figure for figure in ("%", "→", "iterations", "J 0.") if figure in said]
     assert panel.cell_title("He", {"test accuracy": 0.96}) == "He · 96%"
 

@@ -14,6 +14,9 @@ CSS = """<style>
 @media (max-width: 640px) {
   .katex-display > .katex { font-size: 0.95em; }
 }
+/* Weight initialization's six cells are one chart of fixed size, three to a row: on a
+   screen narrower than that, the picture shrinks to fit (Vega's SVG has a viewBox). */
+.st-key-wi_six svg.marks { max-width: 100%; height: auto; }
 /* Streamlit greys its captions by opacity (2.8:1 to 3.9:1 on white), short of the 4.5:1
    contrast that small text needs; this grey, fully opaque, reads 7:1. */
 [data-testid="stCaptionContainer"] { opacity: 1; }
