@@ -317,8 +317,9 @@ def six_cells(
     iterations: int,
     names: Sequence[str],
     size: int = 144,
+    columns: int = 3,
 ) -> alt.TopLevelMixin:
-    """The six initializations' trainings in small, side by side (SIX_COLUMNS to a row),
+    """The six initializations' trainings in small, side by side (``columns`` to a row),
     played together by one ▶ under them. Each cell (``names``, in order) is its decision
     boundary at each of its snapshots (the training ``points`` on top, its label across
     the middle) over its cost curve up to that snapshot, from 0 to ``iterations`` across
@@ -369,13 +370,8 @@ def six_cells(
         waiting = json.dumps(f"{name}: to train", ensure_ascii=False)
         title = alt.expr(f"length({table}) ? {table}[0].title : {waiting}")
         titles.append(alt.TitleParams(title, offset=4))
-    chart = play.grid(cells, titles, columns=SIX_COLUMNS, spacing=round(18 * grow))
+    chart = play.grid(cells, titles, columns=columns, spacing=round(18 * grow))
     return finish(chart, alt.Undefined, height=None)
-
-
-SIX_COLUMNS = 3
-"""Cells to a row in ``six_cells``: two rows of three and their ▶ fit a laptop's first
-screen beside the controls (a phone's narrower screen shrinks the picture to fit)."""
 
 
 CELL_SIZE = 144

@@ -448,9 +448,18 @@ def _draw_six(where, points, extent, domain, iterations: int, size: int,
               tables: dict[str, pd.DataFrame]) -> None:  # fmt: skip
     """The six's one chart (``charts.six_cells``) in ``where``, with the cells' ``tables``
     made so far: a cell without them is titled "…: to train"."""
-    show(charts.six_cells, points, extent, domain, iterations, tuple(PRESETS), size,
+    columns = six_columns(st.context.headers.get("User-Agent") or "")
+    show(charts.six_cells, points, extent, domain, iterations, tuple(PRESETS), size, columns,
          name="six", where=where, width="content", tables=tables,
          description=SIX_DESCRIPTION)  # fmt: skip
+
+
+def six_columns(user_agent: str) -> int:
+    """Cells to a row: three, whose two rows and ▶ fit a laptop's first screen beside the
+    controls; two on a phone (its browser's User-Agent says "Mobi", as MDN advises to
+    tell), where three would shrink to two thirds. A narrow window on any other device
+    shrinks the grid to fit (ui.page_style)."""
+    return 2 if "Mobi" in user_agent else 3
 
 
 def _cell_size() -> int:

@@ -32,8 +32,8 @@ STREAMLIT_NAVIGATION = {"list", "listitem"}
 NAVIGATION = '[data-testid="stSidebarNav"]'
 
 
-def tab_at(browser, viewport: dict):
-    context = browser.new_context(viewport=viewport)
+def tab_at(browser, viewport: dict, user_agent: str | None = None):
+    context = browser.new_context(viewport=viewport, user_agent=user_agent)
     context.add_init_script(_WATCH_RUNS)
     return context.new_page()
 
@@ -96,6 +96,42 @@ def test_nothing_is_cut_off_on_a_phone(app_url, browser, path):
         assert found["page"] <= PHONE["width"], found
         assert found["wide"] == [], found
         assert found["cut"] == [], f"formulas cut off at {PHONE['width']} px: {found['cut']}"
+    finally:
+        tab.context.close()
+
+
+PHONE_AGENT = (
+    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0.0.0 Mobile Safari/537.36"
+)
+
+_SIX = """() => {
+  const svg = document.querySelector('.st-key-wi_six svg.marks');
+  const titles = [...svg.querySelectorAll('text')].filter((t) => / · \\d+%$/.test(t.textContent));
+  const rows = new Set(titles.map((t) => Math.round(t.getBoundingClientRect().top)));
+  return {scale: svg.getBoundingClientRect().width / Number(svg.getAttribute('width')),
+          right: svg.getBoundingClientRect().right, titles: titles.length, rows: rows.size,
+          width: document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("viewport", "user_agent", "rows", "least"),
+    [(PHONE, PHONE_AGENT, 3, 0.9), (PHONE, None, 2, 0.5), (LAPTOP, None, 2, 1.0)],
+    ids=["phone", "narrow window", "laptop"],
+)
+def test_the_six_fit_the_screen_two_to_a_row_on_a_phone(
+    app_url, browser, viewport, user_agent, rows, least
+):
+    """The six are one chart: a phone gets it two cells to a row, drawn nearly full size;
+    a narrow window of a laptop's browser gets three to a row, shrunk to fit; a laptop
+    three to a row, full size."""
+    tab = tab_at(browser, viewport, user_agent)
+    try:
+        open_page(tab, page_url(app_url, "pages/weight_initialization.py"))
+        six = tab.evaluate(_SIX)
+        assert six["titles"] == 6 and six["rows"] == rows, six
+        assert least <= six["scale"] <= 1.0 + 1e-6 and six["right"] <= six["width"] + 1, six
     finally:
         tab.context.close()
 

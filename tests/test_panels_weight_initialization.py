@@ -422,3 +422,19 @@ def test_the_pairing_grid_has_one_axis_for_all_and_named_rows():
     low, high = panel.pairing_domain(frame)
     assert low < frame["rms"].min() and frame["rms"].max() < high
     assert cells.index.name == "activation"
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "columns"),
+    [
+        ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0.0.0 Mobile Safari/537.36", 2),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+         "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1", 2),
+        ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+         "Chrome/120.0.0.0 Safari/537.36", 3),
+        ("", 3),  # no header (a test, a bot): the laptop's grid
+    ],
+)  # fmt: skip
+def test_the_six_sit_two_to_a_row_on_a_phone_and_three_elsewhere(user_agent, columns):
+    assert panel.six_columns(user_agent) == columns
