@@ -379,10 +379,11 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     """The hero: the six initializations trained side by side on the same data from the
     same seed, their main controls beside them, and the key number.
 
-    At a setting whose six have been made (by any session, ``six_made``) the cells are
-    drawn from the cache with nothing in between: a move keeps each cell's chart in place
-    and swaps its tables. At any other, every cell's place is held first and a progress
-    bar says which trains; the trainings run in order, as many per script run as fit in
+    The six are one chart (``charts.six_cells``). At a setting whose six have been made
+    (by any session, ``six_made``) it is drawn once, from the cache: a move keeps the
+    chart in place and swaps its tables. At any other, it is drawn first with every cell
+    "…: to train", then again as each cell is made, and a progress bar says which
+    trains; the trainings run in order, as many per script run as fit in
     ``RUN_BUDGET_S`` (at least one), the run starting again after them. The page goes on
     below only in a run that spent at most ``SPLIT_S`` making cells.
     Returns the training setting, the seed and the six.
@@ -440,7 +441,7 @@ keeps (64 cells, six a setting)."""
 def six_made() -> dict[tuple, bool]:
     """The settings ((training, seed)) whose six cells have all been made, oldest first,
     for every session: a run at one of them draws its cells from the cache with nothing
-    in between; at any other, some will train, and every cell's place is held first."""
+    in between; at any other, some will train, and the grid is drawn before they do."""
     return {}
 
 
