@@ -291,8 +291,8 @@ def cell_tables(
     CELL_PLAYED) over the player's frames (``motion.frame_table``: frame, step, counter
     "step 1,000 of 15,000"), with the cell's ``title``; its ``costs`` (``cost_frame``)
     with the first frame each is drawn at; and the ``label`` written across the boundary
-    (``label_frame``). The current
-    setting lives in them, not in the chart's spec: a slider's move keeps the spec."""
+    (``label_frame``). The current setting lives in them, not in the chart's spec: a
+    slider's move keeps the spec."""
     played = motion.frame_table(frames["iteration"], CELL_PLAYED)
     pictures = played.merge(frames.drop(columns="frame"), how="left", left_on="step",
                             right_on="iteration")  # fmt: skip

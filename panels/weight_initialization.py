@@ -445,8 +445,10 @@ def six_made() -> dict[tuple, bool]:
     return {}
 
 
-def _draw_six(where, points, extent, domain, iterations: int, size: int,
-              tables: dict[str, pd.DataFrame]) -> None:  # fmt: skip
+def _draw_six(
+    where, points: pd.DataFrame, extent: tuple[float, float, float, float],
+    domain: tuple[float, float], iterations: int, size: int, tables: dict[str, pd.DataFrame],
+) -> None:  # fmt: skip
     """The six's one chart (``charts.six_cells``) in ``where``, with the cells' ``tables``
     made so far: a cell without them is titled "…: to train"."""
     columns = six_columns(st.context.headers.get("User-Agent") or "")
