@@ -276,12 +276,7 @@ class Player:
         played by this one player: every panel sees the current step. The clock joins
         the first panel."""
         first, *rest = charts
-        clock_signal = alt.param(name="max_range_extent", value=_CLOCK_RANGE_MS)
-        # Vega-Lite puts the timer's period (max_range_extent) in the first panel's own
-        # scope, while its clock (anim_clock), at the top, needs one there too.
-        return alt.concat(alt.layer(first, self.clock()), *rest, **kwargs).add_params(
-            *self.params, clock_signal
-        )
+        return self._played(alt.concat(alt.layer(first, self.clock()), *rest, **kwargs))
 
     def grid(
         self, cells: Sequence[tuple[alt.TopLevelMixin, ...]], titles: Sequence[alt.TitleParams],
@@ -292,16 +287,19 @@ class Player:
         by this one player: one ▶ and one slider for all of them, one clock (in the first
         cell's first panel). Vega-Lite draws them as one view."""
         (first, *below), *rest = cells
-        clock_signal = alt.param(name="max_range_extent", value=_CLOCK_RANGE_MS)
         stacked = [
             alt.vconcat(*panels, spacing=inner, title=title)
             for panels, title in zip([(alt.layer(first, self.clock()), *below), *rest], titles,
                                      strict=True)
         ]  # fmt: skip
-        # As in concat: the timer's period in the first panel's scope and at the top.
-        return alt.concat(*stacked, columns=columns, spacing=spacing).add_params(
-            *self.params, clock_signal
-        )
+        return self._played(alt.concat(*stacked, columns=columns, spacing=spacing))
+
+    def _played(self, chart: alt.ConcatChart) -> alt.ConcatChart:
+        """A concatenated chart with the player's parameters at its top. Vega-Lite puts
+        the timer's period (max_range_extent) in the first panel's own scope, while its
+        clock (anim_clock), at the top, needs one there too."""
+        clock_signal = alt.param(name="max_range_extent", value=_CLOCK_RANGE_MS)
+        return chart.add_params(*self.params, clock_signal)
 
 
 def _quoted(name: str) -> str:

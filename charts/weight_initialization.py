@@ -275,7 +275,7 @@ def _hex(rgb: np.ndarray) -> str:
     return "#" + "".join(f"{int(c):02x}" for c in rgb)
 
 
-CELL_FRAMES, CELL_COSTS, CELL_LABEL = "frames", "costs", "label"
+CELL_FRAMES, CELL_COSTS, CELL_LABEL = CELL_TABLES = "frames", "costs", "label"
 """The tables of one cell of ``six_cells`` (``cell_tables``), each named by its cell there
 (``cell_table``)."""
 CELL_PLAYED = 16

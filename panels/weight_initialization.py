@@ -401,7 +401,7 @@ def six_trained() -> tuple[tuple, int, dict[str, Cell]]:
     setting, known, size = (training, seed), six_made(), _cell_size()
     # The cells' tables so far, by their names in the chart; an empty table is not sent.
     tables = {charts.cell_table(table, i): pd.DataFrame() for i in range(len(PRESETS))
-              for table in (charts.CELL_FRAMES, charts.CELL_COSTS, charts.CELL_LABEL)}  # fmt: skip
+              for table in charts.CELL_TABLES}  # fmt: skip
     draw = partial(_draw_six, six, points, extent, domain, training[2], size, tables)
     if setting not in known:  # some of the six will train: the grid first, "…: to train"
         draw()

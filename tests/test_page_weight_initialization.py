@@ -70,8 +70,7 @@ def cell_tables(at: AppTest, cell: int) -> dict[str, pd.DataFrame]:
     (chart,) = [c for c in at.get("vega_lite_chart")
                 if json.loads(c.proto.spec)["description"] == panel.SIX_DESCRIPTION]  # fmt: skip
     sent = {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
-    names = (charts.CELL_FRAMES, charts.CELL_COSTS, charts.CELL_LABEL)
-    return {name: sent[charts.cell_table(name, cell)] for name in names
+    return {name: sent[charts.cell_table(name, cell)] for name in charts.CELL_TABLES
             if charts.cell_table(name, cell) in sent}  # fmt: skip
 
 
