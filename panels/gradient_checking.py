@@ -248,19 +248,13 @@ def network_controls(where, bug: str | None) -> tuple[Network, Setting]:
     return net, Setting(activation, lambd, keep_prob, bug)
 
 
-def check_controls(main, more, too_big: bool) -> tuple[float, str, str, str, int]:
-    """ε and the precision in ``main``, beside the verdict; how J is computed, the mode and
-    k in ``more`` (the settings expander). Returns ε, precision, how J is computed, core's
-    mode and k; too_big: the network is too large to check in full here, so the full mode
-    becomes the sampled one."""
+def check_settings(more, too_big: bool) -> tuple[str, str, int]:
+    """How J is computed, the mode and k, in ``more`` (the settings expander). Returns them
+    with core's mode; too_big: the network is too large to check in full here, so the full
+    mode becomes the sampled one."""
     if too_big and st.session_state.get("gc_mode", DEFAULTS["gc_mode"]) == "full":
         st.session_state["gc_mode"] = "sampled"  # so the control shows what is checked
     # fmt: off
-    epsilon = main.select_slider("ε (log scale)", EPSILONS, DEFAULTS["gc_eps"], key="gc_eps",
-                                 **URL, help=f"This project's default is {short(DEFAULT_EPSILON)}"
-                                             f", the course's {short(COURSE_EPSILON)}.")
-    dtype = main.segmented_control("Precision", PRECISIONS, default=DEFAULTS["gc_dtype"],
-                                   required=True, key="gc_dtype", **URL)
     more.markdown("**The check**")
     cost = more.segmented_control("How J is computed", COST_FORMS, default=DEFAULTS["gc_cost"],
                                   required=True, key="gc_cost",
@@ -276,7 +270,19 @@ def check_controls(main, more, too_big: bool) -> tuple[float, str, str, str, int
                     key="gc_k", **URL, disabled=mode == "full" and not too_big)
     # fmt: on
     mode = MODES[mode]
-    return float(epsilon), dtype, cost, "sample" if too_big and mode == "full" else mode, k
+    return cost, "sample" if too_big and mode == "full" else mode, k
+
+
+def epsilon_controls(main) -> tuple[float, str]:
+    """ε and the precision in ``main``, beside the verdict."""
+    # fmt: off
+    epsilon = main.select_slider("ε (log scale)", EPSILONS, DEFAULTS["gc_eps"], key="gc_eps",
+                                 **URL, help=f"This project's default is {short(DEFAULT_EPSILON)}"
+                                             f", the course's {short(COURSE_EPSILON)}.")
+    dtype = main.segmented_control("Precision", PRECISIONS, default=DEFAULTS["gc_dtype"],
+                                   required=True, key="gc_dtype", **URL)
+    # fmt: on
+    return float(epsilon), dtype
 
 
 def component_control(result: GradientCheckResult, layout) -> int | None:
@@ -658,15 +664,12 @@ def theta_description(layout) -> str:
 # ---------------------------------------------------------------- sections
 
 
-@st.fragment
 def loop_section(
     net: Network, setting: Setting, result: GradientCheckResult, layout, epsilon: float,
     dtype: str,
 ) -> None:  # fmt: skip
-    """The lecture's loop, θ as one bar and one component taken apart. A fragment: taking
-    another component apart changes nothing else on the page."""
-    st.header("The loop, one component at a time", anchor="the-loop")
-    st.latex(LOOP_LATEX)
+    """θ as one bar and one component taken apart, under the lecture's loop (``LOOP_LATEX``,
+    which the page draws above it)."""
     index = component_control(result, layout)
     if index is None:  # random directions: no coordinate to take apart
         return

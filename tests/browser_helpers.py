@@ -449,6 +449,24 @@ def charts_by_name(frames: list[bytes]) -> dict[str, list]:
     return tables
 
 
+def sent_elements(frames: list[bytes]) -> list[tuple[str, str | None]]:
+    """Every element the server sent in ``frames``: its kind (the element's field in
+    Streamlit's protocol: "slider", "heading", "metric", …) and, for a widget given a
+    key, the key (a widget's id ends with it: "$$ID-<hash>-<key>")."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    sent = []
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
+            element = message.delta.new_element
+            kind = element.WhichOneof("type")
+            widget_id = getattr(getattr(element, kind), "id", "")
+            key = widget_id.split("-", 2)[2] if widget_id.startswith("$$ID-") else None
+            sent.append((kind, None if key == "None" else key))
+    return sent
+
+
 def download(tab, key: str) -> Path:
     """Click the download button with this key and wait for its file; the file's path."""
     with tab.expect_download() as started:

@@ -29,6 +29,7 @@ from tests.browser_helpers import (
     page_url,
     rerun_after,
     save_screenshot,
+    sent_elements,
     shown_numbers,
     streamlit_server,
     value_of,
@@ -184,6 +185,31 @@ def test_weight_initializations_iterations_redraw_the_training_up_close_not_the_
     assert value_of(page, "wi_iter") == "14900"
     assert set(charts_by_name(frames)) == {"cost_curve", "decision_boundary"}
     assert page.get_by_test_id("stMetric").nth(2).inner_text() != up_close
+    assert exceptions(page) == []
+
+
+def test_gradient_checkings_epsilon_redraws_the_check_not_its_settings(app_url, page):
+    """ε (and the precision) rerun the part of the page that follows them: the verdict,
+    the five charts and the sections under them. The planted bug, the network and how the
+    check runs, the headings and the cost meter stay as they are, so a move of ε sends
+    none of their elements."""
+    frames = listen_to_server(page)
+    open_page(page, page_url(app_url, "pages/gradient_checking.py"))
+    verdict = page.get_by_test_id("stCaptionContainer").first.inner_text()
+    frames.clear()
+    thumb = page.locator(".st-key-gc_eps input[type=range]").first
+    rerun_after(page, lambda: (thumb.focus(), thumb.press("ArrowLeft")))
+    assert value_of(page, "gc_eps") == "3e-6"
+    assert set(charts_by_name(frames)) == {
+        "verdict", "per_block", "theta", "coordinates", "epsilon_sweep"
+    }  # fmt: skip
+    sent = sent_elements(frames)
+    settings = {"gc_bug", "gc_case", "gc_data", "gc_hidden", "gc_act", "gc_init", "gc_seed",
+                "gc_lambda", "gc_keep", "gc_cost", "gc_mode", "gc_k"}  # fmt: skip
+    assert not [kind for kind, key in sent if key in settings]
+    assert ("slider", "gc_eps") in sent
+    assert not [kind for kind, _ in sent if kind in ("heading", "metric")]
+    assert page.get_by_test_id("stCaptionContainer").first.inner_text() != verdict
     assert exceptions(page) == []
 
 
