@@ -37,30 +37,19 @@ def linear_section():
     live.latex(panel.linear_latex(signal))
 
 
-def random_section():
-    st.header("Random networks: activations and gradients through depth", anchor="random-networks")
-    st.write(
-        "The lecture's network has W[l] = a·I, b[l] = 0 and the output layer reads one unit. "
-        "Real networks draw W[l] at random: whether a signal survives depth then depends on "
-        "the weights' variance and the activation, and the gradients suffer the same on "
-        "their way back. Theory (dashed) predicts the simulation (solid)."
-    )
-    network = panel.network_controls()
+def random_section(controls, live, results) -> None:
+    """The controls, the live formulas and the results of random networks, drawn into the
+    places the page made for them under its heading and the lecture's formulas."""
+    with controls:
+        network = panel.network_controls()
     try:
         net = panel.simulate(network)
     except ValueError as error:
-        st.error(f"Could not simulate this network: {error}")
-    else:
-        lecture, live = st.columns(2)
-        lecture.latex(r"\operatorname{Var}(W^{[l]}) = \sigma_w^2 / n^{[l-1]}")
-        lecture.latex(
-            r"\begin{aligned} \chi &= \frac{\operatorname{Var}(dA^{[l-1]})}"
-            r"{\operatorname{Var}(dA^{[l]})} \\ &= \sigma_w^2\,\mathbb{E}\left[g'(z)^2\right]"
-            r"\end{aligned}"
-        )
-        lecture.caption("σ_w² = 1 is the course's Xavier, 2 is He; χ > 1 explodes, χ < 1 vanishes.")
-        for formula in panel.variance_latex(net):
-            live.latex(formula)
+        results.error(f"Could not simulate this network: {error}")
+        return
+    for formula in panel.variance_latex(net):
+        live.latex(formula)
+    with results:
         level, text = panel.notice(net)
         getattr(st, level)(text)
         passes = (
@@ -80,6 +69,25 @@ def random_section():
 
 
 linear_section()
+# Random networks: the heading, the text and the lecture's formulas are drawn once per full
+# run; the section's controls rerun only what follows them.
+st.header("Random networks: activations and gradients through depth", anchor="random-networks")
+st.write(
+    "The lecture's network has W[l] = a·I, b[l] = 0 and the output layer reads one unit. "
+    "Real networks draw W[l] at random: whether a signal survives depth then depends on "
+    "the weights' variance and the activation, and the gradients suffer the same on "
+    "their way back. Theory (dashed) predicts the simulation (solid)."
+)
+controls = st.container()
+lecture, live = st.columns(2)
+lecture.latex(r"\operatorname{Var}(W^{[l]}) = \sigma_w^2 / n^{[l-1]}")
+lecture.latex(
+    r"\begin{aligned} \chi &= \frac{\operatorname{Var}(dA^{[l-1]})}"
+    r"{\operatorname{Var}(dA^{[l]})} \\ &= \sigma_w^2\,\mathbb{E}\left[g'(z)^2\right]"
+    r"\end{aligned}"
+)
+lecture.caption("σ_w² = 1 is the course's Xavier, 2 is He; χ > 1 explodes, χ < 1 vanishes.")
+results = st.container()
 # A fragment cannot draw in the sidebar, where presentation mode puts the seed control.
-(random_section if presenting() else st.fragment(random_section))()
+(random_section if presenting() else st.fragment(random_section))(controls, live, results)
 link.report()
