@@ -23,17 +23,20 @@ if numbers.open:  # drawn only when opened: a table costs the first visit 0.1 s
     show_figures(panel.six_table(cells), panel.SIX_TABLE_FORMATS, where=numbers)
 
 
+# One initialization up close: its heading and text once per full run, then a fragment.
+st.header("One initialization up close")
+st.write(
+    "Start every weight at zero and the hidden units stay copies of one another; too "
+    "small, and the signal fades within a few layers; too large, and it explodes (ReLU) "
+    "or saturates tanh's units while the gradient explodes. Xavier, Glorot and He take "
+    "the spread of W[l] from the layer's width so that every layer hands its input on "
+    "at the same scale, and a variance multiplier v tunes that spread like any other "
+    "hyperparameter."
+)
+
+
 @st.fragment  # the method, v and its iterations rerun this part only, not the six above
 def one_initialization(training: tuple, seed: int) -> None:
-    st.header("One initialization up close")
-    st.write(
-        "Start every weight at zero and the hidden units stay copies of one another; too "
-        "small, and the signal fades within a few layers; too large, and it explodes (ReLU) "
-        "or saturates tanh's units while the gradient explodes. Xavier, Glorot and He take "
-        "the spread of W[l] from the layer's width so that every layer hands its input on "
-        "at the same scale, and a variance multiplier v tunes that spread like any other "
-        "hyperparameter."
-    )
     name, v = panel.method_controls()
     panel.formulas(name, v, (2, *training[1], 1))
     its_training, symmetry, deep = panel.part_tabs()  # only the open part runs
