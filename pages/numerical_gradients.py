@@ -8,7 +8,6 @@ from panels.numerical_gradients import DIGITS
 from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
-from ui.presentation import presenting
 from ui.text import markdown_plain
 
 run_inside_app()
@@ -94,8 +93,9 @@ def picture_section():
     controls.caption(caption)
 
 
-# A fragment cannot draw in the sidebar, where presentation mode puts the window control.
-(picture_section if presenting() else st.fragment(picture_section))()
+# A fragment: its window control reruns the picture only (in presentation mode the
+# control is in the sidebar, where Streamlit 1.67's fragments can draw too).
+st.fragment(picture_section)()
 
 methods = st.expander("Four methods at this ε, in float64 and float32", key="ng_methods",
                       on_change="rerun")  # fmt: skip

@@ -8,7 +8,6 @@ from panels import vanishing_exploding as panel
 from ui.charts import show
 from ui.entry import run_inside_app
 from ui.links import SharedLink
-from ui.presentation import presenting
 
 run_inside_app()
 st.title("Vanishing & exploding gradients")
@@ -88,6 +87,7 @@ lecture.latex(
 )
 lecture.caption("σ_w² = 1 is the course's Xavier, 2 is He; χ > 1 explodes, χ < 1 vanishes.")
 results = st.container()
-# A fragment cannot draw in the sidebar, where presentation mode puts the seed control.
-(random_section if presenting() else st.fragment(random_section))(controls, live, results)
+# A fragment (in presentation mode its seed control is in the sidebar, where Streamlit
+# 1.67's fragments can draw too).
+st.fragment(random_section)(controls, live, results)
 link.report()

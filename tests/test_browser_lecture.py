@@ -193,6 +193,26 @@ def presentation_toggle_is_on(tab) -> bool:
     return control_box(tab, PRESENT).locator('input[type="checkbox"]').is_checked()
 
 
+def test_a_folded_control_still_reruns_its_section_only(app_url, page):
+    """On a projector numerical gradients' window control is folded into the sidebar's
+    "More settings"; the picture's fragment draws it there (Streamlit 1.67's fragments
+    draw into containers outside them), so a move of it redraws the picture alone, as on
+    a laptop, and the control stays one control."""
+    frames = listen_to_server(page)
+    open_page(page, page_url(app_url, "pages/numerical_gradients.py", {PRESENT: "true"}))
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    page.locator('[data-testid="stSidebar"]').get_by_text(FOLDED).click()
+    zoom = control_box(page, "ng_zoom")
+    before = zoom.locator('[data-testid="stSliderThumbValue"]').inner_text()
+    frames.clear()
+    thumb = zoom.locator("input[type=range]").first
+    rerun_after(page, lambda: (thumb.focus(), thumb.press("ArrowLeft")))
+    assert zoom.locator('[data-testid="stSliderThumbValue"]').inner_text() != before
+    assert set(charts_by_name(frames)) == {"secants"}
+    assert page.locator(".st-key-ng_zoom").count() == 1
+    assert exceptions(page) == []
+
+
 def test_presentation_mode_enlarges_chart_fonts_and_folds_secondary_controls(
     app_url, page, open_tab_in
 ):
