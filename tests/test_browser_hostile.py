@@ -50,3 +50,13 @@ def test_a_links_text_never_becomes_a_link_or_an_image_on_the_page(app_url, page
     assert planted == []
     shown = " ".join(page.locator('[data-testid="stAlert"] code').all_inner_texts())
     assert "evil.exam" in shown  # the text is there, as code (cut to 40 characters)
+
+
+def test_a_lecturers_link_in_presentation_mode_still_names_what_it_refused(app_url, page):
+    """app.py draws the presentation toggle before the page, so it is in session state
+    from a link's first run: the page's notice must not take that run for a later one."""
+    page.goto(f"{app_url}/numerical_gradients?present=true&ng_zoom=7")
+    wait_for_app(page)
+    assert exceptions(page) == []
+    refused = [notice for notice in notices(page) if "could not be used" in notice]
+    assert len(refused) == 1 and "ng_zoom='7'" in refused[0], notices(page)

@@ -144,7 +144,11 @@ class SharedLink:
         # Only a link's first run can refuse it. Afterwards the URL follows the controls,
         # and a preset or walkthrough step that puts one back to its default (so that
         # Streamlit drops its value from the URL) has refused nothing.
-        self.opening = not any(key in st.session_state for key in self.requested)
+        # The presentation toggle (drawn by app.py before every page) is in session state
+        # from a link's first run on: it says nothing about whether this run is one.
+        from ui.presentation import KEY as PRESENT  # here: ui.presentation imports echo
+
+        self.opening = not any(key in st.session_state for key in self.requested if key != PRESENT)
         self._notice = st.empty()
 
     def report(self) -> list[str]:
