@@ -421,6 +421,17 @@ def listen_to_server(tab) -> list[bytes]:
     return frames
 
 
+def _new_elements(frames: list[bytes]):
+    """(delta path, element) for each element the server sent in ``frames``, in order."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    for frame in frames:
+        message = ForwardMsg.FromString(frame)
+        assert message.WhichOneof("type") != "ref_hash", "a message came from the browser's cache"
+        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
+            yield tuple(message.metadata.delta_path), message.delta.new_element
+
+
 def charts_by_name(frames: list[bytes]) -> dict[str, list]:
     """The tables each chart drew (DataFrames, in the order Vega-Lite names them), by the
     name ui.charts.show gives it: its spec's ``usermeta.name``.
@@ -430,14 +441,8 @@ def charts_by_name(frames: list[bytes]) -> dict[str, list]:
     import json
 
     import pyarrow as pa
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-    elements = {}  # delta path → element, the latest run's
-    for frame in frames:
-        message = ForwardMsg.FromString(frame)
-        assert message.WhichOneof("type") != "ref_hash", "a message came from the browser's cache"
-        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
-            elements[tuple(message.metadata.delta_path)] = message.delta.new_element
+    elements = dict(_new_elements(frames))  # delta path → element, the latest run's
     tables = {}
     for element in elements.values():
         if element.WhichOneof("type") == "vega_lite_chart":
@@ -453,17 +458,12 @@ def sent_elements(frames: list[bytes]) -> list[tuple[str, str | None]]:
     """Every element the server sent in ``frames``: its kind (the element's field in
     Streamlit's protocol: "slider", "heading", "metric", …) and, for a widget given a
     key, the key (a widget's id ends with it: "$$ID-<hash>-<key>")."""
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     sent = []
-    for frame in frames:
-        message = ForwardMsg.FromString(frame)
-        if message.WhichOneof("type") == "delta" and message.delta.HasField("new_element"):
-            element = message.delta.new_element
-            kind = element.WhichOneof("type")
-            widget_id = getattr(getattr(element, kind), "id", "")
-            key = widget_id.split("-", 2)[2] if widget_id.startswith("$$ID-") else None
-            sent.append((kind, None if key == "None" else key))
+    for _, element in _new_elements(frames):
+        kind = element.WhichOneof("type")
+        widget_id = getattr(getattr(element, kind), "id", "")
+        key = widget_id.split("-", 2)[2] if widget_id.startswith("$$ID-") else None
+        sent.append((kind, None if key == "None" else key))
     return sent
 
 
